@@ -1,0 +1,1 @@
+"""Fitted travel-time model parameters (JSON), one file per region; no training data."""

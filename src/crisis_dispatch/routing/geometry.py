@@ -1,0 +1,63 @@
+"""Geometry helpers shared by the whole routing package (the only place they live).
+
+Distances are great-circle (haversine) metres on a spherical Earth; projections are a
+local equirectangular plane, accurate to well under 0.1 % across a city.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import NamedTuple
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+EARTH_RADIUS_M = 6_371_008.8
+
+
+class LatLon(NamedTuple):
+    """A WGS84 point in decimal degrees."""
+
+    lat: float
+    lon: float
+
+
+def check_latlon(point: LatLon) -> LatLon:
+    """Return ``point`` as floats, or raise ``ValueError`` when it is not a valid coordinate."""
+    lat, lon = float(point[0]), float(point[1])
+    if not (math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180):
+        raise ValueError(f"({lat}, {lon}) is not a valid latitude/longitude")
+    return LatLon(lat, lon)
+
+
+def haversine_m(lat1: ArrayLike, lon1: ArrayLike, lat2: ArrayLike, lon2: ArrayLike) -> NDArray[np.float64]:
+    """Great-circle distance in metres; broadcasts over numpy arrays."""
+    p1, p2 = np.radians(lat1), np.radians(lat2)
+    dphi = p2 - p1
+    dlmb = np.radians(np.asarray(lon2, dtype=float) - np.asarray(lon1, dtype=float))
+    a = np.sin(dphi / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dlmb / 2) ** 2
+    return 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+
+
+def bearing_rad(lat1: ArrayLike, lon1: ArrayLike, lat2: ArrayLike, lon2: ArrayLike) -> NDArray[np.float64]:
+    """Initial bearing from point 1 to point 2, radians clockwise from north."""
+    p1, p2 = np.radians(lat1), np.radians(lat2)
+    dlmb = np.radians(np.asarray(lon2, dtype=float) - np.asarray(lon1, dtype=float))
+    y = np.sin(dlmb) * np.cos(p2)
+    x = np.cos(p1) * np.sin(p2) - np.sin(p1) * np.cos(p2) * np.cos(dlmb)
+    return np.arctan2(y, x)
+
+
+class LocalProjection:
+    """Equirectangular projection to metres around a reference latitude."""
+
+    def __init__(self, ref_lat: float) -> None:
+        self.ref_lat = float(ref_lat)
+        self._kx = EARTH_RADIUS_M * math.cos(math.radians(self.ref_lat)) * math.pi / 180
+        self._ky = EARTH_RADIUS_M * math.pi / 180
+
+    def to_xy(self, lat: ArrayLike, lon: ArrayLike) -> NDArray[np.float64]:
+        """Project to an ``(n, 2)`` array of metres (x east, y north)."""
+        lat_a = np.atleast_1d(np.asarray(lat, dtype=float))
+        lon_a = np.atleast_1d(np.asarray(lon, dtype=float))
+        return np.column_stack((lon_a * self._kx, lat_a * self._ky))
