@@ -1,0 +1,10 @@
+"""The wall clock, used only by the composition root of the live service."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+
+class SystemClock:
+    def now(self) -> datetime:
+        return datetime.now(timezone.utc)

@@ -1,0 +1,244 @@
+"""Tables and the imperative mapping of the domain classes (which carry no table metadata).
+
+``start_mappers()`` is idempotent and is called by the composition root, never at import.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Boolean, Column, Float, ForeignKey, Index, Integer, MetaData, String, Table, Text
+from sqlalchemy.orm import composite, registry, relationship
+
+from crisis_dispatch.domain.access import UserRole
+from crisis_dispatch.domain.history import StatusChange, Subject
+from crisis_dispatch.domain.incident import Call, Incident, IncidentStatus, Location, Note
+from crisis_dispatch.domain.outcomes import DestinationType, Outcome
+from crisis_dispatch.domain.station import Facility, Station
+from crisis_dispatch.domain.unit import Qualification, Role, Shift, Staff, Unit, UnitStatus
+from crisis_dispatch.domain.users import AuditRecord, User
+
+from .types import EnumSet, EnumString, JsonType, Serialized, UTCDateTime
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+metadata = MetaData(naming_convention=NAMING)
+mapper_registry = registry(metadata=metadata)
+
+stations = Table(
+    "stations",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("lat", Float, nullable=False),
+    Column("lon", Float, nullable=False),
+    Column("address", String(300), nullable=False),
+)
+
+facilities = Table(
+    "facilities",
+    metadata,
+    Column("id", String(80), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("type", EnumString(DestinationType), nullable=False),
+    Column("lat", Float, nullable=False),
+    Column("lon", Float, nullable=False),
+    Column("address", String(300), nullable=False),
+    Column("accepts", String(40), nullable=False),
+    Column("capabilities", EnumSet(), nullable=False),
+    Column("beds_available", Integer, nullable=True),
+    Column("beds_total", Integer, nullable=True),
+)
+
+units = Table(
+    "units",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("call_sign", String(40), nullable=False, unique=True),
+    Column("station_id", String(40), ForeignKey("stations.id"), nullable=False),
+    Column("capabilities", EnumSet(), nullable=False),
+    Column("status", EnumString(UnitStatus), nullable=False),
+    Column("incident_id", String(40), nullable=True),
+    Column("status_since", UTCDateTime(), nullable=True),
+    Column("lat", Float, nullable=True),
+    Column("lon", Float, nullable=True),
+    Column("version", Integer, nullable=False),
+)
+
+staff = Table(
+    "staff",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("roles", EnumSet(Role), nullable=False),
+    Column("qualifications", EnumSet(Qualification), nullable=False),
+    Column("active", Boolean, nullable=False),
+)
+
+shifts = Table(
+    "shifts",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("unit_id", String(40), ForeignKey("units.id"), nullable=False),
+    Column("staff_id", String(40), ForeignKey("staff.id"), nullable=False),
+    Column("role", EnumString(Role), nullable=False),
+    Column("starts_at", UTCDateTime(), nullable=False),
+    Column("ends_at", UTCDateTime(), nullable=False),
+    Index("ix_shifts_unit_window", "unit_id", "starts_at", "ends_at"),
+    Index("ix_shifts_staff_window", "staff_id", "starts_at"),
+)
+
+incidents = Table(
+    "incidents",
+    metadata,
+    # seq orders incidents received at the same instant (queue order is priority, received, seq).
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("id", String(40), nullable=False, unique=True),
+    Column("status", EnumString(IncidentStatus), nullable=False),
+    Column("lat", Float, nullable=False),
+    Column("lon", Float, nullable=False),
+    Column("address", String(300), nullable=False),
+    Column("tier", String(40), nullable=True),
+    Column("priority", Integer, nullable=True),
+    Column("determinant", String(40), nullable=True),
+    Column("triage", JsonType, nullable=True),
+    Column("screened_out_reason", String(80), nullable=True),
+    Column("subject_description", Text, nullable=False),
+    Column("subject_age", Integer, nullable=True),
+    Column("unit_id", String(40), ForeignKey("units.id"), nullable=True),
+    Column("outcome", Serialized(Outcome), nullable=True),
+    Column("version", Integer, nullable=False),
+    Column("received_at", UTCDateTime(), nullable=False),
+    Column("triaged_at", UTCDateTime(), nullable=True),
+    Column("queued_at", UTCDateTime(), nullable=True),
+    Column("dispatched_at", UTCDateTime(), nullable=True),
+    Column("en_route_at", UTCDateTime(), nullable=True),
+    Column("on_scene_at", UTCDateTime(), nullable=True),
+    Column("transporting_at", UTCDateTime(), nullable=True),
+    Column("at_destination_at", UTCDateTime(), nullable=True),
+    Column("closed_at", UTCDateTime(), nullable=True),
+    Column("cancelled_at", UTCDateTime(), nullable=True),
+    Index("ix_incidents_status_received", "status", "received_at"),
+)
+
+calls = Table(
+    "calls",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("incident_id", String(40), ForeignKey("incidents.id"), nullable=False, index=True),
+    Column("received_at", UTCDateTime(), nullable=False),
+    Column("call_type", String(200), nullable=False),
+    Column("code", String(40), nullable=True),
+    Column("narrative", Text, nullable=False),
+    Column("caller_phone", String(40), nullable=False),
+    Column("caller_name", String(200), nullable=False),
+    Column("answers", JsonType, nullable=False),
+    Column("idempotency_key", String(200), nullable=True, unique=True),
+)
+
+notes = Table(
+    "notes",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("incident_id", String(40), ForeignKey("incidents.id"), nullable=False, index=True),
+    Column("at", UTCDateTime(), nullable=False),
+    Column("by", String(80), nullable=False),
+    Column("text", Text, nullable=False),
+)
+
+status_history = Table(
+    "status_history",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("subject", EnumString(Subject), nullable=False),
+    Column("subject_id", String(40), nullable=False),
+    Column("from_status", String(40), nullable=True),
+    Column("to_status", String(40), nullable=False),
+    Column("at", UTCDateTime(), nullable=False),
+    Column("by", String(80), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("incident_id", String(40), nullable=True),
+    Column("unit_id", String(40), nullable=True),
+    Index("ix_status_history_subject", "subject", "subject_id", "id"),
+    Index("ix_status_history_incident", "incident_id"),
+)
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("username", String(63), nullable=False, unique=True),
+    Column("password_hash", String(200), nullable=False),
+    Column("role", EnumString(UserRole), nullable=False),
+    Column("staff_id", String(40), ForeignKey("staff.id"), nullable=True),
+    Column("active", Boolean, nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+)
+
+auth_tokens = Table(
+    "auth_tokens",
+    metadata,
+    # Only a keyed hash of the token is stored: a database leak yields no usable token.
+    Column("token_hash", String(64), primary_key=True),
+    Column("user_id", String(40), ForeignKey("users.id"), nullable=False, index=True),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("expires_at", UTCDateTime(), nullable=False),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", UTCDateTime(), nullable=False),
+    Column("user_id", String(40), nullable=True),
+    Column("username", String(63), nullable=False),
+    Column("role", String(40), nullable=False),
+    Column("action", String(40), nullable=False),
+    Column("object_type", String(40), nullable=False),
+    Column("object_id", String(80), nullable=False),
+    Column("detail", Text, nullable=False),
+    Index("ix_audit_log_object", "object_type", "object_id"),
+)
+
+idempotency_keys = Table(
+    "idempotency_keys",
+    metadata,
+    Column("key", String(200), primary_key=True),
+    Column("request_hash", String(64), nullable=False),
+    Column("incident_id", String(40), ForeignKey("incidents.id"), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+)
+
+_started = False
+
+
+def start_mappers() -> None:
+    """Map the domain classes onto the tables (once per process)."""
+    global _started
+    if _started:
+        return
+    _started = True
+    r = mapper_registry
+    r.map_imperatively(Station, stations)
+    r.map_imperatively(Facility, facilities)
+    r.map_imperatively(Unit, units, version_id_col=units.c.version)
+    r.map_imperatively(Staff, staff)
+    r.map_imperatively(Shift, shifts)
+    r.map_imperatively(Call, calls)
+    r.map_imperatively(Note, notes)
+    r.map_imperatively(
+        Incident,
+        incidents,
+        version_id_col=incidents.c.version,
+        properties={
+            "location": composite(Location, incidents.c.lat, incidents.c.lon, incidents.c.address),
+            "calls": relationship(Call, order_by=calls.c.received_at, lazy="selectin", cascade="all, delete-orphan"),
+            "notes": relationship(Note, order_by=notes.c.at, lazy="selectin", cascade="all, delete-orphan"),
+        },
+    )
+    r.map_imperatively(StatusChange, status_history)
+    r.map_imperatively(User, users)
+    r.map_imperatively(AuditRecord, audit_log)

@@ -1,0 +1,224 @@
+"""Repositories: the only place that writes queries. Services see these narrow methods."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import delete, insert, select
+from sqlalchemy.orm import Session
+
+from crisis_dispatch.domain.errors import NotFound
+from crisis_dispatch.domain.history import StatusChange, Subject
+from crisis_dispatch.domain.incident import Incident, IncidentStatus
+from crisis_dispatch.domain.station import Facility, Station
+from crisis_dispatch.domain.unit import Shift, Staff, Unit
+from crisis_dispatch.domain.users import AuditRecord, User
+
+from . import orm
+
+T = TypeVar("T")
+
+
+class _Repo(Generic[T]):
+    model: type[T]
+    label: str
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, obj: T) -> T:
+        self.session.add(obj)
+        return obj
+
+    def find(self, ident: str) -> T | None:
+        return self.session.get(self.model, ident)
+
+    def get(self, ident: str) -> T:
+        obj = self.find(ident)
+        if obj is None:
+            raise NotFound(f"{self.label} '{ident}' not found")
+        return obj
+
+    def list(self) -> list[T]:
+        return list(self.session.scalars(select(self.model)))
+
+
+class StationRepository(_Repo[Station]):
+    model, label = Station, "station"
+
+    def list(self) -> list[Station]:
+        return list(self.session.scalars(select(Station).order_by(orm.stations.c.id)))
+
+
+class FacilityRepository(_Repo[Facility]):
+    model, label = Facility, "facility"
+
+    def list(self) -> list[Facility]:
+        return list(self.session.scalars(select(Facility).order_by(orm.facilities.c.type, orm.facilities.c.name)))
+
+
+class StaffRepository(_Repo[Staff]):
+    model, label = Staff, "staff member"
+
+    def list(self) -> list[Staff]:
+        return list(self.session.scalars(select(Staff).order_by(orm.staff.c.name)))
+
+    def by_ids(self, ids: Iterable[str]) -> dict[str, Staff]:
+        ids = list(set(ids))
+        if not ids:
+            return {}
+        return {s.id: s for s in self.session.scalars(select(Staff).where(orm.staff.c.id.in_(ids)))}
+
+
+class ShiftRepository(_Repo[Shift]):
+    model, label = Shift, "shift"
+
+    def covering(self, now: datetime, unit_ids: Sequence[str] | None = None) -> list[Shift]:
+        t = orm.shifts.c
+        q = select(Shift).where(t.starts_at <= now, t.ends_at > now)
+        if unit_ids is not None:
+            q = q.where(t.unit_id.in_(list(unit_ids)))
+        return list(self.session.scalars(q.order_by(t.starts_at, t.id)))
+
+    def in_window(self, start: datetime, end: datetime, *, unit_id: str | None = None, staff_id: str | None = None) -> list[Shift]:
+        t = orm.shifts.c
+        q = select(Shift).where(t.starts_at < end, t.ends_at > start)
+        if unit_id is not None:
+            q = q.where(t.unit_id == unit_id)
+        if staff_id is not None:
+            q = q.where(t.staff_id == staff_id)
+        return list(self.session.scalars(q.order_by(t.starts_at, t.id)))
+
+    def current_unit_for_staff(self, staff_id: str, now: datetime) -> str | None:
+        t = orm.shifts.c
+        return self.session.scalar(
+            select(t.unit_id).where(t.staff_id == staff_id, t.starts_at <= now, t.ends_at > now).order_by(t.starts_at).limit(1)
+        )
+
+
+class UnitRepository(_Repo[Unit]):
+    model, label = Unit, "unit"
+
+    def list(self) -> list[Unit]:
+        return list(self.session.scalars(select(Unit).order_by(orm.units.c.call_sign)))
+
+    def by_call_sign(self, call_sign: str) -> Unit | None:
+        return self.session.scalar(select(Unit).where(orm.units.c.call_sign == call_sign))
+
+    def get(self, ident: str) -> Unit:
+        unit = self.find(ident) or self.by_call_sign(ident)
+        if unit is None:
+            raise NotFound(f"unit '{ident}' not found")
+        return unit
+
+
+class IncidentRepository(_Repo[Incident]):
+    model, label = Incident, "incident"
+
+    def find(self, ident: str) -> Incident | None:
+        return self.session.scalar(select(Incident).where(orm.incidents.c.id == ident))
+
+    def list(
+        self,
+        *,
+        statuses: Sequence[IncidentStatus] | None = None,
+        unit_id: str | None = None,
+        ids: Sequence[str] | None = None,
+        limit: int = 200,
+        offset: int = 0,
+    ) -> list[Incident]:
+        t = orm.incidents.c
+        q = select(Incident)
+        if statuses:
+            q = q.where(t.status.in_([s.value for s in statuses]))
+        if unit_id is not None:
+            q = q.where(t.unit_id == unit_id)
+        if ids is not None:
+            q = q.where(t.id.in_(list(ids)))
+        q = q.order_by(t.received_at.desc(), t.seq.desc()).limit(limit).offset(offset)
+        return list(self.session.scalars(q))
+
+
+class HistoryRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, change: StatusChange) -> None:
+        self.session.add(change)
+
+    def add_all(self, changes: Iterable[StatusChange]) -> None:
+        self.session.add_all(list(changes))
+
+    def for_subject(self, subject: Subject, subject_id: str) -> list[StatusChange]:
+        t = orm.status_history.c
+        q = select(StatusChange).where(t.subject == subject.value, t.subject_id == subject_id).order_by(t.id)
+        return list(self.session.scalars(q))
+
+    def for_incident(self, incident_id: str) -> list[StatusChange]:
+        t = orm.status_history.c
+        return list(self.session.scalars(select(StatusChange).where(t.incident_id == incident_id).order_by(t.id)))
+
+
+class UserRepository(_Repo[User]):
+    model, label = User, "user"
+
+    def by_username(self, username: str) -> User | None:
+        return self.session.scalar(select(User).where(orm.users.c.username == username))
+
+    def list(self) -> list[User]:
+        return list(self.session.scalars(select(User).order_by(orm.users.c.username)))
+
+
+class TokenRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, token_hash: str, user_id: str, created_at: datetime, expires_at: datetime) -> None:
+        self.session.execute(
+            insert(orm.auth_tokens).values(
+                token_hash=token_hash, user_id=user_id, created_at=created_at, expires_at=expires_at
+            )
+        )
+
+    def user_id_for(self, token_hash: str, now: datetime) -> str | None:
+        t = orm.auth_tokens.c
+        return self.session.scalar(select(t.user_id).where(t.token_hash == token_hash, t.expires_at > now))
+
+    def remove(self, token_hash: str) -> None:
+        self.session.execute(delete(orm.auth_tokens).where(orm.auth_tokens.c.token_hash == token_hash))
+
+
+class AuditRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, record: AuditRecord) -> None:
+        self.session.add(record)
+
+    def list(self, *, object_type: str | None = None, object_id: str | None = None, limit: int = 500) -> list[AuditRecord]:
+        t = orm.audit_log.c
+        q = select(AuditRecord)
+        if object_type:
+            q = q.where(t.object_type == object_type)
+        if object_id:
+            q = q.where(t.object_id == object_id)
+        return list(self.session.scalars(q.order_by(t.id.desc()).limit(limit)))
+
+
+class IdempotencyRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def find(self, key: str) -> dict[str, Any] | None:
+        t = orm.idempotency_keys.c
+        row = self.session.execute(select(t.request_hash, t.incident_id).where(t.key == key)).first()
+        return None if row is None else {"request_hash": row.request_hash, "incident_id": row.incident_id}
+
+    def add(self, key: str, request_hash: str, incident_id: str, created_at: datetime) -> None:
+        self.session.execute(
+            insert(orm.idempotency_keys).values(
+                key=key, request_hash=request_hash, incident_id=incident_id, created_at=created_at
+            )
+        )

@@ -1,0 +1,65 @@
+"""The unit of work: one database transaction around one use case."""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
+
+from crisis_dispatch.domain.errors import Conflict
+
+from . import repositories as r
+
+
+class UnitOfWork:
+    """``with uow: ...; uow.commit()`` — anything not committed is rolled back."""
+
+    def __init__(self, session_factory: sessionmaker[Session]) -> None:
+        self._factory = session_factory
+        self.session: Session | None = None
+
+    def __enter__(self) -> UnitOfWork:
+        s = self.session = self._factory()
+        self.incidents = r.IncidentRepository(s)
+        self.units = r.UnitRepository(s)
+        self.staff = r.StaffRepository(s)
+        self.shifts = r.ShiftRepository(s)
+        self.stations = r.StationRepository(s)
+        self.facilities = r.FacilityRepository(s)
+        self.history = r.HistoryRepository(s)
+        self.users = r.UserRepository(s)
+        self.tokens = r.TokenRepository(s)
+        self.audit = r.AuditRepository(s)
+        self.idempotency = r.IdempotencyRepository(s)
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        assert self.session is not None
+        try:
+            self.session.rollback()
+        finally:
+            self.session.close()
+            self.session = None
+
+    def flush(self) -> None:
+        """Write pending changes now; a concurrent change shows up as :class:`Conflict`."""
+        assert self.session is not None
+        try:
+            self.session.flush()
+        except StaleDataError as e:
+            raise Conflict("the record was changed by someone else; reload and try again") from e
+
+    def commit(self) -> None:
+        assert self.session is not None
+        try:
+            self.session.commit()
+        except StaleDataError as e:
+            self.session.rollback()
+            raise Conflict("the record was changed by someone else; reload and try again") from e
+        except IntegrityError:
+            self.session.rollback()
+            raise

@@ -1,0 +1,51 @@
+"""Settings, read from the environment only when the composition root asks for them."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+from platformdirs import user_data_dir
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_SECRET = "insecure-default-secret-change-me"
+
+
+class ConfigError(Exception):
+    """The settings cannot run the service as asked (message for a person)."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="CRISIS_DISPATCH_", extra="ignore")
+
+    #: PostgreSQL (or any SQLAlchemy URL). Wins over ``db_path``.
+    database_url: str | None = Field(default=None, validation_alias=AliasChoices("DATABASE_URL", "CRISIS_DISPATCH_DATABASE_URL"))
+    #: The embedded SQLite file; default: under the user's data directory.
+    db_path: Path | None = None
+    #: Keys the stored token hashes. Must be set outside demo mode.
+    secret_key: str = DEFAULT_SECRET
+    demo: bool = False
+    #: Triage protocol file; default: the protocol shipped with the package.
+    protocol_path: Path | None = None
+    token_ttl_hours: float = 12.0
+    host: str = "127.0.0.1"
+    port: int = 8000
+
+    def database(self) -> str:
+        if self.database_url:
+            return self.database_url
+        path = self.db_path or Path(user_data_dir("crisis-dispatch", appauthor=False)) / "crisis-dispatch.sqlite3"
+        return f"sqlite:///{path.expanduser().resolve()}"
+
+    @property
+    def token_ttl(self) -> timedelta:
+        return timedelta(hours=self.token_ttl_hours)
+
+    def check_for_serving(self) -> None:
+        """A real deployment must not run with the well-known default secret."""
+        if not self.demo and (self.secret_key == DEFAULT_SECRET or len(self.secret_key) < 16):
+            raise ConfigError(
+                "refusing to start: set CRISIS_DISPATCH_SECRET_KEY to a random value of at least 16 characters "
+                "(e.g. `python -c 'import secrets; print(secrets.token_urlsafe(32))'`), or run `crisis-dispatch demo`"
+            )

@@ -1,0 +1,45 @@
+"""Time as an input: rules take ``now`` or a :class:`Clock`, never read the wall clock.
+
+The live service uses a system clock (see ``crisis_dispatch.adapters.clock``); tests and
+the simulator use :class:`FixedClock` / their own simulated clock.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from typing import Protocol
+
+
+class Clock(Protocol):
+    def now(self) -> datetime:
+        """The current instant, timezone-aware (UTC)."""
+        ...
+
+
+def ensure_aware(moment: datetime) -> datetime:
+    """Refuse naive datetimes: every instant in the domain is timezone-aware."""
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError("datetimes in the domain must be timezone-aware")
+    return moment.astimezone(timezone.utc)
+
+
+class FixedClock:
+    """A clock that only moves when told to (tests, simulation)."""
+
+    def __init__(self, start: datetime) -> None:
+        self._now = ensure_aware(start)
+
+    def now(self) -> datetime:
+        return self._now
+
+    def advance(self, delta: timedelta) -> datetime:
+        if delta < timedelta(0):
+            raise ValueError("time never goes backwards")
+        self._now = self._now + delta
+        return self._now
+
+    def set(self, moment: datetime) -> None:
+        moment = ensure_aware(moment)
+        if moment < self._now:
+            raise ValueError("time never goes backwards")
+        self._now = moment

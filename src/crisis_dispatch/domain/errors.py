@@ -1,0 +1,42 @@
+"""Domain errors. Entry points map them to HTTP statuses and CLI exit codes."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """A rule of the domain was broken; the message is meant for a person."""
+
+
+class NotFound(DomainError):
+    """The thing asked for does not exist."""
+
+
+class InvalidInput(DomainError):
+    """The request is well-formed but its content breaks a rule (HTTP 422)."""
+
+
+class IllegalTransition(DomainError):
+    """A status change that the transition table does not allow (HTTP 409)."""
+
+    def __init__(self, kind: str, ident: str, current: str, requested: str) -> None:
+        super().__init__(f"{kind} {ident} cannot go from '{current}' to '{requested}'")
+        self.kind = kind
+        self.ident = ident
+        self.current = current
+        self.requested = requested
+
+
+class Conflict(DomainError):
+    """The state changed under the caller (HTTP 409)."""
+
+
+class AssignmentConflict(Conflict):
+    """Another dispatcher assigned the unit (or the incident) first."""
+
+
+class NotDispatchable(Conflict):
+    """The unit is not available or not fully staffed by crew on shift."""
+
+
+class PermissionDenied(DomainError):
+    """The user's role may not do this (HTTP 403)."""

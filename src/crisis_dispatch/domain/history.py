@@ -1,0 +1,31 @@
+"""The append-only status history: one row per change of an incident or a unit.
+
+It is the audit trail (who, when, from, to, why) and the source of every interval that
+reports compute (call to dispatch, dispatch to on scene, time on scene, ...).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+
+class Subject(StrEnum):
+    INCIDENT = "incident"
+    UNIT = "unit"
+
+
+@dataclass(eq=False)
+class StatusChange:
+    """One change of status. Never updated or deleted once written."""
+
+    subject: Subject
+    subject_id: str
+    from_status: str | None
+    to_status: str
+    at: datetime
+    by: str
+    reason: str = ""
+    incident_id: str | None = None
+    unit_id: str | None = None

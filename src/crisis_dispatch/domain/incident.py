@@ -1,0 +1,208 @@
+"""Incidents: one or more calls about one person in crisis at one place.
+
+The legal status changes are a table (:data:`ALLOWED`); every change returns a
+:class:`~crisis_dispatch.domain.history.StatusChange` for the append-only history.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from .clock import ensure_aware
+from .errors import IllegalTransition, InvalidInput
+from .history import StatusChange, Subject
+from .outcomes import Outcome
+
+
+class IncidentStatus(StrEnum):
+    RECEIVED = "received"
+    TRIAGED = "triaged"
+    QUEUED = "queued"
+    DISPATCHED = "dispatched"
+    EN_ROUTE = "en_route"
+    ON_SCENE = "on_scene"
+    TRANSPORTING = "transporting"
+    AT_DESTINATION = "at_destination"
+    CLOSED = "closed"
+    CANCELLED = "cancelled"
+
+
+S = IncidentStatus
+
+#: Legal incident status changes. Anything else is an :class:`IllegalTransition`.
+ALLOWED: dict[IncidentStatus, frozenset[IncidentStatus]] = {
+    S.RECEIVED: frozenset({S.TRIAGED, S.CANCELLED}),
+    # A triaged call either waits for a van, gets one, or is closed without a team
+    # (screened out to police/EMS/988): that reason is on the triage record.
+    S.TRIAGED: frozenset({S.QUEUED, S.DISPATCHED, S.CLOSED, S.CANCELLED}),
+    S.QUEUED: frozenset({S.DISPATCHED, S.CLOSED, S.CANCELLED}),
+    # A dispatched or en-route van can be recalled: the incident goes back to the queue.
+    S.DISPATCHED: frozenset({S.EN_ROUTE, S.ON_SCENE, S.QUEUED, S.CANCELLED}),
+    S.EN_ROUTE: frozenset({S.ON_SCENE, S.QUEUED, S.CANCELLED}),
+    S.ON_SCENE: frozenset({S.TRANSPORTING, S.CLOSED}),
+    S.TRANSPORTING: frozenset({S.AT_DESTINATION}),
+    S.AT_DESTINATION: frozenset({S.CLOSED}),
+    S.CLOSED: frozenset(),
+    S.CANCELLED: frozenset(),
+}
+
+TERMINAL = frozenset(s for s, nxt in ALLOWED.items() if not nxt)
+#: Statuses in which a unit is committed to the incident.
+UNIT_COMMITTED = frozenset({S.DISPATCHED, S.EN_ROUTE, S.ON_SCENE, S.TRANSPORTING, S.AT_DESTINATION})
+#: Statuses from which a unit may be assigned.
+ASSIGNABLE = frozenset({S.TRIAGED, S.QUEUED})
+
+#: Which timestamp field records the first entry into each status.
+PHASE_FIELD: dict[IncidentStatus, str] = {s: f"{s.value}_at" for s in IncidentStatus}
+
+
+@dataclass(frozen=True)
+class Location:
+    lat: float
+    lon: float
+    address: str = ""
+
+    def __post_init__(self) -> None:
+        if not (-90.0 <= self.lat <= 90.0) or not (-180.0 <= self.lon <= 180.0):
+            raise InvalidInput(f"location ({self.lat}, {self.lon}) is not a valid latitude/longitude")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"lat": self.lat, "lon": self.lon, "address": self.address}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Location:
+        return cls(lat=float(data["lat"]), lon=float(data["lon"]), address=str(data.get("address", "")))
+
+
+@dataclass(eq=False)
+class Call:
+    """One 911 call. Several calls about the same crisis attach to one incident."""
+
+    id: str
+    incident_id: str
+    received_at: datetime
+    call_type: str = ""
+    code: str | None = None
+    narrative: str = ""
+    caller_phone: str = ""
+    caller_name: str = ""
+    answers: dict[str, Any] = field(default_factory=dict)
+    idempotency_key: str | None = None
+
+
+@dataclass(eq=False)
+class Note:
+    """A free-text note by a crew member or dispatcher (clinical: never shown to police roles)."""
+
+    id: str
+    incident_id: str
+    at: datetime
+    by: str
+    text: str
+
+
+@dataclass(eq=False)
+class Incident:
+    id: str
+    location: Location
+    received_at: datetime
+    status: IncidentStatus = IncidentStatus.RECEIVED
+    #: Placeholders until triage decides; lower priority number = more urgent.
+    tier: str | None = None
+    priority: int | None = None
+    determinant: str | None = None
+    #: The whole triage decision (flags, evidence, reasons, protocol version) as recorded.
+    triage: dict[str, Any] | None = None
+    #: Why a call was kept from the crisis team: "not_triaged" or an ineligibility reason.
+    screened_out_reason: str | None = None
+    subject_description: str = ""
+    subject_age: int | None = None
+    unit_id: str | None = None
+    outcome: Outcome | None = None
+    seq: int | None = None
+    version: int = 0
+    triaged_at: datetime | None = None
+    queued_at: datetime | None = None
+    dispatched_at: datetime | None = None
+    en_route_at: datetime | None = None
+    on_scene_at: datetime | None = None
+    transporting_at: datetime | None = None
+    at_destination_at: datetime | None = None
+    closed_at: datetime | None = None
+    cancelled_at: datetime | None = None
+    calls: list[Call] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in TERMINAL
+
+    def can_go(self, to: IncidentStatus) -> bool:
+        return to in ALLOWED[self.status]
+
+    def transition(self, to: IncidentStatus | str, *, now: datetime, by: str, reason: str = "") -> StatusChange:
+        """Move to ``to`` if the table allows it; record the first time each phase is reached."""
+        to = _parse(IncidentStatus, to, "incident status")
+        now = ensure_aware(now)
+        if not self.can_go(to):
+            raise IllegalTransition("incident", self.id, self.status.value, to.value)
+        if to is S.CLOSED and self.status in (S.ON_SCENE, S.AT_DESTINATION) and self.outcome is None:
+            raise IllegalTransition("incident", self.id, self.status.value, to.value + " (record an outcome first)")
+        change = StatusChange(
+            subject=Subject.INCIDENT,
+            subject_id=self.id,
+            from_status=self.status.value,
+            to_status=to.value,
+            at=now,
+            by=by,
+            reason=reason,
+            incident_id=self.id,
+            unit_id=self.unit_id,
+        )
+        self.status = to
+        attr = PHASE_FIELD[to]
+        if getattr(self, attr) is None:
+            setattr(self, attr, now)
+        if to in (S.QUEUED, S.CANCELLED):
+            # The van is released when the incident goes back to the queue or is cancelled;
+            # a closed incident keeps the unit that worked it.
+            self.unit_id = None
+        return change
+
+    def assign(self, unit_id: str, *, now: datetime, by: str, reason: str = "") -> StatusChange:
+        """Give the incident a van: it must be waiting for one (triaged or queued)."""
+        if self.status not in ASSIGNABLE:
+            raise IllegalTransition("incident", self.id, self.status.value, S.DISPATCHED.value)
+        self.unit_id = unit_id
+        change = self.transition(S.DISPATCHED, now=now, by=by, reason=reason or f"unit {unit_id} assigned")
+        change.unit_id = unit_id
+        return change
+
+    def apply_triage(self, result: dict[str, Any], *, now: datetime, by: str) -> StatusChange:
+        """Record a triage decision (the engine's ``to_dict()``) and move to ``triaged``."""
+        self.triage = dict(result)
+        self.tier = result.get("tier")
+        self.priority = result.get("priority")
+        self.determinant = result.get("determinant")
+        self.screened_out_reason = result.get("screened_out")
+        return self.transition(S.TRIAGED, now=now, by=by, reason=f"triage: {self.tier}")
+
+    def record_outcome(self, outcome: Outcome, *, now: datetime) -> None:
+        if self.status not in (S.ON_SCENE, S.TRANSPORTING, S.AT_DESTINATION):
+            raise IllegalTransition("incident", self.id, self.status.value, "outcome recorded (only on scene or later)")
+        outcome.validate(now=ensure_aware(now))
+        self.outcome = outcome
+
+
+def _parse(enum: type, value: object, what: str):  # type: ignore[no-untyped-def]
+    try:
+        return enum(value)
+    except ValueError:
+        allowed = ", ".join(e.value for e in enum)
+        raise InvalidInput(f"unknown {what} '{value}' (expected one of: {allowed})") from None
+
+
+parse_enum = _parse

@@ -1,0 +1,54 @@
+"""People who log in. Password hashing lives in an adapter; the domain holds only the hash."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from .access import UserRole
+from .errors import InvalidInput
+
+USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,62}$")
+MIN_PASSWORD_LENGTH = 10
+
+
+@dataclass(eq=False)
+class User:
+    id: str
+    username: str
+    password_hash: str
+    role: UserRole
+    created_at: datetime
+    #: For crew members: the staff record that links the login to shifts on a van.
+    staff_id: str | None = None
+    active: bool = True
+
+
+def check_username(username: str) -> str:
+    if not USERNAME.match(username):
+        raise InvalidInput(
+            "username must be 2-63 characters: lower-case letters, digits, '.', '_' or '-', starting with a letter or digit"
+        )
+    return username
+
+
+def check_password(password: str) -> str:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidInput(f"password must be at least {MIN_PASSWORD_LENGTH} characters")
+    return password
+
+
+@dataclass(eq=False)
+class AuditRecord:
+    """Who read or wrote which personal data, and when."""
+
+    at: datetime
+    user_id: str | None
+    username: str
+    role: str
+    action: str
+    object_type: str
+    object_id: str
+    detail: str = ""
+    id: int | None = None

@@ -1,0 +1,231 @@
+"""The HTTP routes of ``/api/v1``: thin adapters from requests to use cases."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, Query, Request, Response, status
+
+from crisis_dispatch.domain.access import Permission
+from crisis_dispatch.domain.errors import InvalidInput
+from crisis_dispatch.domain.incident import parse_enum
+from crisis_dispatch.domain.outcomes import Destination, DestinationType, Disposition, Hold, HoldCriterion, HoldType, Outcome
+from crisis_dispatch.services import auth, incidents, reference, units
+from crisis_dispatch.services.incidents import CallIntake
+
+from . import schemas as s
+from .deps import SESSION_COOKIE, ActorDep, CtxDep, bearer_token
+
+router = APIRouter(prefix="/api/v1")
+
+
+# ----------------------------------------------------------------------------- auth and users
+@router.post("/auth/login", tags=["auth"])
+def login(body: s.LoginRequest, response: Response, ctx: CtxDep, request: Request) -> dict[str, Any]:
+    """Exchange a username and password for a bearer token (also set as an HttpOnly cookie)."""
+    result = auth.login(ctx, body.username, body.password)
+    response.set_cookie(
+        SESSION_COOKIE,
+        result["access_token"],
+        httponly=True,
+        samesite="strict",
+        secure=request.url.scheme == "https",
+        max_age=int(ctx.token_ttl.total_seconds()),
+    )
+    return result
+
+
+@router.post("/auth/logout", tags=["auth"], status_code=status.HTTP_204_NO_CONTENT)
+def logout(request: Request, response: Response, ctx: CtxDep, actor: ActorDep) -> None:
+    token = bearer_token(request)
+    if token:
+        auth.logout(ctx, token)
+    response.delete_cookie(SESSION_COOKIE)
+
+
+@router.get("/auth/me", tags=["auth"])
+def me(actor: ActorDep) -> dict[str, Any]:
+    return {"username": actor.username, "role": actor.role.value, "staff_id": actor.staff_id}
+
+
+@router.post("/users", tags=["users"], status_code=status.HTTP_201_CREATED)
+def create_user(body: s.UserCreate, ctx: CtxDep, actor: ActorDep) -> dict[str, Any]:
+    return auth.create_user(ctx, actor, body.username, body.password, body.role, body.staff_id)
+
+
+@router.get("/audit", tags=["users"])
+def audit_log(
+    ctx: CtxDep, actor: ActorDep, object_type: str | None = None, object_id: str | None = None
+) -> list[dict[str, Any]]:
+    return auth.list_audit(ctx, actor, object_type, object_id)
+
+
+# ----------------------------------------------------------------------------- calls and triage
+@router.post("/calls", tags=["calls"], status_code=status.HTTP_201_CREATED)
+def take_call(
+    body: s.CallCreate,
+    response: Response,
+    ctx: CtxDep,
+    actor: ActorDep,
+    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
+) -> dict[str, Any]:
+    """Accept a 911 call: creates the incident and triages it. Send an ``Idempotency-Key``
+    so that a retry returns the same incident instead of creating a second one."""
+    result = incidents.take_call(ctx, actor, CallIntake(**body.model_dump()), idempotency_key)
+    if not result.created:
+        response.status_code = status.HTTP_200_OK
+    return result.incident
+
+
+@router.post("/triage", tags=["calls"])
+def evaluate_triage(body: s.TriageRequest, ctx: CtxDep, actor: ActorDep) -> dict[str, Any]:
+    """Evaluate a call against the protocol without storing anything."""
+    actor.require(Permission.TRIAGE_EVALUATE)
+    return ctx.triage(body.model_dump())
+
+
+# ----------------------------------------------------------------------------- incidents
+@router.get("/incidents", tags=["incidents"])
+def list_incidents(
+    ctx: CtxDep,
+    actor: ActorDep,
+    status_: Annotated[list[str] | None, Query(alias="status")] = None,
+    open_: Annotated[bool, Query(alias="open")] = False,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 200,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> list[dict[str, Any]]:
+    return incidents.list_incidents(ctx, actor, statuses=status_, open_only=open_, limit=limit, offset=offset)
+
+
+@router.get("/incidents/{incident_id}", tags=["incidents"])
+def get_incident(incident_id: str, ctx: CtxDep, actor: ActorDep) -> dict[str, Any]:
+    return incidents.get_incident(ctx, actor, incident_id)
+
+
+@router.post("/incidents/{incident_id}/status", tags=["incidents"])
+def change_incident_status(incident_id: str, body: s.StatusChangeRequest, ctx: CtxDep, actor: ActorDep) -> dict[str, Any]:
+    return incidents.change_status(ctx, actor, incident_id, body.status, body.reason, body.expected_version)
+
+
+@router.post("/incidents/{incident_id}/assign", tags=["incidents"])
+def assign_unit(incident_id: str, body: s.AssignRequest, ctx: CtxDep, actor: ActorDep) -> dict[str, Any]:
+    """Dispatch a van. Two dispatchers racing for one van: one wins, the other gets 409."""
+    return incidents.assign_unit(ctx, actor, incident_id, body.unit_id, body.reason)
+
+
+@router.post("/incidents/{incident_id}/outcome", tags=["incidents"])
+def record_outcome(incident_id: str, body: s.OutcomeCreate, ctx: CtxDep, actor: ActorDep) -> dict[str, Any]:
+    return incidents.record_outcome(ctx, actor, incident_id, _outcome(body, actor.username, ctx.clock.now()))
+
+
+@router.post("/incidents/{incident_id}/close", tags=["incidents"])
+def close_incident(incident_id: str, body: s.CloseRequest, ctx: CtxDep, actor: ActorDep) -> dict[str, Any]:
+    return incidents.change_status(ctx, actor, incident_id, "closed", body.reason)
+
+
+@router.post("/incidents/{incident_id}/notes", tags=["incidents"], status_code=status.HTTP_201_CREATED)
+def add_note(incident_id: str, body: s.NoteCreate, ctx: CtxDep, actor: ActorDep) -> dict[str, Any]:
+    return incidents.add_note(ctx, actor, incident_id, body.text)
+
+
+def _outcome(body: s.OutcomeCreate, by: str, now: datetime) -> Outcome:
+    destination = None
+    if body.destination is not None:
+        destination = Destination(
+            type=parse_enum(DestinationType, body.destination.type, "destination type"),
+            name=body.destination.name,
+            facility_id=body.destination.facility_id,
+        )
+    hold = None
+    if body.hold is not None:
+        h = body.hold
+        hold = Hold(
+            type=parse_enum(HoldType, h.type, "hold type"),
+            placed_by=h.placed_by,
+            placed_at=h.placed_at,
+            first_detained_at=h.first_detained_at,
+            criteria=frozenset(parse_enum(HoldCriterion, c, "hold criterion") for c in h.criteria),
+            could_be_served_without_detention=h.could_be_served_without_detention,
+            facts=h.facts,
+        )
+    if len(set(body.referrals)) != len(body.referrals):
+        raise InvalidInput("referrals are listed twice")
+    return Outcome(
+        disposition=parse_enum(Disposition, body.disposition, "disposition"),
+        recorded_at=now,
+        recorded_by=by,
+        destination=destination,
+        hold=hold,
+        subject_age=body.subject_age,
+        referrals=tuple(body.referrals),
+        summary=body.summary,
+    )
+
+
+# ----------------------------------------------------------------------------- units, staff, shifts
+@router.get("/units", tags=["units"])
+def list_units(ctx: CtxDep, actor: ActorDep) -> list[dict[str, Any]]:
+    return units.list_units(ctx, actor)
+
+
+@router.get("/units/{unit_id}", tags=["units"])
+def get_unit(unit_id: str, ctx: CtxDep, actor: ActorDep) -> dict[str, Any]:
+    return units.get_unit(ctx, actor, unit_id)
+
+
+@router.post("/units/{unit_id}/status", tags=["units"])
+def set_unit_status(unit_id: str, body: s.UnitStatusRequest, ctx: CtxDep, actor: ActorDep) -> dict[str, Any]:
+    return units.set_unit_status(ctx, actor, unit_id, body.status, body.reason)
+
+
+@router.post("/units/{unit_id}/crew", tags=["units"], status_code=status.HTTP_201_CREATED)
+def assign_crew(unit_id: str, body: s.CrewAssignment, ctx: CtxDep, actor: ActorDep) -> dict[str, Any]:
+    """Put a staff member on the van in a role for a time window (a shift)."""
+    return units.assign_crew(ctx, actor, unit_id, body.staff_id, body.role, body.starts_at, body.ends_at)
+
+
+@router.get("/staff", tags=["staff"])
+def list_staff(ctx: CtxDep, actor: ActorDep) -> list[dict[str, Any]]:
+    return units.list_staff(ctx, actor)
+
+
+@router.post("/staff", tags=["staff"], status_code=status.HTTP_201_CREATED)
+def create_staff(body: s.StaffCreate, ctx: CtxDep, actor: ActorDep) -> dict[str, Any]:
+    return units.create_staff(ctx, actor, body.name, body.roles, body.qualifications)
+
+
+@router.get("/shifts", tags=["staff"])
+def list_shifts(
+    ctx: CtxDep,
+    actor: ActorDep,
+    start: Annotated[datetime, Query(description="window start, ISO 8601 with offset")],
+    end: Annotated[datetime, Query()],
+    unit_id: str | None = None,
+) -> dict[str, Any]:
+    """Shifts in a window, with every gap in 24/7 coverage per van and role."""
+    if start.tzinfo is None or end.tzinfo is None:
+        raise InvalidInput("start and end need a UTC offset, e.g. 2026-11-27T00:00:00Z")
+    return units.list_shifts(ctx, actor, start, end, unit_id)
+
+
+# ----------------------------------------------------------------------------- stations and facilities
+@router.get("/stations", tags=["reference"])
+def list_stations(ctx: CtxDep, actor: ActorDep) -> list[dict[str, Any]]:
+    return reference.list_stations(ctx, actor)
+
+
+@router.get("/facilities", tags=["reference"])
+def list_facilities(ctx: CtxDep, actor: ActorDep, type: str | None = None) -> list[dict[str, Any]]:
+    return reference.list_facilities(ctx, actor, type)
+
+
+@router.get("/facilities/{facility_id}", tags=["reference"])
+def get_facility(facility_id: str, ctx: CtxDep, actor: ActorDep) -> dict[str, Any]:
+    return reference.get_facility(ctx, actor, facility_id)
+
+
+@router.put("/facilities/{facility_id}/beds", tags=["reference"])
+def update_beds(facility_id: str, body: s.BedUpdate, ctx: CtxDep, actor: ActorDep) -> dict[str, Any]:
+    """Report the beds or chairs free now (the bed registry)."""
+    return reference.update_beds(ctx, actor, facility_id, body.beds_available, body.beds_total)

@@ -1,0 +1,237 @@
+"""The ``crisis-dispatch`` command line (Typer). Each command has ``--help``."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+
+from crisis_dispatch.config import ConfigError, Settings
+from crisis_dispatch.domain.errors import DomainError
+
+app = typer.Typer(
+    help="crisis-dispatch: send mental-health 911 calls to crisis teams. Run a command with --help for details.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+db_app = typer.Typer(help="Database schema management.", no_args_is_help=True)
+users_app = typer.Typer(help="Manage user accounts.", no_args_is_help=True)
+seed_app = typer.Typer(help="Load reference and demo data.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(users_app, name="users")
+app.add_typer(seed_app, name="seed")
+
+err = Console(stderr=True, highlight=False)
+out = Console(highlight=False)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+DbOption = Annotated[
+    Path | None,
+    typer.Option("--db", help="SQLite file to use (default: DATABASE_URL, else a file under the user's data directory)."),
+]
+
+DEMO_PASSWORD_SUFFIX = "-demo-pass"
+#: Demo only: the person behind the "crew" login, in TTP-1's peer-support seat around the clock.
+DEMO_CREW_STAFF = "stf-demo-crew"
+DEMO_USERS: tuple[tuple[str, str, str | None], ...] = (
+    ("calltaker", "call_taker", None),
+    ("dispatcher", "dispatcher", None),
+    ("supervisor", "supervisor", None),
+    ("crew", "crew", DEMO_CREW_STAFF),
+    ("analyst", "analyst", None),
+    ("police", "police_liaison", None),
+    ("court", "court_liaison", None),
+    ("admin", "admin", None),
+)
+
+
+def fail(message: str, code: int = 2) -> typer.Exit:
+    err.print(f"error: {message}", markup=False)
+    return typer.Exit(code)
+
+
+def readable_errors(fn: F) -> F:
+    """Domain and configuration errors end the command with one line and exit code 2."""
+
+    @wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except (DomainError, ConfigError) as e:
+            raise fail(str(e)) from None
+        except OSError as e:
+            raise fail(f"{e.strerror or e}: {getattr(e, 'filename', '') or ''}".rstrip(": ")) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _settings(db: Path | None, **extra: Any) -> Settings:
+    settings = Settings(**extra)
+    if db is not None:
+        settings = settings.model_copy(update={"db_path": db, "database_url": None})
+    return settings
+
+
+def _container(settings: Settings):  # type: ignore[no-untyped-def]
+    from crisis_dispatch.bootstrap import build, upgrade
+
+    container = build(settings)
+    try:
+        upgrade(container.engine)
+    except Exception as e:  # the database is unreachable or the file unwritable
+        container.dispose()
+        raise ConfigError(f"cannot open the database {settings.database()}: {str(e).splitlines()[0]}") from None
+    return container
+
+
+@db_app.command("upgrade")
+@readable_errors
+def db_upgrade(db: DbOption = None) -> None:
+    """Create or migrate the database schema to the latest version."""
+    settings = _settings(db)
+    container = _container(settings)
+    container.dispose()
+    out.print(f"database is up to date: {settings.database()}")
+
+
+@users_app.command("create")
+@readable_errors
+def users_create(
+    username: Annotated[str, typer.Argument(help="Login name: lower-case letters, digits, '.', '_', '-'.")],
+    role: Annotated[str, typer.Option("--role", help="call_taker, dispatcher, crew, supervisor, analyst, police_liaison, court_liaison or admin.")],
+    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from standard input (first line).")] = False,
+    staff_id: Annotated[str | None, typer.Option("--staff-id", help="For crew: the staff record the login belongs to.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Create a user. The password is read from standard input, never from the command line."""
+    from crisis_dispatch.services import auth
+    from crisis_dispatch.services.context import SYSTEM
+
+    if not password_stdin:
+        raise fail("pass --password-stdin and give the password on standard input")
+    password = sys.stdin.readline().rstrip("\r\n")
+    if not password:
+        raise fail("no password on standard input")
+    container = _container(_settings(db))
+    try:
+        user = auth.create_user(container.ctx, SYSTEM, username, password, role, staff_id)
+    finally:
+        container.dispose()
+    out.print(f"created user {user['username']} with role {user['role']}")
+
+
+@seed_app.command("la")
+@readable_errors
+def seed_la(
+    days: Annotated[int, typer.Option(min=1, max=366, help="Days of 24/7 shifts to create from yesterday.")] = 30,
+    db: DbOption = None,
+) -> None:
+    """Load the LA demo: 106 LAFD stations, LA County facilities, five vans with round-the-clock crews."""
+    from crisis_dispatch.services.seed import seed_la as run
+
+    container = _container(_settings(db))
+    try:
+        report = run(container.ctx, days=days)
+    finally:
+        container.dispose()
+    out.print("added: " + ", ".join(f"{k} {v}" for k, v in report.as_dict().items()))
+
+
+@app.command()
+@readable_errors
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port.")] = 8000,
+    db: DbOption = None,
+) -> None:
+    """Serve the API (and console). Needs CRISIS_DISPATCH_SECRET_KEY; migrates the database first."""
+    settings = _settings(db, host=host, port=port)
+    settings.check_for_serving()
+    _run_server(settings)
+
+
+@app.command()
+@readable_errors
+def demo(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port.")] = 8000,
+    db: DbOption = None,
+) -> None:
+    """Seed the Los Angeles demo on SQLite and serve it; prints the URL and the demo logins."""
+    if db is None:
+        from platformdirs import user_data_dir
+
+        db = Path(user_data_dir("crisis-dispatch", appauthor=False)) / "demo.sqlite3"
+    settings = _settings(db, host=host, port=port, demo=True)
+    _seed_demo(settings)
+    url = f"http://{host}:{port}"
+    out.print(f"crisis-dispatch LA demo on {url}  (API docs: {url}/docs, database: {settings.database()})")
+    out.print("demo logins (username / password):")
+    for username, role, _ in DEMO_USERS:
+        out.print(f"  {username:<11} {username + DEMO_PASSWORD_SUFFIX:<22} {role}")
+    _run_server(settings)
+
+
+def _seed_demo(settings: Settings) -> None:
+    from crisis_dispatch.domain.unit import Role, Staff
+    from crisis_dispatch.services import auth
+    from crisis_dispatch.services.context import SYSTEM
+    from crisis_dispatch.services.seed import seed_la as run
+
+    container = _container(settings)
+    try:
+        ctx = container.ctx
+        with ctx.uow() as uow:
+            if uow.staff.find(DEMO_CREW_STAFF) is None:
+                uow.staff.add(Staff(id=DEMO_CREW_STAFF, name="Demo Crew", roles={Role.PEER_SUPPORT_SPECIALIST}))
+                uow.commit()
+        run(ctx, demo_crew_staff_id=DEMO_CREW_STAFF)
+        with ctx.uow() as uow:
+            existing = {u.username for u in uow.users.list()}
+        for username, role, staff_id in DEMO_USERS:
+            if username not in existing:
+                auth.create_user(ctx, SYSTEM, username, username + DEMO_PASSWORD_SUFFIX, role, staff_id)
+    finally:
+        container.dispose()
+
+
+def _run_server(settings: Settings) -> None:
+    import uvicorn
+
+    from crisis_dispatch.bootstrap import upgrade
+    from crisis_dispatch.entrypoints.api.app import create_app
+
+    api = create_app(settings)
+    try:
+        upgrade(api.state.container.engine)
+    except Exception as e:
+        raise ConfigError(f"cannot open the database {settings.database()}: {str(e).splitlines()[0]}") from None
+    uvicorn.run(api, host=settings.host, port=settings.port, log_level="info")
+
+
+def _register_plugins() -> None:
+    """Command groups owned by other modules (triage, routing) register themselves here."""
+    import importlib
+
+    for name in ("cli_triage", "cli_routing"):
+        try:
+            module = importlib.import_module(f"crisis_dispatch.entrypoints.{name}")
+        except ModuleNotFoundError as e:
+            if e.name != f"crisis_dispatch.entrypoints.{name}":
+                raise
+            continue
+        module.register(app)
+
+
+_register_plugins()
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,50 @@
+"""What every use case needs: a unit of work, a clock, id generation, triage, secrets.
+
+Built once by the composition root (``crisis_dispatch.bootstrap``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from crisis_dispatch.adapters.uow import UnitOfWork
+from crisis_dispatch.domain.access import Permission, UserRole, allowed
+from crisis_dispatch.domain.clock import Clock
+from crisis_dispatch.domain.errors import PermissionDenied
+
+#: Turns a call (``id, call_type, narrative, code, priority, answers``) into the triage
+#: engine's result dictionary (``tier, priority, determinant, flags, reasons, ...``).
+Triager = Callable[[dict[str, Any]], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting: a logged-in user, or the system itself (seeding, simulation)."""
+
+    username: str
+    role: UserRole
+    user_id: str | None = None
+    staff_id: str | None = None
+
+    def require(self, permission: Permission) -> None:
+        if not allowed(self.role, permission):
+            raise PermissionDenied(f"role '{self.role.value}' may not {permission.value.replace(':', ' ')}")
+
+
+SYSTEM = Actor(username="system", role=UserRole.ADMIN)
+
+
+@dataclass
+class ServiceContext:
+    uow_factory: Callable[[], UnitOfWork]
+    clock: Clock
+    new_id: Callable[[str], str]
+    triage: Triager
+    token_secret: bytes
+    token_ttl: timedelta = timedelta(hours=12)
+
+    def uow(self) -> UnitOfWork:
+        return self.uow_factory()

@@ -1,0 +1,338 @@
+"""Use cases of the incident lifecycle: intake, reads, status changes, assignment, outcomes."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+
+from crisis_dispatch.adapters.uow import UnitOfWork
+from crisis_dispatch.domain.access import SCOPED_TO_CARE_COURT, SCOPED_TO_OWN_UNIT, Permission, redact_incident
+from crisis_dispatch.domain.errors import AssignmentConflict, Conflict, InvalidInput, NotDispatchable, NotFound
+from crisis_dispatch.domain.history import StatusChange, Subject
+from crisis_dispatch.domain.incident import Call, Incident, IncidentStatus, Location, Note, parse_enum
+from crisis_dispatch.domain.outcomes import Disposition, Outcome
+from crisis_dispatch.domain.unit import UnitStatus, crew_on_shift, readiness
+
+from . import audit
+from .context import Actor, ServiceContext
+from .views import history_view, incident_view
+
+S = IncidentStatus
+
+#: The unit status that mirrors each incident status while the unit is committed.
+UNIT_MIRROR: dict[IncidentStatus, UnitStatus] = {
+    S.EN_ROUTE: UnitStatus.EN_ROUTE,
+    S.ON_SCENE: UnitStatus.ON_SCENE,
+    S.TRANSPORTING: UnitStatus.TRANSPORTING,
+    S.AT_DESTINATION: UnitStatus.AT_DESTINATION,
+    S.QUEUED: UnitStatus.AVAILABLE,
+    S.CANCELLED: UnitStatus.AVAILABLE,
+    S.CLOSED: UnitStatus.AVAILABLE,
+}
+
+
+@dataclass(frozen=True)
+class CallIntake:
+    lat: float
+    lon: float
+    address: str = ""
+    call_type: str = ""
+    code: str | None = None
+    narrative: str = ""
+    priority: int | None = None
+    answers: dict[str, Any] = field(default_factory=dict)
+    caller_name: str = ""
+    caller_phone: str = ""
+    subject_description: str = ""
+    subject_age: int | None = None
+    received_at: datetime | None = None
+
+    def fingerprint(self) -> str:
+        body = json.dumps(
+            {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in self.__dict__.items()},
+            sort_keys=True,
+            default=str,
+        )
+        return hashlib.sha256(body.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class IntakeResult:
+    incident: dict[str, Any]
+    created: bool
+
+
+def take_call(ctx: ServiceContext, actor: Actor, intake: CallIntake, idempotency_key: str | None = None) -> IntakeResult:
+    """Accept a call: create the incident, triage it, queue it for a team or close it with its reason.
+
+    With an ``idempotency_key``, a retry of the same request returns the incident created
+    the first time and creates nothing; the same key with a different body is a conflict.
+    """
+    actor.require(Permission.CALL_CREATE)
+    if idempotency_key is not None:
+        idempotency_key = idempotency_key.strip()
+        if not idempotency_key or len(idempotency_key) > 200:
+            raise InvalidInput("Idempotency-Key must be 1-200 characters")
+        existing = _replay(ctx, actor, intake, idempotency_key)
+        if existing is not None:
+            return existing
+    now = ctx.clock.now()
+    received = intake.received_at or now
+    if received > now:
+        raise InvalidInput("a call cannot be received in the future")
+    incident = Incident(
+        id=ctx.new_id("INC"),
+        location=Location(intake.lat, intake.lon, intake.address),
+        received_at=received,
+        subject_description=intake.subject_description,
+        subject_age=intake.subject_age,
+    )
+    call = Call(
+        id=ctx.new_id("CALL"),
+        incident_id=incident.id,
+        received_at=received,
+        call_type=intake.call_type,
+        code=intake.code,
+        narrative=intake.narrative,
+        caller_name=intake.caller_name,
+        caller_phone=intake.caller_phone,
+        answers=dict(intake.answers),
+        idempotency_key=idempotency_key,
+    )
+    incident.calls.append(call)
+    changes: list[StatusChange] = [
+        StatusChange(
+            subject=Subject.INCIDENT,
+            subject_id=incident.id,
+            from_status=None,
+            to_status=S.RECEIVED.value,
+            at=received,
+            by=actor.username,
+            reason="call received",
+            incident_id=incident.id,
+        )
+    ]
+    result = ctx.triage(
+        {
+            "id": incident.id,
+            "call_type": intake.call_type,
+            "narrative": intake.narrative,
+            "code": intake.code,
+            "priority": intake.priority,
+            "answers": dict(intake.answers),
+            "age": intake.subject_age,
+        }
+    )
+    changes.append(incident.apply_triage(result, now=now, by=actor.username))
+    changes.extend(_route_after_triage(incident, now=now, by=actor.username))
+    try:
+        with ctx.uow() as uow:
+            uow.incidents.add(incident)
+            uow.flush()
+            uow.history.add_all(changes)
+            if idempotency_key is not None:
+                uow.idempotency.add(idempotency_key, intake.fingerprint(), incident.id, now)
+            audit.record(ctx, uow, actor, "create", "incident", [incident.id], detail="call intake")
+            view = incident_view(incident)
+            uow.commit()
+    except IntegrityError:
+        # Two retries raced with the same key: the other one won; answer with its incident.
+        if idempotency_key is not None:
+            existing = _replay(ctx, actor, intake, idempotency_key)
+            if existing is not None:
+                return existing
+        raise
+    return IntakeResult(redact_incident(view, actor.role), created=True)
+
+
+def _replay(ctx: ServiceContext, actor: Actor, intake: CallIntake, key: str) -> IntakeResult | None:
+    with ctx.uow() as uow:
+        found = uow.idempotency.find(key)
+        if found is None:
+            return None
+        if found["request_hash"] != intake.fingerprint():
+            raise Conflict(f"Idempotency-Key '{key}' was already used for a different call")
+        incident = uow.incidents.get(found["incident_id"])
+        audit.record(ctx, uow, actor, "read", "incident", [incident.id], detail="idempotent replay")
+        view = incident_view(incident)
+        uow.commit()
+    return IntakeResult(redact_incident(view, actor.role), created=False)
+
+
+def _route_after_triage(incident: Incident, *, now: datetime, by: str) -> list[StatusChange]:
+    """A call for the crisis team waits in the queue; any other response leaves our hands."""
+    triage = incident.triage or {}
+    tier = incident.tier or ""
+    if tier.startswith("MH_TEAM"):
+        return [incident.transition(S.QUEUED, now=now, by=by, reason="awaiting a crisis team")]
+    reason = incident.screened_out_reason or "ineligible"
+    responders = tier or "default responder"
+    detail = "; ".join(triage.get("reasons", [])[:3])
+    return [incident.transition(S.CLOSED, now=now, by=by, reason=f"screened out ({reason}) to {responders}: {detail}".rstrip(": "))]
+
+
+def _crew_unit(ctx: ServiceContext, uow: UnitOfWork, actor: Actor) -> str | None:
+    if actor.staff_id is None:
+        return None
+    return uow.shifts.current_unit_for_staff(actor.staff_id, ctx.clock.now())
+
+
+def _check_scope(ctx: ServiceContext, uow: UnitOfWork, actor: Actor, incident: Incident) -> None:
+    if actor.role in SCOPED_TO_OWN_UNIT:
+        unit_id = _crew_unit(ctx, uow, actor)
+        if unit_id is None or incident.unit_id != unit_id:
+            # Not "forbidden": crew must not even learn that other incidents exist.
+            raise NotFound(f"incident '{incident.id}' not found")
+    if actor.role in SCOPED_TO_CARE_COURT:
+        if incident.outcome is None or incident.outcome.disposition is not Disposition.CARE_COURT_PETITION_RECOMMENDED:
+            raise NotFound(f"incident '{incident.id}' not found")
+
+
+def get_incident(ctx: ServiceContext, actor: Actor, incident_id: str) -> dict[str, Any]:
+    actor.require(Permission.INCIDENT_READ)
+    with ctx.uow() as uow:
+        incident = uow.incidents.get(incident_id)
+        _check_scope(ctx, uow, actor, incident)
+        view = incident_view(incident)
+        view["history"] = [history_view(h) for h in uow.history.for_incident(incident_id)]
+        audit.record(ctx, uow, actor, "read", "incident", [incident.id])
+        uow.commit()
+    return redact_incident(view, actor.role)
+
+
+def list_incidents(
+    ctx: ServiceContext, actor: Actor, *, statuses: list[str] | None = None, open_only: bool = False, limit: int = 200, offset: int = 0
+) -> list[dict[str, Any]]:
+    actor.require(Permission.INCIDENT_READ)
+    parsed = [_status(s) for s in statuses or []]
+    if open_only:
+        parsed = [s for s in (parsed or list(S)) if s not in (S.CLOSED, S.CANCELLED)]
+    with ctx.uow() as uow:
+        unit_id = None
+        if actor.role in SCOPED_TO_OWN_UNIT:
+            unit_id = _crew_unit(ctx, uow, actor)
+            if unit_id is None:
+                return []
+        found = uow.incidents.list(statuses=parsed or None, unit_id=unit_id, limit=limit, offset=offset)
+        if actor.role in SCOPED_TO_CARE_COURT:
+            found = [
+                i for i in found if i.outcome and i.outcome.disposition is Disposition.CARE_COURT_PETITION_RECOMMENDED
+            ]
+        views = [incident_view(i) for i in found]
+        audit.record(ctx, uow, actor, "list", "incident", [i.id for i in found])
+        uow.commit()
+    return [redact_incident(v, actor.role) for v in views]
+
+
+def _status(value: str) -> IncidentStatus:
+    return parse_enum(IncidentStatus, value, "incident status")
+
+
+def change_status(
+    ctx: ServiceContext, actor: Actor, incident_id: str, to: str, reason: str = "", expected_version: int | None = None
+) -> dict[str, Any]:
+    """Move an incident (and the van working it) to a new status."""
+    actor.require(Permission.INCIDENT_STATUS)
+    target = _status(to)
+    if target is S.DISPATCHED:
+        raise InvalidInput("use the assign action to dispatch a unit")
+    now = ctx.clock.now()
+    with ctx.uow() as uow:
+        incident = uow.incidents.get(incident_id)
+        _check_scope(ctx, uow, actor, incident)
+        _check_version(incident, expected_version)
+        unit_id = incident.unit_id
+        changes = [incident.transition(target, now=now, by=actor.username, reason=reason)]
+        if unit_id is not None and target in UNIT_MIRROR:
+            unit = uow.units.get(unit_id)
+            if unit.incident_id == incident.id and unit.status is not UNIT_MIRROR[target]:
+                changes.append(unit.transition(UNIT_MIRROR[target], now=now, by=actor.username, reason=f"incident {target.value}"))
+        uow.history.add_all(changes)
+        audit.record(ctx, uow, actor, "update", "incident", [incident.id], detail=f"status {target.value}")
+        view = incident_view(incident)
+        uow.commit()
+    return redact_incident(view, actor.role)
+
+
+def _check_version(incident: Incident, expected_version: int | None) -> None:
+    if expected_version is not None and incident.version != expected_version:
+        raise Conflict(
+            f"incident {incident.id} changed since you loaded it (version {incident.version}, you had {expected_version})"
+        )
+
+
+def assign_unit(ctx: ServiceContext, actor: Actor, incident_id: str, unit_id: str, reason: str = "") -> dict[str, Any]:
+    """Dispatch a van. Compare-and-set: of two dispatchers racing for one van, one wins, one gets 409."""
+    actor.require(Permission.INCIDENT_ASSIGN)
+    now = ctx.clock.now()
+    try:
+        with ctx.uow() as uow:
+            incident = uow.incidents.get(incident_id)
+            unit = uow.units.get(unit_id)
+            if unit.committed:
+                raise AssignmentConflict(
+                    f"unit {unit.call_sign} is already assigned to incident {unit.incident_id}"
+                )
+            shifts = uow.shifts.covering(now, [unit.id])
+            crew = crew_on_shift(unit.id, shifts, uow.staff.by_ids(s.staff_id for s in shifts), now)
+            ready = readiness(unit, crew)
+            if not ready.dispatchable:
+                raise NotDispatchable(f"unit {unit.call_sign} cannot be dispatched: " + "; ".join(ready.reasons))
+            changes = [
+                incident.assign(unit.id, now=now, by=actor.username, reason=reason),
+                unit.transition(UnitStatus.DISPATCHED, now=now, by=actor.username, reason=f"assigned to {incident.id}", incident_id=incident.id),
+            ]
+            uow.flush()
+            uow.history.add_all(changes)
+            audit.record(ctx, uow, actor, "update", "incident", [incident.id], detail=f"assigned {unit.call_sign}")
+            view = incident_view(incident)
+            uow.commit()
+    except Conflict as e:
+        if isinstance(e, (AssignmentConflict, NotDispatchable)):
+            raise
+        raise AssignmentConflict(
+            f"unit {unit_id} or incident {incident_id} was just changed by another dispatcher; reload and choose again"
+        ) from e
+    return redact_incident(view, actor.role)
+
+
+def record_outcome(ctx: ServiceContext, actor: Actor, incident_id: str, outcome: Outcome) -> dict[str, Any]:
+    actor.require(Permission.INCIDENT_OUTCOME)
+    now = ctx.clock.now()
+    with ctx.uow() as uow:
+        incident = uow.incidents.get(incident_id)
+        _check_scope(ctx, uow, actor, incident)
+        if outcome.hold is not None:
+            placer = uow.staff.find(outcome.hold.placed_by)
+            if placer is None:
+                raise InvalidInput(f"hold placed by unknown staff member '{outcome.hold.placed_by}'")
+            if not placer.can_place_hold(outcome.hold.type):
+                raise InvalidInput(f"{placer.name} is not designated to write WIC {outcome.hold.type.value} holds")
+        if outcome.subject_age is None and incident.subject_age is not None:
+            outcome = replace(outcome, subject_age=incident.subject_age)
+        incident.record_outcome(outcome, now=now)
+        audit.record(ctx, uow, actor, "update", "incident", [incident.id], detail=f"outcome {outcome.disposition.value}")
+        view = incident_view(incident)
+        uow.commit()
+    return redact_incident(view, actor.role)
+
+
+def add_note(ctx: ServiceContext, actor: Actor, incident_id: str, text: str) -> dict[str, Any]:
+    actor.require(Permission.INCIDENT_NOTE)
+    text = text.strip()
+    if not text:
+        raise InvalidInput("a note needs some text")
+    now = ctx.clock.now()
+    with ctx.uow() as uow:
+        incident = uow.incidents.get(incident_id)
+        _check_scope(ctx, uow, actor, incident)
+        incident.notes.append(Note(id=ctx.new_id("NOTE"), incident_id=incident.id, at=now, by=actor.username, text=text))
+        audit.record(ctx, uow, actor, "update", "incident", [incident.id], detail="note added")
+        view = incident_view(incident)
+        uow.commit()
+    return redact_incident(view, actor.role)

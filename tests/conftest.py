@@ -1,0 +1,82 @@
+"""Fixtures shared by the whole suite: clocks, databases (SQLite and PostgreSQL), the app."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from crisis_dispatch.bootstrap import Container, build, make_triager, upgrade
+from crisis_dispatch.config import Settings
+from crisis_dispatch.domain.clock import FixedClock
+from crisis_dispatch.services.context import Triager
+from tests.support.postgres import skip_unless_postgres, throwaway_postgres
+
+T0 = datetime(2026, 11, 27, 18, 0, tzinfo=timezone.utc)  # 10:00 in Los Angeles
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(T0)
+
+
+@pytest.fixture(scope="session")
+def triager() -> Triager:
+    return make_triager()
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    skip_unless_postgres()
+    with throwaway_postgres() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def _pg_migrated(postgres_url: str) -> str:
+    settings = Settings(database_url=postgres_url, secret_key="test-secret-key-0123456789")
+    container = build(settings, triager=lambda c: {})
+    with container.engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    upgrade(container.engine)
+    container.dispose()
+    return postgres_url
+
+
+def _truncate_all(container: Container) -> None:
+    from crisis_dispatch.adapters.orm import metadata
+
+    names = ", ".join(t.name for t in metadata.sorted_tables)
+    with container.engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def db_settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
+    """Settings for each database we support: an embedded SQLite file and a real PostgreSQL."""
+    if request.param == "sqlite":
+        return Settings(db_path=tmp_path / "test.sqlite3", secret_key="test-secret-key-0123456789")
+    url = request.getfixturevalue("_pg_migrated")
+    return Settings(database_url=url, secret_key="test-secret-key-0123456789")
+
+
+@pytest.fixture
+def container(db_settings: Settings, clock: FixedClock, triager: Triager) -> Iterator[Container]:
+    c = build(db_settings, clock=clock, triager=triager)
+    if c.engine.dialect.name == "postgresql":
+        _truncate_all(c)
+    else:
+        upgrade(c.engine)
+    yield c
+    c.dispose()
+
+
+@pytest.fixture
+def sqlite_container(tmp_path: Path, clock: FixedClock, triager: Triager) -> Iterator[Container]:
+    c = build(Settings(db_path=tmp_path / "test.sqlite3", secret_key="test-secret-key-0123456789"), clock=clock, triager=triager)
+    upgrade(c.engine)
+    yield c
+    c.dispose()
