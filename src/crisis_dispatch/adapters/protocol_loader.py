@@ -1,0 +1,81 @@
+"""Read triage protocols and code mappings from YAML/CSV files.
+
+The domain (``crisis_dispatch.domain.triage``) only ever sees parsed data; this adapter
+does the file and YAML work. The shipped protocols live in ``crisis_dispatch/protocols/``
+(also reachable as ``protocols/`` at the repository root) and the code mappings in
+``crisis_dispatch/data/mappings/``. Nothing is read at import time.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from crisis_dispatch.domain.triage.mappings import CodeMappings
+from crisis_dispatch.domain.triage.protocol import Protocol, ProtocolError, parse_protocol
+
+DEFAULT_PROTOCOL = "default.yaml"
+
+
+def _package_file(package: str, name: str) -> str:
+    return resources.files(package).joinpath(name).read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=1)
+def load_code_mappings() -> CodeMappings:
+    """The shipped APCO, MPDS and local call-type mappings (read once, then cached)."""
+    pkg = "crisis_dispatch.data.mappings"
+    vera = csv.DictReader(io.StringIO(_package_file(pkg, "local_call_types_vera.csv")))
+    return CodeMappings.from_data(
+        apco=yaml.safe_load(_package_file(pkg, "apco.yaml")),
+        mpds=yaml.safe_load(_package_file(pkg, "mpds.yaml")),
+        call_types=yaml.safe_load(_package_file(pkg, "call_types.yaml")),
+        exact_call_types=[(row["call_type"], row["category"]) for row in vera],
+    )
+
+
+def parse_protocol_text(text: str, origin: str = "protocol", mappings: CodeMappings | None = None) -> Protocol:
+    """Parse YAML text into a validated protocol; YAML syntax errors become a ProtocolError too."""
+    try:
+        data: Any = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark is not None else "(yaml)"
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ProtocolError([f"{where}: invalid YAML: {problem}"], origin) from None
+    return parse_protocol(data, origin=origin, mappings=mappings if mappings is not None else load_code_mappings())
+
+
+def load_protocol(path: str | Path) -> Protocol:
+    """Load and validate a protocol file; raise ProtocolError (every problem, with location)."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ProtocolError([f"cannot read: {exc.strerror or exc}"], str(path)) from None
+    return parse_protocol_text(text, origin=str(path))
+
+
+@lru_cache(maxsize=4)
+def load_packaged_protocol(name: str = DEFAULT_PROTOCOL) -> Protocol:
+    """A protocol shipped with the package, e.g. ``"default.yaml"`` or ``"narrow-2019.yaml"``."""
+    try:
+        text = _package_file("crisis_dispatch.protocols", name)
+    except (FileNotFoundError, IsADirectoryError):
+        raise ProtocolError([f"no packaged protocol named '{name}'"], name) from None
+    return parse_protocol_text(text, origin=f"crisis_dispatch/protocols/{name}")
+
+
+def load_default_protocol() -> Protocol:
+    """The shipped default protocol (the published gate), with the shipped code mappings."""
+    return load_packaged_protocol(DEFAULT_PROTOCOL)
+
+
+def packaged_protocol_names() -> list[str]:
+    return sorted(p.name for p in resources.files("crisis_dispatch.protocols").iterdir() if p.name.endswith(".yaml"))

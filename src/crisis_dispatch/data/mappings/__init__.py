@@ -1,0 +1,1 @@
+"""Code mappings shipped with the package (see SOURCES.md)."""

@@ -1,0 +1,276 @@
+"""The triage engine: a call and a protocol in, an explainable decision out.
+
+Deterministic: the same call and protocol always give the same result (no clock, no
+randomness, rules in file order). The steps:
+
+1. **Evidence.** Answers (by question id), the code and the call type (through the code
+   mappings), and the narrative (through the reader) each raise or deny flags.
+2. **Resolution.** Per flag, the highest-ranked source that speaks about it decides:
+   an explicit answer outranks a code, a code outranks the narrative. A narrative
+   finding overruled by an answer is kept in the reasons, so nothing is silently lost.
+3. **Rules.** Every rule of the protocol whose condition holds fires; each adds (or
+   removes the team/phone from) the responders, and may set a priority, a determinant
+   code, a screen-out reason and ``hold_possible``. Dangers combine: an overdose with a
+   knife beside the person fires both the EMS and the police rules.
+4. **Safety floor.** Whatever the protocol says, weapon/violence brings police and
+   medical/overdose/self-harm in progress brings EMS (the invariant of issue 3); the
+   floor is recorded as the rule ``safety-floor`` when it had to act.
+5. **Default responder.** When nobody was sent, the protocol's default response goes and
+   the call is marked ``not_triaged`` (too little information) or
+   ``no_mental_health_component``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .flags import NEEDS_EMS, NEEDS_POLICE, SAFETY_FLAGS, Flag, FlagSource
+from .model import NO_MENTAL_HEALTH_COMPONENT, NOT_TRIAGED, CallInput, TriageResult
+from .narrative import read_narrative
+from .protocol import (
+    ANSWERS_GIVEN,
+    INFORMATION,
+    Condition,
+    Protocol,
+    Question,
+    QuestionType,
+    Rule,
+    State,
+    normalise_yes_no,
+)
+from .tier import Responder, Tier
+
+SAFETY_FLOOR_RULE = "safety-floor"
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Resolved flags for one call: what is present, what is denied, and why."""
+
+    present: Mapping[str, Flag]
+    denied: Mapping[str, Flag]
+    answers_given: bool
+    information: bool
+    notes: tuple[str, ...]
+
+    def state(self, flag: str) -> State:
+        if flag in self.present:
+            return State.PRESENT
+        if flag in self.denied:
+            return State.DENIED
+        return State.UNKNOWN
+
+
+def triage(call: CallInput, protocol: Protocol) -> TriageResult:
+    """Decide the response to ``call`` under ``protocol``; see the module docstring."""
+    evidence = gather_evidence(call, protocol)
+    responders: set[Responder] = set()
+    removed: set[Responder] = set()
+    fired: list[Rule] = []
+    for rule in protocol.rules:
+        if _holds(rule, evidence):
+            fired.append(rule)
+            responders |= rule.add
+            removed |= rule.remove
+            if rule.screen_out:
+                removed |= {Responder.TEAM, Responder.PHONE}
+    responders -= removed
+
+    reasons: list[str] = list(evidence.notes)
+    for rule in fired:
+        reasons.append(f"{rule.id}: {rule.text}{_because(rule, evidence)}")
+    rules_fired = [r.id for r in fired]
+    # A rule whose responders were all taken away again (the team, replaced by the
+    # phone) no longer shapes the priority or the determinant.
+    shaping = [r for r in fired if not r.add or r.add & responders]
+    priorities = [r.priority for r in shaping if r.priority is not None]
+    determinants = [r.determinant for r in sorted(shaping, key=_rank) if r.determinant]
+    screen_outs = [r.screen_out for r in fired if r.screen_out]
+
+    floor = _safety_floor(evidence, responders)
+    if floor:
+        responders |= floor
+        rules_fired.append(SAFETY_FLOOR_RULE)
+        reasons.append(
+            f"{SAFETY_FLOOR_RULE}: the protocol did not send "
+            f"{' and '.join(sorted(floor))}; safety requires it for "
+            f"{', '.join(sorted(n for n in evidence.present if n in SAFETY_FLAGS))}"
+        )
+        priorities.append(min(protocol.priorities))
+
+    screened_out: str | None = None
+    if not responders:
+        default = protocol.default_response
+        responders = set(default.responders)
+        priorities.append(default.priority)
+        determinants.append(default.determinant)
+        rules_fired.append(default.id)
+        if screen_outs:
+            screened_out = screen_outs[0]
+        else:
+            screened_out = NOT_TRIAGED if not evidence.information else NO_MENTAL_HEALTH_COMPONENT
+        reasons.append(f"{default.id}: {default.text} ({screened_out.replace('_', ' ')})")
+    tier = Tier.from_responders(responders)
+    if not (tier.includes_team or tier.includes_phone) and screened_out is None:
+        screened_out = screen_outs[0] if screen_outs else _ineligible_reason(evidence)
+
+    priority = min(priorities) if priorities else max(protocol.priorities)
+    prefix = f"{protocol.determinant_prefix}-" if protocol.determinant_prefix else ""
+    determinant = f"{prefix}{priority}-{'+'.join(dict.fromkeys(determinants)) or 'NONE'}"
+    flags = tuple(sorted(evidence.present.values(), key=lambda f: (-f.source.rank, f.name)))
+    return TriageResult(
+        call_id=call.id,
+        tier=tier,
+        priority=priority,
+        determinant=determinant,
+        flags=flags,
+        reasons=tuple(reasons),
+        rules_fired=tuple(rules_fired),
+        protocol_version=protocol.version,
+        screened_out=screened_out,
+        hold_possible=any(r.hold_possible for r in fired),
+    )
+
+
+def gather_evidence(call: CallInput, protocol: Protocol) -> Evidence:
+    """Raise and deny flags from answers, codes and narrative; resolve conflicts by rank."""
+    notes: list[str] = []
+    raised: list[Flag] = []
+    denials: list[Flag] = []
+
+    answered = False
+    for qid in sorted(call.answers):
+        value = call.answers[qid]
+        question = protocol.question(qid)
+        if question is None:
+            notes.append(f"answer '{qid}' ignored: not a question of protocol {protocol.version}")
+            continue
+        up, down, known = _answer_flags(question, value)
+        if known:
+            answered = True
+        elif value not in (None, "") and str(value).strip().lower() not in {"unknown", "unk", "?"}:
+            notes.append(f"answer {qid}={value!r} not understood; treated as unknown")
+        raised += up
+        denials += down
+
+    mapped = False
+    for label, hit in (
+        ("code", protocol.mappings.lookup_code(call.code)),
+        ("call type", protocol.mappings.lookup_call_type(call.call_type)),
+    ):
+        if hit is None:
+            continue
+        mapped = True
+        for name in hit.flags:
+            raised.append(Flag(name, hit.evidence, FlagSource.CODE))
+        if not hit.flags:
+            notes.append(f"{label} {hit.evidence!r} is mapped ({hit.category}) but raises no flag")
+
+    reading = read_narrative(call.narrative)
+    raised += reading.flags
+    denials += reading.denials
+
+    present: dict[str, Flag] = {}
+    denied: dict[str, Flag] = {}
+    best: dict[str, int] = {}
+    for flag in raised + denials:
+        best[flag.name] = max(best.get(flag.name, 0), flag.source.rank)
+    for name, rank in best.items():
+        ups = [f for f in raised if f.name == name and f.source.rank == rank]
+        downs = [f for f in denials if f.name == name and f.source.rank == rank]
+        if ups:  # at equal rank a raised flag outranks a denial: err on the safe side
+            present[name] = ups[0]
+        elif downs:
+            denied[name] = downs[0]
+            for lower in (f for f in raised if f.name == name):
+                notes.append(
+                    f"{lower.source} flag '{name}' ({lower.evidence!r}) overruled by "
+                    f"{downs[0].source} {downs[0].evidence!r}"
+                )
+    information = answered or mapped or bool(reading.flags)
+    return Evidence(present, denied, answered, information, tuple(notes))
+
+
+def _answer_flags(question: Question, value: Any) -> tuple[list[Flag], list[Flag], bool]:
+    up: list[Flag] = []
+    down: list[Flag] = []
+    if question.type is QuestionType.YES_NO:
+        answer = normalise_yes_no(value)
+        if answer is None:
+            return up, down, False
+        for s in question.sets:
+            (up if answer == normalise_yes_no(s.when) else down).append(
+                Flag(s.flag, f"{question.id}={'yes' if answer else 'no'}", FlagSource.ANSWER)
+            )
+        return up, down, True
+    if question.type is QuestionType.INTEGER:
+        try:
+            number = int(str(value).strip())
+        except (TypeError, ValueError):
+            return up, down, False
+        for s in question.sets:
+            ((op, limit),) = dict(s.when).items()
+            hit = {"lt": number < limit, "le": number <= limit, "gt": number > limit,
+                   "ge": number >= limit, "eq": number == limit}[op]
+            (up if hit else down).append(Flag(s.flag, f"{question.id}={number}", FlagSource.ANSWER))
+        return up, down, True
+    text = "" if value is None else str(value).strip()
+    if text not in question.choices:
+        return up, down, False
+    for s in question.sets:
+        wanted = s.when if isinstance(s.when, list) else [s.when]
+        (up if text in {str(w) for w in wanted} else down).append(
+            Flag(s.flag, f"{question.id}={text}", FlagSource.ANSWER)
+        )
+    return up, down, True
+
+
+def _condition_holds(cond: Condition, ev: Evidence) -> bool:
+    for name, wanted in cond.flags.items():
+        state = ev.state(name)
+        if wanted is State.ABSENT:
+            if state is State.PRESENT:
+                return False
+        elif state is not wanted:
+            return False
+    facts = {ANSWERS_GIVEN: ev.answers_given, INFORMATION: ev.information}
+    return all(facts[k] == v for k, v in cond.facts.items())
+
+
+def _holds(rule: Rule, ev: Evidence) -> bool:
+    if not _condition_holds(rule.when, ev):
+        return False
+    return not rule.when_any or any(_condition_holds(c, ev) for c in rule.when_any)
+
+
+def _because(rule: Rule, ev: Evidence) -> str:
+    """The evidence behind the present flags a rule relied on, for its reason line."""
+    names = [n for n, s in rule.when.flags.items() if s is State.PRESENT]
+    for cond in rule.when_any:
+        if _condition_holds(cond, ev):
+            names += [n for n, s in cond.flags.items() if s is State.PRESENT]
+            break
+    bits = [f"{n} ({ev.present[n].source}: {ev.present[n].evidence!r})" for n in dict.fromkeys(names) if n in ev.present]
+    return f" [{'; '.join(bits)}]" if bits else ""
+
+
+def _rank(rule: Rule) -> int:
+    return rule.priority if rule.priority is not None else 99
+
+
+def _safety_floor(ev: Evidence, responders: set[Responder]) -> set[Responder]:
+    missing: set[Responder] = set()
+    if NEEDS_POLICE & ev.present.keys() and Responder.POLICE not in responders:
+        missing.add(Responder.POLICE)
+    if NEEDS_EMS & ev.present.keys() and Responder.EMS not in responders:
+        missing.add(Responder.EMS)
+    return missing
+
+
+def _ineligible_reason(ev: Evidence) -> str:
+    for name in ("weapon", "violence", "self_harm_in_progress", "overdose", "medical"):
+        if name in ev.present:
+            return name
+    return NO_MENTAL_HEALTH_COMPONENT

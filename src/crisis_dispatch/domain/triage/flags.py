@@ -1,0 +1,95 @@
+"""Flag names and the safety groups the invariant is stated in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class FlagSource(StrEnum):
+    """Where a flag came from; on a conflict an answer outranks a code, a code a narrative."""
+
+    ANSWER = "answer"
+    CODE = "code"
+    NARRATIVE = "narrative"
+
+    @property
+    def rank(self) -> int:
+        """Higher outranks lower."""
+        return {FlagSource.ANSWER: 3, FlagSource.CODE: 2, FlagSource.NARRATIVE: 1}[self]
+
+
+WEAPON = "weapon"
+VIOLENCE = "violence"
+MEDICAL = "medical"
+OVERDOSE = "overdose"
+SELF_HARM_IN_PROGRESS = "self_harm_in_progress"
+INTOXICATION = "intoxication"
+MINOR = "minor"
+MENTAL_HEALTH = "mental_health"
+SUICIDAL = "suicidal"  # ideation or threats, no attempt in progress
+WELFARE_CHECK = "welfare_check"
+UNCOOPERATIVE = "uncooperative"
+UNSAFE_LOCATION = "unsafe_location"
+CALLER_IS_SUBJECT = "caller_is_subject"
+
+#: Flags the narrative reader looks for (the issue's list plus ``suicidal``).
+NARRATIVE_FLAGS: tuple[str, ...] = (
+    WEAPON,
+    VIOLENCE,
+    MEDICAL,
+    OVERDOSE,
+    SELF_HARM_IN_PROGRESS,
+    INTOXICATION,
+    MINOR,
+    MENTAL_HEALTH,
+    SUICIDAL,
+)
+
+#: Every flag the engine knows. A protocol may only speak of these.
+KNOWN_FLAGS: frozenset[str] = frozenset(
+    NARRATIVE_FLAGS + (WELFARE_CHECK, UNCOOPERATIVE, UNSAFE_LOCATION, CALLER_IS_SUBJECT)
+)
+
+#: The safety invariant: any of these present → the response includes police.
+NEEDS_POLICE: frozenset[str] = frozenset({WEAPON, VIOLENCE})
+#: Any of these present → the response includes EMS.
+NEEDS_EMS: frozenset[str] = frozenset({MEDICAL, OVERDOSE, SELF_HARM_IN_PROGRESS})
+#: A response of the team alone or the phone alone is only allowed without these.
+SAFETY_FLAGS: frozenset[str] = NEEDS_POLICE | NEEDS_EMS
+
+
+@dataclass(frozen=True, slots=True)
+class Flag:
+    """A flag and the evidence for it.
+
+    ``evidence`` is the text that raised it: ``"weapon=yes"`` for an answer, the code or
+    call-type string for a code, the matched span for a narrative (with its offsets
+    ``start``/``end`` into the narrative, so ``narrative[start:end] == evidence``).
+    The same class carries denials ("NO WEAPONS"): the reader and the answers return
+    them separately from the flags they deny.
+    """
+
+    name: str
+    evidence: str
+    source: FlagSource
+    start: int | None = None
+    end: int | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        out: dict[str, object] = {"name": self.name, "evidence": self.evidence, "source": str(self.source)}
+        if self.start is not None:
+            out["start"] = self.start
+            out["end"] = self.end
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, object]) -> Flag:
+        start, end = data.get("start"), data.get("end")
+        return cls(
+            name=str(data["name"]),
+            evidence=str(data["evidence"]),
+            source=FlagSource(str(data.get("source", FlagSource.NARRATIVE))),
+            start=int(start) if isinstance(start, int) else None,
+            end=int(end) if isinstance(end, int) else None,
+        )

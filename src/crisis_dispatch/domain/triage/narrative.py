@@ -1,0 +1,264 @@
+"""The narrative reader: risk flags, with their evidence span, from dispatch free text.
+
+Real narratives are shouted, abbreviated and telegraphic (``PT``, ``RP``, ``OD``, ``SI``,
+``EDP``, ``W/``, ``UNC``, ``C/B``), full of negations (``NO WEAPONS``, ``DENIES SI``,
+``NOT VIOLENT``, ``He does not have a weapon.``) and of ProQA answer lines
+(``2. No wpn.``, ``Suffix: V (Violent)``, ``17-year-old, Male, Conscious, Breathing``).
+
+The reader is plain rules, in three steps:
+
+1. every cue of every flag is found with a regular expression on the original text, so
+   ``narrative[start:end]`` is exactly the evidence;
+2. each cue is judged in its clause (the text back to the previous ``/``, ``.``, ``;``,
+   `` - ``, line break, ``BUT``...): a negation just before it (``NO``, ``NOT``,
+   ``DENIES``, ``DOES NOT HAVE A``...) or just after it (``WEAPONS: NO``) makes it a
+   *denial*; an uncertainty (``UNK IF``, ``NOT KNOWN IF``, ``ANY WEAPONS?``) makes it
+   nothing; otherwise the flag is *present*;
+3. per flag, present outranks denied (``NO WEAPONS BUT HAS A KNIFE`` → weapon).
+
+It errs on the side of safety: "possible" counts as present (``POSS HAS A GUN``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .flags import (
+    INTOXICATION,
+    MEDICAL,
+    MENTAL_HEALTH,
+    MINOR,
+    OVERDOSE,
+    SELF_HARM_IN_PROGRESS,
+    SUICIDAL,
+    VIOLENCE,
+    WEAPON,
+    Flag,
+    FlagSource,
+)
+
+ADULT_AGE = 18
+
+_I = re.IGNORECASE
+
+#: Phrases that look like evidence but are only a protocol title (the chief complaint
+#: name echoed by ProQA): "... / Suicide Attempt" there says nothing about this call.
+_TITLES = re.compile(
+    r"PSYCHIATRIC\s*/\s*ABNORMAL\s+BEHAVIOU?R\s*/\s*SUICIDE\s*(?:A(?:TTEMPT|TT|\w*)?\.*)?"
+    r"|PSYCH(?:IATRIC)?\s*/\s*(?:ABNORMAL|SUICIDE)\s*(?:/|\s)\s*(?:SUICIDE\s+)?ATTEMPT"
+    r"|SUICIDE\s+ATTEMPT\s*/\s*PSYCH\w*"
+    r"|Non-?suicidal and alert",
+    _I,
+)
+
+_PERSON = r"(?:HIM|HER|THEM|HIS|MY|RP|R/P|CALLER|C/B|STAFF|FAMILY|MOM|MOTHER|DAD|FATHER|WIFE|HUSBAND|" \
+    r"BOYFRIEND|GIRLFRIEND|BF|GF|SON|DAUGHTER|BROTHER|SISTER|SOMEONE|PEOPLE|OTHERS?|EVERYONE|NEIGHBOU?RS?|" \
+    r"OFFICERS?|POLICE|COPS|DEPUTIES|NURSES?|PARENTS?|ROOMMATE|GRANDMA|GRANDMOTHER|US|ME|YOU)"
+_SELF = r"(?:HIM|HER|THEM|MY|YOUR|IT)SELF|THEMSELVES"
+_WEAPON_WORDS = (
+    r"WEAPONS?|WEAPN|WPNS?|WEPS?|KNIF(?:E|ES)|KNIVES|GUNS?|HAND\s?GUNS?|FIRE\s?ARMS?|PISTOLS?|RIFLES?|"
+    r"SHOT\s?GUNS?|REVOLVERS?|MACHETES?|SWORDS?|HATCHETS?|AXE|BLADES?|RAZORS?|BOX\s?CUTTERS?|SCISSORS|"
+    r"(?:BASEBALL\s)?BAT|CROWBAR|ARMED|GSW|GUN\s?SHOT|SHOTS\sFIRED|STABB(?:ED|ING)|STAB\sWOUNDS?"
+)
+
+
+@dataclass(frozen=True)
+class _Cue:
+    flag: str
+    regex: re.Pattern[str]
+    denial: bool = False  # the cue itself denies the flag ("Conscious, Breathing")
+    negatable: bool = True  # negation words before it flip it ("NOT ALERT" is not negatable)
+
+
+def _cue(flag: str, pattern: str, *, denial: bool = False, negatable: bool = True) -> _Cue:
+    return _Cue(flag, re.compile(pattern, _I), denial, negatable)
+
+
+_CUES: tuple[_Cue, ...] = (
+    # -- weapon --------------------------------------------------------------------
+    _cue(WEAPON, rf"(?<![\w-])(?:{_WEAPON_WORDS})(?![\w-])"),
+    _cue(WEAPON, r"\bSuffix\s*:?\s*[WB]\b(?:\s*\((?:Weapons?|Both[^)]*)\))?", negatable=False),
+    _cue(WEAPON, r"\bSHOT\s+(?:HIM|HER|THEM)SELF\b"),
+    # -- violence toward others -----------------------------------------------------------
+    _cue(VIOLENCE, r"\b(?:VIOLEN(?:T|CE)(?:LY)?|COMBATIVE|AGG?RESS?IVE|ASSAULT(?:ED|ING|IVE)?|FIGHT(?:ING|S)?|"
+         r"HOMICIDAL|BELLIGERENT|DESTRUCTIVE|DESTROYING|BREAKING\s+(?:THINGS|STUFF|WINDOWS?|FURNITURE)|"
+         r"THROWING\s+(?:THINGS|STUFF|OBJECTS|ITEMS|FURNITURE|CHAIRS?|ROCKS))\b"),
+    _cue(VIOLENCE, r"(?<!PANIC )(?<!HEART )(?<!ANXIETY )\bATTACK(?:ED|ING|S)?\s+" + _PERSON + r"\b"),
+    _cue(VIOLENCE, r"\b(?:HIT|HITTING|PUNCH(?:ED|ING)?|KICK(?:ED|ING)?|BEAT(?:ING)?|BIT|BITING|CHOK(?:ED|ING)|"
+         r"SLAPP?(?:ED|ING)?|SHOV(?:ED|ING)|PUSH(?:ED|ING)|SPIT(?:TING)?\s+(?:AT|ON))\s+" + _PERSON + r"\b"),
+    _cue(VIOLENCE, r"\bTHREAT(?:EN(?:ED|ING|S)?|S)?\s+(?:TO\s+)?(?:KILL|HURT|HARM|SHOOT|STAB|BEAT|ATTACK)\s+"
+         r"(?:(?:HIS|HER|THE|A|MY|ALL)\s+)?(?!(?:HIM|HER|THEM|MY)SELF)" + _PERSON + r"\b"),
+    _cue(VIOLENCE, r"\b(?:KILL|HURT|HARM|SHOOT|STAB)\s+(?:HIS|HER|THE)\s+(?:MOM|MOTHER|DAD|FATHER|WIFE|HUSBAND|"
+         r"FAMILY|KIDS?|CHILDREN|BROTHER|SISTER|PARENTS?|BF|GF|BOYFRIEND|GIRLFRIEND|ROOMMATE|NEIGHBOU?R)\b"),
+    _cue(VIOLENCE, r"\bTHREATENING\s+(?:TO\s+)?" + _PERSON + r"\b"),
+    _cue(VIOLENCE, r"\bSuffix\s*:?\s*[VB]\b(?:\s*\((?:Violent|Both[^)]*)\))?", negatable=False),
+    _cue(VIOLENCE, r"\b(?:DOMESTIC|DV)\b(?!\s*(?:HX|HISTORY))"),
+    # -- medical emergency ------------------------------------------------------------------
+    _cue(MEDICAL, r"\b(?:UN-?CONSCIOUS(?:NESS)?|UNCON|UNC|UNRESP(?:ONSIVE)?|NOT\s+(?:COMPLETELY\s+)?ALERT|"
+         r"NOT\s+CONSCIOUS|NOT\s+BREATH(?:ING)?(?:\s+(?:NORMALLY|NLLY))?|NOT\s+RESPONDING|NOT\s+MOVING|"
+         r"(?:DIFF(?:ICULTY)?|TROUBLE|DIFFICULT)\s+BREATHING|SOB|CPR|CARDIAC|(?<!UNDER )ARREST|SEIZ(?:URE|URES|ING)|"
+         r"CHEST\s+PAINS?|BLEEDING|BLEED|BLOODY|BLOOD(?!\s+(?:PRESSURE|SUGAR|WORK|TESTS?|DRAW|ALCOHOL))|HEMORR?HAG\w*|LACERAT\w*|INJUR(?:Y|IES|ED)|HEAD\s+INJ\w*|"
+         r"PASS(?:ED|ING)?\s+OUT|FAINT(?:ED|ING)?|CHANGING\s+COLOU?R|(?:BLUE|GRAY|GREY|PALE)\s+(?:COLOU?R|LIPS)|"
+         r"(?:BLUE|RED|PALE)\s+COLOU?R\s+CHANGE|COLOU?R\s+CHANGE|GSW|GUN\s?SHOT\s+WOUND|STAB\s+WOUNDS?|"
+         r"ALTERED\s+MENTAL\s+STATUS|AMS|MENTAL\s+STATUS\s+CHANGE|DIABETIC|LOW\s+BLOOD\s+SUGAR|STROKE|"
+         r"(?:HEAD|NECK|CHEST)\s+(?:TRAUMA|WOUND)|CUT\s+(?:HIS|HER|THEIR)?\s*(?:WRISTS?|THROAT|ARMS?|NECK)|"
+         r"DEEP\s+CUTS?)\b"),
+    _cue(MEDICAL, r"\b(?:CONSCIOUS|CONS|BREATHING|BREATH(?:ING)?\s+NORMALLY|ALERT)\s*[:=?]\s*(?:NO|N|NEG)\b",
+         negatable=False),
+    _cue(MEDICAL, r"\bMEDICAL\s*:\s*YES\b", negatable=False),
+    _cue(MEDICAL, r"(?<!NOT )(?<!UN)(?<!UNK IF )\bCONSCIOUS\s*(?:,|AND|/)\s*BREATHING\b", denial=True, negatable=False),
+    _cue(MEDICAL, r"\bCONSCIOUS\s*[:=]\s*YES\W+BREATHING\s*[:=]\s*YES\b", denial=True, negatable=False),
+    _cue(MEDICAL, r"(?<!NOT )(?<!IF )\b(?:COMPLETELY\s+ALERT|BREATHING\s+(?:NORMALLY|NLLY)|CONS(?:CIOUS)?\s*/\s*BREATH\w*)\b",
+         denial=True, negatable=False),
+    _cue(MEDICAL, r"\bMEDICAL\s*:\s*NO\b|\bNO\s+MEDICAL\b", denial=True, negatable=False),
+    # -- overdose / ingestion ----------------------------------------------------------------
+    _cue(OVERDOSE, r"(?<![\w/])(?:OD|O\.D\.|OD'?D|ODED|OD'ING|OVER\s?DOS\w*|OVERDOES|OVRDS?|POISON\w*|INGEST\w*|"
+         r"NARCAN|NALOXONE|HEROIN|FENTANYL|OPIOIDS?|OPIATES?)(?![\w/])"),
+    _cue(OVERDOSE, r"\b(?:TOOK|TAKEN|HAS\s+TAKEN|SWALLOWED|ATE|INGESTED|DRANK)\s+(?:[\w'-]+\s+){0,5}?"
+         r"(?:PILLS?|MEDS|MEDICATIONS?|TABLETS?|BOTTLE|TYLENOL|ASPIRIN|BLEACH|ANTIFREEZE|XANAX|IBUPROFEN|"
+         r"ADVIL|SLEEPING\s+PILLS|SUBSTANCE|DRUGS|NARCOTICS|OXY\w*|PERCOCET|KLONOPIN|KLONIPAN|AMBIEN|LITHIUM|"
+         r"INSULIN|RAT\s+POISON|CLEANER|CHEMICALS?)\b"),
+    _cue(OVERDOSE, r"\b(?:NARCOTICS|(?:UNK|UNKNOWN)\s+SUBSTANCE|ANTIDEPRESSANTS?|SOME\s+MEDS|POISON)\s+TAKEN\b"),
+    # -- self-harm in progress (attempt, or means at hand) -------------------------------------
+    _cue(SELF_HARM_IN_PROGRESS,
+         r"\b(?:ATTEMPT(?:ED|ING|S)?\s+(?:TO\s+)?(?:SUICIDE|SUIC\w*|KILL|HANG|OD|OVERDOSE|CUT|JUMP|SHOOT|STAB)|"
+         r"SUICIDE\s+ATT(?:EMPT)?S?|SUICIDAL\s+ATTEMPT|ATT(?:EMPTED)?\.?\s+SUICIDE|ATSUCI|"
+         r"CUT(?:TING)?\s+(?:HIS|HER|THEIR)?\s*(?:WRISTS?|ARMS?|THROAT|NECK|LEGS?)|CUT(?:TING)?\s+(?:" + _SELF + r")|"
+         r"SLIT\w*|SLASH(?:ED|ING)?\s+(?:HIS|HER|THEIR)\s+WRISTS?|HANG(?:ING|ED)?\s+(?:" + _SELF + r")|"
+         r"HUNG\s+(?:" + _SELF + r")|HANGING|NOOSE|JUMP(?:ED|ING)?\s+(?:OFF|FROM|IN\s+FRONT)|"
+         r"ON\s+(?:THE|A)\s+(?:LEDGE|ROOF|BRIDGE|OVERPASS|TRACKS)|GUN\s+TO\s+(?:HIS|HER|THEIR)\s+HEAD|"
+         r"(?:KNIFE|BLADE|RAZOR|GUN)\s+TO\s+(?:HIS|HER|THEIR)\s+(?:THROAT|WRISTS?|HEAD|CHEST|NECK)|"
+         r"(?:STANDING|WALKING|LAYING|LYING)\s+IN\s+(?:THE\s+)?(?:TRAFFIC|ROADWAY|ROAD|STREET)|"
+         r"SELF[- ]INFLICTED|(?:SHOT|STABBED)\s+(?:" + _SELF + r")|IN\s+THE\s+ACT)\b"),
+    _cue(SELF_HARM_IN_PROGRESS, r"(?<!ACCIDENTAL OR )\b(?:INTENTIONAL(?:LY)?\s*(?:OD|OVERDOSE|INGESTION)?|"
+         r"THIS\s+WAS\s+INTENTIONAL)\b"),
+    # -- suicidal ideation / threats ------------------------------------------------------------
+    _cue(SUICIDAL, r"\b(?:SUICID\w*|SUIC|SUCIDAL|SUICIAL|S/I|SI|SI/HI|JUMPER|SELF[- ]HARM\w*|"
+         r"(?:KILL|HURT|HARM|SHOOT|HANG|CUT|END)\s+(?:" + _SELF + r")|"
+         r"END\s+(?:HIS|HER|THEIR|MY)\s+(?:OWN\s+)?LIFE|TAKE\s+(?:HIS|HER|THEIR|MY)\s+(?:OWN\s+)?LIFE|"
+         r"WANTS?\s+TO\s+DIE|DANGER\s+TO\s+(?:" + _SELF + r")|THOUGHTS\s+OF\s+(?:HARMING|HURTING|KILLING|SUICIDE|DYING))\b"),
+    # -- intoxication -------------------------------------------------------------------------
+    _cue(INTOXICATION, r"\b(?:INTOX\w*|DRUNK|ETOH|ALCOHOL\w*|INEBRIATED|UNDER\s+THE\s+INFLUENCE|UTI(?=\s+OF)|"
+         r"HIGH\s+ON|(?:BEEN\s+)?DRINKING|METH(?:AMPHETAMINES?)?|COCAINE|CRACK|MARIJUANA|WEED|SPICE|K2|PCP|"
+         r"ON\s+DRUGS|DRUG\s+(?:USE|USER|ABUSE)|SMOKING\s+(?:WEED|CRACK|METH|POT)|\d+\s*BEERS?)\b"),
+    # -- mental-health component ---------------------------------------------------------------
+    _cue(MENTAL_HEALTH, r"\b(?:PSYCH\w*|MENTAL(?:LY)?(?!\s+STATUS)(?:\s+(?:HEALTH|ILLNESS|ILL|DISORDER|DISTURBANCE|PATIENT|CRISIS))?|"
+         r"MENT|EDP|E\.D\.P\.?|EMOTIONAL\w*|BEHAVIOU?RAL|ABNORMAL\s+BEHAVIOU?R|BI-?POLAR|SCHIZ\w*|DEPRESS\w*|"
+         r"ANXI\w*|PANIC\s+ATTACK|HALLUCINAT\w*|HEARING\s+VOICES|SEEING\s+THINGS|PARANOI\w*|DELUSION\w*|"
+         r"5150|5585|BAKER\s+ACT|CRISIS|ERRATIC\w*|BIZARRE|IRRATIONAL\w*|MANIC|PSYCHOSIS|PTSD|AUTIS\w*|"
+         r"ACTING\s+(?:STRANGE|STRANGELY|WEIRD|CRAZY|OUT|ODD|IRRATIONAL\w*|ERRATIC\w*|PARANOID)|"
+         r"NOT\s+ACTING\s+RIGHT|OFF\s+(?:HIS|HER|THEIR)\s+(?:MEDS|MEDICATIONS?)|"
+         r"NOT\s+(?:BEEN\s+)?TAKING\s+(?:HIS|HER|THEIR)\s+(?:MEDS|MEDICATIONS?)|"
+         r"TALKING\s+TO\s+(?:HIM|HER|THEM)SELF|MHMR|TALKING\s+(?:NON\s?SENSE|CRAZY)|NOT\s+MAKING\s+SENSE)\b"),
+)
+
+# A person's age: "17YOM", "17 Y/O", "16 YRS OLD", "17-year-old", "65 year(s)", "AGE: 15".
+_AGE = re.compile(
+    r"\b(?P<age>\d{1,3})\s*-?\s*(?:YOA|Y/O|YO|YR|YRS|YEARS?|YEAR\(S\))(?:[- ]OLD)?"
+    r"(?:[MFWBH]{1,2})?\b|\bAGE\s*:?\s*(?P<age2>\d{1,3})\b",
+    _I,
+)
+_MINOR_WORDS = re.compile(
+    r"\b(?:JUV(?:ENILE)?S?|CHILD|KID|TEEN(?:AGER|AGED)?|MINOR(?!\s+(?:HEMORR?HAGE|INJUR\w*|BLEED\w*|CUTS?|"
+    r"LACERAT\w*|BURNS?|PAIN)))\b",
+    _I,
+)
+
+# Clause boundaries: a negation does not reach across them.
+_BOUNDARY = re.compile(r"//|/|;|\n|\.\s|\.$|\s-\s|\s--\s|\bBUT\b|\bHOWEVER\b|\bTHOUGH\b|\bALTHOUGH\b|,|\d\.\s|\*\*", _I)
+_UNCERTAIN = re.compile(
+    r"(?:\bUNK\b|\bUNKN?\b|\bUNKNOWN\b|NOT\s+KNOWN|NOT\s+SURE|UNSURE|DON'?T\s+KNOW|DOESN'?T\s+KNOW|"
+    r"DOES\s+NOT\s+KNOW|UNABLE\s+TO\s+(?:DETERMINE|TELL|CONFIRM)|\bIF\b|\bWHETHER\b|\bASK(?:ED|ING)?\b|"
+    r"\bANY\b\s*$|\bCHECK\s+FOR\b)",
+    _I,
+)
+_NEGATION = re.compile(
+    r"(?:\bNO\b|\bNOT\b|\bNON-?|\bNEG\b|\bNEGATIVE\b|\bDEN(?:IES|Y|IED|YING)\b|\bNEVER\b|\bWITHOUT\b|W/O\b|"
+    r"\bNOR\b|\bNONE\b|N'T\b|\bNO\s+LONGER\b|\bZERO\b|\bFREE\s+OF\b|\bNO\s+KNOWN\b|\bNOTHING\b)",
+    _I,
+)
+_POST_DENIAL = re.compile(r"^\s*(?:[:=\-?]|\bINVOLVED\b|\bSEEN\b|\bPRESENT\b)?\s*[:=\-]?\s*(?:NO|NEG|NEGATIVE|NONE|DENIED|N)\b", _I)
+_POST_QUESTION = re.compile(r"^\s*(?:INVOLVED\s*)?\?|^\s*[:=]\s*(?:UNK|UNKNOWN|\?)", _I)
+_WINDOW_WORDS = 5
+
+
+@dataclass(frozen=True)
+class NarrativeReading:
+    """The flags a narrative raises and the ones it denies, each with its evidence span."""
+
+    flags: tuple[Flag, ...]
+    denials: tuple[Flag, ...]
+
+    @property
+    def names(self) -> frozenset[str]:
+        return frozenset(f.name for f in self.flags)
+
+    @property
+    def denied_names(self) -> frozenset[str]:
+        return frozenset(f.name for f in self.denials) - self.names
+
+
+def read_narrative(text: str | None) -> NarrativeReading:
+    """Read ``text`` and return every flag it raises (first evidence per flag) and every denial."""
+    if not text or not text.strip():
+        return NarrativeReading((), ())
+    masked = [(m.start(), m.end()) for m in _TITLES.finditer(text)]
+    present: dict[str, Flag] = {}
+    denied: dict[str, Flag] = {}
+
+    def note(flag: str, start: int, end: int, is_denial: bool) -> None:
+        target = denied if is_denial else present
+        found = Flag(flag, text[start:end], FlagSource.NARRATIVE, start, end)
+        if flag not in target or start < (target[flag].start or 0):
+            target[flag] = found
+
+    for cue in _CUES:
+        for m in cue.regex.finditer(text):
+            if any(s < m.end() and m.start() < e for s, e in masked):
+                continue
+            if cue.denial:
+                note(cue.flag, m.start(), m.end(), True)
+                continue
+            verdict = _judge(text, m.start(), m.end()) if cue.negatable else "present"
+            if verdict != "unknown":
+                note(cue.flag, m.start(), m.end(), verdict == "denied")
+    _read_ages(text, note)
+    flags = tuple(sorted(present.values(), key=lambda f: (f.start or 0, f.name)))
+    denials = tuple(sorted((d for n, d in denied.items() if n not in present), key=lambda f: (f.start or 0, f.name)))
+    return NarrativeReading(flags, denials)
+
+
+def _read_ages(text: str, note) -> None:  # type: ignore[no-untyped-def]
+    for m in _AGE.finditer(text):
+        age = int(m.group("age") or m.group("age2"))
+        if 0 < age < ADULT_AGE:
+            note(MINOR, m.start(), m.end(), _judge(text, m.start(), m.end()) == "denied")
+        elif ADULT_AGE <= age < 120:
+            note(MINOR, m.start(), m.end(), True)  # an adult: the hold rules for minors do not apply
+    for m in _MINOR_WORDS.finditer(text):
+        verdict = _judge(text, m.start(), m.end())
+        if verdict != "unknown":
+            note(MINOR, m.start(), m.end(), verdict == "denied")
+
+
+def _judge(text: str, start: int, end: int) -> str:
+    """``present``, ``denied`` or ``unknown`` for the cue at ``text[start:end]``, from its clause."""
+    clause_start = 0
+    for b in _BOUNDARY.finditer(text, max(0, start - 120), start):
+        clause_start = b.end()
+    before = " ".join(text[clause_start:start].split()[-_WINDOW_WORDS:])
+    clause_end = len(text)
+    b = _BOUNDARY.search(text, end, min(len(text), end + 40))
+    if b:
+        clause_end = b.start() if b.group(0) not in ("?",) else b.end()
+    after = text[end:min(clause_end, end + 25)]
+    if _POST_QUESTION.search(after):
+        return "unknown"
+    if _UNCERTAIN.search(before):
+        return "unknown"
+    if _NEGATION.search(before):
+        return "denied"
+    if _POST_DENIAL.search(after):
+        return "denied"
+    return "present"
