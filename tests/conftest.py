@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -15,7 +14,7 @@ from crisis_dispatch.domain.clock import FixedClock
 from crisis_dispatch.services.context import Triager
 from tests.support.postgres import skip_unless_postgres, throwaway_postgres
 
-T0 = datetime(2026, 11, 27, 18, 0, tzinfo=timezone.utc)  # 10:00 in Los Angeles
+from tests.integration.helpers import T0
 
 
 @pytest.fixture

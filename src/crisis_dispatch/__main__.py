@@ -1,0 +1,3 @@
+from crisis_dispatch.entrypoints.cli import main
+
+main()

@@ -1,0 +1,195 @@
+"""The HTTP API through create_app: happy paths, bad input, roles, redaction, audit."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from crisis_dispatch.domain.access import CLINICAL_FIELDS
+from tests.integration.helpers import staffed_unit
+
+from tests.api.conftest import Api
+
+
+def test_health_and_openapi_need_no_login(api: Api) -> None:
+    assert api.client.get("/health").json()["status"] == "ok"
+    spec = api.client.get("/openapi.json").json()
+    assert "/api/v1/calls" in spec["paths"] and "/api/v1/incidents/{incident_id}/assign" in spec["paths"]
+
+
+def test_every_api_route_needs_a_login(api: Api) -> None:
+    r = api.client.get("/api/v1/incidents")
+    assert r.status_code == 401 and "log in" in r.json()["detail"]
+    r = api.client.get("/api/v1/incidents", headers={"Authorization": "Bearer not-a-token"})
+    assert r.status_code == 401
+
+
+def test_wrong_password_is_refused_without_saying_which_part_was_wrong(api: Api) -> None:
+    r = api.client.post("/api/v1/auth/login", json={"username": "dispatcher", "password": "nope-nope-nope"})
+    assert r.status_code == 401 and r.json()["detail"] == "wrong username or password"
+
+
+def test_call_to_closed_incident_through_the_api(api: Api) -> None:
+    unit_id = staffed_unit(api.container, "TTP-HAPPY")
+    incident = api.call()
+    assert incident["status"] == "queued"
+    path = f"/api/v1/incidents/{incident['id']}"
+    d = api.h("dispatcher")
+    r = api.client.post(f"{path}/assign", json={"unit_id": "TTP-HAPPY"}, headers=d)
+    assert r.status_code == 200 and r.json()["unit_id"] == unit_id
+    for status in ("en_route", "on_scene"):
+        api.clock.advance(timedelta(minutes=5))
+        r = api.client.post(f"{path}/status", json={"status": status}, headers=d)
+        assert r.status_code == 200, r.text
+    r = api.client.post(f"{path}/outcome", json={"disposition": "treated_and_released", "summary": "calmed, safety plan"}, headers=d)
+    assert r.status_code == 200 and r.json()["outcome"]["nemsis"] == ["4227001", "4228001", "4230013", "4231005"]
+    r = api.client.post(f"{path}/close", json={"reason": "done"}, headers=d)
+    assert r.status_code == 200 and r.json()["status"] == "closed"
+    assert [h["to"] for h in api.client.get(path, headers=d).json()["history"] if h["subject"] == "incident"] == [
+        "received", "triaged", "queued", "dispatched", "en_route", "on_scene", "closed"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("body", "fragment"),
+    [
+        ({}, "lat: Field required"),
+        ({"lat": "north", "lon": -118.2}, "lat: Input should be a valid number"),
+        ({"lat": 134.0, "lon": -118.2}, "lat: Input should be less than or equal to 90"),
+        ({"lat": 34.0, "lon": -118.2, "answers": "yes"}, "answers: Input should be a valid dictionary"),
+        ({"lat": 34.0, "lon": -118.2, "surprise": 1}, "surprise: Extra inputs are not permitted"),
+        ({"lat": 34.0, "lon": -118.2, "received_at": "2026-11-27T10:00:00"}, "received_at"),
+    ],
+)
+def test_bad_calls_get_422_with_a_readable_message(api: Api, body: dict, fragment: str) -> None:
+    r = api.client.post("/api/v1/calls", json=body, headers=api.h("call_taker"))
+    assert r.status_code == 422
+    assert fragment in r.json()["detail"]
+
+
+def test_malformed_json_is_a_422_not_a_crash(api: Api) -> None:
+    r = api.client.post("/api/v1/calls", content=b"{not json", headers=api.h("call_taker") | {"content-type": "application/json"})
+    assert r.status_code == 422
+
+
+def test_unknown_ids_give_404(api: Api) -> None:
+    d = api.h("dispatcher")
+    assert api.client.get("/api/v1/incidents/INC-NOPE", headers=d).status_code == 404
+    incident = api.call()
+    r = api.client.post(f"/api/v1/incidents/{incident['id']}/assign", json={"unit_id": "NOPE"}, headers=d)
+    assert r.status_code == 404 and "unit 'NOPE' not found" in r.json()["detail"]
+
+
+def test_illegal_transitions_and_unknown_statuses(api: Api) -> None:
+    incident = api.call()
+    path = f"/api/v1/incidents/{incident['id']}/status"
+    r = api.client.post(path, json={"status": "on_scene"}, headers=api.h("dispatcher"))
+    assert r.status_code == 409 and "cannot go from 'queued' to 'on_scene'" in r.json()["detail"]
+    r = api.client.post(path, json={"status": "teleported"}, headers=api.h("dispatcher"))
+    assert r.status_code == 422 and "unknown incident status 'teleported'" in r.json()["detail"]
+
+
+def test_second_dispatcher_gets_409_for_a_taken_van(api: Api) -> None:
+    staffed_unit(api.container, "TTP-TAKEN")
+    a, b = api.call(), api.call()
+    assert api.client.post(f"/api/v1/incidents/{a['id']}/assign", json={"unit_id": "TTP-TAKEN"}, headers=api.h("dispatcher")).status_code == 200
+    r = api.client.post(f"/api/v1/incidents/{b['id']}/assign", json={"unit_id": "TTP-TAKEN"}, headers=api.h("supervisor"))
+    assert r.status_code == 409 and "already assigned" in r.json()["detail"]
+
+
+def test_idempotency_key_replays_return_the_same_incident(api: Api) -> None:
+    body = {"lat": 34.1, "lon": -118.3, "narrative": "Neighbour worried about man sleeping outside, no weapons."}
+    h = api.h("call_taker", **{"Idempotency-Key": "call-abc-1"})
+    first = api.client.post("/api/v1/calls", json=body, headers=h)
+    second = api.client.post("/api/v1/calls", json=body, headers=h)
+    assert first.status_code == 201 and second.status_code == 200
+    assert first.json()["id"] == second.json()["id"]
+    other = api.client.post("/api/v1/calls", json=body | {"narrative": "different"}, headers=h)
+    assert other.status_code == 409
+
+
+def test_outcome_validation_errors_are_422(api: Api) -> None:
+    staffed_unit(api.container, "TTP-OUT")
+    incident = api.call()
+    path = f"/api/v1/incidents/{incident['id']}"
+    d = api.h("dispatcher")
+    api.client.post(f"{path}/assign", json={"unit_id": "TTP-OUT"}, headers=d)
+    api.client.post(f"{path}/status", json={"status": "on_scene"}, headers=d)
+    r = api.client.post(f"{path}/outcome", json={"disposition": "voluntary_transport"}, headers=d)
+    assert r.status_code == 422 and "needs a destination" in r.json()["detail"]
+    r = api.client.post(f"{path}/outcome", json={"disposition": "abducted_by_aliens"}, headers=d)
+    assert r.status_code == 422 and "unknown disposition" in r.json()["detail"]
+    now = api.clock.now().isoformat()
+    hold = {"type": "5150", "placed_by": "stf-ttp-out-psych", "placed_at": now, "first_detained_at": now,
+            "criteria": ["danger_to_self"], "could_be_served_without_detention": True}
+    r = api.client.post(f"{path}/outcome", json={"disposition": "involuntary_hold", "hold": hold,
+                                                  "destination": {"type": "psychiatric_urgent_care"}}, headers=d)
+    assert r.status_code == 422 and "served without detention" in r.json()["detail"]
+    hold["could_be_served_without_detention"] = False
+    r = api.client.post(f"{path}/outcome", json={"disposition": "involuntary_hold", "hold": hold,
+                                                  "destination": {"type": "psychiatric_urgent_care"}}, headers=d)
+    assert r.status_code == 200, r.text
+    assert r.json()["outcome"]["hold"]["expires_at"] == (api.clock.now() + timedelta(hours=72)).isoformat()
+
+
+def test_police_liaison_never_receives_clinical_fields(api: Api) -> None:
+    incident = api.call(narrative="Caller's son has a knife and is threatening family; history of schizophrenia.")
+    for view in (
+        api.client.get(f"/api/v1/incidents/{incident['id']}", headers=api.h("police_liaison")).json(),
+        *api.client.get("/api/v1/incidents", headers=api.h("police_liaison")).json(),
+    ):
+        assert not (CLINICAL_FIELDS & set(view)), sorted(CLINICAL_FIELDS & set(view))
+        assert "schizophrenia" not in str(view)
+    safety = api.client.get(f"/api/v1/incidents/{incident['id']}", headers=api.h("police_liaison")).json()["safety_flags"]
+    assert any(f["name"] == "weapon" for f in safety)
+
+
+def test_analyst_sees_no_live_personal_data(api: Api) -> None:
+    incident = api.call(caller_name="Pat Example", caller_phone="555-0100", subject_description="tall, red jacket")
+    view = api.client.get(f"/api/v1/incidents/{incident['id']}", headers=api.h("analyst")).json()
+    text = str(view)
+    assert "Pat Example" not in text and "555-0100" not in text and "red jacket" not in text
+    assert view["location"] == {"lat": 34.05, "lon": -118.25}
+
+
+def test_crew_sees_only_their_own_assignment(api: Api) -> None:
+    mine, other = api.call(), api.call()
+    api.client.post(f"/api/v1/incidents/{mine['id']}/assign", json={"unit_id": api.crew_unit}, headers=api.h("dispatcher"))
+    listed = api.client.get("/api/v1/incidents", headers=api.h("crew")).json()
+    assert [i["id"] for i in listed] == [mine["id"]]
+    assert api.client.get(f"/api/v1/incidents/{other['id']}", headers=api.h("crew")).status_code == 404
+    r = api.client.post(f"/api/v1/units/{api.crew_unit}/status", json={"status": "en_route"}, headers=api.h("crew"))
+    assert r.status_code == 200 and r.json()["status"] == "en_route"
+    api.client.post(f"/api/v1/units/{api.crew_unit}/status", json={"status": "on_scene"}, headers=api.h("crew"))
+    r = api.client.post(f"/api/v1/incidents/{mine['id']}/outcome", json={"disposition": "treated_and_released"}, headers=api.h("crew"))
+    assert r.status_code == 200
+    r = api.client.post(f"/api/v1/units/{api.crew_unit}/status", json={"status": "available"}, headers=api.h("crew"))
+    assert r.status_code == 200
+    assert api.client.get(f"/api/v1/incidents/{mine['id']}", headers=api.h("dispatcher")).json()["status"] == "closed"
+
+
+def test_reads_and_writes_of_personal_data_are_audited(api: Api) -> None:
+    incident = api.call()
+    api.client.get(f"/api/v1/incidents/{incident['id']}", headers=api.h("police_liaison"))
+    rows = api.client.get("/api/v1/audit", params={"object_type": "incident", "object_id": incident["id"]}, headers=api.h("admin")).json()
+    seen = {(r["username"], r["action"]) for r in rows}
+    assert ("call-taker", "create") in seen and ("police-liaison", "read") in seen
+    assert api.client.get("/api/v1/audit", headers=api.h("dispatcher")).status_code == 403
+
+
+def test_bed_registry_updates(api: Api) -> None:
+    from crisis_dispatch.domain.outcomes import DestinationType
+    from crisis_dispatch.domain.station import Facility
+
+    with api.container.ctx.uow() as uow:
+        if uow.facilities.find("pucc-test") is None:
+            uow.facilities.add(Facility(id="pucc-test", name="Test PUCC", type=DestinationType.PSYCHIATRIC_URGENT_CARE, lat=34.0, lon=-118.2))
+            uow.commit()
+    r = api.client.put("/api/v1/facilities/pucc-test/beds", json={"beds_available": 3, "beds_total": 12}, headers=api.h("crew"))
+    assert r.status_code == 200 and r.json()["beds_available"] == 3
+    r = api.client.put("/api/v1/facilities/pucc-test/beds", json={"beds_available": 13}, headers=api.h("crew"))
+    assert r.status_code == 422 and "only 12 in total" in r.json()["detail"]
+    r = api.client.put("/api/v1/facilities/pucc-test/beds", json={"beds_available": -1}, headers=api.h("crew"))
+    assert r.status_code == 422
+    assert api.client.put("/api/v1/facilities/pucc-test/beds", json={"beds_available": 1}, headers=api.h("analyst")).status_code == 403

@@ -1,0 +1,78 @@
+"""An incident acknowledged by the API survives ``kill -9`` of the server process."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+CLI = [sys.executable, "-m", "crisis_dispatch"]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def _server(db: Path, port: int, env: dict[str, str]) -> Iterator[subprocess.Popen[bytes]]:
+    proc = subprocess.Popen(
+        [*CLI, "serve", "--db", str(db), "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            if proc.poll() is not None:
+                raise AssertionError(f"server exited: {proc.stderr.read().decode() if proc.stderr else ''}")
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                raise AssertionError("server did not start in 30 s")
+            time.sleep(0.1)
+        yield proc
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait(timeout=10)
+        if proc.stderr:
+            proc.stderr.close()
+
+
+def test_an_acknowledged_incident_survives_kill_9_and_restart(tmp_path: Path) -> None:
+    db = tmp_path / "durable.sqlite3"
+    env = os.environ | {"CRISIS_DISPATCH_SECRET_KEY": "durability-test-secret-0123456789"}
+    env.pop("DATABASE_URL", None)
+    made = subprocess.run(
+        [*CLI, "users", "create", "dana", "--role", "dispatcher", "--password-stdin", "--db", str(db)],
+        input=b"correct horse battery\n", env=env, capture_output=True, timeout=60,
+    )
+    assert made.returncode == 0, made.stderr.decode()
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}/api/v1"
+    with _server(db, port, env) as proc:
+        token = httpx.post(f"{base}/auth/login", json={"username": "dana", "password": "correct horse battery"}).json()["access_token"]
+        headers = {"Authorization": f"Bearer {token}", "Idempotency-Key": "durable-1"}
+        created = httpx.post(f"{base}/calls", json={"lat": 34.05, "lon": -118.25, "narrative": "Woman crying, says she feels hopeless; no weapons."}, headers=headers)
+        assert created.status_code == 201, created.text
+        incident_id = created.json()["id"]
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+    with _server(db, port, env):
+        # The old token is still valid: sessions are stored, not kept in memory.
+        got = httpx.get(f"{base}/incidents/{incident_id}", headers={"Authorization": f"Bearer {token}"})
+        assert got.status_code == 200, got.text
+        assert got.json()["id"] == incident_id
+        again = httpx.post(f"{base}/calls", json={"lat": 34.05, "lon": -118.25, "narrative": "Woman crying, says she feels hopeless; no weapons."}, headers=headers)
+        assert again.status_code == 200 and again.json()["id"] == incident_id
