@@ -146,7 +146,7 @@ class Incident:
     def transition(self, to: IncidentStatus | str, *, now: datetime, by: str, reason: str = "") -> StatusChange:
         """Move to ``to`` if the table allows it; record the first time each phase is reached."""
         to = _parse(IncidentStatus, to, "incident status")
-        now = ensure_aware(now)
+        now = self._check_time(now)
         if not self.can_go(to):
             raise IllegalTransition("incident", self.id, self.status.value, to.value)
         if to is S.CLOSED and self.status in (S.ON_SCENE, S.AT_DESTINATION) and self.outcome is None:
@@ -172,10 +172,22 @@ class Incident:
             self.unit_id = None
         return change
 
+    def _check_time(self, now: datetime) -> datetime:
+        """History never goes backwards: a change cannot predate the last one."""
+        now = ensure_aware(now)
+        stamps = [self.received_at, *(getattr(self, f) for f in PHASE_FIELD.values())]
+        latest = max(ensure_aware(t) for t in stamps if t is not None)
+        if now < latest:
+            raise InvalidInput(
+                f"incident {self.id}: a change at {now.isoformat()} would predate the last one at {latest.isoformat()}"
+            )
+        return now
+
     def assign(self, unit_id: str, *, now: datetime, by: str, reason: str = "") -> StatusChange:
         """Give the incident a van: it must be waiting for one (triaged or queued)."""
         if self.status not in ASSIGNABLE:
             raise IllegalTransition("incident", self.id, self.status.value, S.DISPATCHED.value)
+        self._check_time(now)
         self.unit_id = unit_id
         change = self.transition(S.DISPATCHED, now=now, by=by, reason=reason or f"unit {unit_id} assigned")
         change.unit_id = unit_id
@@ -183,6 +195,9 @@ class Incident:
 
     def apply_triage(self, result: dict[str, Any], *, now: datetime, by: str) -> StatusChange:
         """Record a triage decision (the engine's ``to_dict()``) and move to ``triaged``."""
+        if not self.can_go(S.TRIAGED):
+            raise IllegalTransition("incident", self.id, self.status.value, S.TRIAGED.value)
+        self._check_time(now)
         self.triage = dict(result)
         self.tier = result.get("tier")
         self.priority = result.get("priority")

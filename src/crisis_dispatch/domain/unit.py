@@ -134,6 +134,11 @@ class Unit:
         except ValueError:
             raise InvalidInput(f"unknown unit status '{to}'") from None
         now = ensure_aware(now)
+        if self.status_since is not None and now < ensure_aware(self.status_since):
+            raise InvalidInput(
+                f"unit {self.call_sign}: a change at {now.isoformat()} would predate its current status "
+                f"(since {self.status_since.isoformat()})"
+            )
         if not self.can_go(to):
             raise IllegalTransition("unit", self.call_sign, self.status.value, to.value)
         if to is U.DISPATCHED:
