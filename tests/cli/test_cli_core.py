@@ -1,0 +1,76 @@
+"""The core commands as a person runs them: real processes, readable errors, exit codes."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+CLI = [sys.executable, "-m", "crisis_dispatch"]
+
+
+def run(*args: str, stdin: str = "", env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    base = os.environ | {"COLUMNS": "200"}
+    base.pop("DATABASE_URL", None)
+    return subprocess.run([*CLI, *args], input=stdin, capture_output=True, text=True, env=base | (env or {}), timeout=120)
+
+
+def test_every_command_has_help() -> None:
+    for args in ([], ["serve"], ["demo"], ["db", "upgrade"], ["users", "create"], ["seed", "la"]):
+        r = run(*args, "--help")
+        assert r.returncode == 0, (args, r.stderr)
+        assert "Usage" in r.stdout
+
+
+def test_db_upgrade_then_create_a_user_from_stdin(tmp_path: Path) -> None:
+    db = str(tmp_path / "cli.sqlite3")
+    r = run("db", "upgrade", "--db", db)
+    assert r.returncode == 0 and "up to date" in r.stdout
+    r = run("users", "create", "maria", "--role", "dispatcher", "--password-stdin", "--db", db, stdin="a long passphrase\n")
+    assert r.returncode == 0, r.stderr
+    assert "created user maria with role dispatcher" in r.stdout
+
+
+def test_user_errors_are_one_readable_line_with_exit_code_2(tmp_path: Path) -> None:
+    db = str(tmp_path / "cli.sqlite3")
+    cases = [
+        (["users", "create", "maria", "--role", "wizard", "--password-stdin", "--db", db], "a long passphrase\n", "unknown role 'wizard'"),
+        (["users", "create", "maria", "--role", "dispatcher", "--password-stdin", "--db", db], "short\n", "at least 10 characters"),
+        (["users", "create", "Bad Name", "--role", "dispatcher", "--password-stdin", "--db", db], "a long passphrase\n", "username must be"),
+        (["users", "create", "maria", "--role", "dispatcher", "--db", db], "", "--password-stdin"),
+        (["users", "create", "crewman", "--role", "crew", "--password-stdin", "--db", db], "a long passphrase\n", "linked to a staff member"),
+    ]
+    for args, stdin, message in cases:
+        r = run(*args, stdin=stdin)
+        assert r.returncode == 2, (args, r.stdout, r.stderr)
+        assert message in r.stderr
+        assert "Traceback" not in r.stderr
+        assert len(r.stderr.strip().splitlines()) == 1, r.stderr
+    run("users", "create", "maria", "--role", "dispatcher", "--password-stdin", "--db", db, stdin="a long passphrase\n")
+    r = run("users", "create", "maria", "--role", "dispatcher", "--password-stdin", "--db", db, stdin="a long passphrase\n")
+    assert r.returncode == 2 and "already exists" in r.stderr
+
+
+def test_serve_refuses_the_default_secret_outside_demo_mode(tmp_path: Path) -> None:
+    env = {k: "" for k in ()} | {"CRISIS_DISPATCH_SECRET_KEY": "insecure-default-secret-change-me"}
+    r = run("serve", "--db", str(tmp_path / "x.sqlite3"), env=env)
+    assert r.returncode == 2
+    assert "refusing to start" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_an_unusable_database_path_is_a_readable_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    r = run("db", "upgrade", "--db", str(blocker / "sub" / "db.sqlite3"))
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert r.stderr.startswith("error:")
+
+
+def test_seed_la_loads_the_demo_fleet_once(tmp_path: Path) -> None:
+    db = str(tmp_path / "seed.sqlite3")
+    r = run("seed", "la", "--days", "2", "--db", db)
+    assert r.returncode == 0, r.stderr
+    assert "stations 106" in r.stdout and "units 5" in r.stdout and "staff 45" in r.stdout
+    r = run("seed", "la", "--days", "2", "--db", db)
+    assert "stations 0" in r.stdout and "units 0" in r.stdout
