@@ -100,7 +100,9 @@ class TravelTimeModel:
     def log_seconds(self, o_lat: ArrayLike, o_lon: ArrayLike, d_lat: ArrayLike, d_lon: ArrayLike) -> NDArray[np.float64]:
         """Predicted log travel seconds (no coverage check)."""
         feats = (self.spec.features(o_lat, o_lon, d_lat, d_lon) - self.mean) / self.scale
-        return feats @ self.coef + self.intercept
+        # einsum, not BLAS matmul: each row's sum is then independent of the batch it is in,
+        # so a trip gets the very same seconds whether asked alone or with others.
+        return np.einsum("ij,j->i", feats, self.coef) + self.intercept
 
     def seconds(self, o_lat: ArrayLike, o_lon: ArrayLike, d_lat: ArrayLike, d_lon: ArrayLike) -> NDArray[np.float64]:
         """Predicted travel seconds; raises for points outside the fitted area."""

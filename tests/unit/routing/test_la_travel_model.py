@@ -1,0 +1,44 @@
+"""The shipped Los Angeles model: small, parameters only, and better than straight-line distance."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+
+import numpy as np
+
+from crisis_dispatch.routing.geometry import haversine_m
+from crisis_dispatch.routing.model_evaluation import error_metrics, ranking_agreement, read_uber_od, split_by_destination
+from crisis_dispatch.routing.provider import load_region_model
+from crisis_dispatch.routing.travel_model import MAX_SPEED_KMH, MIN_SPEED_KMH
+from tests.shared_data import shared_data_dir
+
+
+def test_the_shipped_file_holds_parameters_only() -> None:
+    payload = json.loads(resources.files("crisis_dispatch.data.travel_model").joinpath("la.json").read_text())
+    assert set(payload) == {"region", "spec", "mean", "scale", "coef", "intercept", "coverage_margin_deg", "metrics"}
+    assert len(payload["coef"]) == len(payload["mean"]) < 1000
+
+
+def test_predictions_stay_within_a_plausible_speed_band_anywhere_in_the_area() -> None:
+    model = load_region_model("la")
+    rng = np.random.default_rng(0)
+    s = model.spec
+    o_lat, d_lat = rng.uniform(s.lat_min, s.lat_max, (2, 2000))
+    o_lon, d_lon = rng.uniform(s.lon_min, s.lon_max, (2, 2000))
+    seconds = model.seconds(o_lat, o_lon, d_lat, d_lon)
+    kmh = haversine_m(o_lat, o_lon, d_lat, d_lon) / seconds * 3.6
+    assert np.all(seconds >= 30)
+    assert np.all((kmh <= MAX_SPEED_KMH + 1e-6) & (kmh >= MIN_SPEED_KMH - 1e-6) | (seconds == 30))
+
+
+def test_held_out_errors_and_ranking_beat_straight_line_distance() -> None:
+    model = load_region_model("la")
+    _, test = split_by_destination(read_uber_od(shared_data_dir() / "la" / "travel_times" / "OD3am_10000.csv"))
+    predicted = model.unchecked_seconds(test.o_lat, test.o_lon, test.d_lat, test.d_lon)
+    metrics = error_metrics(predicted, test.seconds)
+    assert metrics == model.metrics["held_out"]
+    assert metrics["mape"] < 25
+    ranking = ranking_agreement(test, predicted)
+    assert ranking["top1_model"] > ranking["top1_straight_line"]
+    assert ranking["pairwise_model"] > ranking["pairwise_straight_line"]
