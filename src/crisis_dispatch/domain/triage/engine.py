@@ -168,6 +168,12 @@ def gather_evidence(call: CallInput, protocol: Protocol) -> Evidence:
         if not hit.flags:
             notes.append(f"{label} {hit.evidence!r} is mapped ({hit.category}) but raises no flag")
 
+    # A call type is sometimes free text ("17 YO FRIEND TOOK SOME PILLS"): what it
+    # raises counts as code evidence; what it denies does not ("NOT ARMED" in a type name
+    # must never overrule a narrative that reports a gun).
+    for flag in read_narrative(protocol.mappings.rewrite_text(call.call_type or "")).flags:
+        raised.append(Flag(flag.name, flag.evidence, FlagSource.CODE))
+        mapped = True
     reading = read_narrative(call.narrative)
     raised += reading.flags
     denials += reading.denials

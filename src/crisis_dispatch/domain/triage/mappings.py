@@ -107,6 +107,7 @@ class CodeMappings:
     mpds_suffixes: Mapping[int, Mapping[str, tuple[str, ...]]] = field(default_factory=dict)
     mpds_known: frozenset[str] = frozenset()
     phrases: tuple[PhraseRule, ...] = ()
+    rewrites: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = ()
     exact: Mapping[str, _Entry] = field(default_factory=dict)
     category_flags: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
@@ -187,6 +188,13 @@ class CodeMappings:
                     category=str(spec.get("category", "other")),
                 )
             )
+        rewrites = []
+        for i, spec in enumerate((call_types or {}).get("rewrites") or ()):
+            target = tuple(normalise_text(str(spec.get("to", ""))).split())
+            for m in spec.get("match") or ():
+                rewrites.append((_phrase(str(m)), target))
+            if not spec.get("match"):
+                errors.append(f"call_types.rewrites[{i}].match: missing")
         exact: dict[str, _Entry] = {}
         for text, category in exact_call_types:
             key = normalise_text(text)
@@ -206,6 +214,7 @@ class CodeMappings:
             mpds_suffixes=suffixes,
             mpds_known=frozenset(known),
             phrases=tuple(phrases),
+            rewrites=tuple(rewrites),
             exact=exact,
             category_flags=category_flags,
         )
@@ -239,14 +248,24 @@ class CodeMappings:
             flags.extend(self.mpds_suffixes.get(card, {}).get(suffix, ()))
         return MappingHit("mpds", key + suffix.lower(), entry.category, _unique(flags), code)
 
+    def _rewrite(self, words: list[str]) -> list[str]:
+        """Apply the rewrites: protocol titles that only look like evidence, AMS spellings."""
+        for phrase, target in self.rewrites:
+            words = _replace(words, phrase, target)
+        return words
+
+    def rewrite_text(self, text: str) -> str:
+        """``text`` normalised, with the rewrites applied (what phrase rules see)."""
+        return " ".join(self._rewrite(normalise_text(text).split()))
+
     def lookup_call_type(self, call_type: str | None) -> MappingHit | None:
-        """Phrase rules first (all that match add their flags), then the exact table."""
+        """Rewrites, then phrase rules (all that match add their flags), then the exact table."""
         if not call_type:
             return None
         norm = normalise_text(call_type)
         if not norm:
             return None
-        words = norm.split()
+        words = self._rewrite(norm.split())
         flags: list[str] = []
         categories: list[str] = []
         for rule in self.phrases:
@@ -259,6 +278,18 @@ class CodeMappings:
         if entry is not None:
             return MappingHit("call_type", norm, entry.category, entry.flags, call_type)
         return None
+
+
+def _replace(words: list[str], phrase: tuple[str, ...], target: tuple[str, ...]) -> list[str]:
+    n, i, out = len(phrase), 0, []
+    while i < len(words):
+        if all(_word_matches(p, w) for p, w in zip(phrase, words[i : i + n])) and i + n <= len(words):
+            out.extend(target)
+            i += n
+        else:
+            out.append(words[i])
+            i += 1
+    return out
 
 
 def _phrase(text: str) -> tuple[str, ...]:

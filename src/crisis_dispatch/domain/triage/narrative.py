@@ -55,11 +55,11 @@ _TITLES = re.compile(
 _PERSON = r"(?:HIM|HER|THEM|HIS|MY|RP|R/P|CALLER|C/B|STAFF|FAMILY|MOM|MOTHER|DAD|FATHER|WIFE|HUSBAND|" \
     r"BOYFRIEND|GIRLFRIEND|BF|GF|SON|DAUGHTER|BROTHER|SISTER|SOMEONE|PEOPLE|OTHERS?|EVERYONE|NEIGHBOU?RS?|" \
     r"OFFICERS?|POLICE|COPS|DEPUTIES|NURSES?|PARENTS?|ROOMMATE|GRANDMA|GRANDMOTHER|US|ME|YOU)"
-_SELF = r"(?:HIM|HER|THEM|MY|YOUR|IT)SELF|THEMSELVES"
+_SELF = r"(?:HIM|HER|THEM|MY|YOUR|IT|HIS)\s?SELF|THEMSELVES"
 _WEAPON_WORDS = (
     r"WEAPONS?|WEAPN|WPNS?|WEPS?|KNIF(?:E|ES)|KNIVES|GUNS?|HAND\s?GUNS?|FIRE\s?ARMS?|PISTOLS?|RIFLES?|"
-    r"SHOT\s?GUNS?|REVOLVERS?|MACHETES?|SWORDS?|HATCHETS?|AXE|BLADES?|RAZORS?|BOX\s?CUTTERS?|SCISSORS|"
-    r"(?:BASEBALL\s)?BAT|CROWBAR|ARMED|GSW|GUN\s?SHOT|SHOTS\sFIRED|STABB(?:ED|ING)|STAB\sWOUNDS?"
+    r"SHOT\s?GUNS?|REVOLVERS?|MACHET+E?S?|SWORDS?|HATCHETS?|AXE|BLADES?|RAZORS?|BOX\s?CUTTERS?|SCISSORS|"
+    r"(?:BASEBALL\s)?BAT|CROWBAR|ARMED|GSW|GUN\s?SHOT|SHOTS\sFIRED|STABB?(?:ED|ING)|STAB\sWOUNDS?"
 )
 
 
@@ -80,6 +80,7 @@ _CUES: tuple[_Cue, ...] = (
     _cue(WEAPON, rf"(?<![\w-])(?:{_WEAPON_WORDS})(?![\w-])"),
     _cue(WEAPON, r"\bSuffix\s*:?\s*[WB]\b(?:\s*\((?:Weapons?|Both[^)]*)\))?", negatable=False),
     _cue(WEAPON, r"\bSHOT\s+(?:HIM|HER|THEM)SELF\b"),
+    _cue(WEAPON, r"\b0?25-?[A-EO]-?\d{1,2}-?[WB]\b", negatable=False),
     # -- violence toward others -----------------------------------------------------------
     _cue(VIOLENCE, r"\b(?:VIOLEN(?:T|CE)(?:LY)?|COMBATIVE|AGG?RESS?IVE|ASSAULT(?:ED|ING|IVE)?|FIGHT(?:ING|S)?|"
          r"HOMICIDAL|BELLIGERENT|DESTRUCTIVE|DESTROYING|BREAKING\s+(?:THINGS|STUFF|WINDOWS?|FURNITURE)|"
@@ -92,7 +93,10 @@ _CUES: tuple[_Cue, ...] = (
     _cue(VIOLENCE, r"\b(?:KILL|HURT|HARM|SHOOT|STAB)\s+(?:HIS|HER|THE)\s+(?:MOM|MOTHER|DAD|FATHER|WIFE|HUSBAND|"
          r"FAMILY|KIDS?|CHILDREN|BROTHER|SISTER|PARENTS?|BF|GF|BOYFRIEND|GIRLFRIEND|ROOMMATE|NEIGHBOU?R)\b"),
     _cue(VIOLENCE, r"\bTHREATENING\s+(?:TO\s+)?" + _PERSON + r"\b"),
+    _cue(VIOLENCE, r"\b(?:GET|GETTING|IS|BEING|BECAME|BECOMING|GOT)\s+PHYSICAL\b|\b(?:THREAT|DANGER)\s+TO\s+(?:(?:" + _SELF
+         + r")\s+(?:AND|&)\s+)?OTHERS\b"),
     _cue(VIOLENCE, r"\bSuffix\s*:?\s*[VB]\b(?:\s*\((?:Violent|Both[^)]*)\))?", negatable=False),
+    _cue(VIOLENCE, r"\b0?25-?[A-EO]-?\d{1,2}-?[VB]\b", negatable=False),
     _cue(VIOLENCE, r"\b(?:DOMESTIC|DV)\b(?!\s*(?:HX|HISTORY))"),
     # -- medical emergency ------------------------------------------------------------------
     _cue(MEDICAL, r"\b(?:UN-?CONSCIOUS(?:NESS)?|UNCON|UNC|UNRESP(?:ONSIVE)?|NOT\s+(?:COMPLETELY\s+)?ALERT|"
@@ -103,7 +107,11 @@ _CUES: tuple[_Cue, ...] = (
          r"(?:BLUE|RED|PALE)\s+COLOU?R\s+CHANGE|COLOU?R\s+CHANGE|GSW|GUN\s?SHOT\s+WOUND|STAB\s+WOUNDS?|"
          r"ALTERED\s+MENTAL\s+STATUS|AMS|MENTAL\s+STATUS\s+CHANGE|DIABETIC|LOW\s+BLOOD\s+SUGAR|STROKE|"
          r"(?:HEAD|NECK|CHEST)\s+(?:TRAUMA|WOUND)|CUT\s+(?:HIS|HER|THEIR)?\s*(?:WRISTS?|THROAT|ARMS?|NECK)|"
-         r"DEEP\s+CUTS?)\b"),
+         r"(?:DEEP|SEVERE|BAD)\s+(?:CUTS?|LACERATIONS?)|UNCONC\w*|SEMI-?\s?CONSCIOUS|LABOU?RED\s+BREATHING|"
+         r"LOW\s+BP|(?:BLOOD\s+)?SUGAR\s+(?:IS\s+|OF\s+|AT\s+)?\d+|DIABETIC\s+COMA|DECEASED|DOA|"
+         r"(?:HAS\s+)?FALLEN|FELL(?:\s+DOWN)?|(?:DID\s+NOT|DIDN\W?T|NOT)\s+MOVE|MEDICAL\s+EMERGENCY|"
+         r"(?:PERSON|MAN|ONE|SUBJ(?:ECT)?)\s+DOWN|STABB?(?:ED|ING)|(?:WAS|BEEN|GOT)\s+SHOT|(?:CAN'?T|CANNOT|UNABLE\s+TO)\s+ROUSE|"
+         r"HURT\s+(?:HIS|HER)\s+(?:HEAD|NOSE|ARM|LEG|BACK|NECK|FACE|HAND|FOOT))\b"),
     _cue(MEDICAL, r"\b(?:CONSCIOUS|CONS|BREATHING|BREATH(?:ING)?\s+NORMALLY|ALERT)\s*[:=?]\s*(?:NO|N|NEG)\b",
          negatable=False),
     _cue(MEDICAL, r"\bMEDICAL\s*:\s*YES\b", negatable=False),
@@ -118,7 +126,11 @@ _CUES: tuple[_Cue, ...] = (
     _cue(OVERDOSE, r"\b(?:TOOK|TAKEN|HAS\s+TAKEN|SWALLOWED|ATE|INGESTED|DRANK)\s+(?:[\w'-]+\s+){0,5}?"
          r"(?:PILLS?|MEDS|MEDICATIONS?|TABLETS?|BOTTLE|TYLENOL|ASPIRIN|BLEACH|ANTIFREEZE|XANAX|IBUPROFEN|"
          r"ADVIL|SLEEPING\s+PILLS|SUBSTANCE|DRUGS|NARCOTICS|OXY\w*|PERCOCET|KLONOPIN|KLONIPAN|AMBIEN|LITHIUM|"
-         r"INSULIN|RAT\s+POISON|CLEANER|CHEMICALS?)\b"),
+         r"INSULIN|RAT\s+POISON|CLEANER|CHEMICALS?|ACID|MUSHROOMS|LSD)\b"),
+    _cue(OVERDOSE, r"\b\d+\s+(?:[A-Z'-]+\s+){0,3}?(?:PILLS|TABLETS|TYLENOL\w*|CAPSULES)\b"),
+    _cue(OVERDOSE, r"\b(?:TOOK|TAKEN|SWALLOWED|INGESTED)\s+(?:ABOUT\s+|LIKE\s+|OVER\s+)?\d+\b|"
+         r"\bPUT\s+SOMETHING\s+IN\s+(?:HIS|HER|THEIR|MY)\s+DRINK|\bDRUGGED\b|\bROOFIE\w*"),
+    _cue(OVERDOSE, r"\b0?23-?[A-EO]-?\d{1,2}(?:-?[A-Z])?\b", negatable=False),
     _cue(OVERDOSE, r"\b(?:NARCOTICS|(?:UNK|UNKNOWN)\s+SUBSTANCE|ANTIDEPRESSANTS?|SOME\s+MEDS|POISON)\s+TAKEN\b"),
     # -- self-harm in progress (attempt, or means at hand) -------------------------------------
     _cue(SELF_HARM_IN_PROGRESS,
@@ -130,23 +142,29 @@ _CUES: tuple[_Cue, ...] = (
          r"ON\s+(?:THE|A)\s+(?:LEDGE|ROOF|BRIDGE|OVERPASS|TRACKS)|GUN\s+TO\s+(?:HIS|HER|THEIR)\s+HEAD|"
          r"(?:KNIFE|BLADE|RAZOR|GUN)\s+TO\s+(?:HIS|HER|THEIR)\s+(?:THROAT|WRISTS?|HEAD|CHEST|NECK)|"
          r"(?:STANDING|WALKING|LAYING|LYING)\s+IN\s+(?:THE\s+)?(?:TRAFFIC|ROADWAY|ROAD|STREET)|"
-         r"SELF[- ]INFLICTED|(?:SHOT|STABBED)\s+(?:" + _SELF + r")|IN\s+THE\s+ACT)\b"),
+         r"SELF[- ]INFLICTED|(?:SHOT|STABB?(?:ED|ING)?)\s+(?:" + _SELF + r")|IN\s+THE\s+ACT|SUIC\w*\s+ATT\w*|"
+         r"TRIED\s+TO\s+(?:KILL|COMMIT|HANG|CUT|OD|OVERDOSE|HURT|HARM|SHOOT|STAB|JUMP)|"
+         r"TRYING\s+TO\s+(?:KILL|HANG|CUT|OD|OVERDOSE|HURT|HARM|SHOOT|STAB|JUMP)|"
+         r"DID\s+SOMETHING\s+TO\s+(?:" + _SELF + r")|(?:ROPE|BELT|CORD|SHEET|NOOSE)\s+(?:WRAPPED\s+)?AROUND\s+(?:HIS|HER|THEIR)?\s*NECK|"
+         r"(?:RUN|RUNNING|WALK|WALKING|JUMP|JUMPING)\s+INTO\s+(?:THE\s+)?TRAFFIC)\b"),
+    _cue(SELF_HARM_IN_PROGRESS, r"\b0?23-?[A-EO]-?\d{1,2}-?I\b", negatable=False),
     _cue(SELF_HARM_IN_PROGRESS, r"(?<!ACCIDENTAL OR )\b(?:INTENTIONAL(?:LY)?\s*(?:OD|OVERDOSE|INGESTION)?|"
          r"THIS\s+WAS\s+INTENTIONAL)\b"),
     # -- suicidal ideation / threats ------------------------------------------------------------
     _cue(SUICIDAL, r"\b(?:SUICID\w*|SUIC|SUCIDAL|SUICIAL|S/I|SI|SI/HI|JUMPER|SELF[- ]HARM\w*|"
-         r"(?:KILL|HURT|HARM|SHOOT|HANG|CUT|END)\s+(?:" + _SELF + r")|"
+         r"(?:KILL|HURT|HARM|SHOOT|HANG|CUT|END|INJURE|INJ)(?:ING)?\s+(?:" + _SELF + r")|INJ\w*\s+SELF|PULL\s+THE\s+TRIGGER|"
+         r"(?:THREAT|DANGER)\s+TO\s+(?:" + _SELF + r")|"
          r"END\s+(?:HIS|HER|THEIR|MY)\s+(?:OWN\s+)?LIFE|TAKE\s+(?:HIS|HER|THEIR|MY)\s+(?:OWN\s+)?LIFE|"
          r"WANTS?\s+TO\s+DIE|DANGER\s+TO\s+(?:" + _SELF + r")|THOUGHTS\s+OF\s+(?:HARMING|HURTING|KILLING|SUICIDE|DYING))\b"),
     # -- intoxication -------------------------------------------------------------------------
-    _cue(INTOXICATION, r"\b(?:INTOX\w*|DRUNK|ETOH|ALCOHOL\w*|INEBRIATED|UNDER\s+THE\s+INFLUENCE|UTI(?=\s+OF)|"
+    _cue(INTOXICATION, r"\b(?:INTOX\w*|DRUNK|ETOH|ALCOH\w*|TRIPPING|INEBRIATED|UNDER\s+THE\s+INFLUENCE|UTI(?=\s+OF)|"
          r"HIGH\s+ON|(?:BEEN\s+)?DRINKING|METH(?:AMPHETAMINES?)?|COCAINE|CRACK|MARIJUANA|WEED|SPICE|K2|PCP|"
          r"ON\s+DRUGS|DRUG\s+(?:USE|USER|ABUSE)|SMOKING\s+(?:WEED|CRACK|METH|POT)|\d+\s*BEERS?)\b"),
     # -- mental-health component ---------------------------------------------------------------
-    _cue(MENTAL_HEALTH, r"\b(?:PSYCH\w*|MENTAL(?:LY)?(?!\s+STATUS)(?:\s+(?:HEALTH|ILLNESS|ILL|DISORDER|DISTURBANCE|PATIENT|CRISIS))?|"
-         r"MENT|EDP|E\.D\.P\.?|EMOTIONAL\w*|BEHAVIOU?RAL|ABNORMAL\s+BEHAVIOU?R|BI-?POLAR|SCHIZ\w*|DEPRESS\w*|"
+    _cue(MENTAL_HEALTH, r"\b(?:PSYCH\w*|(?<!ALTERED )(?<!ALTERD )(?<!ALTER )(?<!ALT )(?<!IN )MENTAL(?:LY)?(?!\s+STATUS)(?:\s+(?:HEALTH|ILLNESS|ILL|DISORDER|DISTURBANCE|PATIENT|CRISIS))?|"
+         r"MENT|EDP|E\.D\.P\.?|EMOTIONAL\w*|BEHAVIOU?RAL|ABNORMAL\s+BEHAVIOU?R|BI-?POLAR|SCHIZ\w*|(?<!ANTI-)(?<!ANTI )DEPRESS(?!ANTS)\w*|NERVOUS\s+BREAKDOWN|MENTAL\s+BREAK\s?DO?WN|"
          r"ANXI\w*|PANIC\s+ATTACK|HALLUCINAT\w*|HEARING\s+VOICES|SEEING\s+THINGS|PARANOI\w*|DELUSION\w*|"
-         r"5150|5585|BAKER\s+ACT|CRISIS|ERRATIC\w*|BIZARRE|IRRATIONAL\w*|MANIC|PSYCHOSIS|PTSD|AUTIS\w*|"
+         r"5150|5585|BAKER\s+ACT|(?<!DIABETIC )(?<!SICKLE CELL )CRISIS|ERRATIC\w*|BIZARRE|IRRATIONAL\w*|MANIC|PSYCHOSIS|PTSD|AUTIS\w*|"
          r"ACTING\s+(?:STRANGE|STRANGELY|WEIRD|CRAZY|OUT|ODD|IRRATIONAL\w*|ERRATIC\w*|PARANOID)|"
          r"NOT\s+ACTING\s+RIGHT|OFF\s+(?:HIS|HER|THEIR)\s+(?:MEDS|MEDICATIONS?)|"
          r"NOT\s+(?:BEEN\s+)?TAKING\s+(?:HIS|HER|THEIR)\s+(?:MEDS|MEDICATIONS?)|"
@@ -168,7 +186,7 @@ _MINOR_WORDS = re.compile(
 # Clause boundaries: a negation does not reach across them.
 _BOUNDARY = re.compile(r"//|/|;|\n|\.\s|\.$|\s-\s|\s--\s|\bBUT\b|\bHOWEVER\b|\bTHOUGH\b|\bALTHOUGH\b|,|\d\.\s|\*\*", _I)
 _UNCERTAIN = re.compile(
-    r"(?:\bUNK\b|\bUNKN?\b|\bUNKNOWN\b|NOT\s+KNOWN|NOT\s+SURE|UNSURE|DON'?T\s+KNOW|DOESN'?T\s+KNOW|"
+    r"(?:\bUNK\b|\bUNKN?\b|\bUNKNOWN?S?\b|\bPOSS(?:IBLY)?\s+NOT\b|NOT\s+KNOWN|NOT\s+SURE|UNSURE|DON'?T\s+KNOW|DOESN'?T\s+KNOW|"
     r"DOES\s+NOT\s+KNOW|UNABLE\s+TO\s+(?:DETERMINE|TELL|CONFIRM)|\bIF\b|\bWHETHER\b|\bASK(?:ED|ING)?\b|"
     r"\bANY\b\s*$|\bCHECK\s+FOR\b)",
     _I,
@@ -221,9 +239,25 @@ def read_narrative(text: str | None) -> NarrativeReading:
                 note(cue.flag, m.start(), m.end(), True)
                 continue
             verdict = _judge(text, m.start(), m.end()) if cue.negatable else "present"
-            if verdict != "unknown":
-                note(cue.flag, m.start(), m.end(), verdict == "denied")
+            if verdict == "unknown":
+                continue
+            flag = cue.flag
+            if flag == SELF_HARM_IN_PROGRESS and verdict == "present" and _intent_only(text, m.start()):
+                flag = SUICIDAL  # "WANTS TO JUMP OFF THE BRIDGE": a threat, not an attempt
+            note(flag, m.start(), m.end(), verdict == "denied")
     _read_ages(text, note)
+    # Pills taken, or a weapon at hand, in a suicidal context: an attempt, not just talk.
+    if SUICIDAL in present and SELF_HARM_IN_PROGRESS not in present:
+        for means in (OVERDOSE, WEAPON):
+            if means in present:
+                f = present[means]
+                present[SELF_HARM_IN_PROGRESS] = Flag(SELF_HARM_IN_PROGRESS, f.evidence, FlagSource.NARRATIVE, f.start, f.end)
+                break
+    # Suicidal talk or self-harm is a mental-health component in its own right.
+    for implied in (SUICIDAL, SELF_HARM_IN_PROGRESS):
+        if implied in present and MENTAL_HEALTH not in present:
+            f = present[implied]
+            present[MENTAL_HEALTH] = Flag(MENTAL_HEALTH, f.evidence, FlagSource.NARRATIVE, f.start, f.end)
     flags = tuple(sorted(present.values(), key=lambda f: (f.start or 0, f.name)))
     denials = tuple(sorted((d for n, d in denied.items() if n not in present), key=lambda f: (f.start or 0, f.name)))
     return NarrativeReading(flags, denials)
@@ -242,12 +276,28 @@ def _read_ages(text: str, note) -> None:  # type: ignore[no-untyped-def]
             note(MINOR, m.start(), m.end(), verdict == "denied")
 
 
-def _judge(text: str, start: int, end: int) -> str:
-    """``present``, ``denied`` or ``unknown`` for the cue at ``text[start:end]``, from its clause."""
+_INTENT = re.compile(
+    r"\b(?:WANTS?|WANTED|WANTING|THREAT\w*|THREA\w*|GOING|GONNA|WILL|WOULD|MIGHT|THINKING|THOUGHTS?|TALK\w*|"
+    r"PLANS?|PLANNING|FEELS?|FEELING|LIKE|ABOUT)\b",
+    _I,
+)
+
+
+def _intent_only(text: str, start: int) -> bool:
+    """True when the words just before a self-harm cue make it a wish or a threat."""
+    return bool(_INTENT.search(" ".join(_clause_before(text, start).split()[-4:])))
+
+
+def _clause_before(text: str, start: int) -> str:
     clause_start = 0
     for b in _BOUNDARY.finditer(text, max(0, start - 120), start):
         clause_start = b.end()
-    before = " ".join(text[clause_start:start].split()[-_WINDOW_WORDS:])
+    return text[clause_start:start]
+
+
+def _judge(text: str, start: int, end: int) -> str:
+    """``present``, ``denied`` or ``unknown`` for the cue at ``text[start:end]``, from its clause."""
+    before = " ".join(_clause_before(text, start).split()[-_WINDOW_WORDS:])
     clause_end = len(text)
     b = _BOUNDARY.search(text, end, min(len(text), end + 40))
     if b:

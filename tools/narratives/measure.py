@@ -1,0 +1,189 @@
+"""Measure the narrative reader and the default protocol on hand-labelled real dispatch pages.
+
+Usage:
+    python tools/narratives/measure.py [--pages PAGES.jsonl] [--labels labels.jsonl] [--json] [--all]
+
+``labels.jsonl`` (beside this script) holds only page ids and our labels, never page text:
+``{"id", "stratum", "narrative_flags", "page_flags", "mental_health_page"}`` where
+``narrative_flags`` are the flags the narrative text reports and ``page_flags`` the flags
+the whole page reports (narrative, call type and code). The pages themselves are read from
+the shared data folder (``../shared/data/calls/dispatch_narratives/``, or
+``$CRISIS_DISPATCH_SHARED_DATA``); they must never be copied into the repository.
+
+Prints:
+- per-flag precision/recall of the narrative reader alone (narrative text vs narrative labels);
+- per-flag precision/recall of all evidence (code + call type + narrative) vs page labels;
+- the share of labelled mental-health pages whose response includes the crisis team, and of
+  calm ones (no safety label) sent to the team alone;
+- safety: labelled pages with a weapon/violence/medical/overdose/attempt label whose
+  response misses police or EMS, or is the team alone or the phone;
+- with ``--all``: the tier mix of every page under the default and the narrow-2019 protocols.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections import Counter
+from pathlib import Path
+
+from crisis_dispatch.adapters.protocol_loader import load_default_protocol, load_packaged_protocol
+from crisis_dispatch.domain.triage import (
+    NARRATIVE_FLAGS,
+    NEEDS_EMS,
+    NEEDS_POLICE,
+    CallInput,
+    Tier,
+    gather_evidence,
+    read_narrative,
+    triage,
+    whatif,
+)
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parents[1]
+PAGES = Path("calls") / "dispatch_narratives" / "dispatch_pages_mh_related.jsonl"
+
+
+def shared_data() -> Path:
+    override = os.environ.get("CRISIS_DISPATCH_SHARED_DATA")
+    return Path(override) if override else REPO / ".." / "shared" / "data"
+
+
+def load_pages(path: Path) -> dict[str, dict[str, str]]:
+    pages = {}
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            page = json.loads(line)
+            pages[page["id"]] = page
+    return pages
+
+
+def as_call(page: dict[str, str]) -> CallInput:
+    return CallInput(
+        id=page["id"],
+        call_type=page.get("call_type", ""),
+        narrative=page.get("narrative", ""),
+        code=page.get("code") or None,
+        priority=page.get("priority") or None,
+    )
+
+
+def prf(pairs: list[tuple[set[str], set[str]]], flags: tuple[str, ...]) -> dict[str, dict[str, float | int]]:
+    """Per-flag counts and precision/recall from (predicted, gold) pairs."""
+    out: dict[str, dict[str, float | int]] = {}
+    for flag in flags:
+        tp = sum(1 for p, g in pairs if flag in p and flag in g)
+        fp = sum(1 for p, g in pairs if flag in p and flag not in g)
+        fn = sum(1 for p, g in pairs if flag not in p and flag in g)
+        out[flag] = {
+            "tp": tp,
+            "fp": fp,
+            "fn": fn,
+            "precision": round(tp / (tp + fp), 3) if tp + fp else float("nan"),
+            "recall": round(tp / (tp + fn), 3) if tp + fn else float("nan"),
+        }
+    return out
+
+
+def measure(pages: dict[str, dict[str, str]], labels: list[dict], include_all: bool) -> dict:
+    protocol = load_default_protocol()
+    reader_pairs = []
+    page_pairs = []
+    mh_total = mh_team = calm_total = calm_team_alone = 0
+    unsafe: list[dict[str, object]] = []
+    safety_pages = 0
+    missing = [lab["id"] for lab in labels if lab["id"] not in pages]
+    for lab in labels:
+        page = pages.get(lab["id"])
+        if page is None:
+            continue
+        call = as_call(page)
+        reader_pairs.append((set(read_narrative(call.narrative).names), set(lab["narrative_flags"])))
+        page_pairs.append((set(gather_evidence(call, protocol).present), set(lab["page_flags"])))
+        result = triage(call, protocol)
+        gold = set(lab["page_flags"])
+        if lab["mental_health_page"]:
+            mh_total += 1
+            mh_team += result.tier.includes_team
+            if not gold & (NEEDS_POLICE | NEEDS_EMS):
+                calm_total += 1
+                calm_team_alone += result.tier is Tier.MH_TEAM
+        needs_police = bool(gold & NEEDS_POLICE)
+        needs_ems = bool(gold & NEEDS_EMS)
+        if needs_police or needs_ems:
+            safety_pages += 1
+            bad = (
+                (needs_police and not result.tier.includes_police)
+                or (needs_ems and not result.tier.includes_ems)
+                or result.tier in (Tier.MH_TEAM, Tier.PHONE_988)
+            )
+            if bad:
+                unsafe.append({"id": lab["id"], "gold": sorted(gold), "tier": str(result.tier)})
+    report: dict[str, object] = {
+        "labelled_pages": len(labels) - len(missing),
+        "missing_pages": missing,
+        "reader": prf(reader_pairs, NARRATIVE_FLAGS),
+        "all_evidence": prf(page_pairs, NARRATIVE_FLAGS),
+        "mental_health_pages": mh_total,
+        "mental_health_pages_with_team": mh_team,
+        "share_mh_pages_with_team": round(mh_team / mh_total, 3) if mh_total else None,
+        "calm_mh_pages": calm_total,
+        "calm_mh_pages_team_alone": calm_team_alone,
+        "pages_with_safety_label": safety_pages,
+        "safety_misses": unsafe,
+    }
+    if include_all:
+        calls = [as_call(p) for p in pages.values()]
+        report["all_pages"] = whatif(calls, protocol, load_packaged_protocol("narrow-2019.yaml")).to_dict()
+        report["all_pages"].pop("changed_ids", None)
+    return report
+
+
+def print_report(report: dict) -> None:
+    print(f"labelled pages: {report['labelled_pages']}" + (f" ({len(report['missing_pages'])} ids not found)" if report["missing_pages"] else ""))
+    for key, title in (("reader", "narrative reader alone (narrative labels)"), ("all_evidence", "code + call type + narrative (page labels)")):
+        print(f"\n{title}")
+        print(f"  {'flag':24} {'P':>6} {'R':>6} {'tp':>4} {'fp':>4} {'fn':>4}")
+        for flag, m in report[key].items():
+            print(f"  {flag:24} {m['precision']:>6} {m['recall']:>6} {m['tp']:>4} {m['fp']:>4} {m['fn']:>4}")
+    print(
+        f"\nmental-health pages with the crisis team in the response: {report['mental_health_pages_with_team']}"
+        f"/{report['mental_health_pages']} = {report['share_mh_pages_with_team']}"
+    )
+    print(f"calm mental-health pages (no safety label) sent to MH_TEAM alone: {report['calm_mh_pages_team_alone']}/{report['calm_mh_pages']}")
+    print(f"pages with a safety label: {report['pages_with_safety_label']}; unsafe responses: {len(report['safety_misses'])}")
+    for miss in report["safety_misses"]:
+        print(f"  {miss['id']}: labels {miss['gold']} -> {miss['tier']}")
+    if "all_pages" in report:
+        data = report["all_pages"]
+        print(f"\nall {data['calls']} pages: default vs narrow-2019")
+        for tier in data["tiers"]["a"]:
+            print(f"  {tier:30} {data['tiers']['a'][tier]:>6} {data['tiers']['b'][tier]:>6}")
+        print(f"  crisis team goes: {data['team']['a']} vs {data['team']['b']}; {data['changed']} pages change tier")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pages", type=Path, default=None)
+    parser.add_argument("--labels", type=Path, default=HERE / "labels.jsonl")
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--all", action="store_true", help="also triage every page under both shipped protocols")
+    args = parser.parse_args(argv)
+    pages_path = args.pages or shared_data() / PAGES
+    if not pages_path.is_file():
+        print(f"error: dispatch pages not found at {pages_path} (set CRISIS_DISPATCH_SHARED_DATA)", file=sys.stderr)
+        return 2
+    labels = [json.loads(line) for line in args.labels.open(encoding="utf-8") if line.strip()]
+    report = measure(load_pages(pages_path), labels, args.all)
+    if args.json:
+        print(json.dumps(report, indent=2))
+    else:
+        print_report(report)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
