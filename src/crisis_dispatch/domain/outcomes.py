@@ -122,7 +122,8 @@ class Hold:
 
     @property
     def expires_at(self) -> datetime:
-        return self.first_detained_at + HOLD_DURATION
+        # In UTC: 72 real hours, whatever daylight-saving change falls in between.
+        return ensure_aware(self.first_detained_at) + HOLD_DURATION
 
     def remaining(self, now: datetime) -> timedelta:
         return max(self.expires_at - ensure_aware(now), timedelta(0))
