@@ -221,11 +221,6 @@ def test_applying_triage_records_the_decision_and_moves_to_triaged() -> None:
     assert "MH_TEAM" in change.reason
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: Incident.apply_triage overwrites triage/tier/priority/determinant before the "
-    "transition check, so a refused re-triage still rewrites the recorded decision",
-)
 def test_a_refused_triage_leaves_the_recorded_decision_untouched() -> None:
     incident = new_incident()
     incident.apply_triage({"tier": "MH_TEAM", "priority": 2}, now=T0 + MINUTE, by="d")
@@ -238,11 +233,6 @@ def test_a_refused_triage_leaves_the_recorded_decision_untouched() -> None:
     assert (incident.triage, incident.tier, incident.priority) == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: Incident.assign sets unit_id before transition() validates `now`, so a refused "
-    "assignment (naive datetime) leaves the incident queued but holding a van",
-)
 def test_a_refused_assignment_leaves_the_incident_without_a_van() -> None:
     incident = incident_in(S.QUEUED)
     with pytest.raises(ValueError):
@@ -275,15 +265,27 @@ def test_a_naive_datetime_is_refused_and_changes_nothing() -> None:
     assert incident.triaged_at is None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: Incident.transition accepts a `now` earlier than the previous change (here "
-    "before the call was even received), so the history and every reported interval can go backwards",
-)
-def test_a_status_change_dated_before_the_previous_one_is_refused() -> None:
+@pytest.mark.parametrize("before", [timedelta(hours=3), timedelta(seconds=1)], ids=["before-received", "a-second-early"])
+def test_a_status_change_dated_before_the_previous_one_is_refused(before: timedelta) -> None:
     incident = incident_in(S.DISPATCHED)  # dispatched at T0 + 2 min
-    with pytest.raises((InvalidInput, ValueError)):
-        incident.transition("en_route", now=T0 - timedelta(hours=1), by="crew-1")
+    with pytest.raises(InvalidInput, match="predate"):
+        incident.transition("en_route", now=T0 + 2 * MINUTE - before, by="crew-1")
+    assert incident.status is S.DISPATCHED
+    assert incident.en_route_at is None
+
+
+def test_a_status_change_at_the_same_instant_as_the_previous_one_is_fine() -> None:
+    incident = incident_in(S.DISPATCHED)
+    incident.transition("on_scene", now=T0 + 2 * MINUTE, by="crew-1")
+    assert incident.on_scene_at == incident.dispatched_at
+
+
+def test_an_assignment_dated_before_the_last_change_is_refused_without_taking_the_van() -> None:
+    incident = incident_in(S.QUEUED)  # queued at T0 + 2 min
+    with pytest.raises(InvalidInput, match="predate"):
+        incident.assign("U-9", now=T0, by="dispatcher-2")
+    assert incident.unit_id is None
+    assert incident.status is S.QUEUED
 
 
 @pytest.mark.parametrize(("lat", "lon"), [(91.0, 0.0), (-90.5, 0.0), (0.0, 180.5), (0.0, -181.0)])

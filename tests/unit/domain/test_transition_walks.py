@@ -8,7 +8,7 @@ from datetime import timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crisis_dispatch.domain.errors import IllegalTransition
+from crisis_dispatch.domain.errors import IllegalTransition, InvalidInput
 from crisis_dispatch.domain.incident import PHASE_FIELD, IncidentStatus
 from crisis_dispatch.domain.unit import UnitStatus
 from tests.unit.domain.builders import T0, incident_in, new_incident, treated_and_released, unit_in
@@ -162,3 +162,27 @@ def test_a_van_in_any_status_can_always_get_back_to_available() -> None:
     actual = _actual_table(lambda a, b: unit_in(UnitStatus(a)).can_go(UnitStatus(b)), UNIT_STATUSES)
     for status in UNIT_STATUSES:
         assert "available" in _reachable(status, actual), f"a van {status} is stuck"
+
+
+@settings(max_examples=150, deadline=None)
+@given(legal_walks, st.lists(st.integers(-7200, 7200), min_size=30, max_size=30))
+def test_a_legal_walk_with_clock_jumps_either_moves_forward_in_time_or_is_refused(
+    walk: tuple[list[str], list[timedelta]], jumps: list[int]
+) -> None:
+    path, _ = walk
+    incident = new_incident()
+    now, accepted = T0, [T0]
+    for target, jump in zip(path, jumps, strict=False):
+        now += timedelta(seconds=jump)
+        if target == "closed" and incident.status in (IncidentStatus.ON_SCENE, IncidentStatus.AT_DESTINATION):
+            incident.outcome = treated_and_released(now)
+        status = incident.status
+        try:
+            change = incident.transition(target, now=now, by="walker")
+        except InvalidInput:
+            assert now < accepted[-1]
+            assert incident.status is status
+            now = accepted[-1]  # the dispatcher re-reads the clock and tries again
+            change = incident.transition(target, now=now, by="walker")
+        accepted.append(change.at)
+    assert accepted == sorted(accepted)
