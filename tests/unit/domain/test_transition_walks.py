@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections import deque
 from datetime import timedelta
 
-from hypothesis import given, settings
+import pytest
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from crisis_dispatch.domain.errors import IllegalTransition, InvalidInput
@@ -164,6 +165,18 @@ def test_a_van_in_any_status_can_always_get_back_to_available() -> None:
         assert "available" in _reachable(status, actual), f"a van {status} is stuck"
 
 
+_RE_DISPATCH_THEN_EARLIER_CANCEL = (
+    (["triaged", "dispatched", "queued", "dispatched", "cancelled"], [timedelta(0)] * 5),
+    [0, 0, 0, 1, -1] + [0] * 25,
+)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG: Incident._check_time compares with the first-time phase stamps only; after a "
+    "re-dispatch the latest change time is kept nowhere, so an earlier-dated change is accepted",
+)
+@example(*_RE_DISPATCH_THEN_EARLIER_CANCEL)
 @settings(max_examples=150, deadline=None)
 @given(legal_walks, st.lists(st.integers(-7200, 7200), min_size=30, max_size=30))
 def test_a_legal_walk_with_clock_jumps_either_moves_forward_in_time_or_is_refused(
@@ -175,7 +188,7 @@ def test_a_legal_walk_with_clock_jumps_either_moves_forward_in_time_or_is_refuse
     for target, jump in zip(path, jumps, strict=False):
         now += timedelta(seconds=jump)
         if target == "closed" and incident.status in (IncidentStatus.ON_SCENE, IncidentStatus.AT_DESTINATION):
-            incident.outcome = treated_and_released(now)
+            incident.record_outcome(treated_and_released(now), now=now)
         status = incident.status
         try:
             change = incident.transition(target, now=now, by="walker")
