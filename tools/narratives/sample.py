@@ -1,7 +1,9 @@
 """Draw the stratified labelling sample (page ids only) from the real dispatch pages.
 
-Usage: python tools/narratives/sample.py [PAGES.jsonl] > /tmp/sample_ids.txt
-Prints page ids, one per line, never page text. Deterministic (seeded).
+Usage: python tools/narratives/sample.py [--heldout] [PAGES.jsonl] > /tmp/sample_ids.txt
+Prints page ids and strata, one per line, never page text. Deterministic (seeded).
+``--heldout`` draws a smaller second sample that excludes the pages in labels.jsonl:
+it was labelled after the reader was tuned on the first, and measures it honestly.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from pathlib import Path
 
 DEFAULT = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "calls" / "dispatch_narratives" / "dispatch_pages_mh_related.jsonl"
 STRATA = {"overdose": 40, "suicide": 45, "psych": 40, "welfare": 25, "other": 20, "empty": 30}
+HELDOUT = {"overdose": 15, "suicide": 15, "psych": 15, "welfare": 10, "other": 10, "empty": 15}
+LABELS = Path(__file__).resolve().parent / "labels.jsonl"
 
 
 def stratum(page: dict[str, str]) -> str:
@@ -27,13 +31,17 @@ def stratum(page: dict[str, str]) -> str:
 
 
 def main() -> None:
-    path = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT
+    args = [a for a in sys.argv[1:] if a != "--heldout"]
+    heldout = "--heldout" in sys.argv[1:]
+    path = Path(args[0]) if args else DEFAULT
     pages = [json.loads(line) for line in path.open(encoding="utf-8")]
-    rng = random.Random(20261127)
+    exclude = {json.loads(line)["id"] for line in LABELS.open(encoding="utf-8")} if heldout else set()
+    rng = random.Random(20261128 if heldout else 20261127)
     by: dict[str, list[str]] = {}
     for p in pages:
-        by.setdefault(stratum(p), []).append(p["id"])
-    for name, n in STRATA.items():
+        if p["id"] not in exclude:
+            by.setdefault(stratum(p), []).append(p["id"])
+    for name, n in (HELDOUT if heldout else STRATA).items():
         for pid in rng.sample(sorted(by[name]), n):
             print(pid, name)
 

@@ -1,6 +1,7 @@
 """On real dispatch pages (read from ../shared/data, never copied): safe and useful.
 
-Uses the hand labels in tools/narratives/labels.jsonl (page ids and labels only).
+Uses the hand labels in tools/narratives/labels*.jsonl (page ids and labels only): 200
+pages the reader was developed on and 80 labelled afterwards.
 """
 
 from __future__ import annotations
@@ -15,13 +16,17 @@ from tests.shared_data import shared_data_dir
 
 from .builders import default
 
-LABELS = Path(__file__).resolve().parents[3] / "tools" / "narratives" / "labels.jsonl"
+NARRATIVES = Path(__file__).resolve().parents[3] / "tools" / "narratives"
 
 
 @pytest.fixture(scope="module")
 def labelled() -> list[tuple[dict, CallInput]]:
     path = shared_data_dir() / "calls" / "dispatch_narratives" / "dispatch_pages_mh_related.jsonl"
-    labels = {row["id"]: row for row in map(json.loads, LABELS.read_text(encoding="utf-8").splitlines())}
+    labels = {
+        row["id"]: row
+        for name in ("labels.jsonl", "labels_heldout.jsonl")
+        for row in map(json.loads, (NARRATIVES / name).read_text(encoding="utf-8").splitlines())
+    }
     out = []
     with path.open(encoding="utf-8") as fh:
         for line in fh:
@@ -40,8 +45,8 @@ def test_no_labelled_dangerous_page_goes_to_the_team_alone_or_the_phone(labelled
         gold = set(label["page_flags"])
         if gold & (NEEDS_POLICE | NEEDS_EMS) and triage(call, protocol).tier in (Tier.MH_TEAM, Tier.PHONE_988):
             unsafe.append(call.id)
-    # Measured: 2 of 129 (both are judgement calls: "PILLS/" alone, a very drunk man).
-    assert len(unsafe) <= 3, unsafe
+    # Measured: 3 of 175 (judgement calls: "PILLS/" alone, a very drunk man, a page in Swedish).
+    assert len(unsafe) <= 4, unsafe
 
 
 def test_real_mental_health_pages_go_to_the_team(labelled: list[tuple[dict, CallInput]]) -> None:

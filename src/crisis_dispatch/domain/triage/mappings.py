@@ -272,6 +272,11 @@ class CodeMappings:
             if any(_occurs(p, words) for p in rule.phrases):
                 flags.extend(rule.flags)
                 categories.append(rule.category)
+        for word in words[:2]:  # "25B03 - PSYCH", "P25 ...": a determinant leading the type
+            hit = self._lookup_mpds(word) if parse_mpds(word) and parse_mpds(word)[1] else None  # type: ignore[index]
+            if hit is not None:
+                flags.extend(hit.flags)
+                categories.append(hit.category)
         if categories:
             return MappingHit("call_type", norm, categories[0], _unique(flags), call_type)
         entry = self.exact.get(norm)

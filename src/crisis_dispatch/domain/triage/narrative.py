@@ -80,6 +80,7 @@ _CUES: tuple[_Cue, ...] = (
     _cue(WEAPON, rf"(?<![\w-])(?:{_WEAPON_WORDS})(?![\w-])"),
     _cue(WEAPON, r"\bSuffix\s*:?\s*[WB]\b(?:\s*\((?:Weapons?|Both[^)]*)\))?", negatable=False),
     _cue(WEAPON, r"\bSHOT\s+(?:HIM|HER|THEM)SELF\b"),
+    _cue(WEAPON, r"(?<![\w.])\.?(?:22|38|357|380|40|44|45|9MM|9\s?MM)\s?(?:CAL(?:IBER)?|MAG(?:NUM)?|MM|HANDGUN|PISTOL|REVOLVER)\b"),
     _cue(WEAPON, r"\b0?25-?[A-EO]-?\d{1,2}-?[WB]\b", negatable=False),
     # -- violence toward others -----------------------------------------------------------
     _cue(VIOLENCE, r"\b(?:VIOLEN(?:T|CE)(?:LY)?|COMBATIVE|AGG?RESS?IVE|ASSAULT(?:ED|ING|IVE)?|FIGHT(?:ING|S)?|"
@@ -92,7 +93,7 @@ _CUES: tuple[_Cue, ...] = (
          r"(?:(?:HIS|HER|THE|A|MY|ALL)\s+)?(?!(?:HIM|HER|THEM|MY)SELF)" + _PERSON + r"\b"),
     _cue(VIOLENCE, r"\b(?:KILL|HURT|HARM|SHOOT|STAB)\s+(?:HIS|HER|THE)\s+(?:MOM|MOTHER|DAD|FATHER|WIFE|HUSBAND|"
          r"FAMILY|KIDS?|CHILDREN|BROTHER|SISTER|PARENTS?|BF|GF|BOYFRIEND|GIRLFRIEND|ROOMMATE|NEIGHBOU?R)\b"),
-    _cue(VIOLENCE, r"\bTHREATENING\s+(?:TO\s+)?" + _PERSON + r"\b"),
+    _cue(VIOLENCE, r"\bTHREA\w*EN\w*\s+(?:TO\s+)?" + _PERSON + r"\b"),
     _cue(VIOLENCE, r"\b(?:GET|GETTING|IS|BEING|BECAME|BECOMING|GOT)\s+PHYSICAL\b|\b(?:THREAT|DANGER)\s+TO\s+(?:(?:" + _SELF
          + r")\s+(?:AND|&)\s+)?OTHERS\b"),
     _cue(VIOLENCE, r"\bSuffix\s*:?\s*[VB]\b(?:\s*\((?:Violent|Both[^)]*)\))?", negatable=False),
@@ -104,10 +105,12 @@ _CUES: tuple[_Cue, ...] = (
          r"(?:DIFF(?:ICULTY)?|TROUBLE|DIFFICULT)\s+BREATHING|SOB|CPR|CARDIAC|(?<!UNDER )ARREST|SEIZ(?:URE|URES|ING)|"
          r"CHEST\s+PAINS?|BLEEDING|BLEED|BLOODY|BLOOD(?!\s+(?:PRESSURE|SUGAR|WORK|TESTS?|DRAW|ALCOHOL))|HEMORR?HAG\w*|LACERAT\w*|INJUR(?:Y|IES|ED)|HEAD\s+INJ\w*|"
          r"PASS(?:ED|ING)?\s+OUT|FAINT(?:ED|ING)?|CHANGING\s+COLOU?R|(?:BLUE|GRAY|GREY|PALE)\s+(?:COLOU?R|LIPS)|"
-         r"(?:BLUE|RED|PALE)\s+COLOU?R\s+CHANGE|COLOU?R\s+CHANGE|GSW|GUN\s?SHOT\s+WOUND|STAB\s+WOUNDS?|"
+         r"(?:BLUE|RED|PALE)\s+COLOU?R\s+CHANGE|SWEATING|CLAMMY|COLOU?R\s+CHANGE|GSW|GUN\s?SHOT\s+WOUND|STAB\s+WOUNDS?|"
          r"ALTERED\s+MENTAL\s+STATUS|AMS|MENTAL\s+STATUS\s+CHANGE|DIABETIC|LOW\s+BLOOD\s+SUGAR|STROKE|"
          r"(?:HEAD|NECK|CHEST)\s+(?:TRAUMA|WOUND)|CUT\s+(?:HIS|HER|THEIR)?\s*(?:WRISTS?|THROAT|ARMS?|NECK)|"
-         r"(?:DEEP|SEVERE|BAD)\s+(?:CUTS?|LACERATIONS?)|UNCONC\w*|SEMI-?\s?CONSCIOUS|LABOU?RED\s+BREATHING|"
+         r"(?:DEEP|SEVERE|BAD)\s+(?:CUTS?|LACERATIONS?)|(?:UN|SEMI[- ]?)CON(?:S|C|SC)\w*|LABOU?RED(?:\s+BREATHING)?|"
+         r"IN\s+AND\s+OUT|SLURR\w*|(?:CANNOT|CAN'?T|UNABLE\s+TO)\s+(?:SPEAK|WALK|TALK|STAND|BREATHE|WAKE)|FACE\s+DOWN|"
+         r"NO\s+RESPONSE|DISORIENT\w*|BLOOD\s+SUGAR|CHANGE\s+IN\s+MENTAL\s+STATUS|ALTERED\s+MENTAL|ALT\s+MENTAL|"
          r"LOW\s+BP|(?:BLOOD\s+)?SUGAR\s+(?:IS\s+|OF\s+|AT\s+)?\d+|DIABETIC\s+COMA|DECEASED|DOA|"
          r"(?:HAS\s+)?FALLEN|FELL(?:\s+DOWN)?|(?:DID\s+NOT|DIDN\W?T|NOT)\s+MOVE|MEDICAL\s+EMERGENCY|"
          r"(?:PERSON|MAN|ONE|SUBJ(?:ECT)?)\s+DOWN|STABB?(?:ED|ING)|(?:WAS|BEEN|GOT)\s+SHOT|(?:CAN'?T|CANNOT|UNABLE\s+TO)\s+ROUSE|"
@@ -149,7 +152,8 @@ _CUES: tuple[_Cue, ...] = (
          r"(?:RUN|RUNNING|WALK|WALKING|JUMP|JUMPING)\s+INTO\s+(?:THE\s+)?TRAFFIC)\b"),
     _cue(SELF_HARM_IN_PROGRESS, r"\b0?23-?[A-EO]-?\d{1,2}-?I\b", negatable=False),
     _cue(SELF_HARM_IN_PROGRESS, r"(?<!ACCIDENTAL OR )\b(?:INTENTIONAL(?:LY)?\s*(?:OD|OVERDOSE|INGESTION)?|"
-         r"THIS\s+WAS\s+INTENTIONAL)\b"),
+         r"THIS\s+WAS\s+INTENTIONAL|ON\s+PURPOSE)\b"),
+    _cue(SELF_HARM_IN_PROGRESS, r"\bSuffix\s*:?\s*I\s*\(Intentional\)", negatable=False),
     # -- suicidal ideation / threats ------------------------------------------------------------
     _cue(SUICIDAL, r"\b(?:SUICID\w*|SUIC|SUCIDAL|SUICIAL|S/I|SI|SI/HI|JUMPER|SELF[- ]HARM\w*|"
          r"(?:KILL|HURT|HARM|SHOOT|HANG|CUT|END|INJURE|INJ)(?:ING)?\s+(?:" + _SELF + r")|INJ\w*\s+SELF|PULL\s+THE\s+TRIGGER|"
@@ -168,7 +172,7 @@ _CUES: tuple[_Cue, ...] = (
          r"ACTING\s+(?:STRANGE|STRANGELY|WEIRD|CRAZY|OUT|ODD|IRRATIONAL\w*|ERRATIC\w*|PARANOID)|"
          r"NOT\s+ACTING\s+RIGHT|OFF\s+(?:HIS|HER|THEIR)\s+(?:MEDS|MEDICATIONS?)|"
          r"NOT\s+(?:BEEN\s+)?TAKING\s+(?:HIS|HER|THEIR)\s+(?:MEDS|MEDICATIONS?)|"
-         r"TALKING\s+TO\s+(?:HIM|HER|THEM)SELF|MHMR|TALKING\s+(?:NON\s?SENSE|CRAZY)|NOT\s+MAKING\s+SENSE)\b"),
+         r"TALKING\s+TO\s+(?:HIM|HER|THEM)SELF|FREAKING\s+OUT|MHMR|TALKING\s+(?:NON\s?SENSE|CRAZY)|NOT\s+MAKING\s+SENSE)\b"),
 )
 
 # A person's age: "17YOM", "17 Y/O", "16 YRS OLD", "17-year-old", "65 year(s)", "AGE: 15".
