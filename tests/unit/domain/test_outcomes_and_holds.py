@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from crisis_dispatch.domain.errors import InvalidInput
+from crisis_dispatch.domain.errors import IllegalTransition, InvalidInput
 from crisis_dispatch.domain.incident import IncidentStatus
 from crisis_dispatch.domain.outcomes import (
     Destination,
@@ -233,3 +233,26 @@ def test_an_outcome_may_be_recorded_from_the_scene_onwards(status: str) -> None:
     outcome = hold_outcome(hold(first_detained_at=T0, placed_at=T0 + 10 * MINUTE))
     incident.record_outcome(outcome, now=T0 + HOUR)
     assert incident.outcome is outcome
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG (missing rule): Incident.transition('closed') does not check that the outcome agrees "
+    "with the path: a transport outcome closes from on_scene (never transported), a released-on-site "
+    "outcome closes from at_destination; NEMSIS codes and the treated-and-released KPI are then wrong",
+)
+@pytest.mark.parametrize(
+    ("status", "outcome"),
+    [
+        ("on_scene", Outcome(Disposition.VOLUNTARY_TRANSPORT, T0 + HOUR, "crew-1", destination=PUCC)),
+        ("at_destination", Outcome(Disposition.TREATED_AND_RELEASED, T0 + HOUR, "crew-1")),
+    ],
+    ids=["transport-never-made", "released-on-site-after-a-transport"],
+)
+def test_an_incident_closes_only_with_an_outcome_that_matches_whether_it_transported(
+    status: str, outcome: Outcome
+) -> None:
+    incident = incident_in(IncidentStatus(status))
+    incident.record_outcome(outcome, now=T0 + HOUR)
+    with pytest.raises((InvalidInput, IllegalTransition)):
+        incident.transition(IncidentStatus.CLOSED, now=T0 + HOUR, by="crew-1")
