@@ -5,8 +5,10 @@ Nothing here runs at import time; ``build`` is called by ``create_app`` and the 
 
 from __future__ import annotations
 
+import threading
 import uuid
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -52,6 +54,41 @@ def make_triager(protocol_path: Path | None = None) -> Triager:
     return run
 
 
+class LazyTravelTimes:
+    """The configured travel-time provider, loaded on first use (graphs can be large)."""
+
+    def __init__(self, region: str, graph_path: Path | None) -> None:
+        self.region = region
+        self.graph_path = graph_path
+        self._provider: Any = None
+        self._lock = threading.Lock()
+
+    def __call__(self, origins: list[tuple[float, float]], destination: tuple[float, float]) -> list[float | None]:
+        from .routing.geometry import LatLon
+
+        if self._provider is None:
+            with self._lock:
+                if self._provider is None:
+                    from .routing.provider import provider_for_region
+
+                    self._provider = provider_for_region(self.region, self.graph_path)
+        return self._provider.eta_seconds([LatLon(*o) for o in origins], LatLon(*destination))
+
+
+@lru_cache(maxsize=65536)
+def _rural_at_rounded(lat: float, lon: float) -> bool:
+    from .data.reference import county_at
+
+    county = county_at(lat, lon)
+    # Outside California we know no density: hold the stricter urban promise.
+    return bool(county and county.rural)
+
+
+def rural_at(lat: float, lon: float) -> bool:
+    """Is the point in a rural county (under 50 people per square mile)? Cached per ~100 m."""
+    return _rural_at_rounded(round(lat, 3), round(lon, 3))
+
+
 @dataclass
 class Container:
     settings: Settings
@@ -73,6 +110,8 @@ def build(settings: Settings, *, clock: Clock | None = None, triager: Triager | 
         triage=triager or make_triager(settings.protocol_path),
         token_secret=settings.secret_key.encode(),
         token_ttl=settings.token_ttl,
+        travel=LazyTravelTimes(settings.region, settings.graph_path),
+        rural_at=rural_at,
     )
     return Container(settings=settings, engine=engine, ctx=ctx)
 

@@ -29,6 +29,11 @@ class Settings(BaseSettings):
     #: Triage protocol file; default: the protocol shipped with the package.
     protocol_path: Path | None = None
     token_ttl_hours: float = 12.0
+    #: Travel times: the fitted model of this region, unless a road graph is given.
+    region: str = "la"
+    graph_path: Path | None = None
+    #: How often the server checks the response-time clocks of waiting incidents.
+    clock_check_seconds: float = Field(default=15.0, gt=0)
     host: str = "127.0.0.1"
     port: int = 8000
 

@@ -162,6 +162,7 @@ status_history = Table(
     Column("reason", Text, nullable=False),
     Column("incident_id", String(40), nullable=True),
     Column("unit_id", String(40), nullable=True),
+    Column("event", String(60), nullable=False, server_default="status"),
     Index("ix_status_history_subject", "subject", "subject_id", "id"),
     Index("ix_status_history_incident", "incident_id"),
 )

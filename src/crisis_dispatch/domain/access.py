@@ -30,6 +30,7 @@ class Permission(StrEnum):
     CALL_CREATE = "call:create"
     TRIAGE_EVALUATE = "triage:evaluate"
     INCIDENT_READ = "incident:read"
+    QUEUE_READ = "queue:read"
     INCIDENT_STATUS = "incident:status"
     INCIDENT_ASSIGN = "incident:assign"
     INCIDENT_OUTCOME = "incident:outcome"
@@ -53,6 +54,7 @@ PERMISSIONS: Mapping[Permission, frozenset[UserRole]] = {
     # Crew read only their own assignment; court liaisons only CARE Court referrals;
     # police liaisons and analysts get redacted views (see redact_incident).
     P.INCIDENT_READ: _EVERYONE,
+    P.QUEUE_READ: frozenset({R.CALL_TAKER, R.DISPATCHER, R.SUPERVISOR, R.ADMIN}),
     P.INCIDENT_STATUS: frozenset({R.DISPATCHER, R.SUPERVISOR, R.CREW, R.ADMIN}),
     P.INCIDENT_ASSIGN: frozenset({R.DISPATCHER, R.SUPERVISOR, R.ADMIN}),
     P.INCIDENT_OUTCOME: frozenset({R.CREW, R.DISPATCHER, R.SUPERVISOR, R.ADMIN}),

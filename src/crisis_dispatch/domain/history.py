@@ -29,3 +29,11 @@ class StatusChange:
     reason: str = ""
     incident_id: str | None = None
     unit_id: str | None = None
+    #: "status" for a change of status; "escalation:<kind>" for an escalation of a waiting
+    #: incident (from and to are then the same status). Reports of intervals use "status" rows.
+    event: str = "status"
+    id: int | None = None
+
+
+STATUS_EVENT = "status"
+ESCALATION_PREFIX = "escalation:"

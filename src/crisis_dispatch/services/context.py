@@ -14,6 +14,12 @@ from crisis_dispatch.adapters.uow import UnitOfWork
 from crisis_dispatch.domain.access import Permission, UserRole, allowed
 from crisis_dispatch.domain.clock import Clock
 from crisis_dispatch.domain.errors import PermissionDenied
+from crisis_dispatch.domain.queueing import EscalationPolicy, Thresholds
+
+#: Driving seconds from each origin (lat, lon) to one destination; None = unreachable.
+EtaFunction = Callable[[list[tuple[float, float]], tuple[float, float]], list["float | None"]]
+#: Whether a point lies in a rural county (under 50 people per square mile).
+RuralLookup = Callable[[float, float], bool]
 
 #: Turns a call (``id, call_type, narrative, code, priority, answers``) into the triage
 #: engine's result dictionary (``tier, priority, determinant, flags, reasons, ...``).
@@ -45,6 +51,10 @@ class ServiceContext:
     triage: Triager
     token_secret: bytes
     token_ttl: timedelta = timedelta(hours=12)
+    travel: EtaFunction | None = None
+    rural_at: RuralLookup = lambda lat, lon: False
+    thresholds: Thresholds = Thresholds()
+    escalation: EscalationPolicy = EscalationPolicy()
 
     def uow(self) -> UnitOfWork:
         return self.uow_factory()

@@ -20,6 +20,7 @@ from crisis_dispatch.domain.unit import UnitStatus, crew_on_shift, readiness
 
 from . import audit
 from .context import Actor, ServiceContext
+from .dispatching import best_unit, clock_view
 from .views import history_view, incident_view
 
 S = IncidentStatus
@@ -199,6 +200,7 @@ def get_incident(ctx: ServiceContext, actor: Actor, incident_id: str) -> dict[st
         incident = uow.incidents.get(incident_id)
         _check_scope(ctx, uow, actor, incident)
         view = incident_view(incident)
+        view["clock"] = clock_view(ctx, incident, ctx.clock.now())
         view["history"] = [history_view(h) for h in uow.history.for_incident(incident_id)]
         audit.record(ctx, uow, actor, "read", "incident", [incident.id])
         uow.commit()
@@ -223,7 +225,8 @@ def list_incidents(
             found = [
                 i for i in found if i.outcome and i.outcome.disposition is Disposition.CARE_COURT_PETITION_RECOMMENDED
             ]
-        views = [incident_view(i) for i in found]
+        now = ctx.clock.now()
+        views = [incident_view(i) | {"clock": clock_view(ctx, i, now)} for i in found]
         audit.record(ctx, uow, actor, "list", "incident", [i.id for i in found])
         uow.commit()
     return [redact_incident(v, actor.role) for v in views]
@@ -266,9 +269,17 @@ def _check_version(incident: Incident, expected_version: int | None) -> None:
         )
 
 
-def assign_unit(ctx: ServiceContext, actor: Actor, incident_id: str, unit_id: str, reason: str = "") -> dict[str, Any]:
-    """Dispatch a van. Compare-and-set: of two dispatchers racing for one van, one wins, one gets 409."""
+def assign_unit(ctx: ServiceContext, actor: Actor, incident_id: str, unit_id: str | None, reason: str = "") -> dict[str, Any]:
+    """Dispatch a van (the recommended one when ``unit_id`` is None).
+
+    Compare-and-set: of two dispatchers racing for one van, one wins, the other gets 409.
+    """
     actor.require(Permission.INCIDENT_ASSIGN)
+    if unit_id is None:
+        unit_id = best_unit(ctx, incident_id)
+        if unit_id is None:
+            raise NotDispatchable(f"no van is free, staffed and fit for incident {incident_id}: it stays in the queue")
+        reason = reason or "recommended unit"
     now = ctx.clock.now()
     try:
         with ctx.uow() as uow:

@@ -25,6 +25,7 @@ from crisis_dispatch.domain.unit import (
 
 from . import audit
 from .context import Actor, ServiceContext
+from .dispatching import offer_for_unit
 from .views import shift_view, staff_view, unit_view
 
 #: Incident status that mirrors a unit status reported by the crew.
@@ -96,6 +97,9 @@ def set_unit_status(ctx: ServiceContext, actor: Actor, unit_id: str, to: str, re
         if incident is not None:
             audit.record(ctx, uow, actor, "update", "incident", [incident.id], detail=f"unit {target.value}")
         (view,) = _views(uow, [unit], now)
+        if unit.status is UnitStatus.AVAILABLE:
+            # A van that clears is offered the queue in order (the dispatcher confirms).
+            view["offer"] = offer_for_unit(ctx, uow, unit, now)
         uow.commit()
     return view
 

@@ -59,6 +59,7 @@ def history_view(change: StatusChange) -> dict[str, Any]:
         "at": _iso(change.at),
         "by": change.by,
         "reason": change.reason,
+        "event": change.event,
         "incident_id": change.incident_id,
         "unit_id": change.unit_id,
     }

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
+from starlette.concurrency import run_in_threadpool
 from sqlalchemy import text
 
 from crisis_dispatch import __version__
@@ -16,6 +20,21 @@ from crisis_dispatch.config import Settings
 from . import errors
 from .routes import router
 
+log = logging.getLogger("crisis_dispatch.clocks")
+
+
+async def _check_clocks_forever(app: FastAPI, every_s: float) -> None:
+    """Escalate waiting incidents on time: the response-time clocks are checked periodically."""
+    from crisis_dispatch.services.dispatching import check_clocks
+
+    while True:
+        try:
+            for e in await run_in_threadpool(check_clocks, app.state.container.ctx):
+                log.warning("escalation %s for %s: %s", e["kind"], e["incident_id"], e["message"])
+        except Exception:  # keep checking: a transient database error must not stop escalation
+            log.exception("checking response-time clocks failed")
+        await asyncio.sleep(every_s)
+
 
 def create_app(settings: Settings, *, container: Container | None = None) -> FastAPI:
     """Build the API. Pass a ``container`` to share one (tests, the demo feed)."""
@@ -23,9 +42,16 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        yield
-        if owned:
-            app.state.container.dispose()
+        ticker = asyncio.create_task(_check_clocks_forever(app, settings.clock_check_seconds)) if owned else None
+        try:
+            yield
+        finally:
+            if ticker is not None:
+                ticker.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await ticker
+            if owned:
+                app.state.container.dispose()
 
     app = FastAPI(
         title="crisis-dispatch",

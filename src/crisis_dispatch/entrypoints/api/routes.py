@@ -11,7 +11,7 @@ from crisis_dispatch.domain.access import Permission
 from crisis_dispatch.domain.errors import InvalidInput
 from crisis_dispatch.domain.incident import parse_enum
 from crisis_dispatch.domain.outcomes import Destination, DestinationType, Disposition, Hold, HoldCriterion, HoldType, Outcome
-from crisis_dispatch.services import auth, incidents, reference, units
+from crisis_dispatch.services import auth, dispatching, incidents, reference, units
 from crisis_dispatch.services.incidents import CallIntake
 
 from . import schemas as s
@@ -110,8 +110,29 @@ def change_incident_status(incident_id: str, body: s.StatusChangeRequest, ctx: C
 
 @router.post("/incidents/{incident_id}/assign", tags=["incidents"])
 def assign_unit(incident_id: str, body: s.AssignRequest, ctx: CtxDep, actor: ActorDep) -> dict[str, Any]:
-    """Dispatch a van. Two dispatchers racing for one van: one wins, the other gets 409."""
+    """Dispatch a van (omit ``unit_id`` for the recommended one). Two dispatchers racing
+    for one van: one wins, the other gets 409."""
     return incidents.assign_unit(ctx, actor, incident_id, body.unit_id, body.reason)
+
+
+@router.get("/incidents/{incident_id}/recommendations", tags=["dispatch"])
+def recommendations(
+    incident_id: str, ctx: CtxDep, actor: ActorDep, k: Annotated[int, Query(ge=1, le=50)] = 3
+) -> dict[str, Any]:
+    """The free, fully staffed vans fit for the call, fastest first, and why the others are out."""
+    return dispatching.recommendations(ctx, actor, incident_id, k)
+
+
+@router.get("/queue", tags=["dispatch"])
+def waiting_queue(ctx: CtxDep, actor: ActorDep) -> list[dict[str, Any]]:
+    """Incidents waiting for a van, in offer order (priority, received, sequence), with clocks."""
+    return dispatching.queue(ctx, actor)
+
+
+@router.get("/alerts", tags=["dispatch"])
+def alerts(ctx: CtxDep, actor: ActorDep) -> list[dict[str, Any]]:
+    """Escalations of incidents still waiting for a van (supervisor alerts, fallback offers, breaches)."""
+    return dispatching.alerts(ctx, actor)
 
 
 @router.post("/incidents/{incident_id}/outcome", tags=["incidents"])

@@ -56,7 +56,7 @@ class StatusChangeRequest(_Body):
 
 
 class AssignRequest(_Body):
-    unit_id: str = Field(min_length=1, max_length=40)
+    unit_id: str | None = Field(default=None, min_length=1, max_length=40, description="omit to send the recommended van")
     reason: str = Field(default="", max_length=1000)
 
 

@@ -1,0 +1,196 @@
+"""Use cases of dispatch: recommended vans, the queue with its clocks, escalations, offers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from crisis_dispatch.adapters.uow import UnitOfWork
+from crisis_dispatch.domain.access import Permission
+from crisis_dispatch.domain.dispatch import Candidate, Needs, Recommendation, eligibility, recommend
+from crisis_dispatch.domain.errors import InvalidInput
+from crisis_dispatch.domain.history import ESCALATION_PREFIX, StatusChange, Subject
+from crisis_dispatch.domain.incident import Incident, IncidentStatus
+from crisis_dispatch.domain.queueing import next_for_unit, ordered, queue_key, response_clock, escalations_due
+from crisis_dispatch.domain.unit import Unit, crew_on_shift
+
+from . import audit
+from .context import SYSTEM, Actor, ServiceContext
+
+UNREACHABLE = "travel time unknown"
+
+
+def clock_view(ctx: ServiceContext, incident: Incident, now: datetime) -> dict[str, Any] | None:
+    clock = response_clock(
+        incident, rural=ctx.rural_at(incident.location.lat, incident.location.lon), now=now, thresholds=ctx.thresholds
+    )
+    if clock is None:
+        return None
+    return clock.to_dict() | {"rural": ctx.rural_at(incident.location.lat, incident.location.lon)}
+
+
+def _candidates(uow: UnitOfWork, now: datetime) -> list[Candidate]:
+    units = uow.units.list()
+    shifts = uow.shifts.covering(now, [u.id for u in units])
+    people = uow.staff.by_ids(s.staff_id for s in shifts)
+    return [Candidate(u, crew_on_shift(u.id, shifts, people, now)) for u in units]
+
+
+def _origin(uow: UnitOfWork, unit: Unit) -> tuple[float, float]:
+    if unit.lat is not None and unit.lon is not None:
+        return (unit.lat, unit.lon)
+    station = uow.stations.get(unit.station_id)
+    return (station.lat, station.lon)
+
+
+def _recommend(ctx: ServiceContext, uow: UnitOfWork, incident: Incident, now: datetime, k: int) -> tuple[Recommendation, list[Candidate]]:
+    if ctx.travel is None:
+        raise InvalidInput("no travel-time provider is configured for this region")
+    needs = Needs.from_triage(incident.triage)
+    candidates = _candidates(uow, now)
+    fit = [c for c in candidates if not eligibility(c, needs)]
+    etas: dict[str, float | None] = {}
+    if fit:
+        try:
+            times = ctx.travel([_origin(uow, c.unit) for c in fit], (incident.location.lat, incident.location.lon))
+        except ValueError as e:
+            raise InvalidInput(f"cannot compute travel times to incident {incident.id}: {e}") from None
+        etas = {c.unit.id: t for c, t in zip(fit, times, strict=True)}
+    return recommend(candidates, needs, etas, k=k), candidates
+
+
+def recommendations(ctx: ServiceContext, actor: Actor, incident_id: str, k: int = 3) -> dict[str, Any]:
+    """The vans that would arrive first among those free, staffed and fit for the call."""
+    actor.require(Permission.INCIDENT_ASSIGN)
+    if not 1 <= k <= 50:
+        raise InvalidInput("k must be between 1 and 50")
+    now = ctx.clock.now()
+    with ctx.uow() as uow:
+        incident = uow.incidents.get(incident_id)
+        rec, candidates = _recommend(ctx, uow, incident, now, k)
+        crews = {c.unit.id: c.crew for c in candidates}
+        needs = Needs.from_triage(incident.triage)
+        view = {
+            "incident_id": incident.id,
+            "status": incident.status.value,
+            "needs": {"capabilities": sorted(needs.capabilities), "hold_writer": needs.hold.value if needs.hold else None},
+            "ranked": [
+                {
+                    "rank": r.rank,
+                    "unit_id": r.unit_id,
+                    "call_sign": r.call_sign,
+                    "eta_s": round(r.eta_s, 1),
+                    "eta_minutes": round(r.eta_s / 60, 1),
+                    "crew": {role.value: s.name for role, s in crews[r.unit_id].items()},
+                }
+                for r in rec.ranked
+            ],
+            "excluded": [{"unit_id": e.unit_id, "call_sign": e.call_sign, "reasons": list(e.reasons)} for e in rec.excluded],
+            "clock": clock_view(ctx, incident, now),
+        }
+        audit.record(ctx, uow, actor, "read", "incident", [incident.id], detail="recommendations")
+        uow.commit()
+    return view
+
+
+def best_unit(ctx: ServiceContext, incident_id: str) -> str | None:
+    """The top recommendation, for "assign the recommended van" without naming it."""
+    now = ctx.clock.now()
+    with ctx.uow() as uow:
+        rec, _ = _recommend(ctx, uow, uow.incidents.get(incident_id), now, 1)
+    return rec.best.unit_id if rec.best else None
+
+
+def queue(ctx: ServiceContext, actor: Actor) -> list[dict[str, Any]]:
+    """Incidents waiting for a van, in the order vans are offered to them, with their clocks."""
+    actor.require(Permission.QUEUE_READ)
+    now = ctx.clock.now()
+    with ctx.uow() as uow:
+        waiting = ordered(uow.incidents.list(statuses=[IncidentStatus.QUEUED], limit=10_000))
+        out = []
+        for position, incident in enumerate(waiting, start=1):
+            out.append(
+                {
+                    "position": position,
+                    "id": incident.id,
+                    "tier": incident.tier,
+                    "priority": incident.priority,
+                    "determinant": incident.determinant,
+                    "received_at": incident.received_at.isoformat(),
+                    "location": {"lat": round(incident.location.lat, 4), "lon": round(incident.location.lon, 4)},
+                    "clock": clock_view(ctx, incident, now),
+                    "escalations": sorted(_escalation_kinds(uow, incident.id)),
+                }
+            )
+        audit.record(ctx, uow, actor, "list", "incident", [i["id"] for i in out], detail="queue")
+        uow.commit()
+    return out
+
+
+def _escalation_kinds(uow: UnitOfWork, incident_id: str) -> set[str]:
+    return {
+        h.event[len(ESCALATION_PREFIX) :]
+        for h in uow.history.for_incident(incident_id)
+        if h.event.startswith(ESCALATION_PREFIX)
+    }
+
+
+def check_clocks(ctx: ServiceContext) -> list[dict[str, Any]]:
+    """Record every escalation that waiting incidents have reached (each step once).
+
+    Called periodically by the server and by the simulator; returns what it recorded.
+    """
+    now = ctx.clock.now()
+    recorded = []
+    with ctx.uow() as uow:
+        for incident in uow.incidents.list(statuses=[IncidentStatus.QUEUED], limit=10_000):
+            rural = ctx.rural_at(incident.location.lat, incident.location.lon)
+            due = escalations_due(incident, rural=rural, now=now, already=_escalation_kinds(uow, incident.id), policy=ctx.escalation)
+            for d in due:
+                uow.history.add(
+                    StatusChange(
+                        subject=Subject.INCIDENT,
+                        subject_id=incident.id,
+                        from_status=incident.status.value,
+                        to_status=incident.status.value,
+                        at=now,
+                        by=SYSTEM.username,
+                        reason=d.message,
+                        incident_id=incident.id,
+                        event=ESCALATION_PREFIX + d.kind.value,
+                    )
+                )
+                recorded.append({"incident_id": d.incident_id, "kind": d.kind.value, "message": d.message, "at": now.isoformat()})
+        uow.commit()
+    return recorded
+
+
+def offer_for_unit(ctx: ServiceContext, uow: UnitOfWork, unit: Unit, now: datetime) -> dict[str, Any] | None:
+    """When a unit clears, the first queued incident it can take (queue order)."""
+    shifts = uow.shifts.covering(now, [unit.id])
+    candidate = Candidate(unit, crew_on_shift(unit.id, shifts, uow.staff.by_ids(s.staff_id for s in shifts), now))
+    waiting = uow.incidents.list(statuses=[IncidentStatus.QUEUED], limit=10_000)
+    chosen = next_for_unit(waiting, lambda i: not eligibility(candidate, Needs.from_triage(i.triage)))
+    if chosen is None:
+        return None
+    return {"incident_id": chosen.id, "tier": chosen.tier, "priority": chosen.priority, "queue_key": [str(x) for x in queue_key(chosen)]}
+
+
+def alerts(ctx: ServiceContext, actor: Actor) -> list[dict[str, Any]]:
+    """Escalations recorded for incidents that are still waiting, newest first."""
+    actor.require(Permission.QUEUE_READ)
+    with ctx.uow() as uow:
+        waiting = uow.incidents.list(statuses=[IncidentStatus.QUEUED], limit=10_000)
+        out = []
+        for incident in waiting:
+            for h in uow.history.for_incident(incident.id):
+                if h.event.startswith(ESCALATION_PREFIX):
+                    out.append(
+                        {
+                            "incident_id": incident.id,
+                            "kind": h.event[len(ESCALATION_PREFIX) :],
+                            "message": h.reason,
+                            "at": h.at.isoformat(),
+                        }
+                    )
+    return sorted(out, key=lambda a: (a["at"], a["incident_id"], a["kind"]), reverse=True)

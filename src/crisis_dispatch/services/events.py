@@ -1,0 +1,141 @@
+"""The live feed's read side: status changes in the order they were written, per role.
+
+The feed reads the append-only ``status_history`` table by increasing id. It holds no
+state in the process (no in-memory pub/sub), so two API processes on one PostgreSQL show
+the same feed: whatever either of them writes, both read.
+
+Ids are handed out when a row is inserted, but transactions commit in any order: on
+PostgreSQL row 12 can become visible after row 13 was read. :class:`FeedCursor` remembers
+such holes for a while (:data:`GAP_PATIENCE`) and delivers a late row when it appears; a
+hole that never fills was a rolled-back transaction.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import func, select
+
+from crisis_dispatch.adapters import orm
+from crisis_dispatch.domain.access import SCOPED_TO_OWN_UNIT, Permission, UserRole
+from crisis_dispatch.domain.history import StatusChange, Subject
+
+from .context import Actor, ServiceContext
+from .views import history_view
+
+#: Seconds a hole in the ids is waited for before it is taken for a rollback.
+GAP_PATIENCE = 15.0
+#: Holes wider than this are not tracked one by one (a bulk import, not a race).
+MAX_TRACKED_GAP = 1000
+#: Roles that see no status change at all (court liaisons only see CARE Court referrals).
+NO_FEED = frozenset({UserRole.COURT_LIAISON})
+#: Roles that do not get the free-text reason (it can carry triage or clinical detail).
+NO_REASON = frozenset({UserRole.POLICE_LIAISON, UserRole.ANALYST})
+#: Roles that do not learn who made the change (staff names are personal data).
+NO_AUTHOR = frozenset({UserRole.ANALYST})
+
+
+@dataclass(frozen=True)
+class FeedEvent:
+    """One status change as the feed sends it: ``id`` is the history row id."""
+
+    id: int
+    data: dict[str, Any]
+
+
+def latest_id(ctx: ServiceContext) -> int:
+    """The id of the newest status change (0 when there is none)."""
+    with ctx.uow() as uow:
+        assert uow.session is not None
+        return int(uow.session.scalar(select(func.max(orm.status_history.c.id))) or 0)
+
+
+def _rows_after(ctx: ServiceContext, after_id: int, limit: int) -> list[FeedEvent]:
+    t = orm.status_history.c
+    with ctx.uow() as uow:
+        assert uow.session is not None
+        rows: list[StatusChange] = list(
+            uow.session.scalars(select(StatusChange).where(t.id > after_id).order_by(t.id).limit(limit))
+        )
+        return [FeedEvent(id=int(r.id), data=history_view(r) | {"id": int(r.id)}) for r in rows]  # type: ignore[attr-defined]
+
+
+def own_unit(ctx: ServiceContext, actor: Actor) -> str | None:
+    """The van a crew member is on now (None for other roles or when off shift)."""
+    if actor.role not in SCOPED_TO_OWN_UNIT or actor.staff_id is None:
+        return None
+    with ctx.uow() as uow:
+        return uow.shifts.current_unit_for_staff(actor.staff_id, ctx.clock.now())
+
+
+def visible(event: dict[str, Any], role: UserRole, unit_id: str | None) -> dict[str, Any] | None:
+    """What ``role`` may see of one status change (None: nothing).
+
+    Crew see only changes of their own van and of incidents assigned to it; police
+    liaisons and analysts get no free-text reason; analysts do not learn who acted.
+    """
+    if role in NO_FEED:
+        return None
+    if role in SCOPED_TO_OWN_UNIT:
+        own = unit_id is not None and (
+            event.get("unit_id") == unit_id or (event.get("subject") == Subject.UNIT.value and event.get("subject_id") == unit_id)
+        )
+        if not own:
+            return None
+    out = dict(event)
+    if role in NO_REASON:
+        out.pop("reason", None)
+    if role in NO_AUTHOR:
+        out.pop("by", None)
+    return out
+
+
+def events_since(ctx: ServiceContext, actor: Actor, after_id: int, *, limit: int = 500) -> list[FeedEvent]:
+    """Status changes after ``after_id`` that ``actor`` may see, oldest first (one read, no hole tracking)."""
+    actor.require(Permission.INCIDENT_READ)
+    unit_id = own_unit(ctx, actor)
+    out = []
+    for ev in _rows_after(ctx, after_id, limit):
+        data = visible(ev.data, actor.role, unit_id)
+        if data is not None:
+            out.append(FeedEvent(ev.id, data))
+    return out
+
+
+@dataclass
+class FeedCursor:
+    """One subscriber's position in the feed, robust to rows that commit out of id order."""
+
+    last_id: int
+    patience: float = GAP_PATIENCE
+    monotonic: Callable[[], float] = time.monotonic
+    #: Missing id -> when it was first noticed (monotonic seconds).
+    gaps: dict[int, float] = field(default_factory=dict)
+
+    def poll(self, ctx: ServiceContext, actor: Actor, *, limit: int = 500) -> list[FeedEvent]:
+        """The new status changes ``actor`` may see since the last poll, oldest first."""
+        actor.require(Permission.INCIDENT_READ)
+        now = self.monotonic()
+        self.gaps = {i: t for i, t in self.gaps.items() if now - t < self.patience}
+        start = min(min(self.gaps, default=self.last_id + 1) - 1, self.last_id)
+        fresh: list[FeedEvent] = []
+        for ev in _rows_after(ctx, start, limit):
+            if ev.id > self.last_id:
+                if ev.id - self.last_id - 1 <= MAX_TRACKED_GAP:
+                    self.gaps.update({i: now for i in range(self.last_id + 1, ev.id)})
+                self.last_id = ev.id
+                fresh.append(ev)
+            elif self.gaps.pop(ev.id, None) is not None:
+                fresh.append(ev)
+        if not fresh:
+            return []
+        unit_id = own_unit(ctx, actor)
+        out = []
+        for ev in fresh:
+            data = visible(ev.data, actor.role, unit_id)
+            if data is not None:
+                out.append(FeedEvent(ev.id, data))
+        return out

@@ -1,0 +1,84 @@
+"""Recommendations on the LA demo, clocks that escalate on time, offers when a van clears."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from crisis_dispatch.bootstrap import Container
+from crisis_dispatch.domain.errors import NotDispatchable
+from crisis_dispatch.services import dispatching, incidents, seed, units
+from crisis_dispatch.services.context import SYSTEM
+from tests.integration.helpers import new_incident
+
+DOWNTOWN = dict(lat=34.0441, lon=-118.2514)  # near LAFD station 4 (TTP-1)
+VAN_NUYS = dict(lat=34.1866, lon=-118.4489)  # near LAFD station 39 (TTP-3)
+
+
+@pytest.fixture
+def la(container: Container) -> Container:
+    seed.seed_la(container.ctx, days=2)
+    return container
+
+
+def test_recommendations_rank_la_vans_by_travel_time(la: Container) -> None:
+    iid = new_incident(la, **VAN_NUYS)
+    rec = dispatching.recommendations(la.ctx, SYSTEM, iid, k=5)
+    signs = [r["call_sign"] for r in rec["ranked"]]
+    assert signs[0] == "TTP-3" and sorted(signs) == ["TTP-1", "TTP-2", "TTP-3", "TTP-4", "TTP-5"]
+    etas = [r["eta_s"] for r in rec["ranked"]]
+    assert etas == sorted(etas) and 0 < etas[0] < 20 * 60
+    assert rec["clock"]["state"] == "ok" and rec["clock"]["budget_minutes"] == 60
+
+
+def test_assign_without_a_unit_sends_the_recommended_van(la: Container) -> None:
+    iid = new_incident(la, **DOWNTOWN)
+    view = incidents.assign_unit(la.ctx, SYSTEM, iid, None)
+    assert view["unit_id"] == "unit-ttp-1"
+    again = dispatching.recommendations(la.ctx, SYSTEM, new_incident(la, **DOWNTOWN), k=5)
+    assert "TTP-1" not in [r["call_sign"] for r in again["ranked"]]
+    assert any(e["call_sign"] == "TTP-1" and e["reasons"] == ["status is dispatched"] for e in again["excluded"])
+
+
+def test_with_every_van_busy_the_incident_waits_and_escalates_on_time(la: Container, clock) -> None:
+    ctx = la.ctx
+    for _ in range(5):
+        incidents.assign_unit(ctx, SYSTEM, new_incident(la, **DOWNTOWN), None)
+    waiting = new_incident(la, **DOWNTOWN)
+    with pytest.raises(NotDispatchable, match="stays in the queue"):
+        incidents.assign_unit(ctx, SYSTEM, waiting, None)
+    assert dispatching.check_clocks(ctx) == []
+    clock.advance(timedelta(minutes=30))
+    first = dispatching.check_clocks(ctx)
+    assert [(e["incident_id"], e["kind"]) for e in first] == [(waiting, "supervisor_alert")]
+    assert dispatching.check_clocks(ctx) == []
+    clock.advance(timedelta(minutes=31))
+    kinds = [e["kind"] for e in dispatching.check_clocks(ctx)]
+    assert kinds == ["offer_fallback_tier", "budget_breached"]
+    q = dispatching.queue(ctx, SYSTEM)
+    assert [i["id"] for i in q] == [waiting] and q[0]["clock"]["state"] == "breached"
+    assert q[0]["escalations"] == ["budget_breached", "offer_fallback_tier", "supervisor_alert"]
+    assert len(dispatching.alerts(ctx, SYSTEM)) == 3
+    history = incidents.get_incident(ctx, SYSTEM, waiting)["history"]
+    assert [h["event"] for h in history if h["event"] != "status"] == [
+        "escalation:supervisor_alert", "escalation:offer_fallback_tier", "escalation:budget_breached"
+    ]
+
+
+def test_a_van_that_clears_is_offered_the_queue_in_order(la: Container, clock) -> None:
+    ctx = la.ctx
+    busy = [new_incident(la, **DOWNTOWN) for _ in range(5)]
+    for iid in busy:
+        incidents.assign_unit(ctx, SYSTEM, iid, None)
+    older = new_incident(la, **VAN_NUYS)
+    clock.advance(timedelta(minutes=1))
+    newer = new_incident(la, **DOWNTOWN)
+    unit_id = incidents.get_incident(ctx, SYSTEM, busy[0])["unit_id"]
+    units.set_unit_status(ctx, SYSTEM, unit_id, "on_scene")
+    from crisis_dispatch.domain.outcomes import Disposition, Outcome
+
+    incidents.record_outcome(ctx, SYSTEM, busy[0], Outcome(Disposition.REFERRED, clock.now(), "system"))
+    view = units.set_unit_status(ctx, SYSTEM, unit_id, "available")
+    assert view["offer"]["incident_id"] == older
+    assert newer != older
