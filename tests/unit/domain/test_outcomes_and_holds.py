@@ -217,6 +217,20 @@ def test_an_outcome_survives_a_round_trip_through_a_dict_with_its_nemsis_codes()
     assert Outcome.from_dict(data) == outcome
 
 
+@pytest.mark.parametrize("disposition", list(Disposition), ids=str)
+def test_every_kind_of_outcome_survives_a_round_trip_through_a_dict(disposition: Disposition) -> None:
+    outcome = Outcome(
+        disposition,
+        recorded_at=T0 + HOUR,
+        recorded_by="crew-1",
+        destination=PUCC if disposition in TRANSPORTS else None,
+        hold=hold() if disposition is Disposition.INVOLUNTARY_HOLD else None,
+        subject_age=40,
+    )
+    outcome.validate(now=T0 + HOUR)
+    assert Outcome.from_dict(outcome.to_dict()) == outcome
+
+
 # --------------------------------------------------------------------------- on the incident
 
 
