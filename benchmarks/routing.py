@@ -199,7 +199,7 @@ def main() -> None:
     if args.path or args.grid:
         _child(args)
         return
-    jobs = [(["--path", str(p)], 20 if p.stat().st_size < 5e6 else 8) for p in sorted((SHARED / "osm").glob("*.graphml"))]
+    jobs = [(["--path", str(p)], 20 if p.stat().st_size < 5e6 else 5) for p in sorted((SHARED / "osm").glob("*.graphml"))]
     jobs.append((["--grid"], 1))
     graphs = []
     for extra, baseline_queries in jobs:

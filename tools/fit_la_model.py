@@ -11,6 +11,7 @@ refits on all training trips, and writes coefficients plus held-out metrics.
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import os
 from itertools import product
@@ -75,6 +76,22 @@ def cross_validate(train: ODTable, spec: FeatureSpec, alpha: float, folds: int =
     return float(np.mean(np.concatenate(errors)))
 
 
+def routed_pairs_comparison(model: TravelTimeModel, test: ODTable, path: Path) -> dict[str, object]:
+    """On the held-out trips of the authors' 300 OSM-routed pairs: our model vs their network routing."""
+    with path.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    held_out = set(zip(*(np.round(a, 6).tolist() for a in (test.o_lat, test.o_lon, test.d_lat, test.d_lon)), strict=True))
+    rows = [r for r in rows if tuple(round(float(r[k]), 6) for k in ("oy", "ox", "dy", "dx")) in held_out]
+    truth = np.array([float(r["uber_time"]) for r in rows])
+    ours = model.unchecked_seconds(*(np.array([float(r[k]) for r in rows]) for k in ("oy", "ox", "dy", "dx")))
+    return {
+        "pairs": len(rows),
+        "model": error_metrics(ours, truth),
+        "osm_freeflow_routing": error_metrics(np.array([float(r["freeflow_travel_time"]) for r in rows]), truth),
+        "osm_turn_penalized_routing": error_metrics(np.array([float(r["penalized_total_time"]) for r in rows]), truth),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
@@ -98,6 +115,8 @@ def main() -> None:
         "ranking": ranking_agreement(test, predicted),
         "distance_only_baseline_held_out": error_metrics(_distance_only(train, test), test.seconds),
     }
+    routed = args.data / "la" / "travel_times" / "route_result_uber_hod3am_300_all_original.csv"
+    metrics["routed_pairs_held_out"] = routed_pairs_comparison(fitted, test, routed)
     model = _model(train, spec, alpha, metrics)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(model.to_json(), indent=1) + "\n", encoding="utf-8")

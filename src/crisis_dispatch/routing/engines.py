@@ -67,5 +67,5 @@ class CCHEngine:
                 self._query.repin_sources(list(pinned))
             self._pinned = pinned
             raw = self._query.distances_to(int(target))
-        times = np.array([np.inf if d is None else float(d) for d in raw], dtype=np.float64)
+        times = np.array([np.inf if d is None else d for d in raw], dtype=np.float64)
         return times[inverse]

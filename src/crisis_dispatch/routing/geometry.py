@@ -30,6 +30,16 @@ def check_latlon(point: LatLon) -> LatLon:
     return LatLon(lat, lon)
 
 
+def check_latlon_array(points: object) -> NDArray[np.float64]:
+    """Points as an ``(n, 2)`` float array of (lat, lon); ``ValueError`` names the first invalid one."""
+    array = np.asarray(points, dtype=np.float64).reshape(-1, 2)
+    lat, lon = array[:, 0], array[:, 1]
+    bad = np.flatnonzero(~(np.isfinite(lat) & np.isfinite(lon) & (np.abs(lat) <= 90) & (np.abs(lon) <= 180)))
+    if bad.size:
+        check_latlon(LatLon(*array[bad[0]]))
+    return array
+
+
 def haversine_m(lat1: ArrayLike, lon1: ArrayLike, lat2: ArrayLike, lon2: ArrayLike) -> NDArray[np.float64]:
     """Great-circle distance in metres; broadcasts over numpy arrays."""
     p1, p2 = np.radians(lat1), np.radians(lat2)

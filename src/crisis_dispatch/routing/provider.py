@@ -78,14 +78,15 @@ class RoadNetworkProvider:
         return cls(load_graph(path), **kwargs)  # type: ignore[arg-type]
 
     def eta_seconds(self, origins: Sequence[LatLon], destination: LatLon) -> list[float | None]:
-        target = self.snapper.snap_one(destination)
-        sources, _ = self.snapper.snap(origins)
-        return self.node_eta_seconds(sources, target)
+        # One k-d tree query for all points; the destination goes first so that, when it is
+        # off the network, the error names it.
+        nodes, _ = self.snapper.snap([destination, *origins])
+        return self.node_eta_seconds(nodes[1:], int(nodes[0]))
 
     def node_eta_seconds(self, sources: Sequence[int] | np.ndarray, target: int) -> list[float | None]:
         """ETAs between already-snapped node indices (what benchmarks and tests time)."""
-        ms = self.engine.times_to(np.asarray(sources, dtype=np.int64), int(target))
-        return [None if not np.isfinite(t) else t / 1000.0 for t in ms.tolist()]
+        seconds = self.engine.times_to(np.asarray(sources, dtype=np.int64), int(target)) / 1000.0
+        return [None if t == np.inf else t for t in seconds.tolist()]
 
 
 class FittedModelProvider:

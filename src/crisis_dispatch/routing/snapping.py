@@ -9,7 +9,7 @@ from numpy.typing import NDArray
 from scipy.spatial import cKDTree
 
 from crisis_dispatch.routing.errors import PointOutsideCoverageError
-from crisis_dispatch.routing.geometry import LatLon, LocalProjection, check_latlon
+from crisis_dispatch.routing.geometry import LatLon, LocalProjection, check_latlon_array
 from crisis_dispatch.routing.graph import RoadGraph
 
 DEFAULT_MAX_SNAP_M = 500.0
@@ -29,15 +29,14 @@ class Snapper:
 
         Raises :class:`PointOutsideCoverageError` naming the first point beyond ``max_snap_m``.
         """
-        checked = [check_latlon(p) for p in points]
-        if not checked:
+        coords = check_latlon_array(points)
+        if coords.shape[0] == 0:
             return np.empty(0, dtype=np.int64), np.empty(0)
-        coords = np.array(checked, dtype=np.float64)
         distance, index = self._tree.query(self._projection.to_xy(coords[:, 0], coords[:, 1]), k=1)
         too_far = np.flatnonzero(distance > self.max_snap_m)
         if too_far.size:
             i = int(too_far[0])
-            lat, lon = checked[i]
+            lat, lon = coords[i]
             raise PointOutsideCoverageError(
                 f"point ({lat:.6f}, {lon:.6f}) is {distance[i]:,.0f} m from the nearest road of network "
                 f"'{self.graph_name}' (limit {self.max_snap_m:,.0f} m)"
