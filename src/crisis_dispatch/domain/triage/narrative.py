@@ -196,7 +196,7 @@ _UNCERTAIN = re.compile(
     _I,
 )
 _NEGATION = re.compile(
-    r"(?:\bNO\b|\bNOT\b|\bNON-?|\bNEG\b|\bNEGATIVE\b|\bDEN(?:IES|Y|IED|YING)\b|\bNEVER\b|\bWITHOUT\b|W/O\b|"
+    r"(?:\b(?:DOES|DO|DID|IS|WAS|HAS|HAVE)\s+NOT\b|\bNO\b|\bNOT\b|\bNON-?|\bNEG\b|\bNEGATIVE\b|\bDEN(?:IES|Y|IED|YING)\b|\bNEVER\b|\bWITHOUT\b|W/O\b|"
     r"\bNOR\b|\bNONE\b|N'T\b|\bNO\s+LONGER\b|\bZERO\b|\bFREE\s+OF\b|\bNO\s+KNOWN\b|\bNOTHING\b)",
     _I,
 )
@@ -242,13 +242,13 @@ def read_narrative(text: str | None) -> NarrativeReading:
             if cue.denial:
                 note(cue.flag, m.start(), m.end(), True)
                 continue
-            verdict = _judge(text, m.start(), m.end()) if cue.negatable else "present"
-            if verdict == "unknown":
+            verdict = _judge(text, m.start(), m.end()) if cue.negatable else _Verdict("present", m.start(), m.end())
+            if verdict.kind == "unknown":
                 continue
             flag = cue.flag
-            if flag == SELF_HARM_IN_PROGRESS and verdict == "present" and _intent_only(text, m.start()):
+            if flag == SELF_HARM_IN_PROGRESS and verdict.kind == "present" and _intent_only(text, m.start()):
                 flag = SUICIDAL  # "WANTS TO JUMP OFF THE BRIDGE": a threat, not an attempt
-            note(flag, m.start(), m.end(), verdict == "denied")
+            note(flag, verdict.start, verdict.end, verdict.kind == "denied")
     _read_ages(text, note)
     # Pills taken, or a weapon at hand, in a suicidal context: an attempt, not just talk.
     if SUICIDAL in present and SELF_HARM_IN_PROGRESS not in present:
@@ -271,13 +271,14 @@ def _read_ages(text: str, note) -> None:  # type: ignore[no-untyped-def]
     for m in _AGE.finditer(text):
         age = int(m.group("age") or m.group("age2"))
         if 0 < age < ADULT_AGE:
-            note(MINOR, m.start(), m.end(), _judge(text, m.start(), m.end()) == "denied")
+            verdict = _judge(text, m.start(), m.end())
+            note(MINOR, verdict.start, verdict.end, verdict.kind == "denied")
         elif ADULT_AGE <= age < 120:
             note(MINOR, m.start(), m.end(), True)  # an adult: the hold rules for minors do not apply
     for m in _MINOR_WORDS.finditer(text):
         verdict = _judge(text, m.start(), m.end())
-        if verdict != "unknown":
-            note(MINOR, m.start(), m.end(), verdict == "denied")
+        if verdict.kind != "unknown":
+            note(MINOR, verdict.start, verdict.end, verdict.kind == "denied")
 
 
 _INTENT = re.compile(
@@ -292,27 +293,43 @@ def _intent_only(text: str, start: int) -> bool:
     return bool(_INTENT.search(" ".join(_clause_before(text, start).split()[-4:])))
 
 
-def _clause_before(text: str, start: int) -> str:
+def _clause_start(text: str, start: int) -> int:
     clause_start = 0
     for b in _BOUNDARY.finditer(text, max(0, start - 120), start):
         clause_start = b.end()
-    return text[clause_start:start]
+    return clause_start
 
 
-def _judge(text: str, start: int, end: int) -> str:
-    """``present``, ``denied`` or ``unknown`` for the cue at ``text[start:end]``, from its clause."""
-    before = " ".join(_clause_before(text, start).split()[-_WINDOW_WORDS:])
+def _clause_before(text: str, start: int) -> str:
+    return text[_clause_start(text, start) : start]
+
+
+@dataclass(frozen=True)
+class _Verdict:
+    kind: str  # "present" | "denied" | "unknown"
+    start: int  # the evidence span: the cue, widened to take in its negation
+    end: int
+
+
+def _judge(text: str, start: int, end: int) -> _Verdict:
+    """Judge the cue at ``text[start:end]`` from its clause: present, denied or unknown."""
+    words = list(re.finditer(r"\S+", text[_clause_start(text, start) : start]))
+    offset = _clause_start(text, start)
+    window_start = offset + words[-_WINDOW_WORDS].start() if len(words) >= _WINDOW_WORDS else (
+        offset + words[0].start() if words else start
+    )
+    before = text[window_start:start]
     clause_end = len(text)
     b = _BOUNDARY.search(text, end, min(len(text), end + 40))
     if b:
-        clause_end = b.start() if b.group(0) not in ("?",) else b.end()
-    after = text[end:min(clause_end, end + 25)]
-    if _POST_QUESTION.search(after):
-        return "unknown"
-    if _UNCERTAIN.search(before):
-        return "unknown"
-    if _NEGATION.search(before):
-        return "denied"
-    if _POST_DENIAL.search(after):
-        return "denied"
-    return "present"
+        clause_end = b.start()
+    after = text[end : min(clause_end, end + 25)]
+    if _POST_QUESTION.search(after) or _UNCERTAIN.search(before):
+        return _Verdict("unknown", start, end)
+    negation = _NEGATION.search(before)
+    if negation:
+        return _Verdict("denied", window_start + negation.start(), end)
+    post = _POST_DENIAL.search(after)
+    if post:
+        return _Verdict("denied", start, end + post.end())
+    return _Verdict("present", start, end)
