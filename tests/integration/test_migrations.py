@@ -17,4 +17,4 @@ def test_upgrading_twice_changes_nothing(container: Container) -> None:
     upgrade(container.engine)
     upgrade(container.engine)
     with container.engine.connect() as conn:
-        assert MigrationContext.configure(conn).get_current_revision() == "0002"
+        assert MigrationContext.configure(conn).get_current_revision() == "0001"

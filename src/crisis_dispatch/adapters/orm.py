@@ -111,6 +111,7 @@ incidents = Table(
     Column("unit_id", String(40), ForeignKey("units.id"), nullable=True),
     Column("outcome", Serialized(Outcome), nullable=True),
     Column("version", Integer, nullable=False),
+    Column("last_change_at", UTCDateTime(), nullable=True),
     Column("received_at", UTCDateTime(), nullable=False),
     Column("triaged_at", UTCDateTime(), nullable=True),
     Column("queued_at", UTCDateTime(), nullable=True),

@@ -110,7 +110,8 @@ def redact_incident(view: dict[str, Any], role: UserRole | str) -> dict[str, Any
             out["outcome"] = {k: outcome.get(k) for k in ("disposition", "destination", "nemsis")}
         triage = out.get("triage")
         if triage:
-            out["triage"] = {k: v for k, v in triage.items() if k != "flags"} | {
+            # Reasons and evidence quote what was typed about the call: personal data.
+            out["triage"] = {k: v for k, v in triage.items() if k not in ("flags", "reasons")} | {
                 "flags": [{"name": f.get("name")} for f in triage.get("flags", [])]
             }
     return out

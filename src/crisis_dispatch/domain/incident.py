@@ -14,7 +14,7 @@ from typing import Any
 from .clock import ensure_aware
 from .errors import IllegalTransition, InvalidInput
 from .history import StatusChange, Subject
-from .outcomes import Outcome
+from .outcomes import TRANSPORTS, Outcome
 
 
 class IncidentStatus(StrEnum):
@@ -124,6 +124,8 @@ class Incident:
     outcome: Outcome | None = None
     seq: int | None = None
     version: int = 0
+    #: When the status last changed: no later change may be dated before it.
+    last_change_at: datetime | None = None
     triaged_at: datetime | None = None
     queued_at: datetime | None = None
     dispatched_at: datetime | None = None
@@ -149,8 +151,8 @@ class Incident:
         now = self._check_time(now)
         if not self.can_go(to):
             raise IllegalTransition("incident", self.id, self.status.value, to.value)
-        if to is S.CLOSED and self.status in (S.ON_SCENE, S.AT_DESTINATION) and self.outcome is None:
-            raise IllegalTransition("incident", self.id, self.status.value, to.value + " (record an outcome first)")
+        if to is S.CLOSED and self.status in (S.ON_SCENE, S.AT_DESTINATION):
+            self._check_outcome_fits_path()
         change = StatusChange(
             subject=Subject.INCIDENT,
             subject_id=self.id,
@@ -163,6 +165,7 @@ class Incident:
             unit_id=self.unit_id,
         )
         self.status = to
+        self.last_change_at = now
         attr = PHASE_FIELD[to]
         if getattr(self, attr) is None:
             setattr(self, attr, now)
@@ -175,7 +178,7 @@ class Incident:
     def _check_time(self, now: datetime) -> datetime:
         """History never goes backwards: a change cannot predate the last one."""
         now = ensure_aware(now)
-        stamps = [self.received_at, *(getattr(self, f) for f in PHASE_FIELD.values())]
+        stamps = [self.received_at, self.last_change_at, *(getattr(self, f) for f in PHASE_FIELD.values())]
         latest = max(ensure_aware(t) for t in stamps if t is not None)
         if now < latest:
             raise InvalidInput(
@@ -209,7 +212,23 @@ class Incident:
         if self.status not in (S.ON_SCENE, S.TRANSPORTING, S.AT_DESTINATION):
             raise IllegalTransition("incident", self.id, self.status.value, "outcome recorded (only on scene or later)")
         outcome.validate(now=ensure_aware(now))
+        if self.status in (S.TRANSPORTING, S.AT_DESTINATION) and outcome.disposition not in TRANSPORTS:
+            raise InvalidInput(
+                f"incident {self.id} was transported: its outcome must be a transport, not '{outcome.disposition.value}'"
+            )
         self.outcome = outcome
+
+    def _check_outcome_fits_path(self) -> None:
+        """Closing needs an outcome, and it must say whether the team transported."""
+        if self.outcome is None:
+            raise IllegalTransition("incident", self.id, self.status.value, "closed (record an outcome first)")
+        transported = self.status is S.AT_DESTINATION
+        if transported != (self.outcome.disposition in TRANSPORTS):
+            what = "a transport" if transported else f"'{self.outcome.disposition.value}' (no transport was made)"
+            raise IllegalTransition(
+                "incident", self.id, self.status.value, f"closed: the outcome must be {what}" if transported else
+                f"closed with outcome {what}; move to transporting first or correct the outcome"
+            )
 
 
 def _parse(enum: type, value: object, what: str):  # type: ignore[no-untyped-def]

@@ -9,7 +9,7 @@ from datetime import datetime
 from .access import UserRole
 from .errors import InvalidInput
 
-USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,62}$")
+USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{1,62}")
 MIN_PASSWORD_LENGTH = 10
 
 
@@ -26,7 +26,7 @@ class User:
 
 
 def check_username(username: str) -> str:
-    if not USERNAME.match(username):
+    if not USERNAME.fullmatch(username):
         raise InvalidInput(
             "username must be 2-63 characters: lower-case letters, digits, '.', '_' or '-', starting with a letter or digit"
         )

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-27 10:21:47.765150
+Create Date: 2026-11-27 10:21:47
 """
 
 from __future__ import annotations
@@ -73,6 +73,7 @@ def upgrade() -> None:
     sa.Column('reason', sa.Text(), nullable=False),
     sa.Column('incident_id', sa.String(length=40), nullable=True),
     sa.Column('unit_id', sa.String(length=40), nullable=True),
+    sa.Column('event', sa.String(length=60), server_default='status', nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_status_history'))
     )
     with op.batch_alter_table('status_history', schema=None) as batch_op:
@@ -134,6 +135,7 @@ def upgrade() -> None:
     sa.Column('unit_id', sa.String(length=40), nullable=True),
     sa.Column('outcome', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=True),
     sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('last_change_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('received_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('triaged_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('queued_at', sa.DateTime(timezone=True), nullable=True),
