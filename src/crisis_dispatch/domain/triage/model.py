@@ -25,7 +25,7 @@ class CallInput:
     narrative: str = ""
     code: str | None = None
     priority: str | None = None
-    answers: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    answers: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}), hash=False)
 
     def __post_init__(self) -> None:
         # Frozen means frozen: nobody may change the answers after triage saw them.
