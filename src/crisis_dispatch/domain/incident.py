@@ -178,8 +178,8 @@ class Incident:
     def _check_time(self, now: datetime) -> datetime:
         """History never goes backwards: a change cannot predate the last one."""
         now = ensure_aware(now)
-        stamps = [self.received_at, self.last_change_at, *(getattr(self, f) for f in PHASE_FIELD.values())]
-        latest = max(ensure_aware(t) for t in stamps if t is not None)
+        # last_change_at is set by every transition, so it is the latest stamp once there is one.
+        latest = ensure_aware(self.last_change_at or self.received_at)
         if now < latest:
             raise InvalidInput(
                 f"incident {self.id}: a change at {now.isoformat()} would predate the last one at {latest.isoformat()}"
