@@ -448,7 +448,7 @@ class RankedDestination:
 
     @property
     def rank_key(self) -> tuple[int, int, float, str, str]:
-        return (self.preference, self.eta_s, self.name, self.facility_id)
+        return (self.preference, self.bed_tier, self.eta_s, self.name, self.facility_id)
 
 
 class ExcludedDestination(NamedTuple):
