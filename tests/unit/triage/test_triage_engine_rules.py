@@ -140,3 +140,10 @@ def test_the_safety_floor_catches_a_protocol_that_forgets_police() -> None:
     result = triage(CallInput(id="x", call_type="EDP", narrative="PT HAS A GUN"), protocol)
     assert result.tier is Tier.MH_TEAM_WITH_POLICE
     assert result.rules_fired[-1] == SAFETY_FLOOR_RULE and result.priority == 1
+
+
+def test_a_not_understood_answer_is_noted_without_quoting_what_was_typed() -> None:
+    result = run(call_type="EDP", answers={"weapon": "caller Jane Roe 555-0100 unsure"})
+    assert "weapon" not in result.flag_names
+    assert any("answer 'weapon' not understood" in reason for reason in result.reasons)
+    assert not any("Jane" in reason or "555" in reason for reason in result.reasons)

@@ -151,7 +151,9 @@ def gather_evidence(call: CallInput, protocol: Protocol) -> Evidence:
         if known:
             answered = True
         elif value not in (None, "") and str(value).strip().lower() not in {"unknown", "unk", "?"}:
-            notes.append(f"answer {qid}={value!r} not understood; treated as unknown")
+            # The value itself is not quoted: free text typed into an answer can hold names
+            # and numbers, and reasons travel further than the answers do.
+            notes.append(f"answer '{qid}' not understood (expected {question.type.value}); treated as unknown")
         raised += up
         denials += down
 
