@@ -17,7 +17,7 @@ from crisis_dispatch.domain.destinations import (
 )
 from crisis_dispatch.domain.errors import InvalidInput
 from crisis_dispatch.domain.outcomes import DestinationType
-from tests.unit.domain_destinations.builders import ED, facility, pucc_patient, sobering_patient
+from tests.unit.domain_destinations.builders import ED, PUCC, RESIDENTIAL, facility, pucc_patient, sobering_patient
 
 # Values at and around every limit, plus "not recorded".
 VALUES = {
@@ -37,7 +37,7 @@ VALUES = {
 
 @st.composite
 def assessments(draw) -> PatientAssessment:
-    base = draw(st.sampled_from([PatientAssessment(), pucc_patient(), sobering_patient()]))
+    base = draw(st.sampled_from([PatientAssessment(), pucc_patient(), pucc_patient(), sobering_patient()]))
     changes = draw(st.dictionaries(st.sampled_from(sorted(VALUES)), st.none(), max_size=4))
     chosen = {name: draw(st.sampled_from(VALUES[name])) for name in changes}
     try:
@@ -47,7 +47,8 @@ def assessments(draw) -> PatientAssessment:
 
 
 FACILITY_FIELDS = st.tuples(
-    st.sampled_from(list(DestinationType)),
+    # Weighted towards community types, so that the top k is often full of them.
+    st.sampled_from([*DestinationType, PUCC, RESIDENTIAL, RESIDENTIAL]),
     st.sampled_from(["Alpha", "Beta", "Gamma"]),  # repeated names: ties go to the id
     st.sampled_from(["all_ages", "adults_only", "adolescents_13_plus_and_adults"]),
     st.frozensets(st.sampled_from(["accepts_5150_holds", "accepts_voluntary", "open_24_7"])),
@@ -75,7 +76,7 @@ def expected_key(destination, facility_by_id):
 
 
 @settings(max_examples=200, deadline=None)
-@given(assessments(), scenes(), st.integers(1, 6))
+@given(assessments(), scenes(), st.sampled_from([1, 2, 2, 3, 3, 4, 6]))
 def test_the_ranking_is_ordered_complete_and_keeps_an_emergency_department(patient, scene, k) -> None:
     facilities, travel = scene
     by_id = {f.id: f for f in facilities}
