@@ -1,0 +1,134 @@
+"""The HTML pages. Each page is a server-rendered shell; its data comes from the API
+(role-redacted and audited there) and the live feed, so a page never shows more than
+the API would give the same user."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request, status
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from crisis_dispatch import __version__
+from crisis_dispatch.domain.access import UserRole
+from crisis_dispatch.domain.outcomes import DestinationType, Disposition, HoldCriterion
+from crisis_dispatch.services import auth
+from crisis_dispatch.services.context import Actor
+
+from .api import protocol_summary
+from .paths import TEMPLATES
+from .session import HOME, PAGE_ROLES, ROLE_LABEL, SESSION_COOKIE, ctx_of, page_actor
+
+router = APIRouter(include_in_schema=False)
+
+
+def _label(value: str) -> str:
+    return value.replace("_", " ").capitalize()
+
+
+def _render(request: Request, template: str, actor: Actor | None, code: int = 200, **extra: Any) -> HTMLResponse:
+    context = {
+        "actor": actor,
+        "role": actor.role.value if actor else None,
+        "role_label": ROLE_LABEL[actor.role] if actor else None,
+        "version": __version__,
+        "demo": request.app.state.container.settings.demo,
+    } | extra
+    return TEMPLATES.TemplateResponse(request, template, context, status_code=code)
+
+
+def _to_login(request: Request) -> RedirectResponse:
+    return RedirectResponse(f"/login?next={request.url.path}", status_code=status.HTTP_303_SEE_OTHER)
+
+
+@router.get("/")
+def home(request: Request) -> Response:
+    actor = page_actor(request)
+    if actor is None:
+        return RedirectResponse("/login", status_code=status.HTTP_303_SEE_OTHER)
+    return RedirectResponse(HOME[actor.role], status_code=status.HTTP_303_SEE_OTHER)
+
+
+@router.get("/login")
+def login_page(request: Request, next: str = "") -> Response:
+    return _render(request, "login.html", None, next=_safe_next(next), error=None)
+
+
+def _safe_next(target: str) -> str:
+    """Only our own pages: never redirect a fresh login to another site."""
+    return target if target in PAGE_ROLES else ""
+
+
+@router.post("/login")
+def login_submit(
+    request: Request,
+    username: Annotated[str, Form(max_length=63)] = "",
+    password: Annotated[str, Form(max_length=500)] = "",
+    next: Annotated[str, Form()] = "",
+) -> Response:
+    ctx = ctx_of(request)
+    if not username.strip() or not password:
+        return _render(request, "login.html", None, code=422, next=_safe_next(next), error="Enter your username and password.", username=username)
+    try:
+        result = auth.login(ctx, username.strip(), password)
+    except auth.AuthenticationFailed:
+        return _render(request, "login.html", None, code=401, next=_safe_next(next), error="Wrong username or password.", username=username)
+    role = result["user"]["role"]
+    target = _safe_next(next)
+    if not target or UserRole(role) not in PAGE_ROLES[target]:
+        target = HOME[UserRole(role)]
+    response = RedirectResponse(target, status_code=status.HTTP_303_SEE_OTHER)
+    response.set_cookie(
+        SESSION_COOKIE,
+        result["access_token"],
+        httponly=True,
+        samesite="strict",
+        secure=request.url.scheme == "https",
+        max_age=int(ctx.token_ttl.total_seconds()),
+    )
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request) -> Response:
+    token = request.cookies.get(SESSION_COOKIE)
+    if token:
+        auth.logout(ctx_of(request), token)
+    response = RedirectResponse("/login", status_code=status.HTTP_303_SEE_OTHER)
+    response.delete_cookie(SESSION_COOKIE)
+    return response
+
+
+def _page(request: Request, path: str, template: str, **extra: Any) -> Response:
+    actor = page_actor(request)
+    if actor is None:
+        return _to_login(request)
+    if actor.role not in PAGE_ROLES[path]:
+        return _render(request, "forbidden.html", actor, code=403, home=HOME[actor.role])
+    return _render(request, template, actor, **extra)
+
+
+@router.get("/console")
+def console(request: Request) -> Response:
+    """The dispatcher console: map, queue, new call, recommended vans, unit board, alerts."""
+    protocol = protocol_summary(request.app.state.container.settings.protocol_path)
+    return _page(request, "/console", "console.html", protocol=protocol)
+
+
+@router.get("/crew")
+def crew(request: Request) -> Response:
+    """The crew's phone view: own assignment, status buttons, check-in, outcome, notes."""
+    return _page(
+        request,
+        "/crew",
+        "crew.html",
+        dispositions=[(d.value, _label(d.value)) for d in Disposition],
+        destination_types=[(d.value, _label(d.value)) for d in DestinationType],
+        hold_criteria=[(c.value, _label(c.value)) for c in HoldCriterion],
+    )
+
+
+@router.get("/board")
+def board(request: Request) -> Response:
+    """The read-only board of police liaisons, analysts and court liaisons (what the API allows)."""
+    return _page(request, "/board", "board.html")

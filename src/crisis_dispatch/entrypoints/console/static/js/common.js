@@ -1,0 +1,83 @@
+// Shared helpers of the console pages: API calls, the server's clock, the live feed.
+// Plain JavaScript, no build step; everything the pages show comes from /api/v1.
+"use strict";
+window.CD = (function () {
+  class ApiError extends Error {
+    constructor(status, detail) { super(detail); this.status = status; this.detail = detail; }
+  }
+
+  async function api(path, opts = {}) {
+    const init = { method: opts.method || "GET", credentials: "same-origin", headers: Object.assign({ Accept: "application/json" }, opts.headers || {}) };
+    if (opts.body !== undefined) { init.body = JSON.stringify(opts.body); init.headers["Content-Type"] = "application/json"; }
+    const r = await fetch("/api/v1" + path, init);
+    if (r.status === 401) { window.location.href = "/login?next=" + encodeURIComponent(window.location.pathname); throw new ApiError(401, "not logged in"); }
+    if (r.status === 204) return null;
+    let data = null;
+    try { data = await r.json(); } catch (e) { data = null; }
+    if (!r.ok) {
+      const detail = data && data.detail ? (typeof data.detail === "string" ? data.detail : JSON.stringify(data.detail)) : r.statusText;
+      const err = new ApiError(r.status, detail);
+      // A route that does not exist yet answers FastAPI's bare {"detail": "Not Found"}.
+      err.missingRoute = r.status === 404 && data && data.detail === "Not Found" && !data.error;
+      throw err;
+    }
+    return data;
+  }
+
+  // The server's time drives every clock on screen (tests run the server on a fake clock).
+  let offsetMs = 0;
+  function setServerNow(iso) { if (iso) offsetMs = Date.parse(iso) - Date.now(); }
+  function now() { return Date.now() + offsetMs; }
+
+  function esc(v) {
+    return String(v === null || v === undefined ? "" : v).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
+  }
+  function label(v) { return v ? String(v).replace(/_/g, " ") : ""; }
+  function fmtDur(ms) {
+    if (ms === null || ms === undefined || isNaN(ms)) return "—";
+    const neg = ms < 0; ms = Math.abs(ms);
+    const m = Math.floor(ms / 60000), s = Math.floor((ms % 60000) / 1000);
+    let out = m >= 60 ? `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, "0")} min` : m >= 10 ? `${m} min` : `${m}:${String(s).padStart(2, "0")}`;
+    return neg ? "-" + out : out;
+  }
+  function fmtTime(iso) {
+    if (!iso) return "—";
+    const d = new Date(iso);
+    return d.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  }
+  function fmtDateTime(iso) {
+    if (!iso) return "—";
+    return new Date(iso).toLocaleString([], { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
+  }
+  function km(a, b) {
+    const R = 6371, rad = Math.PI / 180;
+    const dLat = (b.lat - a.lat) * rad, dLon = (b.lon - a.lon) * rad;
+    const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(dLon / 2) ** 2;
+    return 2 * R * Math.asin(Math.sqrt(h));
+  }
+  function debounce(fn, ms) {
+    let t = null;
+    return function (...args) { clearTimeout(t); t = setTimeout(() => fn.apply(this, args), ms); };
+  }
+  function uuid() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    return "k-" + Date.now().toString(36) + "-" + Math.random().toString(36).slice(2);
+  }
+
+  // The live feed: Server-Sent Events from /api/v1/events (the browser resumes with Last-Event-ID).
+  function connect(handlers) {
+    const liveText = document.getElementById("live-text");
+    const live = document.getElementById("live");
+    const setLive = (state, text) => { if (live) live.dataset.state = state; if (liveText) liveText.textContent = text; };
+    const es = new EventSource("/api/v1/events");
+    es.addEventListener("hello", (e) => { const d = JSON.parse(e.data); setServerNow(d.now); setLive("on", "live"); handlers.hello && handlers.hello(d); });
+    es.addEventListener("status", (e) => { handlers.status && handlers.status(JSON.parse(e.data)); });
+    es.addEventListener("checkins", (e) => { const d = JSON.parse(e.data); setServerNow(d.now); handlers.checkins && handlers.checkins(d); });
+    es.addEventListener("tick", (e) => { const d = JSON.parse(e.data); setServerNow(d.now); handlers.tick && handlers.tick(d); });
+    es.addEventListener("logout", () => { es.close(); window.location.href = "/login"; });
+    es.onerror = () => setLive("off", "reconnecting…");
+    return es;
+  }
+
+  return { api, ApiError, setServerNow, now, esc, label, fmtDur, fmtTime, fmtDateTime, km, debounce, uuid, connect };
+})();

@@ -1,0 +1,331 @@
+// The dispatcher console: queue with clocks, new-call form with live triage,
+// recommended vans with one-click assign, unit board, alerts; live over SSE.
+"use strict";
+(function () {
+  const $ = (id) => document.getElementById(id);
+  const S = {
+    incidents: new Map(), units: [], queueInfo: null, queueRoute: true, recsRoute: true, alertsRoute: true,
+    selectedId: null, checkins: [], escalations: [], sort: { key: "priority", dir: 1 },
+  };
+  const WAITING = new Set(["received", "triaged", "queued"]);
+  const TERMINAL = new Set(["closed", "cancelled"]);
+  // PROVISIONAL: until GET /api/v1/queue answers, the clock runs 60 minutes (the urban
+  // Medi-Cal budget) from triage for every call; rural 120-minute budgets are not applied.
+  const FALLBACK_BUDGET_MIN = 60;
+  const AMBER = 0.5, RED = 0.75;
+
+  const mapView = CD.makeMap("map", { onClick: placeCall, onStations: () => renderMapUnits() });
+
+  // ------------------------------------------------------------------ clocks
+  function clockOf(inc) {
+    const q = S.queueInfo && S.queueInfo.get(inc.id);
+    let started, budgetMin, provisional = false;
+    if (q && q.clock) { started = Date.parse(q.clock.started_at); budgetMin = q.clock.budget_minutes; }
+    else {
+      if (!(inc.tier || "").startsWith("MH_TEAM") || !inc.timestamps || !inc.timestamps.triaged_at) return null;
+      started = Date.parse(inc.timestamps.triaged_at); budgetMin = FALLBACK_BUDGET_MIN; provisional = true;
+    }
+    const budget = budgetMin * 60000;
+    const onScene = inc.timestamps && inc.timestamps.on_scene_at;
+    if (onScene) {
+      const el = Date.parse(onScene) - started;
+      return { state: el <= budget ? "met" : "late", elapsed: el, remaining: budget - el, provisional, stopped: true };
+    }
+    const elapsed = CD.now() - started, f = elapsed / budget;
+    const state = f >= 1 ? "breached" : f >= RED ? "red" : f >= AMBER ? "amber" : "ok";
+    return { state, elapsed, remaining: budget - elapsed, provisional, stopped: false };
+  }
+  function clockText(c) {
+    if (!c) return "—";
+    if (c.stopped) return `${c.state} (${CD.fmtDur(c.elapsed)})`;
+    return c.remaining >= 0 ? `${c.state} · ${CD.fmtDur(c.remaining)} left` : `${c.state} · ${CD.fmtDur(-c.remaining)} over`;
+  }
+  const CLOCK_RANK = { breached: 0, red: 1, amber: 2, ok: 3, late: 4, met: 5 };
+
+  // ------------------------------------------------------------------ loading
+  async function optional(path, flag) {
+    if (!S[flag]) return null;
+    try { return await CD.api(path); } catch (e) { if (e.missingRoute) S[flag] = false; return null; }
+  }
+  async function refresh() {
+    const [list, units, queue, alerts] = await Promise.all([
+      CD.api("/incidents?open=true&limit=500"), CD.api("/units"), optional("/queue", "queueRoute"), optional("/alerts", "alertsRoute"),
+    ]);
+    S.incidents = new Map(list.map((i) => [i.id, i]));
+    S.units = units;
+    S.queueInfo = queue ? new Map(queue.map((q) => [q.id, q])) : null;
+    if (alerts) S.escalations = alerts;
+    $("clock-note").textContent = S.queueInfo
+      ? "Clocks from the queue service: 60 min urban / 120 min rural from triage."
+      : "Provisional clocks: 60 min from triage for every call (rural budgets apply once the queue service is available).";
+    renderFilters(); renderQueue(); renderUnits(); renderAlerts(); renderMapUnits();
+    if (S.selectedId && !S.incidents.has(S.selectedId)) { /* closed elsewhere: keep the detail, refresh it */ }
+    if (S.selectedId) loadDetail(S.selectedId, false);
+  }
+  const refreshSoon = CD.debounce(() => refresh().catch(showError), 250);
+
+  // ------------------------------------------------------------------ queue table
+  function filtered() {
+    const mode = $("queue-filter-status").value, tier = $("queue-filter-tier").value, text = $("queue-filter-text").value.trim().toLowerCase();
+    return [...S.incidents.values()].filter((i) => {
+      if (TERMINAL.has(i.status)) return false;
+      if (mode === "waiting" && !WAITING.has(i.status)) return false;
+      if (mode === "active" && WAITING.has(i.status)) return false;
+      if (tier && i.tier !== tier) return false;
+      if (text) {
+        const hay = [i.id, i.address, i.tier, i.status, i.determinant, unitSign(i.unit_id)].join(" ").toLowerCase();
+        if (!hay.includes(text)) return false;
+      }
+      return true;
+    });
+  }
+  function unitSign(id) { const u = S.units.find((x) => x.id === id); return u ? u.call_sign : id || ""; }
+  function sortKey(i, key) {
+    switch (key) {
+      case "clock": { const c = clockOf(i); return c ? CLOCK_RANK[c.state] * 1e9 + c.remaining / 1000 : 9e9; }
+      case "priority": return (i.priority ?? 99) * 1e13 + Date.parse(i.timestamps.received_at || 0) / 1000 + (i.seq || 0) / 1e6;
+      case "age": return -Date.parse(i.timestamps.received_at || 0);
+      case "unit": return unitSign(i.unit_id);
+      default: return i[key] || "";
+    }
+  }
+  function renderFilters() {
+    const sel = $("queue-filter-tier"), current = sel.value;
+    const tiers = [...new Set([...S.incidents.values()].map((i) => i.tier).filter(Boolean))].sort();
+    sel.innerHTML = `<option value="">Any</option>` + tiers.map((t) => `<option value="${CD.esc(t)}">${CD.esc(t)}</option>`).join("");
+    sel.value = tiers.includes(current) ? current : "";
+  }
+  function renderQueue() {
+    const rows = filtered();
+    const { key, dir } = S.sort;
+    rows.sort((a, b) => { const x = sortKey(a, key), y = sortKey(b, key); return (x < y ? -1 : x > y ? 1 : 0) * dir; });
+    document.querySelectorAll("#queue-table th[data-sort]").forEach((th) => th.setAttribute("aria-sort", th.dataset.sort === key ? (dir > 0 ? "ascending" : "descending") : "none"));
+    const body = $("queue-body");
+    if (!rows.length) { body.innerHTML = `<tr><td colspan="8" class="muted">No incidents match.</td></tr>`; }
+    else body.innerHTML = rows.map((i) => {
+      const c = clockOf(i);
+      return `<tr data-id="${CD.esc(i.id)}" class="clock-${c ? c.state : "none"}${i.id === S.selectedId ? " selected" : ""}">
+        <td class="clock"><span class="badge clock-${c ? c.state : "none"}">${CD.esc(clockText(c))}</span>${c && c.provisional ? '<span class="sr-only"> (provisional clock)</span>' : ""}</td>
+        <td><button type="button" class="link" data-select="${CD.esc(i.id)}">${CD.esc(i.id)}</button></td>
+        <td>${CD.esc(i.tier || "—")}</td><td>${CD.esc(i.priority ?? "—")}</td>
+        <td><span class="badge st-${CD.esc(i.status)}">${CD.esc(CD.label(i.status))}</span></td>
+        <td class="age" data-received="${CD.esc(i.timestamps.received_at)}">${CD.fmtDur(CD.now() - Date.parse(i.timestamps.received_at))}</td>
+        <td>${CD.esc(unitSign(i.unit_id) || "—")}</td><td class="where">${CD.esc(i.address || `${i.location.lat.toFixed(4)}, ${i.location.lon.toFixed(4)}`)}</td></tr>`;
+    }).join("");
+    mapView.setIncidents(rows.map((i) => Object.assign({}, i, { _clock: (clockOf(i) || {}).state })), S.selectedId, select);
+  }
+  function tickQueue() {
+    document.querySelectorAll("#queue-body tr[data-id]").forEach((tr) => {
+      const inc = S.incidents.get(tr.dataset.id); if (!inc) return;
+      const c = clockOf(inc);
+      const cls = `clock-${c ? c.state : "none"}`;
+      tr.className = cls + (inc.id === S.selectedId ? " selected" : "");
+      const badge = tr.querySelector("td.clock .badge"); badge.className = "badge " + cls; badge.textContent = clockText(c);
+      const age = tr.querySelector("td.age"); age.textContent = CD.fmtDur(CD.now() - Date.parse(age.dataset.received));
+    });
+    document.querySelectorAll("#units-body td.since").forEach((td) => { td.textContent = td.dataset.since ? CD.fmtDur(CD.now() - Date.parse(td.dataset.since)) : "—"; });
+    renderCheckinAlertsTimes();
+  }
+  document.querySelectorAll("#queue-table th[data-sort] button").forEach((b) => b.addEventListener("click", () => {
+    const key = b.parentElement.dataset.sort;
+    S.sort = { key, dir: S.sort.key === key ? -S.sort.dir : 1 };
+    renderQueue();
+  }));
+  ["queue-filter-status", "queue-filter-tier"].forEach((id) => $(id).addEventListener("change", renderQueue));
+  $("queue-filter-text").addEventListener("input", CD.debounce(renderQueue, 150));
+  $("queue-body").addEventListener("click", (e) => { const b = e.target.closest("[data-select]"); if (b) select(b.dataset.select); });
+
+  // ------------------------------------------------------------------ unit board
+  const ROLE_SHORT = { clinical_driver: "Driver", psychiatric_technician: "Psych tech", peer_support_specialist: "Peer" };
+  function renderUnits() {
+    $("units-body").innerHTML = S.units.map((u) => {
+      const crew = Object.entries(u.crew || {}).map(([role, c]) => `<span class="crew"><span class="role">${CD.esc(ROLE_SHORT[role] || role)}:</span> ${CD.esc(c.name || "on shift")}</span>`).join("");
+      const missing = u.dispatchable ? "" : `<div class="warn small">${CD.esc((u.not_dispatchable_because || []).join("; "))}</div>`;
+      const inc = u.incident_id ? ` <button type="button" class="link small" data-select="${CD.esc(u.incident_id)}">${CD.esc(u.incident_id)}</button>` : "";
+      return `<tr data-unit="${CD.esc(u.id)}"><th scope="row">${CD.esc(u.call_sign)}</th>
+        <td><span class="badge st-${CD.esc(u.status)}">${CD.esc(CD.label(u.status))}</span>${inc}</td>
+        <td class="since" data-since="${CD.esc(u.status_since || "")}">${u.status_since ? CD.fmtDur(CD.now() - Date.parse(u.status_since)) : "—"}</td>
+        <td>${crew || '<span class="warn">no crew on shift</span>'}${missing}</td></tr>`;
+    }).join("");
+  }
+  $("units-body").addEventListener("click", (e) => { const b = e.target.closest("[data-select]"); if (b) select(b.dataset.select); });
+  function renderMapUnits() { mapView.setUnits(S.units); }
+
+  // ------------------------------------------------------------------ selected incident and assign
+  function select(id) {
+    S.selectedId = id;
+    renderQueue();
+    loadDetail(id, true);
+  }
+  async function loadDetail(id, clearMsg) {
+    if (clearMsg) { $("assign-msg").textContent = ""; $("assign-msg").className = "msg"; }
+    let inc;
+    try { inc = await CD.api(`/incidents/${encodeURIComponent(id)}`); } catch (e) { $("incident-detail").innerHTML = `<p class="error">${CD.esc(e.detail)}</p>`; return; }
+    if (S.selectedId !== id) return;
+    S.incidents.set(id, Object.assign(S.incidents.get(id) || {}, inc));
+    const t = inc.triage || {};
+    const call = (inc.calls || [])[0] || {};
+    const c = clockOf(inc);
+    $("incident-detail").innerHTML = `
+      <p class="inc-head"><strong>${CD.esc(inc.id)}</strong> <span class="badge st-${CD.esc(inc.status)}">${CD.esc(CD.label(inc.status))}</span>
+        <span class="badge clock-${c ? c.state : "none"}">${CD.esc(clockText(c))}</span></p>
+      <dl class="facts">
+        <dt>Tier</dt><dd>${CD.esc(inc.tier || "—")} · priority ${CD.esc(inc.priority ?? "—")} · ${CD.esc(inc.determinant || "")}</dd>
+        <dt>Where</dt><dd>${CD.esc(inc.address || `${inc.location.lat.toFixed(4)}, ${inc.location.lon.toFixed(4)}`)}</dd>
+        <dt>Received</dt><dd>${CD.esc(CD.fmtDateTime(inc.timestamps.received_at))}</dd>
+        ${call.call_type || call.narrative ? `<dt>Call</dt><dd>${CD.esc(call.call_type || "")} ${CD.esc(call.narrative || "")}</dd>` : ""}
+        ${inc.subject_description ? `<dt>Person</dt><dd>${CD.esc(inc.subject_description)}</dd>` : ""}
+        <dt>Van</dt><dd>${CD.esc(unitSign(inc.unit_id) || "none yet")}</dd>
+      </dl>
+      ${(t.reasons || []).length ? `<details open><summary>Triage reasons</summary><ul class="reasons">${t.reasons.map((r) => `<li>${CD.esc(r)}</li>`).join("")}</ul></details>` : ""}
+      ${(inc.history || []).length ? `<details><summary>Timeline</summary><ol class="timeline">${inc.history.map((h) => `<li>${CD.esc(CD.fmtTime(h.at))} ${CD.esc(h.subject)} ${CD.esc(CD.label(h.from || ""))} → ${CD.esc(CD.label(h.to))} <span class="muted">${CD.esc(h.by)}${h.reason ? " · " + CD.esc(h.reason) : ""}</span></li>`).join("")}</ol></details>` : ""}`;
+    if (WAITING.has(inc.status)) loadRecommendations(inc); else { $("recs").innerHTML = ""; $("recs-note").textContent = inc.unit_id ? `${unitSign(inc.unit_id)} is on this incident.` : "No van needed."; }
+  }
+  async function loadRecommendations(inc) {
+    let ranked = null, excluded = [], note = "";
+    if (S.recsRoute) {
+      try {
+        const r = await CD.api(`/incidents/${encodeURIComponent(inc.id)}/recommendations?k=5`);
+        ranked = r.ranked.map((x) => ({ unit_id: x.unit_id, call_sign: x.call_sign, eta_s: x.eta_s, crew: x.crew }));
+        excluded = r.excluded || [];
+        note = "Fastest first (travel-time model).";
+      } catch (e) {
+        if (e.missingRoute) S.recsRoute = false; else note = `Recommendations unavailable (${e.detail}); `;
+      }
+    }
+    if (ranked === null) {
+      // Until recommendations are available: dispatchable vans, nearest first in a straight line.
+      ranked = S.units.filter((u) => u.dispatchable && u.status === "available").map((u) => {
+        const p = mapView.unitPosition(u);
+        return { unit_id: u.id, call_sign: u.call_sign, km: p ? CD.km({ lat: p[0], lon: p[1] }, inc.location) : null };
+      }).sort((a, b) => (a.km ?? 1e9) - (b.km ?? 1e9));
+      note += "Dispatchable vans, nearest first by straight-line distance (no ETA yet).";
+    }
+    if (S.selectedId !== inc.id) return;
+    $("recs-note").textContent = note;
+    $("recs").innerHTML = ranked.length ? ranked.map((r, n) => `<li>
+        <span class="rec-main"><strong>${CD.esc(r.call_sign)}</strong>
+        ${r.eta_s != null ? `ETA ${CD.esc(Math.round(r.eta_s / 60))} min` : r.km != null ? `${r.km.toFixed(1)} km away` : ""}</span>
+        <button type="button" class="${n === 0 ? "primary" : ""}" data-assign="${CD.esc(r.unit_id)}" data-sign="${CD.esc(r.call_sign)}">Assign ${CD.esc(r.call_sign)}</button></li>`).join("")
+      : `<li class="muted">No van is free, staffed and fit for this call.</li>`;
+    if (excluded.length) $("recs").insertAdjacentHTML("beforeend", `<li class="excluded"><details><summary>Not recommended (${excluded.length})</summary><ul>${excluded.map((x) => `<li>${CD.esc(x.call_sign)}: ${CD.esc((x.reasons || []).join("; "))}</li>`).join("")}</ul></details></li>`);
+  }
+  $("recs").addEventListener("click", async (e) => {
+    const b = e.target.closest("[data-assign]"); if (!b || !S.selectedId) return;
+    const id = S.selectedId, msg = $("assign-msg");
+    b.disabled = true;
+    try {
+      await CD.api(`/incidents/${encodeURIComponent(id)}/assign`, { method: "POST", body: { unit_id: b.dataset.assign } });
+      msg.className = "msg ok"; msg.textContent = `${b.dataset.sign} dispatched to ${id}.`;
+    } catch (err) {
+      msg.className = "msg error";
+      msg.textContent = err.status === 409 ? `Not assigned — someone else got there first: ${err.detail}` : `Not assigned: ${err.detail}`;
+    } finally { b.disabled = false; }
+    await refresh().catch(showError);
+  });
+
+  // ------------------------------------------------------------------ alerts
+  function renderAlerts() {
+    const items = [];
+    for (const c of S.checkins) {
+      if (c.level === "missed") items.push(`<li class="alert danger" data-checkin="${CD.esc(c.incident_id)}"><strong>${CD.esc(c.call_sign)} missed its safety check-in</strong> on ${CD.esc(c.incident_id)} — overdue <span class="overdue" data-due="${CD.esc(c.due_at)}">${CD.fmtDur(CD.now() - Date.parse(c.due_at))}</span>. Call the crew.
+        <button type="button" data-radio-checkin="${CD.esc(c.incident_id)}">Crew answered: record check-in</button></li>`);
+      else if (c.level === "due") items.push(`<li class="alert warn-bg">${CD.esc(c.call_sign)} check-in due on ${CD.esc(c.incident_id)} at ${CD.esc(CD.fmtTime(c.due_at))}</li>`);
+    }
+    for (const a of S.escalations.slice(0, 20)) items.push(`<li class="alert ${a.kind === "budget_breached" ? "danger" : "warn-bg"}">${CD.esc(CD.fmtTime(a.at))} <button type="button" class="link" data-select="${CD.esc(a.incident_id)}">${CD.esc(a.incident_id)}</button> ${CD.esc(CD.label(a.kind))}: ${CD.esc(a.message || "")}</li>`);
+    $("alerts").innerHTML = items.length ? items.join("") : `<li class="muted none">No alerts.</li>`;
+  }
+  function renderCheckinAlertsTimes() {
+    document.querySelectorAll("#alerts .overdue").forEach((s) => { s.textContent = CD.fmtDur(CD.now() - Date.parse(s.dataset.due)); });
+  }
+  $("alerts").addEventListener("click", async (e) => {
+    const sel = e.target.closest("[data-select]"); if (sel) { select(sel.dataset.select); return; }
+    const b = e.target.closest("[data-radio-checkin]"); if (!b) return;
+    b.disabled = true;
+    try { await CD.api(`/incidents/${encodeURIComponent(b.dataset.radioCheckin)}/checkins`, { method: "POST", body: { comment: "crew answered the dispatcher by radio" } }); }
+    catch (err) { showError(err); b.disabled = false; }
+  });
+
+  // ------------------------------------------------------------------ new call
+  const form = $("call-form");
+  let idemKey = CD.uuid();
+  function answers() {
+    const out = {};
+    form.querySelectorAll("[data-question]").forEach((q) => {
+      const id = q.dataset.question, type = q.dataset.type;
+      if (type === "yes_no") { const r = q.querySelector("input:checked"); if (r && r.value) out[id] = r.value; }
+      else { const el = q.querySelector("input,select"); if (el.value !== "") out[id] = type === "integer" ? parseInt(el.value, 10) : el.value; }
+    });
+    return out;
+  }
+  function callBody() {
+    const v = (name) => form.elements[name].value.trim();
+    return { call_type: v("call_type"), code: v("code") || null, narrative: v("narrative"), answers: answers() };
+  }
+  async function runTriage() {
+    const body = callBody();
+    if (!body.call_type && !body.narrative && !body.code && !Object.keys(body.answers).length) {
+      $("triage-summary").textContent = "Answer the questions: the triage result and its reasons appear here."; $("triage-summary").className = "muted"; $("triage-reasons").innerHTML = ""; return;
+    }
+    try {
+      const t = await CD.api("/triage", { method: "POST", body });
+      const team = (t.tier || "").startsWith("MH_TEAM");
+      $("triage-summary").className = "triage-result " + (team ? "team" : "other");
+      $("triage-summary").innerHTML = `<strong>${CD.esc(t.tier)}</strong> · priority ${CD.esc(t.priority)} · ${CD.esc(t.determinant)}` +
+        (t.screened_out ? ` — <span class="warn">not for the crisis team alone: ${CD.esc(CD.label(t.screened_out))}</span>` : team ? " — a crisis team goes" : "") +
+        ((t.flags || []).length ? `<br><span class="flags">${t.flags.map((f) => `<span class="chip">${CD.esc(CD.label(f.name))}</span>`).join(" ")}</span>` : "");
+      $("triage-reasons").innerHTML = (t.reasons || []).map((r) => `<li>${CD.esc(r)}</li>`).join("");
+    } catch (e) { $("triage-summary").className = "error"; $("triage-summary").textContent = `Triage failed: ${e.detail}`; }
+  }
+  const triageSoon = CD.debounce(runTriage, 250);
+  form.addEventListener("input", (e) => { if (!["lat", "lon", "address"].includes(e.target.name)) triageSoon(); });
+  form.addEventListener("change", triageSoon);
+  form.addEventListener("reset", () => { setTimeout(() => { runTriage(); mapView.clearCall(); $("call-msg").textContent = ""; }, 0); idemKey = CD.uuid(); });
+  function placeCall(lat, lon) {
+    form.elements.lat.value = lat.toFixed(5); form.elements.lon.value = lon.toFixed(5);
+    mapView.placeCall(lat, lon);
+  }
+  ["lat", "lon"].forEach((n) => form.elements[n].addEventListener("change", () => {
+    const lat = parseFloat(form.elements.lat.value), lon = parseFloat(form.elements.lon.value);
+    if (!isNaN(lat) && !isNaN(lon)) mapView.placeCall(lat, lon);
+  }));
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const msg = $("call-msg");
+    const lat = parseFloat(form.elements.lat.value), lon = parseFloat(form.elements.lon.value);
+    if (isNaN(lat) || isNaN(lon)) { msg.className = "msg error"; msg.textContent = "Give the location: latitude and longitude (or click the map)."; form.elements.lat.focus(); return; }
+    const body = Object.assign(callBody(), {
+      lat, lon, address: form.elements.address.value.trim(), caller_name: form.elements.caller_name.value.trim(),
+      caller_phone: form.elements.caller_phone.value.trim(), subject_description: form.elements.subject_description.value.trim(),
+    });
+    if (Number.isInteger(body.answers.age)) body.subject_age = body.answers.age;
+    $("call-submit").disabled = true;
+    try {
+      const inc = await CD.api("/calls", { method: "POST", body, headers: { "Idempotency-Key": idemKey } });
+      const open = !TERMINAL.has(inc.status);
+      msg.className = "msg ok";
+      msg.textContent = open ? `${inc.id} created: ${inc.tier}, ${CD.label(inc.status)}.` : `${inc.id} recorded and closed: ${inc.tier} (${CD.label(inc.screened_out_reason || "not for the crisis team")}).`;
+      idemKey = CD.uuid();
+      form.reset();
+      await refresh();
+      if (open) select(inc.id);
+    } catch (err) { msg.className = "msg error"; msg.textContent = `Not created: ${err.detail}`; }
+    finally { $("call-submit").disabled = false; }
+  });
+
+  function showError(e) { const m = $("assign-msg"); m.className = "msg error"; m.textContent = e && e.detail ? e.detail : String(e); }
+
+  // ------------------------------------------------------------------ live
+  CD.connect({
+    hello: () => refresh().catch(showError),
+    status: (ev) => {
+      if ((ev.event || "").startsWith("escalation:")) {
+        S.escalations.unshift({ incident_id: ev.incident_id, kind: ev.event.slice("escalation:".length), message: ev.reason, at: ev.at });
+        renderAlerts();
+      }
+      refreshSoon();
+    },
+    checkins: (d) => { S.checkins = d.checkins; renderAlerts(); },
+  });
+  setInterval(tickQueue, 1000);
+})();

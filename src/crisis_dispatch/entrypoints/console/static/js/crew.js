@@ -1,0 +1,175 @@
+// The crew's phone view: my van's assignment, big status buttons, the safety check-in
+// timer on scene, the outcome form (with 5150/5585 hold details) and notes.
+"use strict";
+(function () {
+  const $ = (id) => document.getElementById(id);
+  const S = { me: null, unit: null, incident: null, checkin: null, facilities: [], lastClosed: null };
+  // Which status buttons make sense from the van's status (the server decides; this only guides).
+  const NEXT = {
+    dispatched: ["en_route", "on_scene"], en_route: ["on_scene"], on_scene: ["transporting", "available"],
+    transporting: ["at_destination"], at_destination: ["available"],
+  };
+  const HOLD_HOURS = 72;
+  const ROLE_SHORT = { clinical_driver: "Driver", psychiatric_technician: "Psych tech", peer_support_specialist: "Peer" };
+
+  async function load() {
+    const [me, units] = await Promise.all([S.me ? Promise.resolve(S.me) : CD.api("/auth/me"), CD.api("/units")]);
+    S.me = me;
+    S.unit = units.find((u) => Object.values(u.crew || {}).some((c) => c.staff_id && c.staff_id === me.staff_id)) || null;
+    let open = [];
+    try { open = await CD.api("/incidents?open=true"); } catch (e) { open = []; }
+    const mine = S.unit ? open.find((i) => i.unit_id === S.unit.id) || null : null;
+    S.incident = mine ? await CD.api(`/incidents/${encodeURIComponent(mine.id)}`) : null;
+    render();
+  }
+  const loadSoon = CD.debounce(() => load().catch(showErr), 200);
+
+  function render() {
+    const u = S.unit, inc = S.incident;
+    $("van-sign").textContent = u ? u.call_sign : "No van";
+    $("van-status").textContent = u ? CD.label(u.status) : "off shift";
+    $("van-status").className = "badge st-" + (u ? u.status : "off_shift");
+    $("van-crew").textContent = u ? Object.entries(u.crew || {}).map(([r, c]) => `${ROLE_SHORT[r] || r}: ${c.name}`).join(" · ") : "You are not on a van's shift now.";
+    if (!inc) {
+      $("asg-body").innerHTML = `<p class="big-text">No assignment.</p><p class="muted">${S.lastClosed ? CD.esc(S.lastClosed) : "Waiting for dispatch."}</p>`;
+      for (const id of ["status-card", "checkin-card", "outcome-card", "notes-card"]) $(id).hidden = true;
+      return;
+    }
+    const call = (inc.calls || [])[0] || {};
+    const t = inc.triage || {};
+    const flags = (t.flags || []).map((f) => `<span class="chip">${CD.esc(CD.label(f.name))}</span>`).join(" ");
+    $("asg-body").innerHTML = `
+      <p class="inc-head"><strong id="asg-id">${CD.esc(inc.id)}</strong> <span class="badge st-${CD.esc(inc.status)}" id="asg-status">${CD.esc(CD.label(inc.status))}</span></p>
+      <p class="big-text" id="asg-where">${CD.esc(inc.address || `${inc.location.lat.toFixed(5)}, ${inc.location.lon.toFixed(5)}`)}</p>
+      <dl class="facts">
+        <dt>Tier</dt><dd>${CD.esc(inc.tier || "—")} · priority ${CD.esc(inc.priority ?? "—")}</dd>
+        ${inc.subject_description ? `<dt>Person</dt><dd>${CD.esc(inc.subject_description)}${inc.subject_age != null ? `, ${CD.esc(inc.subject_age)} y` : ""}</dd>` : ""}
+        ${call.narrative ? `<dt>Call</dt><dd>${CD.esc(call.call_type || "")} ${CD.esc(call.narrative)}</dd>` : ""}
+        ${flags ? `<dt>Flags</dt><dd>${flags}</dd>` : ""}
+      </dl>
+      ${(t.reasons || []).length ? `<details><summary>Why a crisis team</summary><ul class="reasons">${t.reasons.map((r) => `<li>${CD.esc(r)}</li>`).join("")}</ul></details>` : ""}
+      ${inc.outcome ? `<p class="ok">Outcome recorded: <strong>${CD.esc(CD.label(inc.outcome.disposition))}</strong>${inc.outcome.hold ? ` · hold expires ${CD.esc(CD.fmtDateTime(inc.outcome.hold.expires_at))}` : ""}</p>` : ""}`;
+    // Status buttons
+    $("status-card").hidden = false;
+    const allowed = NEXT[u.status] || [];
+    document.querySelectorAll("[data-status]").forEach((b) => {
+      const st = b.dataset.status;
+      b.disabled = !allowed.includes(st) || (st === "available" && !inc.outcome && u.status !== "dispatched" && u.status !== "en_route");
+      b.setAttribute("aria-pressed", String(u.status === st));
+      b.title = st === "available" && !inc.outcome ? "Record the outcome first" : "";
+    });
+    // Check-in card only on scene
+    $("checkin-card").hidden = inc.status !== "on_scene";
+    renderCheckin();
+    // Outcome form once the team has seen the person
+    $("outcome-card").hidden = !["on_scene", "transporting", "at_destination"].includes(inc.status) || !!inc.outcome;
+    fillHoldWriters();
+    // Notes
+    $("notes-card").hidden = false;
+    $("notes").innerHTML = (inc.notes || []).map((n) => `<li><span class="muted small">${CD.esc(CD.fmtTime(n.at))} ${CD.esc(n.by)}</span> ${CD.esc(n.text)}</li>`).join("") || `<li class="muted">No notes yet.</li>`;
+  }
+
+  // ------------------------------------------------------------------ status buttons
+  document.querySelectorAll("[data-status]").forEach((b) => b.addEventListener("click", async () => {
+    if (!S.unit) return;
+    const msg = $("status-msg"); msg.textContent = ""; msg.className = "msg";
+    const closing = b.dataset.status === "available" && S.incident;
+    const closedLabel = closing && S.incident.outcome ? `${S.incident.id} closed: ${CD.label(S.incident.outcome.disposition)}.` : null;
+    b.disabled = true;
+    try {
+      await CD.api(`/units/${encodeURIComponent(S.unit.id)}/status`, { method: "POST", body: { status: b.dataset.status } });
+      if (closedLabel) S.lastClosed = closedLabel;
+      await load();
+    } catch (e) { msg.className = "msg error"; msg.textContent = e.detail; b.disabled = false; }
+  }));
+
+  // ------------------------------------------------------------------ check-in
+  function renderCheckin() {
+    const c = S.checkin, card = $("checkin-card");
+    if (!c || !S.incident || c.incident_id !== S.incident.id) { $("checkin-left").textContent = "—"; $("checkin-state").textContent = ""; card.dataset.level = "ok"; return; }
+    const left = Date.parse(c.due_at) - CD.now();
+    const level = left <= 0 ? "missed" : c.level === "missed" ? "missed" : c.level;
+    card.dataset.level = level;
+    $("checkin-left").textContent = left > 0 ? `Next check-in in ${CD.fmtDur(left)}` : `Check-in overdue by ${CD.fmtDur(-left)}`;
+    $("checkin-state").textContent = level === "missed" ? "Missed: dispatch has been alerted. Check in now if you are safe."
+      : level === "due" ? "Check-in due soon." : c.last_checkin_at ? `Last check-in ${CD.fmtTime(c.last_checkin_at)}.` : `On scene since ${CD.fmtTime(c.on_scene_at)}.`;
+  }
+  $("checkin-btn").addEventListener("click", async () => {
+    if (!S.incident) return;
+    try { S.checkin = await CD.api(`/incidents/${encodeURIComponent(S.incident.id)}/checkins`, { method: "POST", body: {} }); renderCheckin(); loadSoon(); }
+    catch (e) { $("checkin-state").textContent = e.detail; }
+  });
+
+  // ------------------------------------------------------------------ outcome
+  const form = $("outcome-form");
+  function pad(n) { return String(n).padStart(2, "0"); }
+  function localInput(ms) { const d = new Date(ms); return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`; }
+  function syncOutcome() {
+    const d = form.elements.disposition.value;
+    $("o-destination").hidden = !["voluntary_transport", "involuntary_hold"].includes(d);
+    $("o-hold").hidden = d !== "involuntary_hold";
+    if (d === "involuntary_hold" && !form.elements.hold_detained.value) form.elements.hold_detained.value = localInput(CD.now() - 60000);
+    fillFacilities(); showExpiry();
+  }
+  function showExpiry() {
+    const v = form.elements.hold_detained.value;
+    $("o-hold-expiry").textContent = v ? `Expires: ${new Date(Date.parse(v) + HOLD_HOURS * 3600000).toLocaleString([], { weekday: "short", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" })} (72 hours from first detention)` : "Expires: —";
+  }
+  function fillFacilities() {
+    const type = form.elements.dest_type.value, sel = form.elements.dest_facility, cur = sel.value;
+    sel.innerHTML = `<option value="">Other (type a name)</option>` + S.facilities.filter((f) => f.type === type).map((f) => `<option value="${CD.esc(f.id)}">${CD.esc(f.name)}</option>`).join("");
+    if ([...sel.options].some((o) => o.value === cur)) sel.value = cur;
+  }
+  function fillHoldWriters() {
+    const sel = form.elements.hold_by; if (!S.unit) return;
+    const opts = Object.entries(S.unit.crew || {}).filter(([, c]) => (c.qualifications || []).some((q) => q.startsWith("hold_")))
+      .map(([r, c]) => `<option value="${CD.esc(c.staff_id)}">${CD.esc(c.name)} (${CD.esc(ROLE_SHORT[r] || r)})</option>`).join("");
+    if (sel.innerHTML !== opts) sel.innerHTML = opts || `<option value="">No designated crew member on shift</option>`;
+  }
+  ["disposition", "dest_type"].forEach((n) => form.elements[n].addEventListener("change", syncOutcome));
+  form.elements.hold_detained.addEventListener("input", showExpiry);
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    if (!S.incident) return;
+    const f = form.elements, msg = $("outcome-msg");
+    const body = { disposition: f.disposition.value, summary: f.summary.value.trim() };
+    if (!$("o-destination").hidden) {
+      const fac = S.facilities.find((x) => x.id === f.dest_facility.value);
+      body.destination = { type: f.dest_type.value, name: fac ? fac.name : f.dest_name.value.trim(), facility_id: fac ? fac.id : null };
+    }
+    if (!$("o-hold").hidden) {
+      const detained = f.hold_detained.value ? new Date(f.hold_detained.value).toISOString() : null;
+      body.hold = {
+        type: f.hold_type.value, placed_by: f.hold_by.value, placed_at: new Date(Math.min(CD.now() - 1000, Date.now() + 864e5)).toISOString(), first_detained_at: detained,
+        criteria: [...form.querySelectorAll("input[name=criteria]:checked")].map((c) => c.value),
+        could_be_served_without_detention: form.querySelector("input[name=without_detention]:checked").value === "yes", facts: f.hold_facts.value.trim(),
+      };
+      if (!detained) { msg.className = "msg error"; msg.textContent = "Give the time of first detention."; f.hold_detained.focus(); return; }
+      if (!body.hold.criteria.length) { msg.className = "msg error"; msg.textContent = "Tick at least one hold criterion."; return; }
+    }
+    try {
+      await CD.api(`/incidents/${encodeURIComponent(S.incident.id)}/outcome`, { method: "POST", body });
+      msg.className = "msg ok"; msg.textContent = "Outcome recorded.";
+      await load();
+    } catch (err) { msg.className = "msg error"; msg.textContent = `Not recorded: ${err.detail}`; }
+  });
+
+  // ------------------------------------------------------------------ notes
+  $("note-form").addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const text = $("note-text").value.trim(); if (!text || !S.incident) return;
+    try { await CD.api(`/incidents/${encodeURIComponent(S.incident.id)}/notes`, { method: "POST", body: { text } }); $("note-text").value = ""; await load(); }
+    catch (err) { $("note-msg").className = "msg error"; $("note-msg").textContent = err.detail; }
+  });
+
+  function showErr(e) { $("status-msg").className = "msg error"; $("status-msg").textContent = e && e.detail ? e.detail : String(e); }
+
+  CD.api("/facilities").then((f) => { S.facilities = f; fillFacilities(); }).catch(() => {});
+  syncOutcome();
+  CD.connect({
+    hello: () => load().catch(showErr),
+    status: () => loadSoon(),
+    checkins: (d) => { S.checkin = S.incident ? d.checkins.find((c) => c.incident_id === S.incident.id) || null : d.checkins[0] || null; renderCheckin(); },
+  });
+  setInterval(renderCheckin, 1000);
+})();
