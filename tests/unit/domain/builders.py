@@ -82,6 +82,23 @@ def treated_and_released(at: datetime = T0, by: str = "crew-1") -> Outcome:
     return Outcome(disposition=Disposition.TREATED_AND_RELEASED, recorded_at=at, recorded_by=by)
 
 
+def transported(at: datetime = T0, by: str = "crew-1") -> Outcome:
+    return Outcome(
+        disposition=Disposition.VOLUNTARY_TRANSPORT,
+        recorded_at=at,
+        recorded_by=by,
+        destination=Destination(DestinationType.PSYCHIATRIC_URGENT_CARE, "Example PUCC"),
+    )
+
+
+def record_outcome_to_close(incident: Incident, now: datetime) -> None:
+    """Before closing from the scene or a destination: record the outcome that fits the path."""
+    if incident.status is IncidentStatus.ON_SCENE:
+        incident.record_outcome(treated_and_released(now), now=now)
+    elif incident.status is IncidentStatus.AT_DESTINATION:
+        incident.record_outcome(transported(now), now=now)
+
+
 def hold(
     *,
     type: HoldType = HoldType.WIC_5150,
@@ -121,8 +138,8 @@ def incident_in(status: IncidentStatus, ident: str = "INC-1", *, start: datetime
         if step is IncidentStatus.DISPATCHED:
             incident.assign("U-1", now=now, by="dispatcher-1")
             continue
-        if step is IncidentStatus.CLOSED and incident.outcome is None and incident.status is IncidentStatus.ON_SCENE:
-            incident.record_outcome(treated_and_released(now), now=now)
+        if step is IncidentStatus.CLOSED:
+            record_outcome_to_close(incident, now)
         incident.transition(step, now=now, by="dispatcher-1")
     return incident
 

@@ -81,11 +81,6 @@ def test_a_password_of_the_minimum_length_is_accepted_and_a_shorter_one_is_not()
         check_password("p" * (MIN_PASSWORD_LENGTH - 1))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: users.USERNAME is matched with re.match and a pattern ending in '$', which also "
-    "matches before a trailing newline: 'admin\\n' is accepted as a second, look-alike 'admin' (use fullmatch or \\Z)",
-)
 def test_a_user_name_with_a_trailing_newline_is_invalid_input() -> None:
     with pytest.raises(InvalidInput, match="username"):
         check_username("admin\n")

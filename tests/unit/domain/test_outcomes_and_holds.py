@@ -249,24 +249,36 @@ def test_an_outcome_may_be_recorded_from_the_scene_onwards(status: str) -> None:
     assert incident.outcome is outcome
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG (missing rule): Incident.transition('closed') does not check that the outcome agrees "
-    "with the path: a transport outcome closes from on_scene (never transported), a released-on-site "
-    "outcome closes from at_destination; NEMSIS codes and the treated-and-released KPI are then wrong",
-)
-@pytest.mark.parametrize(
-    ("status", "outcome"),
-    [
-        ("on_scene", Outcome(Disposition.VOLUNTARY_TRANSPORT, T0 + HOUR, "crew-1", destination=PUCC)),
-        ("at_destination", Outcome(Disposition.TREATED_AND_RELEASED, T0 + HOUR, "crew-1")),
-    ],
-    ids=["transport-never-made", "released-on-site-after-a-transport"],
-)
-def test_an_incident_closes_only_with_an_outcome_that_matches_whether_it_transported(
-    status: str, outcome: Outcome
-) -> None:
-    incident = incident_in(IncidentStatus(status))
-    incident.record_outcome(outcome, now=T0 + HOUR)
-    with pytest.raises((InvalidInput, IllegalTransition)):
+def test_an_outcome_with_a_transport_cannot_close_an_incident_that_never_transported() -> None:
+    incident = incident_in(IncidentStatus.ON_SCENE)
+    incident.record_outcome(Outcome(Disposition.VOLUNTARY_TRANSPORT, T0 + HOUR, "crew-1", destination=PUCC), now=T0 + HOUR)
+    with pytest.raises(IllegalTransition, match="transporting first"):
         incident.transition(IncidentStatus.CLOSED, now=T0 + HOUR, by="crew-1")
+    assert incident.status is IncidentStatus.ON_SCENE
+
+
+@pytest.mark.parametrize("status", ["transporting", "at_destination"])
+@pytest.mark.parametrize("disposition", NOT_TRANSPORTS, ids=str)
+def test_once_transported_the_outcome_must_be_a_transport(status: str, disposition: Disposition) -> None:
+    incident = incident_in(IncidentStatus(status))
+    with pytest.raises(InvalidInput, match="transported"):
+        incident.record_outcome(Outcome(disposition, T0 + HOUR, "crew-1"), now=T0 + HOUR)
+    assert incident.outcome is None
+
+
+def test_a_released_on_site_outcome_recorded_before_a_transport_cannot_close_it() -> None:
+    incident = incident_in(IncidentStatus.ON_SCENE)
+    incident.record_outcome(Outcome(Disposition.TREATED_AND_RELEASED, T0 + HOUR, "crew-1"), now=T0 + HOUR)
+    incident.transition(IncidentStatus.TRANSPORTING, now=T0 + HOUR, by="crew-1")
+    incident.transition(IncidentStatus.AT_DESTINATION, now=T0 + 2 * HOUR, by="crew-1")
+    with pytest.raises(IllegalTransition, match="must be a transport"):
+        incident.transition(IncidentStatus.CLOSED, now=T0 + 2 * HOUR, by="crew-1")
+
+
+@pytest.mark.parametrize("disposition", sorted(TRANSPORTS), ids=str)
+def test_a_transport_outcome_closes_the_incident_at_the_destination(disposition: Disposition) -> None:
+    incident = incident_in(IncidentStatus.AT_DESTINATION)
+    the_hold = hold() if disposition is Disposition.INVOLUNTARY_HOLD else None
+    incident.record_outcome(Outcome(disposition, T0 + HOUR, "crew-1", destination=PUCC, hold=the_hold), now=T0 + HOUR)
+    incident.transition(IncidentStatus.CLOSED, now=T0 + HOUR, by="crew-1")
+    assert incident.status is IncidentStatus.CLOSED
