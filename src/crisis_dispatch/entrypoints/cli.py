@@ -27,7 +27,6 @@ app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
 app.add_typer(seed_app, name="seed")
 
-err = Console(stderr=True, highlight=False)
 out = Console(highlight=False)
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -53,7 +52,8 @@ DEMO_USERS: tuple[tuple[str, str, str | None], ...] = (
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:
-    err.print(f"error: {message}", markup=False)
+    """One readable line on stderr (never wrapped, whatever the terminal width)."""
+    sys.stderr.write("error: " + " ".join(message.split()) + "\n")
     return typer.Exit(code)
 
 

@@ -139,7 +139,7 @@ def take_call(ctx: ServiceContext, actor: Actor, intake: CallIntake, idempotency
             if idempotency_key is not None:
                 uow.idempotency.add(idempotency_key, intake.fingerprint(), incident.id, now)
             audit.record(ctx, uow, actor, "create", "incident", [incident.id], detail="call intake")
-            view = incident_view(incident)
+            view = _view(ctx, incident)
             uow.commit()
     except IntegrityError:
         # Two retries raced with the same key: the other one won; answer with its incident.
@@ -151,6 +151,11 @@ def take_call(ctx: ServiceContext, actor: Actor, intake: CallIntake, idempotency
     return IntakeResult(redact_incident(view, actor.role), created=True)
 
 
+def _view(ctx: ServiceContext, incident: Incident, now: datetime | None = None) -> dict[str, Any]:
+    """The incident read model with its response-time clock (before role redaction)."""
+    return incident_view(incident) | {"clock": clock_view(ctx, incident, now or ctx.clock.now())}
+
+
 def _replay(ctx: ServiceContext, actor: Actor, intake: CallIntake, key: str) -> IntakeResult | None:
     with ctx.uow() as uow:
         found = uow.idempotency.find(key)
@@ -160,7 +165,7 @@ def _replay(ctx: ServiceContext, actor: Actor, intake: CallIntake, key: str) -> 
             raise Conflict(f"Idempotency-Key '{key}' was already used for a different call")
         incident = uow.incidents.get(found["incident_id"])
         audit.record(ctx, uow, actor, "read", "incident", [incident.id], detail="idempotent replay")
-        view = incident_view(incident)
+        view = _view(ctx, incident)
         uow.commit()
     return IntakeResult(redact_incident(view, actor.role), created=False)
 
@@ -199,8 +204,7 @@ def get_incident(ctx: ServiceContext, actor: Actor, incident_id: str) -> dict[st
     with ctx.uow() as uow:
         incident = uow.incidents.get(incident_id)
         _check_scope(ctx, uow, actor, incident)
-        view = incident_view(incident)
-        view["clock"] = clock_view(ctx, incident, ctx.clock.now())
+        view = _view(ctx, incident)
         view["history"] = [history_view(h) for h in uow.history.for_incident(incident_id)]
         audit.record(ctx, uow, actor, "read", "incident", [incident.id])
         uow.commit()
@@ -226,7 +230,7 @@ def list_incidents(
                 i for i in found if i.outcome and i.outcome.disposition is Disposition.CARE_COURT_PETITION_RECOMMENDED
             ]
         now = ctx.clock.now()
-        views = [incident_view(i) | {"clock": clock_view(ctx, i, now)} for i in found]
+        views = [_view(ctx, i, now) for i in found]
         audit.record(ctx, uow, actor, "list", "incident", [i.id for i in found])
         uow.commit()
     return [redact_incident(v, actor.role) for v in views]
@@ -257,7 +261,7 @@ def change_status(
                 changes.append(unit.transition(UNIT_MIRROR[target], now=now, by=actor.username, reason=f"incident {target.value}"))
         uow.history.add_all(changes)
         audit.record(ctx, uow, actor, "update", "incident", [incident.id], detail=f"status {target.value}")
-        view = incident_view(incident)
+        view = _view(ctx, incident)
         uow.commit()
     return redact_incident(view, actor.role)
 
@@ -301,7 +305,7 @@ def assign_unit(ctx: ServiceContext, actor: Actor, incident_id: str, unit_id: st
             uow.flush()
             uow.history.add_all(changes)
             audit.record(ctx, uow, actor, "update", "incident", [incident.id], detail=f"assigned {unit.call_sign}")
-            view = incident_view(incident)
+            view = _view(ctx, incident)
             uow.commit()
     except Conflict as e:
         if isinstance(e, (AssignmentConflict, NotDispatchable)):
@@ -328,7 +332,7 @@ def record_outcome(ctx: ServiceContext, actor: Actor, incident_id: str, outcome:
             outcome = replace(outcome, subject_age=incident.subject_age)
         incident.record_outcome(outcome, now=now)
         audit.record(ctx, uow, actor, "update", "incident", [incident.id], detail=f"outcome {outcome.disposition.value}")
-        view = incident_view(incident)
+        view = _view(ctx, incident)
         uow.commit()
     return redact_incident(view, actor.role)
 
@@ -344,6 +348,6 @@ def add_note(ctx: ServiceContext, actor: Actor, incident_id: str, text: str) -> 
         _check_scope(ctx, uow, actor, incident)
         incident.notes.append(Note(id=ctx.new_id("NOTE"), incident_id=incident.id, at=now, by=actor.username, text=text))
         audit.record(ctx, uow, actor, "update", "incident", [incident.id], detail="note added")
-        view = incident_view(incident)
+        view = _view(ctx, incident)
         uow.commit()
     return redact_incident(view, actor.role)

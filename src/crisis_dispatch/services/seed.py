@@ -118,7 +118,7 @@ def seed_la(
                         uow.staff.add(
                             Staff(
                                 id=sid,
-                                name=f"{_FIRST[k % len(_FIRST)]} {_LAST[list(Role).index(role)]}",
+                                name=f"{_FIRST[(k * 3 + list(Role).index(role)) % len(_FIRST)]} {_LAST[(k + list(Role).index(role)) % len(_LAST)]}",
                                 roles={role},
                                 qualifications=quals,
                             )
