@@ -75,7 +75,7 @@ def expected_key(destination, facility_by_id):
     return (0 if f.type in COMMUNITY_TYPES else 1, tier, destination.eta_s, f.name, f.id)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(assessments(), scenes(), st.sampled_from([1, 2, 2, 3, 3, 4, 6]))
 def test_the_ranking_is_ordered_complete_and_keeps_an_emergency_department(patient, scene, k) -> None:
     facilities, travel = scene
