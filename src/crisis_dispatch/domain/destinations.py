@@ -36,7 +36,16 @@ from .outcomes import DestinationType
 from .station import Facility
 
 __all__ = [
+    "AGE_YEARS",
     "COMMUNITY_TYPES",
+    "DIABETIC_GLUCOSE_MG_DL",
+    "GCS_MIN",
+    "HEART_RATE_BPM",
+    "HOLDS",
+    "RESP_RATE_RPM",
+    "SBP_ISOLATED_HYPERTENSION_MAX",
+    "SBP_MMHG",
+    "SPO2_MIN_PCT",
     "TIME_LIMITED_TYPES",
     "Consent",
     "DestinationRecommendation",
