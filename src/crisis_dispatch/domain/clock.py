@@ -9,6 +9,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from typing import Protocol
 
+from .errors import InvalidInput
+
 
 class Clock(Protocol):
     def now(self) -> datetime:
@@ -19,7 +21,7 @@ class Clock(Protocol):
 def ensure_aware(moment: datetime) -> datetime:
     """Refuse naive datetimes: every instant in the domain is timezone-aware."""
     if moment.tzinfo is None or moment.utcoffset() is None:
-        raise ValueError("datetimes in the domain must be timezone-aware")
+        raise InvalidInput("times must carry a UTC offset (timezone-aware), e.g. 2026-11-27T10:00:00Z")
     return moment.astimezone(timezone.utc)
 
 

@@ -11,7 +11,7 @@ class NotFound(DomainError):
     """The thing asked for does not exist."""
 
 
-class InvalidInput(DomainError):
+class InvalidInput(DomainError, ValueError):
     """The request is well-formed but its content breaks a rule (HTTP 422)."""
 
 

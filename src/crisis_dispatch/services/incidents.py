@@ -253,6 +253,9 @@ def change_status(
         incident = uow.incidents.get(incident_id)
         _check_scope(ctx, uow, actor, incident)
         _check_version(incident, expected_version)
+        if target is S.CLOSED and incident.status in (S.TRIAGED, S.QUEUED) and not reason.strip():
+            # Every call kept from the crisis team is logged with its reason.
+            raise InvalidInput("closing an incident no team has seen needs a reason (e.g. 'handed to police')")
         unit_id = incident.unit_id
         changes = [incident.transition(target, now=now, by=actor.username, reason=reason)]
         if unit_id is not None and target in UNIT_MIRROR:
