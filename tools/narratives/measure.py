@@ -26,7 +26,6 @@ import argparse
 import json
 import os
 import sys
-from collections import Counter
 from pathlib import Path
 
 from crisis_dispatch.adapters.protocol_loader import load_default_protocol, load_packaged_protocol

@@ -50,10 +50,6 @@ class DefaultCommandGroup(TyperGroup):
         return super().parse_args(ctx, args)
 
 
-class _Fail(Exception):
-    pass
-
-
 def _fail(message: str) -> typer.Exit:
     _err.print(f"error: {message}", markup=False)
     return typer.Exit(EXIT_BAD_INPUT)

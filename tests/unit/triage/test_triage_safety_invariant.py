@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from crisis_dispatch.domain.triage import NEEDS_EMS, NEEDS_POLICE, SAFETY_FLAGS, CallInput, Tier, TriageResult, triage
@@ -83,7 +83,7 @@ def assert_safe(result: TriageResult) -> None:
 
 
 @pytest.mark.parametrize("name", sorted(PROTOCOLS))
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=200, deadline=None)
 @given(call=CALLS)
 def test_safety_flags_always_bring_police_or_ems(name: str, call: CallInput) -> None:
     assert_safe(triage(call, PROTOCOLS[name]))
@@ -118,3 +118,13 @@ def test_a_yes_to_weapon_or_violence_always_brings_police(answers: dict[str, Any
 @given(call=CALLS)
 def test_triage_is_deterministic(call: CallInput) -> None:
     assert triage(call, default()) == triage(call, default())
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(max_size=300), call_type=st.text(max_size=40))
+def test_any_text_at_all_is_read_without_error_and_stays_safe(text: str, call_type: str) -> None:
+    result = triage(CallInput(id="p", call_type=call_type, narrative=text), default())
+    for flag in result.flags:
+        if flag.start is not None:
+            assert text[flag.start : flag.end] == flag.evidence
+    assert_safe(result)

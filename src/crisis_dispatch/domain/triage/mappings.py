@@ -272,8 +272,9 @@ class CodeMappings:
             if any(_occurs(p, words) for p in rule.phrases):
                 flags.extend(rule.flags)
                 categories.append(rule.category)
-        for word in words[:2]:  # "25B03 - PSYCH", "P25 ...": a determinant leading the type
-            hit = self._lookup_mpds(word) if parse_mpds(word) and parse_mpds(word)[1] else None  # type: ignore[index]
+        for word in words[:2]:  # "25B03 - PSYCH": a determinant (not a bare number) leading the type
+            parsed = parse_mpds(word)
+            hit = self._lookup_mpds(word) if parsed is not None and parsed[1] else None
             if hit is not None:
                 flags.extend(hit.flags)
                 categories.append(hit.category)

@@ -22,6 +22,7 @@ It errs on the side of safety: "possible" counts as present (``POSS HAS A GUN``)
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .flags import (
@@ -267,7 +268,7 @@ def read_narrative(text: str | None) -> NarrativeReading:
     return NarrativeReading(flags, denials)
 
 
-def _read_ages(text: str, note) -> None:  # type: ignore[no-untyped-def]
+def _read_ages(text: str, note: Callable[[str, int, int, bool], None]) -> None:
     for m in _AGE.finditer(text):
         age = int(m.group("age") or m.group("age2"))
         if 0 < age < ADULT_AGE:

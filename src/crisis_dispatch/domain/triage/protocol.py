@@ -8,6 +8,7 @@ in one :class:`ProtocolError`. Reading files is not the domain's business: see
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -309,8 +310,6 @@ def _condition(raw: Any, where: str, err: _Errors) -> Condition:
 
 
 def _closest(word: str) -> str | None:
-    import difflib
-
     match = difflib.get_close_matches(word, sorted(KNOWN_FLAGS | {ANSWERS_GIVEN, INFORMATION}), n=1)
     return match[0] if match else None
 
