@@ -193,3 +193,16 @@ def test_bed_registry_updates(api: Api) -> None:
     r = api.client.put("/api/v1/facilities/pucc-test/beds", json={"beds_available": -1}, headers=api.h("crew"))
     assert r.status_code == 422
     assert api.client.put("/api/v1/facilities/pucc-test/beds", json={"beds_available": 1}, headers=api.h("analyst")).status_code == 403
+
+
+def test_destination_queries_check_their_input(api: Api) -> None:
+    incident = api.call()
+    path = f"/api/v1/incidents/{incident['id']}/destinations"
+    r = api.client.post(path, json={"assessment": {"age": -4}}, headers=api.h("dispatcher"))
+    assert r.status_code == 422 and "age" in r.json()["detail"]
+    r = api.client.post(path, json={"assessment": {"mood": "blue"}}, headers=api.h("dispatcher"))
+    assert r.status_code == 422 and "unknown assessment field(s): mood" in r.json()["detail"]
+    r = api.client.post(path, json={"assessment": {"age": 40}, "k": 0}, headers=api.h("dispatcher"))
+    assert r.status_code == 422
+    r = api.client.post(path, json={"assessment": {"age": 40}}, headers=api.h("dispatcher"))
+    assert r.status_code == 200 and r.json()["incident_id"] == incident["id"]

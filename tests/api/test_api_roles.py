@@ -25,6 +25,7 @@ ROUTES = [
     ("GET", "/api/v1/alerts", None, {R.CALL_TAKER, R.DISPATCHER, R.SUPERVISOR, R.ADMIN}),
     ("POST", "/api/v1/incidents/{incident}/status", {"status": "cancelled"}, {R.DISPATCHER, R.SUPERVISOR, R.CREW, R.ADMIN}),
     ("POST", "/api/v1/incidents/{incident}/outcome", {"disposition": "referred"}, {R.CREW, R.DISPATCHER, R.SUPERVISOR, R.ADMIN}),
+    ("POST", "/api/v1/incidents/{incident}/destinations", {"assessment": {"age": 30}}, {R.CREW, R.DISPATCHER, R.SUPERVISOR, R.ADMIN}),
     ("POST", "/api/v1/incidents/{incident}/notes", {"text": "n"}, {R.CREW, R.DISPATCHER, R.SUPERVISOR, R.ADMIN}),
     ("GET", "/api/v1/units", None, ALL - {R.COURT_LIAISON}),
     ("POST", "/api/v1/units/NOPE/status", {"status": "out_of_service"}, {R.DISPATCHER, R.SUPERVISOR, R.CREW, R.ADMIN}),

@@ -11,7 +11,7 @@ from crisis_dispatch.domain.access import Permission
 from crisis_dispatch.domain.errors import InvalidInput
 from crisis_dispatch.domain.incident import parse_enum
 from crisis_dispatch.domain.outcomes import Destination, DestinationType, Disposition, Hold, HoldCriterion, HoldType, Outcome
-from crisis_dispatch.services import auth, dispatching, incidents, reference, units
+from crisis_dispatch.services import auth, destinations, dispatching, incidents, reference, units
 from crisis_dispatch.services.incidents import CallIntake
 
 from . import schemas as s
@@ -133,6 +133,14 @@ def waiting_queue(ctx: CtxDep, actor: ActorDep) -> list[dict[str, Any]]:
 def alerts(ctx: CtxDep, actor: ActorDep) -> list[dict[str, Any]]:
     """Escalations of incidents still waiting for a van (supervisor alerts, fallback offers, breaches)."""
     return dispatching.alerts(ctx, actor)
+
+
+@router.post("/incidents/{incident_id}/destinations", tags=["dispatch"])
+def recommend_destinations(incident_id: str, body: s.DestinationQuery, ctx: CtxDep, actor: ActorDep) -> dict[str, Any]:
+    """Where to take the person: LA County Ref. 526 (psychiatric urgent care) and Ref. 528
+    (sobering center) criteria, community facilities before emergency departments, beds,
+    then travel time. Fields the crew did not record count against community destinations."""
+    return destinations.recommend_for_incident(ctx, actor, incident_id, body.assessment, body.k)
 
 
 @router.post("/incidents/{incident_id}/outcome", tags=["incidents"])

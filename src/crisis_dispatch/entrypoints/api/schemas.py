@@ -116,3 +116,12 @@ class BedUpdate(_Body):
     beds_total: int | None = Field(default=None, ge=0)
 
 
+
+
+class DestinationQuery(_Body):
+    assessment: dict[str, Any] = Field(
+        default_factory=dict,
+        description="what the crew recorded: age, heart_rate, resp_rate, spo2, sbp, gcs, glucose, flags "
+        "(alcohol_intoxication, ambulatory, cooperative, ...) and consent (voluntary, hold_5150, hold_5585, implied)",
+    )
+    k: int = Field(default=5, ge=1, le=20)
