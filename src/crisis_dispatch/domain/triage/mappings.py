@@ -42,6 +42,10 @@ class PhraseRule:
     phrases: tuple[tuple[str, ...], ...]
     flags: tuple[str, ...]
     category: str
+    regex: re.Pattern[str] = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "regex", _phrases_regex(self.phrases, negatable=True))
 
 
 _NEGATORS = frozenset({"NOT", "NON", "NO", "WITHOUT", "N", "NT", "WO"})
@@ -107,7 +111,7 @@ class CodeMappings:
     mpds_suffixes: Mapping[int, Mapping[str, tuple[str, ...]]] = field(default_factory=dict)
     mpds_known: frozenset[str] = frozenset()
     phrases: tuple[PhraseRule, ...] = ()
-    rewrites: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = ()
+    rewrites: tuple[tuple[re.Pattern[str], str], ...] = ()
     exact: Mapping[str, _Entry] = field(default_factory=dict)
     category_flags: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
@@ -190,9 +194,9 @@ class CodeMappings:
             )
         rewrites = []
         for i, spec in enumerate((call_types or {}).get("rewrites") or ()):
-            target = tuple(normalise_text(str(spec.get("to", ""))).split())
+            target = normalise_text(str(spec.get("to", "")))
             for m in spec.get("match") or ():
-                rewrites.append((_phrase(str(m)), target))
+                rewrites.append((_phrases_regex((_phrase(str(m)),), negatable=False), target))
             if not spec.get("match"):
                 errors.append(f"call_types.rewrites[{i}].match: missing")
         exact: dict[str, _Entry] = {}
@@ -248,15 +252,15 @@ class CodeMappings:
             flags.extend(self.mpds_suffixes.get(card, {}).get(suffix, ()))
         return MappingHit("mpds", key + suffix.lower(), entry.category, _unique(flags), code)
 
-    def _rewrite(self, words: list[str]) -> list[str]:
-        """Apply the rewrites: protocol titles that only look like evidence, AMS spellings."""
-        for phrase, target in self.rewrites:
-            words = _replace(words, phrase, target)
-        return words
-
     def rewrite_text(self, text: str) -> str:
-        """``text`` normalised, with the rewrites applied (what phrase rules see)."""
-        return " ".join(self._rewrite(normalise_text(text).split()))
+        """``text`` normalised, with the rewrites applied (what phrase rules see).
+
+        Rewrites remove protocol titles that only look like evidence and respell AMS.
+        """
+        norm = normalise_text(text)
+        for regex, target in self.rewrites:
+            norm = regex.sub(target, norm)
+        return " ".join(norm.split())
 
     def lookup_call_type(self, call_type: str | None) -> MappingHit | None:
         """Rewrites, then phrase rules (all that match add their flags), then the exact table."""
@@ -265,11 +269,12 @@ class CodeMappings:
         norm = normalise_text(call_type)
         if not norm:
             return None
-        words = self._rewrite(norm.split())
+        norm = self.rewrite_text(norm)
+        words = norm.split()
         flags: list[str] = []
         categories: list[str] = []
         for rule in self.phrases:
-            if any(_occurs(p, words) for p in rule.phrases):
+            if rule.regex.search(norm):
                 flags.extend(rule.flags)
                 categories.append(rule.category)
         for word in words[:2]:  # "25B03 - PSYCH": a determinant (not a bare number) leading the type
@@ -286,18 +291,6 @@ class CodeMappings:
         return None
 
 
-def _replace(words: list[str], phrase: tuple[str, ...], target: tuple[str, ...]) -> list[str]:
-    n, i, out = len(phrase), 0, []
-    while i < len(words):
-        if all(_word_matches(p, w) for p, w in zip(phrase, words[i : i + n])) and i + n <= len(words):
-            out.extend(target)
-            i += n
-        else:
-            out.append(words[i])
-            i += 1
-    return out
-
-
 def _phrase(text: str) -> tuple[str, ...]:
     words: list[str] = []
     for token in text.split():
@@ -308,18 +301,19 @@ def _phrase(text: str) -> tuple[str, ...]:
     return tuple(words)
 
 
-def _word_matches(pattern: str, word: str) -> bool:
-    return word.startswith(pattern[:-1]) if pattern.endswith("*") else word == pattern
+def _phrases_regex(phrases: Iterable[tuple[str, ...]], negatable: bool) -> re.Pattern[str]:
+    """One regex for whole-word phrases in a normalised string (words joined by one space).
 
-
-def _occurs(phrase: tuple[str, ...], words: list[str]) -> bool:
-    n = len(phrase)
-    for i in range(len(words) - n + 1):
-        if all(_word_matches(p, w) for p, w in zip(phrase, words[i : i + n])):
-            if i > 0 and words[i - 1] in _NEGATORS:
-                continue
-            return True
-    return False
+    ``WORD*`` matches any word starting with WORD. When ``negatable``, a phrase right after
+    a negating word does not match there (it may still match further on).
+    """
+    alternatives = [
+        " ".join(re.escape(w[:-1]) + r"[^ ]*" if w.endswith("*") else re.escape(w) for w in phrase)
+        for phrase in phrases
+        if phrase
+    ]
+    guard = "".join(rf"(?<!\b{n} )" for n in sorted(_NEGATORS)) if negatable else ""
+    return re.compile(rf"(?:^|(?<= )){guard}(?:{'|'.join(alternatives) or '(?!)'})(?= |$)")
 
 
 def _unique(values: Iterable[str]) -> tuple[str, ...]:
