@@ -4,6 +4,8 @@ Usage: python tools/narratives/sample.py [--heldout] [PAGES.jsonl] > /tmp/sample
 Prints page ids and strata, one per line, never page text. Deterministic (seeded).
 ``--heldout`` draws a smaller second sample that excludes the pages in labels.jsonl:
 it was labelled after the reader was tuned on the first, and measures it honestly.
+``--heldout2`` draws a third sample excluding both, labelled after the fixes the first
+held-out run prompted (labels_heldout2.jsonl).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from pathlib import Path
 DEFAULT = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "calls" / "dispatch_narratives" / "dispatch_pages_mh_related.jsonl"
 STRATA = {"overdose": 40, "suicide": 45, "psych": 40, "welfare": 25, "other": 20, "empty": 30}
 HELDOUT = {"overdose": 15, "suicide": 15, "psych": 15, "welfare": 10, "other": 10, "empty": 15}
-LABELS = Path(__file__).resolve().parent / "labels.jsonl"
+HERE = Path(__file__).resolve().parent
 
 
 def stratum(page: dict[str, str]) -> str:
@@ -31,12 +33,14 @@ def stratum(page: dict[str, str]) -> str:
 
 
 def main() -> None:
-    args = [a for a in sys.argv[1:] if a != "--heldout"]
-    heldout = "--heldout" in sys.argv[1:]
+    args = [a for a in sys.argv[1:] if not a.startswith("--heldout")]
+    round_ = 2 if "--heldout2" in sys.argv[1:] else 1 if "--heldout" in sys.argv[1:] else 0
+    heldout = round_ > 0
     path = Path(args[0]) if args else DEFAULT
     pages = [json.loads(line) for line in path.open(encoding="utf-8")]
-    exclude = {json.loads(line)["id"] for line in LABELS.open(encoding="utf-8")} if heldout else set()
-    rng = random.Random(20261128 if heldout else 20261127)
+    previous = ["labels.jsonl", "labels_heldout.jsonl"][:round_]
+    exclude = {json.loads(line)["id"] for name in previous for line in (HERE / name).open(encoding="utf-8")}
+    rng = random.Random(20261127 + round_)
     by: dict[str, list[str]] = {}
     for p in pages:
         if p["id"] not in exclude:

@@ -1,7 +1,7 @@
 """On real dispatch pages (read from ../shared/data, never copied): safe and useful.
 
 Uses the hand labels in tools/narratives/labels*.jsonl (page ids and labels only): 200
-pages the reader was developed on and 80 labelled afterwards.
+pages the reader was developed on and two held-out sets of 80 labelled afterwards.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ def labelled() -> list[tuple[dict, CallInput]]:
     path = shared_data_dir() / "calls" / "dispatch_narratives" / "dispatch_pages_mh_related.jsonl"
     labels = {
         row["id"]: row
-        for name in ("labels.jsonl", "labels_heldout.jsonl")
+        for name in ("labels.jsonl", "labels_heldout.jsonl", "labels_heldout2.jsonl")
         for row in map(json.loads, (NARRATIVES / name).read_text(encoding="utf-8").splitlines())
     }
     out = []
@@ -45,7 +45,8 @@ def test_no_labelled_dangerous_page_goes_to_the_team_alone_or_the_phone(labelled
         gold = set(label["page_flags"])
         if gold & (NEEDS_POLICE | NEEDS_EMS) and triage(call, protocol).tier in (Tier.MH_TEAM, Tier.PHONE_988):
             unsafe.append(call.id)
-    # Measured: 3 of 175 (judgement calls: "PILLS/" alone, a very drunk man, a page in Swedish).
+    # Measured: 4 of 226 ("PILLS/" alone, a very drunk man, a page in Swedish, a low sugar
+    # described only as "feels like it is low"). More is a regression of the reader.
     assert len(unsafe) <= 4, unsafe
 
 

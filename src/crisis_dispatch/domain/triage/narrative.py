@@ -49,7 +49,8 @@ _TITLES = re.compile(
     r"PSYCHIATRIC\s*/\s*ABNORMAL\s+BEHAVIOU?R\s*/\s*SUICIDE\s*(?:A(?:TTEMPT|TT|\w*)?\.*)?"
     r"|PSYCH(?:IATRIC)?\s*/\s*(?:ABNORMAL|SUICIDE)\s*(?:/|\s)\s*(?:SUICIDE\s+)?ATTEMPT"
     r"|SUICIDE\s+ATTEMPT\s*/\s*PSYCH\w*"
-    r"|Non-?suicidal and alert",
+    r"|Non-?suicidal and alert"
+    r"|ABNORMAL\s+OR\s+SUICIDAL\s+BEHAVIOU?R",
     _I,
 )
 
@@ -84,7 +85,7 @@ _CUES: tuple[_Cue, ...] = (
     _cue(WEAPON, r"(?<![\w.])\.?(?:22|38|357|380|40|44|45|9MM|9\s?MM)\s?(?:CAL(?:IBER)?|MAG(?:NUM)?|MM|HANDGUN|PISTOL|REVOLVER)\b"),
     _cue(WEAPON, r"\b0?25-?[A-EO]-?\d{1,2}-?[WB]\b", negatable=False),
     # -- violence toward others -----------------------------------------------------------
-    _cue(VIOLENCE, r"\b(?:VIOLEN(?:T|CE)(?:LY)?|COMBATIVE|AGG?RESS?IVE|ASSAULT(?:ED|ING|IVE)?|FIGHT(?:ING|S)?|"
+    _cue(VIOLENCE, r"\b(?:VIOLEN(?:T|CE)(?:LY)?|VIO(?=\s*(?:/|$|\.))|COMBATIVE|AGG?RESS?IVE|ASSAULT(?:ED|ING|IVE)?|FIGHT(?:ING|S)?|"
          r"HOMICIDAL|BELLIGERENT|DESTRUCTIVE|DESTROYING|BREAKING\s+(?:THINGS|STUFF|WINDOWS?|FURNITURE)|"
          r"THROWING\s+(?:THINGS|STUFF|OBJECTS|ITEMS|FURNITURE|CHAIRS?|ROCKS))\b"),
     _cue(VIOLENCE, r"(?<!PANIC )(?<!HEART )(?<!ANXIETY )\bATTACK(?:ED|ING|S)?\s+" + _PERSON + r"\b"),
@@ -110,7 +111,7 @@ _CUES: tuple[_Cue, ...] = (
          r"ALTERED\s+MENTAL\s+STATUS|AMS|MENTAL\s+STATUS\s+CHANGE|DIABETIC|LOW\s+BLOOD\s+SUGAR|STROKE|"
          r"(?:HEAD|NECK|CHEST)\s+(?:TRAUMA|WOUND)|CUT\s+(?:HIS|HER|THEIR)?\s*(?:WRISTS?|THROAT|ARMS?|NECK)|"
          r"(?:DEEP|SEVERE|BAD)\s+(?:CUTS?|LACERATIONS?)|(?:UN|SEMI[- ]?)CON(?:S|C|SC)\w*|LABOU?RED(?:\s+BREATHING)?|"
-         r"IN\s+AND\s+OUT|SLURR\w*|(?:CANNOT|CAN'?T|UNABLE\s+TO)\s+(?:SPEAK|WALK|TALK|STAND|BREATHE|WAKE)|FACE\s+DOWN|"
+         r"IN\s+AND\s+OUT|SLURR\w*|SHALLOW\s+BREATH\w*|HEAT\s+(?:EXHAUSTION|STROKE)|HYPO\w*|HYPERGLYC\w*|(?:CANNOT|CAN'?T|UNABLE\s+TO)\s+(?:SPEAK|WALK|TALK|STAND|BREATHE|WAKE)|FACE\s+DOWN|"
          r"NO\s+RESPONSE|DISORIENT\w*|BLOOD\s+SUGAR|CHANGE\s+IN\s+MENTAL\s+STATUS|ALTERED\s+MENTAL|ALT\s+MENTAL|"
          r"LOW\s+BP|(?:BLOOD\s+)?SUGAR\s+(?:IS\s+|OF\s+|AT\s+)?\d+|DIABETIC\s+COMA|DECEASED|DOA|"
          r"(?:HAS\s+)?FALLEN|FELL(?:\s+DOWN)?|(?:DID\s+NOT|DIDN\W?T|NOT)\s+MOVE|MEDICAL\s+EMERGENCY|"
@@ -135,6 +136,8 @@ _CUES: tuple[_Cue, ...] = (
     _cue(OVERDOSE, r"\b(?:TOOK|TAKEN|SWALLOWED|INGESTED)\s+(?:ABOUT\s+|LIKE\s+|OVER\s+)?\d+\b|"
          r"\bPUT\s+SOMETHING\s+IN\s+(?:HIS|HER|THEIR|MY)\s+DRINK|\bDRUGGED\b|\bROOFIE\w*"),
     _cue(OVERDOSE, r"\b0?23-?[A-EO]-?\d{1,2}(?:-?[A-Z])?\b", negatable=False),
+    _cue(OVERDOSE, r"\bINJECTED\s+(?:" + _SELF + r")|\bTOOK\s+SOMETHING\b|\bGOT\s+INTO\s+(?:THE\s+)?(?:[\w-]+\s+){0,3}?"
+         r"(?:PILLS|MEDS|MEDICATIONS?|CLEANER|BLEACH|POISON|CHEMICALS?|PEST\s+CONTROL|LIQUID|DETERGENT)\b"),
     _cue(OVERDOSE, r"\b(?:NARCOTICS|(?:UNK|UNKNOWN)\s+SUBSTANCE|ANTIDEPRESSANTS?|SOME\s+MEDS|POISON)\s+TAKEN\b"),
     # -- self-harm in progress (attempt, or means at hand) -------------------------------------
     _cue(SELF_HARM_IN_PROGRESS,
@@ -197,7 +200,7 @@ _UNCERTAIN = re.compile(
     _I,
 )
 _NEGATION = re.compile(
-    r"(?:\b(?:DOES|DO|DID|IS|WAS|HAS|HAVE)\s+NOT\b|\bNO\b|\bNOT\b|\bNON-?|\bNEG\b|\bNEGATIVE\b|\bDEN(?:IES|Y|IED|YING)\b|\bNEVER\b|\bWITHOUT\b|W/O\b|"
+    r"(?:\b(?:DOES|DO|DID|IS|WAS|HAS|HAVE)\s+NOT\b|\bNO\b|\bNOT\b|\bNON(?:-|\s)|\bNEG\b|\bNEGATIVE\b|\bDEN(?:IES|Y|IED|YING)\b|\bNEVER\b|\bWITHOUT\b|W/O\b|"
     r"\bNOR\b|\bNONE\b|N'T\b|\bNO\s+LONGER\b|\bZERO\b|\bFREE\s+OF\b|\bNO\s+KNOWN\b|\bNOTHING\b)",
     _I,
 )
