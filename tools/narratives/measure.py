@@ -3,7 +3,9 @@
 Usage:
     python tools/narratives/measure.py [--pages PAGES.jsonl] [--labels labels.jsonl] [--json] [--all]
 
-``labels.jsonl`` (beside this script) holds only page ids and our labels, never page text:
+``labels.jsonl`` (beside this script; ``labels_heldout.jsonl`` and ``labels_heldout2.jsonl``
+are the held-out sets, pass them with ``--labels``) holds only page ids and our labels, never
+page text:
 ``{"id", "stratum", "narrative_flags", "page_flags", "mental_health_page"}`` where
 ``narrative_flags`` are the flags the narrative text reports and ``page_flags`` the flags
 the whole page reports (narrative, call type and code). The pages themselves are read from
