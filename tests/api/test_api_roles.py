@@ -17,6 +17,7 @@ ALL = set(R)
 #: the permission table in the domain, so that a change there has to be made here too.
 ROUTES = [
     ("POST", "/api/v1/calls", {"lat": 34.0, "lon": -118.2}, {R.CALL_TAKER, R.DISPATCHER, R.SUPERVISOR, R.ADMIN}),
+    ("POST", "/api/v1/incidents/{incident}/calls", {"lat": 34.0, "lon": -118.2, "narrative": "still upset"}, {R.CALL_TAKER, R.DISPATCHER, R.SUPERVISOR, R.ADMIN}),
     ("POST", "/api/v1/triage", {"narrative": "sad and alone"}, {R.CALL_TAKER, R.DISPATCHER, R.SUPERVISOR, R.ANALYST, R.ADMIN}),
     ("GET", "/api/v1/incidents", None, ALL),
     ("POST", "/api/v1/incidents/{incident}/assign", {"unit_id": "NOPE"}, {R.DISPATCHER, R.SUPERVISOR, R.ADMIN}),

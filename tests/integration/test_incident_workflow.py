@@ -167,3 +167,22 @@ def test_la_seed_gives_five_staffed_vans_around_the_clock_and_is_idempotent(cont
     assert all(u["dispatchable"] and len(u["crew"]) == 3 for u in vans)
     coverage = units.list_shifts(ctx, SYSTEM, clock.now(), clock.now() + timedelta(days=2))
     assert coverage["covered_24_7"] and coverage["gaps"] == []
+
+
+def test_a_second_call_reporting_a_weapon_changes_the_response(container: Container) -> None:
+    ctx = container.ctx
+    iid = new_incident(container)
+    assert incidents.get_incident(ctx, SYSTEM, iid)["tier"] == "MH_TEAM"
+    view = incidents.attach_call(
+        ctx, SYSTEM, iid, CallIntake(**(CALM_CALL | {"narrative": "Neighbour calling: he now has a knife and is threatening people."}))
+    )
+    assert "POLICE" in view["tier"] and len(view["calls"]) == 2
+    history = incidents.get_incident(ctx, SYSTEM, iid)["history"]
+    assert history[-1]["event"] == "retriage" and "MH_TEAM ->" in history[-1]["reason"]
+
+
+def test_calls_cannot_be_attached_to_a_closed_incident(container: Container) -> None:
+    iid = new_incident(container)
+    incidents.change_status(container.ctx, SYSTEM, iid, "closed", "handed to police")
+    with pytest.raises(Conflict, match="take the call as a new incident"):
+        incidents.attach_call(container.ctx, SYSTEM, iid, CallIntake(**CALM_CALL))

@@ -208,6 +208,34 @@ class Incident:
         self.screened_out_reason = result.get("screened_out")
         return self.transition(S.TRIAGED, now=now, by=by, reason=f"triage: {self.tier}")
 
+    def update_triage(self, result: dict[str, Any], *, now: datetime, by: str, reason: str) -> StatusChange:
+        """A later call changed the picture: record the new decision without a status change.
+
+        The history row (``event="retriage"``) keeps the old and new tier in its reason.
+        """
+        if not self.is_open or self.triage is None:
+            raise IllegalTransition("incident", self.id, self.status.value, "re-triaged (only open, triaged incidents)")
+        now = self._check_time(now)
+        before = self.tier
+        self.triage = dict(result)
+        self.tier = result.get("tier")
+        self.priority = result.get("priority")
+        self.determinant = result.get("determinant")
+        self.screened_out_reason = result.get("screened_out")
+        self.last_change_at = now
+        return StatusChange(
+            subject=Subject.INCIDENT,
+            subject_id=self.id,
+            from_status=self.status.value,
+            to_status=self.status.value,
+            at=now,
+            by=by,
+            reason=f"{reason}: tier {before} -> {self.tier}",
+            incident_id=self.id,
+            unit_id=self.unit_id,
+            event="retriage",
+        )
+
     def record_outcome(self, outcome: Outcome, *, now: datetime) -> None:
         if self.status not in (S.ON_SCENE, S.TRANSPORTING, S.AT_DESTINATION):
             raise IllegalTransition("incident", self.id, self.status.value, "outcome recorded (only on scene or later)")

@@ -156,6 +156,55 @@ def _view(ctx: ServiceContext, incident: Incident, now: datetime | None = None) 
     return incident_view(incident) | {"clock": clock_view(ctx, incident, now or ctx.clock.now())}
 
 
+def attach_call(ctx: ServiceContext, actor: Actor, incident_id: str, intake: CallIntake) -> dict[str, Any]:
+    """Another call about the same crisis: attach it, and re-triage on everything now known.
+
+    A later caller who reports a weapon changes the response: the new decision is recorded
+    (history event ``retriage``) when the tier changes.
+    """
+    actor.require(Permission.CALL_CREATE)
+    now = ctx.clock.now()
+    received = intake.received_at or now
+    if received > now:
+        raise InvalidInput("a call cannot be received in the future")
+    with ctx.uow() as uow:
+        incident = uow.incidents.get(incident_id)
+        if not incident.is_open:
+            raise Conflict(f"incident {incident.id} is {incident.status.value}; take the call as a new incident")
+        incident.calls.append(
+            Call(
+                id=ctx.new_id("CALL"),
+                incident_id=incident.id,
+                received_at=received,
+                call_type=intake.call_type,
+                code=intake.code,
+                narrative=intake.narrative,
+                caller_name=intake.caller_name,
+                caller_phone=intake.caller_phone,
+                answers=dict(intake.answers),
+            )
+        )
+        answers: dict[str, Any] = {}
+        for c in incident.calls:
+            answers.update(c.answers)
+        result = ctx.triage(
+            {
+                "id": incident.id,
+                "call_type": intake.call_type or incident.calls[0].call_type,
+                "narrative": "\n".join(c.narrative for c in incident.calls if c.narrative),
+                "code": intake.code or incident.calls[0].code,
+                "priority": intake.priority,
+                "answers": answers,
+            }
+        )
+        if result.get("tier") != incident.tier:
+            uow.history.add(incident.update_triage(result, now=now, by=actor.username, reason="additional call"))
+        audit.record(ctx, uow, actor, "update", "incident", [incident.id], detail="additional call attached")
+        view = _view(ctx, incident)
+        uow.commit()
+    return redact_incident(view, actor.role)
+
+
 def _replay(ctx: ServiceContext, actor: Actor, intake: CallIntake, key: str) -> IntakeResult | None:
     with ctx.uow() as uow:
         found = uow.idempotency.find(key)

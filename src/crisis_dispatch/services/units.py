@@ -66,6 +66,7 @@ def get_unit(ctx: ServiceContext, actor: Actor, unit_id: str) -> dict[str, Any]:
     with ctx.uow() as uow:
         unit = uow.units.get(unit_id)
         (view,) = _views(uow, [unit], ctx.clock.now())
+        audit.record(ctx, uow, actor, "read", "unit", [unit.id])
         uow.commit()
     return view
 

@@ -78,6 +78,12 @@ def take_call(
     return result.incident
 
 
+@router.post("/incidents/{incident_id}/calls", tags=["calls"], status_code=status.HTTP_201_CREATED)
+def attach_call(incident_id: str, body: s.CallCreate, ctx: CtxDep, actor: ActorDep) -> dict[str, Any]:
+    """Another call about the same crisis; the incident is re-triaged on everything now known."""
+    return incidents.attach_call(ctx, actor, incident_id, CallIntake(**body.model_dump()))
+
+
 @router.post("/triage", tags=["calls"])
 def evaluate_triage(body: s.TriageRequest, ctx: CtxDep, actor: ActorDep) -> dict[str, Any]:
     """Evaluate a call against the protocol without storing anything."""
