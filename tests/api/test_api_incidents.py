@@ -206,3 +206,26 @@ def test_destination_queries_check_their_input(api: Api) -> None:
     assert r.status_code == 422
     r = api.client.post(path, json={"assessment": {"age": 40}}, headers=api.h("dispatcher"))
     assert r.status_code == 200 and r.json()["incident_id"] == incident["id"]
+
+
+def test_triage_can_be_evaluated_without_storing_anything(api: Api) -> None:
+    before = len(api.client.get("/api/v1/incidents", headers=api.h("dispatcher")).json())
+    r = api.client.post(
+        "/api/v1/triage",
+        json={"call_type": "EDP", "narrative": "RP states son is off his meds, no weapons, not violent", "answers": {"weapon": False}},
+        headers=api.h("call_taker"),
+    )
+    assert r.status_code == 200
+    body = r.json()
+    assert body["tier"].startswith("MH_TEAM") and body["protocol_version"] and body["reasons"]
+    assert {"id", "tier", "priority", "determinant", "flags", "reasons", "protocol_version"} <= set(body)
+    assert len(api.client.get("/api/v1/incidents", headers=api.h("dispatcher")).json()) == before
+
+
+def test_intake_records_the_whole_triage_decision_on_the_incident(api: Api) -> None:
+    incident = api.call(narrative="Caller says her roommate took a whole bottle of pills and is barely awake.")
+    view = api.client.get(f"/api/v1/incidents/{incident['id']}", headers=api.h("dispatcher")).json()
+    assert "EMS" in view["tier"]
+    triage = view["triage"]
+    assert triage["protocol_version"] and triage["determinant"] == view["determinant"]
+    assert any(f["name"] in ("overdose", "medical") and f["evidence"] for f in triage["flags"])
