@@ -12,7 +12,7 @@ from crisis_dispatch.domain.errors import InvalidInput
 
 from . import audit
 from .context import Actor, ServiceContext
-from .incidents import _check_scope
+from .incidents import check_scope
 
 #: Only facilities within this straight-line distance are timed (a transport longer than
 #: that is never the right answer in a county; EDs nearer than this always exist in LA).
@@ -46,7 +46,7 @@ def recommend_for_incident(
         raise InvalidInput("no travel-time provider is configured for this region")
     with ctx.uow() as uow:
         incident = uow.incidents.get(incident_id)
-        _check_scope(ctx, uow, actor, incident)
+        check_scope(ctx, uow, actor, incident)
         here = (incident.location.lat, incident.location.lon)
         nearby = [f for f in uow.facilities.list() if _km(*here, f.lat, f.lon) <= SEARCH_RADIUS_KM]
         audit.record(ctx, uow, actor, "read", "incident", [incident.id], detail="destination recommendation")

@@ -237,7 +237,7 @@ def _crew_unit(ctx: ServiceContext, uow: UnitOfWork, actor: Actor) -> str | None
     return uow.shifts.current_unit_for_staff(actor.staff_id, ctx.clock.now())
 
 
-def _check_scope(ctx: ServiceContext, uow: UnitOfWork, actor: Actor, incident: Incident) -> None:
+def check_scope(ctx: ServiceContext, uow: UnitOfWork, actor: Actor, incident: Incident) -> None:
     if actor.role in SCOPED_TO_OWN_UNIT:
         unit_id = _crew_unit(ctx, uow, actor)
         if unit_id is None or incident.unit_id != unit_id:
@@ -252,7 +252,7 @@ def get_incident(ctx: ServiceContext, actor: Actor, incident_id: str) -> dict[st
     actor.require(Permission.INCIDENT_READ)
     with ctx.uow() as uow:
         incident = uow.incidents.get(incident_id)
-        _check_scope(ctx, uow, actor, incident)
+        check_scope(ctx, uow, actor, incident)
         view = _view(ctx, incident)
         view["history"] = [history_view(h) for h in uow.history.for_incident(incident_id)]
         audit.record(ctx, uow, actor, "read", "incident", [incident.id])
@@ -300,7 +300,7 @@ def change_status(
     now = ctx.clock.now()
     with ctx.uow() as uow:
         incident = uow.incidents.get(incident_id)
-        _check_scope(ctx, uow, actor, incident)
+        check_scope(ctx, uow, actor, incident)
         _check_version(incident, expected_version)
         if target is S.CLOSED and incident.status in (S.TRIAGED, S.QUEUED) and not reason.strip():
             # Every call kept from the crisis team is logged with its reason.
@@ -373,7 +373,7 @@ def record_outcome(ctx: ServiceContext, actor: Actor, incident_id: str, outcome:
     now = ctx.clock.now()
     with ctx.uow() as uow:
         incident = uow.incidents.get(incident_id)
-        _check_scope(ctx, uow, actor, incident)
+        check_scope(ctx, uow, actor, incident)
         if outcome.hold is not None:
             placer = uow.staff.find(outcome.hold.placed_by)
             if placer is None:
@@ -397,7 +397,7 @@ def add_note(ctx: ServiceContext, actor: Actor, incident_id: str, text: str) -> 
     now = ctx.clock.now()
     with ctx.uow() as uow:
         incident = uow.incidents.get(incident_id)
-        _check_scope(ctx, uow, actor, incident)
+        check_scope(ctx, uow, actor, incident)
         incident.notes.append(Note(id=ctx.new_id("NOTE"), incident_id=incident.id, at=now, by=actor.username, text=text))
         audit.record(ctx, uow, actor, "update", "incident", [incident.id], detail="note added")
         view = _view(ctx, incident)
