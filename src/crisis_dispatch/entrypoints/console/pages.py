@@ -33,6 +33,8 @@ def _render(request: Request, template: str, actor: Actor | None, code: int = 20
         "role_label": ROLE_LABEL[actor.role] if actor else None,
         "version": __version__,
         "demo": request.app.state.container.settings.demo,
+        # The clocks on screen run on the server's time (the tests' clock is not the wall clock).
+        "server_now": ctx_of(request).clock.now().isoformat(),
     } | extra
     return TEMPLATES.TemplateResponse(request, template, context, status_code=code)
 

@@ -34,5 +34,6 @@
     mapView.setIncidents(list, null, null);
   }
   const loadSoon = CD.debounce(() => load().catch(() => {}), 300);
-  CD.connect({ hello: () => load().catch(() => {}), status: () => loadSoon() });
+  load().catch(() => {});
+  CD.connect({ hello: () => loadSoon(), status: () => loadSoon() });
 })();

@@ -28,6 +28,7 @@ window.CD = (function () {
   let offsetMs = 0;
   function setServerNow(iso) { if (iso) offsetMs = Date.parse(iso) - Date.now(); }
   function now() { return Date.now() + offsetMs; }
+  setServerNow(document.body && document.body.dataset.serverNow);
 
   function esc(v) {
     return String(v === null || v === undefined ? "" : v).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));

@@ -137,9 +137,10 @@
 
   // ------------------------------------------------------------------ unit board
   const ROLE_SHORT = { clinical_driver: "Driver", psychiatric_technician: "Psych tech", peer_support_specialist: "Peer" };
+  const ROLE_ORDER = Object.keys(ROLE_SHORT);
   function renderUnits() {
     $("units-body").innerHTML = S.units.map((u) => {
-      const crew = Object.entries(u.crew || {}).map(([role, c]) => `<span class="crew"><span class="role">${CD.esc(ROLE_SHORT[role] || role)}:</span> ${CD.esc(c.name || "on shift")}</span>`).join("");
+      const crew = Object.entries(u.crew || {}).sort((a, b) => ROLE_ORDER.indexOf(a[0]) - ROLE_ORDER.indexOf(b[0])).map(([role, c]) => `<span class="crew"><span class="role">${CD.esc(ROLE_SHORT[role] || role)}:</span> ${CD.esc(c.name || "on shift")}</span>`).join("");
       const missing = u.dispatchable ? "" : `<div class="warn small">${CD.esc((u.not_dispatchable_because || []).join("; "))}</div>`;
       const inc = u.incident_id ? ` <button type="button" class="link small" data-select="${CD.esc(u.incident_id)}">${CD.esc(u.incident_id)}</button>` : "";
       return `<tr data-unit="${CD.esc(u.id)}"><th scope="row">${CD.esc(u.call_sign)}</th>
@@ -280,7 +281,12 @@
   const triageSoon = CD.debounce(runTriage, 250);
   form.addEventListener("input", (e) => { if (!["lat", "lon", "address"].includes(e.target.name)) triageSoon(); });
   form.addEventListener("change", triageSoon);
-  form.addEventListener("reset", () => { setTimeout(() => { runTriage(); mapView.clearCall(); $("call-msg").textContent = ""; }, 0); idemKey = CD.uuid(); });
+  let keepMsg = false;  // a reset after a successful call keeps its confirmation
+  form.addEventListener("reset", () => {
+    const keep = keepMsg; keepMsg = false;
+    setTimeout(() => { runTriage(); mapView.clearCall(); if (!keep) $("call-msg").textContent = ""; }, 0);
+    idemKey = CD.uuid();
+  });
   function placeCall(lat, lon) {
     form.elements.lat.value = lat.toFixed(5); form.elements.lon.value = lon.toFixed(5);
     mapView.placeCall(lat, lon);
@@ -305,7 +311,7 @@
       const open = !TERMINAL.has(inc.status);
       msg.className = "msg ok";
       msg.textContent = open ? `${inc.id} created: ${inc.tier}, ${CD.label(inc.status)}.` : `${inc.id} recorded and closed: ${inc.tier} (${CD.label(inc.screened_out_reason || "not for the crisis team")}).`;
-      idemKey = CD.uuid();
+      keepMsg = true;
       form.reset();
       await refresh();
       if (open) select(inc.id);
@@ -316,8 +322,11 @@
   function showError(e) { const m = $("assign-msg"); m.className = "msg error"; m.textContent = e && e.detail ? e.detail : String(e); }
 
   // ------------------------------------------------------------------ live
+  // Load now (the page works even when the feed is down), and again once the feed is
+  // connected: nothing that changed in between is missed.
+  refresh().catch(showError);
   CD.connect({
-    hello: () => refresh().catch(showError),
+    hello: () => refreshSoon(),
     status: (ev) => {
       if ((ev.event || "").startsWith("escalation:")) {
         S.escalations.unshift({ incident_id: ev.incident_id, kind: ev.event.slice("escalation:".length), message: ev.reason, at: ev.at });

@@ -166,8 +166,9 @@
 
   CD.api("/facilities").then((f) => { S.facilities = f; fillFacilities(); }).catch(() => {});
   syncOutcome();
+  load().catch(showErr);
   CD.connect({
-    hello: () => load().catch(showErr),
+    hello: () => loadSoon(),
     status: () => loadSoon(),
     checkins: (d) => { S.checkin = S.incident ? d.checkins.find((c) => c.incident_id === S.incident.id) || null : d.checkins[0] || null; renderCheckin(); },
   });

@@ -1,0 +1,262 @@
+"""The console in a real browser (Debian's Chromium through Playwright), against the app
+served on 127.0.0.1 with the LA demo data, one login per role and a clock the test moves.
+
+Skipped with a clear message when Chromium is missing -- except in CI, where that fails.
+Screenshots of the main screens go to ``test-artifacts/screenshots/``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from crisis_dispatch.domain.access import CLINICAL_FIELDS, UserRole
+from crisis_dispatch.domain.clock import FixedClock
+from crisis_dispatch.domain.outcomes import Disposition, Outcome
+from crisis_dispatch.services import incidents, units
+from crisis_dispatch.services.context import SYSTEM, Triager
+from crisis_dispatch.services.incidents import CallIntake
+from tests.browser.harness import HOME_PATHS, LOGINS, LiveConsole, Sessions, chromium, live_console, require_chromium, screenshot, submit_login
+from tests.integration.helpers import T0
+
+pytestmark = pytest.mark.slow
+
+R = UserRole
+#: Near each van's station (TTP-1 downtown, TTP-3 Van Nuys, TTP-4 South LA, TTP-5 Mar Vista).
+DOWNTOWN = (34.0488, -118.2390)
+VAN_NUYS = (34.1830, -118.4460)
+SOUTH_LA = (33.9400, -118.2760)
+MAR_VISTA = (34.0070, -118.4270)
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory: pytest.TempPathFactory, triager: Triager) -> Iterator[LiveConsole]:
+    require_chromium()
+    path: Path = tmp_path_factory.mktemp("browser") / "console.sqlite3"
+    with live_console(path, FixedClock(T0), triager) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def browser(live: LiveConsole) -> Iterator[Any]:
+    with chromium() as b:
+        yield b
+
+
+@pytest.fixture(scope="module")
+def sessions(live: LiveConsole, browser: Any) -> Sessions:
+    return Sessions(browser, live.url)
+
+
+def new_call(live: LiveConsole, where: tuple[float, float], narrative: str, **extra: Any) -> str:
+    intake = CallIntake(lat=where[0], lon=where[1], address=extra.pop("address", "Test address"), call_type="EDP", narrative=narrative, **extra)
+    return incidents.take_call(live.ctx, SYSTEM, intake).incident["id"]
+
+
+def unit_id(call_sign: str) -> str:
+    return f"unit-ttp-{call_sign.split('-')[1]}"
+
+
+def close(page: Any) -> None:
+    assert not page.js_errors, page.js_errors
+    page.context.close()
+
+
+def test_each_role_logs_in_and_lands_on_its_own_page(live: LiveConsole, browser: Any, sessions: Sessions) -> None:
+    page = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
+    for role in HOME_PATHS:  # one window, one login after the other
+        submit_login(page, live.url, role)
+        page.wait_for_url(re.compile(re.escape(HOME_PATHS[role]) + "$"))
+        assert page.text_content(".who").startswith(LOGINS[role])
+        if role is R.DISPATCHER:
+            page.wait_for_selector("#live[data-state=on]")
+            screenshot(page, "console-empty")
+            with page.expect_navigation(url=re.compile(r"/login$")):
+                page.click("button:text('Log out')")
+            page.goto(live.url + "/console")
+            assert "/login" in page.url, "after logging out the console asks for a login again"
+        else:
+            sessions.remember(role, page)
+            page.context.clear_cookies()
+    page.context.close()
+
+
+def test_a_wrong_password_is_refused_plainly(live: LiveConsole, browser: Any) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(live.url + "/login")
+    page.fill("#username", "dispatcher")
+    page.fill("#password", "not-the-password")
+    page.click("button[type=submit]")
+    assert page.text_content("#login-error") == "Wrong username or password."
+    screenshot(page, "login-refused")
+    context.close()
+
+
+def test_a_call_taken_through_the_form_shows_the_triage_reasons_as_answers_change(live: LiveConsole, sessions: Sessions) -> None:
+    page = sessions.open(R.CALL_TAKER)
+    page.wait_for_selector("#live[data-state=on]")
+    page.fill("#call-address", "Olive St & 5th St")
+    page.fill("#call-lat", str(DOWNTOWN[0]))
+    page.fill("#call-lon", str(DOWNTOWN[1]))
+    page.fill("#call-type", "EDP")
+    page.fill("#call-narrative", "Woman shouting at passers-by, says she is being followed")
+    page.check("#q-mental_health_concern-yes")
+    page.wait_for_selector("#triage-summary.team")
+    assert "MH_TEAM" in page.text_content("#triage-summary")
+    assert "crisis team" in page.text_content("#triage-reasons")
+    # A weapon changes the response while the call-taker is still on the line (keyboard only).
+    page.focus("#q-weapon-yes")
+    page.keyboard.press("Space")
+    page.wait_for_function("document.querySelector('#triage-summary').textContent.includes('POLICE')")
+    assert "weapon" in page.text_content("#triage-reasons").lower()
+    page.check("#q-weapon-no")
+    page.wait_for_function("!document.querySelector('#triage-summary').textContent.includes('POLICE')")
+    screenshot(page, "console-new-call-triage")
+    page.focus("#call-submit")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#call-msg.ok")
+    created = re.search(r"INC-[0-9A-F]+", page.text_content("#call-msg"))
+    assert created is not None
+    page.wait_for_selector(f"#queue-body tr[data-id='{created.group(0)}']")
+    page.wait_for_selector(f"#incident-detail:has-text('{created.group(0)}')")
+    assert "MH_TEAM" in page.text_content("#incident-detail")
+    close(page)
+
+
+def test_assigning_the_recommended_van_arrives_live_in_a_second_dispatcher_context(live: LiveConsole, sessions: Sessions) -> None:
+    incident = new_call(live, VAN_NUYS, "Man in distress outside a store, calm, no weapons", answers={"weapon": "no", "violence": "no"})
+    first = sessions.open(R.DISPATCHER)
+    second = sessions.open(R.DISPATCHER)
+    for page in (first, second):
+        page.wait_for_selector("#live[data-state=on]")
+        page.wait_for_selector(f"#queue-body tr[data-id='{incident}'] .st-queued")
+    second.evaluate("window.__not_reloaded = true")
+    first.click(f"#queue-body button[data-select='{incident}']")
+    top = first.wait_for_selector("#recs button[data-assign]")
+    van = top.get_attribute("data-sign")
+    top.focus()
+    first.keyboard.press("Enter")  # one keystroke assigns the recommended van
+    first.wait_for_selector("#assign-msg.ok")
+    screenshot(first, "console-assigned")
+    second.wait_for_selector(f"#queue-body tr[data-id='{incident}'] .st-dispatched")
+    row = second.text_content(f"#queue-body tr[data-id='{incident}']")
+    assert van in row
+    assert second.evaluate("window.__not_reloaded === true"), "the second console reloaded instead of updating live"
+    second.wait_for_function(f"document.querySelector(\"#units-body tr[data-unit='{unit_id(van)}']\").textContent.includes('dispatched')")
+    screenshot(second, "console-second-dispatcher-live")
+    # The recommended van goes back to its station for the next tests.
+    incidents.change_status(live.ctx, SYSTEM, incident, "queued", "recalled by the test")
+    close(first)
+    close(second)
+
+
+def test_a_dispatcher_with_a_stale_screen_gets_the_conflict_plainly(live: LiveConsole, sessions: Sessions) -> None:
+    incident = new_call(live, MAR_VISTA, "Young man crying on a bench, cooperative", answers={"weapon": "no", "violence": "no"})
+    stale = sessions.open(R.DISPATCHER)
+    # Its live feed is cut: the screen still shows the vans as they were.
+    stale.context.route("**/api/v1/events*", lambda route: route.abort())
+    stale.reload()
+    stale.wait_for_selector(f"#queue-body button[data-select='{incident}']").click()
+    button = stale.wait_for_selector("#recs button[data-assign]")
+    van = button.get_attribute("data-assign")
+    incidents.assign_unit(live.ctx, SYSTEM, incident, van, "the other dispatcher was faster")
+    button.click()
+    stale.wait_for_selector("#assign-msg.error")
+    message = stale.text_content("#assign-msg")
+    assert message.startswith("Not assigned")
+    assert "someone else got there first" in message
+    screenshot(stale, "console-conflict")
+    incidents.change_status(live.ctx, SYSTEM, incident, "queued", "recalled by the test")
+    close(stale)
+
+
+def test_the_crew_works_the_call_on_a_phone_through_to_treated_and_released_on_site(live: LiveConsole, sessions: Sessions) -> None:
+    incident = new_call(live, DOWNTOWN, "Older man confused and cold, asking for help", address="Temple St & Alameda St", subject_description="man about 70, grey coat")
+    incidents.assign_unit(live.ctx, SYSTEM, incident, "unit-ttp-1")
+    phone = sessions.open(R.CREW, phone=True)
+    assert phone.url.endswith("/crew")
+    phone.wait_for_selector(f"#asg-id:text('{incident}')")
+    assert "Temple St & Alameda St" in phone.text_content("#asg-where")
+    phone.click("[data-status=en_route]")
+    phone.wait_for_selector("[data-status=en_route][aria-pressed=true]")
+    live.clock.advance(timedelta(minutes=9))
+    phone.click("[data-status=on_scene]")
+    phone.wait_for_selector("#checkin-card:not([hidden])")
+    phone.wait_for_function("document.querySelector('#checkin-left').textContent.includes('Next check-in')")
+    assert phone.is_disabled("[data-status=available]"), "clearing needs an outcome first"
+    screenshot(phone, "crew-on-scene", full_page=True)
+    live.clock.advance(timedelta(minutes=25))
+    phone.select_option("#o-disposition", "treated_and_released")
+    phone.fill("#o-summary", "Talked through; warm clothes and a shelter bed arranged.")
+    phone.click("#outcome-submit")
+    phone.wait_for_selector("#outcome-card[hidden]", state="attached")
+    phone.wait_for_selector("[data-status=available]:not([disabled])")
+    phone.click("[data-status=available]")
+    phone.wait_for_selector("text=No assignment.")
+    assert "treated and released" in phone.text_content("#asg-body")
+    screenshot(phone, "crew-cleared", full_page=True)
+    final = incidents.get_incident(live.ctx, SYSTEM, incident)
+    assert final["status"] == "closed"
+    assert final["outcome"]["disposition"] == Disposition.TREATED_AND_RELEASED.value
+    close(phone)
+
+
+def test_the_police_liaison_view_shows_no_clinical_field(live: LiveConsole, sessions: Sessions) -> None:
+    secret = "hears the voice of his late mother"
+    incident = new_call(live, SOUTH_LA, f"Man on the corner says he {secret}; a knife in his bag", answers={"weapon": "yes"})
+    incidents.assign_unit(live.ctx, SYSTEM, incident, "unit-ttp-4")
+    incidents.change_status(live.ctx, SYSTEM, incident, "on_scene")
+    incidents.add_note(live.ctx, SYSTEM, incident, "History of psychosis, takes medication irregularly")
+    incidents.record_outcome(
+        live.ctx, SYSTEM, incident, Outcome(disposition=Disposition.REFERRED, recorded_at=live.clock.now(), recorded_by="system", summary="referred to clinic")
+    )
+    page = sessions.open(R.POLICE_LIAISON)
+    bodies: list[Any] = []
+    page.on("response", lambda r: bodies.append(r.json()) if "/api/v1/incidents" in r.url and r.ok else None)
+    page.reload()
+    page.wait_for_selector(f"#board-body tr[data-id='{incident}']")
+    page.wait_for_function("document.querySelector('#live').dataset.state === 'on'")
+    text = page.text_content("body")
+    for clinical in (secret, "psychosis", "referred to clinic", "crisis-team"):
+        assert clinical not in text
+    headers = page.eval_on_selector_all("#board-head th", "ths => ths.map(t => t.textContent)")
+    assert "Outcome" not in headers
+    assert "Safety flags" in headers
+    assert "weapon" in page.text_content(f"#board-body tr[data-id='{incident}']")
+    assert bodies, "the board read incidents from the API"
+    for body in bodies:
+        for view in body if isinstance(body, list) else [body]:
+            assert not (CLINICAL_FIELDS & set(view)), json.dumps(view)[:300]
+    screenshot(page, "police-liaison-board")
+    analyst = sessions.open(R.ANALYST)
+    analyst.wait_for_selector(f"#board-body tr[data-id='{incident}']")
+    assert secret not in analyst.text_content("body")
+    screenshot(analyst, "analyst-board")
+    close(analyst)
+    close(page)
+    units.set_unit_status(live.ctx, SYSTEM, "unit-ttp-4", "available", "cleared by the test")
+
+
+def test_a_missed_safety_checkin_raises_the_dispatcher_alert(live: LiveConsole, sessions: Sessions) -> None:
+    incident = new_call(live, VAN_NUYS, "Woman sitting in traffic island, withdrawn", answers={"weapon": "no", "violence": "no"})
+    incidents.assign_unit(live.ctx, SYSTEM, incident, "unit-ttp-3")
+    incidents.change_status(live.ctx, SYSTEM, incident, "en_route")
+    incidents.change_status(live.ctx, SYSTEM, incident, "on_scene")
+    page = sessions.open(R.DISPATCHER)
+    page.wait_for_selector("#live[data-state=on]")
+    assert page.query_selector("#alerts .alert.danger") is None
+    live.clock.advance(timedelta(minutes=16))  # the 15-minute check-in passes unanswered
+    alert = page.wait_for_selector(f"#alerts .alert.danger[data-checkin='{incident}']")
+    assert "TTP-3 missed its safety check-in" in alert.text_content()
+    assert incident in alert.text_content()
+    screenshot(page, "console-missed-checkin")
+    page.click(f"[data-radio-checkin='{incident}']")
+    page.wait_for_selector(f"#alerts .alert.danger[data-checkin='{incident}']", state="detached")
+    close(page)
