@@ -1,0 +1,186 @@
+"""Key performance indicators computed from status history and incident facts.
+
+Response time is counted as the Medi-Cal clock counts it: from triage (a mobile response
+is determined to be needed) to the team on scene. Calls the team never reached (handed to
+the fallback responder, or still waiting at the end) count as later than any target: they
+enter the percentiles as +infinity, so a percentile that lands on them is reported as
+``None`` ("not met") rather than flattering the fleet.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .history import INCIDENT, STATUS_CODES, UNIT, HistoryTable
+
+PERCENTILES = (50, 90, 95)
+COMMITTED_UNIT = tuple(STATUS_CODES[s] for s in ("dispatched", "en_route", "on_scene", "transporting", "at_destination"))
+OFF_DUTY = tuple(STATUS_CODES[s] for s in ("off_shift", "out_of_service"))
+TRANSPORTS = ("voluntary_transport", "involuntary_hold")
+
+
+@dataclass
+class IncidentFacts:
+    """Per incident (same index as in the history): what reports need beyond statuses."""
+
+    tier: np.ndarray  # str
+    area: np.ndarray  # int index into area_names
+    area_names: list[str]
+    area_rural: list[bool]
+    disposition: np.ndarray  # str, "" when none recorded
+    destination: np.ndarray  # str, "" when no transport
+    fell_back: np.ndarray  # bool: handed to the fallback responder after waiting
+
+    def __len__(self) -> int:
+        return len(self.tier)
+
+
+@dataclass(frozen=True)
+class Impact:
+    """Assumptions that turn team calls into hours freed and ED visits avoided."""
+
+    police_hours_per_call: float = 0.0
+    fire_hours_per_call: float = 0.0
+    baseline_ed_share: float = 0.0
+
+
+def _minutes(x: np.ndarray) -> np.ndarray:
+    return x / 60.0
+
+
+def percentiles(values: np.ndarray) -> dict[str, float | None]:
+    out: dict[str, float | None] = {}
+    for p in PERCENTILES:
+        if len(values) == 0:
+            out[f"p{p}"] = None
+            continue
+        v = float(np.percentile(values, p, method="inverted_cdf"))
+        out[f"p{p}"] = None if not np.isfinite(v) else round(v, 3)
+    finite = values[np.isfinite(values)]
+    out["mean_reached"] = round(float(finite.mean()), 3) if len(finite) else None
+    out["n"] = int(len(values))
+    return out
+
+
+def step_integral(t: np.ndarray, delta: np.ndarray, edges: np.ndarray, level0: float = 0.0) -> np.ndarray:
+    """Integral over each bin of ``edges`` of a step function: ``level0`` plus the deltas at times ``t``."""
+    if len(t) == 0:
+        return np.diff(edges) * level0
+    order = np.argsort(t, kind="stable")
+    tt, level = t[order], level0 + np.cumsum(delta[order])
+    e0 = edges[0]
+    knots = np.empty(len(tt))
+    knots[0] = level0 * (tt[0] - e0)
+    knots[1:] = knots[0] + np.cumsum(level[:-1] * np.diff(tt))
+    k = np.searchsorted(tt, edges, side="right") - 1
+    kk = np.maximum(k, 0)
+    value = np.where(k < 0, level0 * (edges - e0), knots[kk] + level[kk] * (edges - tt[kk]))
+    return np.diff(value)
+
+
+def compute_kpis(
+    history: HistoryTable,
+    facts: IncidentFacts,
+    *,
+    horizon_s: float,
+    local_hour0: float = 0.0,
+    impact: Impact = Impact(),
+) -> dict[str, Any]:
+    n = len(facts)
+    team = np.char.startswith(facts.tier.astype(str), "MH_TEAM") if n else np.zeros(0, bool)
+    triaged = history.first_time(INCIDENT, "triaged", n)
+    queued = history.first_time(INCIDENT, "queued", n)
+    dispatched = history.first_time(INCIDENT, "dispatched", n)
+    on_scene = history.first_time(INCIDENT, "on_scene", n)
+    cancelled = history.first_time(INCIDENT, "cancelled", n)
+    closed = history.first_time(INCIDENT, "closed", n)
+
+    resp = np.where(np.isnan(on_scene), np.inf, on_scene - triaged)[team]
+    resp_min = _minutes(resp)
+    rural_inc = np.asarray(facts.area_rural, dtype=bool)[facts.area] if n else np.zeros(0, bool)
+    budget_min = np.where(rural_inc[team], 120.0, 60.0)
+    hour = np.floor((local_hour0 + triaged[team] / 3600.0) % 24.0).astype(int) if team.any() else np.zeros(0, int)
+
+    waited = ~np.isnan(queued[team])
+    wait_end = np.where(np.isnan(dispatched[team]), np.where(np.isnan(cancelled[team]), horizon_s, cancelled[team]), dispatched[team])
+    wait = _minutes(np.where(waited, wait_end - triaged[team], 0.0))
+
+    by_tier = {str(k): percentiles(resp_min[facts.tier[team] == k]) for k in sorted(set(facts.tier[team].tolist()))}
+    area_team = facts.area[team]
+    by_area = {facts.area_names[a]: percentiles(resp_min[area_team == a]) for a in sorted(set(area_team.tolist()))}
+    by_hour = [percentiles(resp_min[hour == h]) for h in range(24)]
+
+    # Utilisation by hour of day, from unit status changes.
+    is_unit = history.subject == UNIT
+    frm, to, t = history.from_status[is_unit], history.to_status[is_unit], history.t[is_unit]
+    busy_delta = np.where(to == STATUS_CODES["dispatched"], 1.0, 0.0) - np.where(
+        (to == STATUS_CODES["available"]) & np.isin(frm, COMMITTED_UNIT), 1.0, 0.0)
+    duty_delta = np.where((to == STATUS_CODES["available"]) & (np.isin(frm, OFF_DUTY)), 1.0, 0.0) - np.where(
+        np.isin(to, OFF_DUTY) & (frm == STATUS_CODES["available"]), 1.0, 0.0)
+    edges = np.arange(0.0, horizon_s + 3600.0, 3600.0)
+    edges[-1] = min(edges[-1], horizon_s) if edges[-1] > horizon_s else edges[-1]
+    busy = step_integral(t, busy_delta, edges)
+    duty = step_integral(t, duty_delta, edges)
+    hod = np.floor((local_hour0 + edges[:-1] / 3600.0) % 24.0).astype(int)
+    util = []
+    for h in range(24):
+        d = duty[hod == h].sum()
+        util.append(round(float(busy[hod == h].sum() / d), 4) if d > 0 else None)
+    overall_util = float(busy.sum() / duty.sum()) if duty.sum() > 0 else None
+
+    disp = facts.disposition.astype(str)
+    dest = facts.destination.astype(str)
+    reached = team & ~np.isnan(on_scene)
+    outcome_mix = {k: int(v) for k, v in zip(*np.unique(disp[reached & (disp != "")], return_counts=True), strict=True)}
+    transports = {k: int(v) for k, v in zip(*np.unique(dest[reached & (dest != "")], return_counts=True), strict=True)}
+    holds = int((disp == "involuntary_hold").sum())
+    tier_s = facts.tier.astype(str)
+    no_police = np.char.find(tier_s, "POLICE") < 0 if n else np.zeros(0, bool)
+    no_ems = np.char.find(tier_s, "EMS") < 0 if n else np.zeros(0, bool)
+    police_freed = impact.police_hours_per_call * float((reached & no_police & (disp != "escalated_to_police")).sum())
+    fire_freed = impact.fire_hours_per_call * float((reached & no_ems & (disp != "escalated_to_ems")).sum())
+    ed_transports = int((dest[reached] == "emergency_department").sum())
+    ed_avoided = impact.baseline_ed_share * float(reached.sum()) - ed_transports
+
+    escalations = {}
+    for code_, name in enumerate(("supervisor_alert", "offer_fallback_tier", "budget_breached"), start=1):
+        escalations[name] = int(((history.subject == INCIDENT) & (history.event == code_)).sum())
+
+    n_team = int(team.sum())
+    phone = int((tier_s == "PHONE_988").sum())
+    screened = n - n_team - phone
+    fell_back = int(facts.fell_back.sum())
+    open_at_end = int((team & np.isnan(closed) & np.isnan(cancelled)).sum())
+    within = lambda m: round(float((resp_min <= m).mean()), 4) if n_team else None  # noqa: E731
+    return {
+        "calls": int(n),
+        "team_calls": n_team,
+        "phone_988_calls": phone,
+        "screened_out_to_police_or_ems": int(screened),
+        "fell_back_to_police_or_ems": fell_back,
+        "share_served_by_team": round(float(reached.sum() / n), 4) if n else None,
+        "share_left_to_police_or_ems": round(float((screened + fell_back) / n), 4) if n else None,
+        "response_minutes": percentiles(resp_min),
+        "response_minutes_by_tier": by_tier,
+        "response_minutes_by_area": by_area,
+        "response_minutes_by_hour": by_hour,
+        "share_within_60_min": within(60.0),
+        "share_within_120_min": within(120.0),
+        "share_within_budget": round(float((resp_min <= budget_min).mean()), 4) if n_team else None,
+        "p_wait": round(float(waited.mean()), 5) if n_team else None,
+        "mean_queue_wait_minutes": round(float(wait.mean()), 4) if n_team else None,
+        "queue_wait_minutes": percentiles(wait),
+        "utilisation": round(overall_util, 4) if overall_util is not None else None,
+        "utilisation_by_hour": util,
+        "outcomes": outcome_mix,
+        "transports_by_destination": transports,
+        "holds": holds,
+        "police_hours_freed": round(police_freed, 1),
+        "fire_hours_freed": round(fire_freed, 1),
+        "ed_visits_avoided": round(ed_avoided, 1),
+        "escalations": escalations,
+        "open_at_horizon": open_at_end,
+    }

@@ -1,0 +1,192 @@
+"""Run a scenario: one replication (all areas), several (with confidence intervals).
+
+A replication's areas are independent systems, each with its own generator seeded from
+``(seed, replication, area)``, so the result is the same bit for bit however the areas are
+spread over processes.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from crisis_dispatch.reporting.history import HistoryTable
+from crisis_dispatch.reporting.kpis import Impact, IncidentFacts, compute_kpis
+
+from .callmix import CallMix, build_call_mix
+from .demand import DESTINATIONS, DISPOSITIONS, annual_calls, area_rngs, generate, resolve_fates
+from .engine import AreaResult, simulate_area
+from .region import PlacedVan, Region, build_region
+from .scenario import Scenario
+
+
+@dataclass
+class Prepared:
+    scenario: Scenario
+    region: Region
+    mix: CallMix
+    calls_per_year: float
+
+
+def prepare(scenario: Scenario, *, protocol: str | None = None, vans: Sequence[PlacedVan] | None = None) -> Prepared:
+    """Region, call mix and volume. The volume is fixed by the scenario's own protocol, so a
+    what-if under another protocol sees the same calls and only the triage changes."""
+    region = build_region(scenario)
+    if vans is not None:
+        region = Region(region.areas, tuple(vans), region.provider, region.stations)
+    base_mix = build_call_mix(scenario.call_mix_file, scenario.protocol)
+    mix = base_mix if protocol is None else build_call_mix(scenario.call_mix_file, protocol)
+    return Prepared(scenario, region, mix, annual_calls(scenario, base_mix))
+
+
+def run_area(prep: Prepared, replication: int, area: int) -> AreaResult:
+    s = prep.scenario
+    rng = area_rngs(s.seed, replication, len(prep.region.areas))[area]
+    model = getattr(prep.region.provider, "model", None)
+    covers = getattr(model, "covers", None)
+    demand = generate(s, prep.region.areas[area], prep.calls_per_year, prep.mix.probabilities, rng, covers=covers)
+    fates = resolve_fates(s, prep.mix, demand)
+    return simulate_area(s, prep.region, area, prep.mix, demand, fates)
+
+
+@dataclass
+class ReplicationResult:
+    replication: int
+    kpis: dict[str, Any]
+    history: HistoryTable
+    facts: IncidentFacts
+    events: int
+    wall_s: float
+
+
+def local_hour0(s: Scenario) -> float:
+    return s.start.hour + s.start.minute / 60.0
+
+
+def combine(prep: Prepared, replication: int, parts: Sequence[tuple[int, AreaResult]], wall_s: float) -> ReplicationResult:
+    s = prep.scenario
+    parts = sorted(parts, key=lambda p: p[0])
+    inc_off, unit_off, k_inc, k_unit = [], [], 0, 0
+    for _, r in parts:
+        inc_off.append(k_inc)
+        unit_off.append(k_unit)
+        k_inc += len(r.mix)
+        k_unit += len(r.units)
+    history = HistoryTable.concat([r.history for _, r in parts], inc_off, unit_off)
+    history.epoch = s.start
+    tiers = np.array([e.tier for e in prep.mix.entries])
+    disp_names = np.array([*DISPOSITIONS, ""])
+    dest_names = np.array([*DESTINATIONS, ""])
+    facts = IncidentFacts(
+        tier=np.concatenate([tiers[r.mix] for _, r in parts]) if parts else np.zeros(0, str),
+        area=np.concatenate([np.full(len(r.mix), a, dtype=np.int32) for a, r in parts]) if parts else np.zeros(0, np.int32),
+        area_names=[a.name for a in prep.region.areas],
+        area_rural=[a.rural for a in prep.region.areas],
+        disposition=np.concatenate([disp_names[r.disposition] for _, r in parts]) if parts else np.zeros(0, str),
+        destination=np.concatenate([dest_names[r.destination] for _, r in parts]) if parts else np.zeros(0, str),
+        fell_back=np.concatenate([r.fell_back for _, r in parts]) if parts else np.zeros(0, bool),
+    )
+    impact = Impact(s.police_hours_per_call, s.fire_hours_per_call, s.baseline_ed_share)
+    kpis = compute_kpis(history, facts, horizon_s=s.horizon_s, local_hour0=local_hour0(s), impact=impact)
+    kpis["units"] = sum(len(r.units) for _, r in parts)
+    events = sum(r.events for _, r in parts)
+    return ReplicationResult(replication, kpis, history, facts, events, wall_s)
+
+
+def run_replication(prep: Prepared, replication: int, *, areas: Sequence[int] | None = None) -> ReplicationResult:
+    t0 = time.perf_counter()
+    todo = range(len(prep.region.areas)) if areas is None else areas
+    parts = [(a, run_area(prep, replication, a)) for a in todo]
+    return combine(prep, replication, parts, time.perf_counter() - t0)
+
+
+# --------------------------------------------------------------------------- aggregation
+
+def _flatten(d: dict[str, Any], prefix: str = "") -> dict[str, float]:
+    out: dict[str, float] = {}
+    for k, v in d.items():
+        key = f"{prefix}{k}"
+        if isinstance(v, bool):
+            continue
+        if isinstance(v, (int, float)):
+            out[key] = float(v)
+        elif isinstance(v, dict):
+            out.update(_flatten(v, key + "."))
+    return out
+
+
+T95 = {1: 12.706, 2: 4.303, 3: 3.182, 4: 2.776, 5: 2.571, 6: 2.447, 7: 2.365, 8: 2.306, 9: 2.262, 10: 2.228,
+       15: 2.131, 20: 2.086, 30: 2.042}
+
+
+def t95(dof: int) -> float:
+    if dof in T95:
+        return T95[dof]
+    keys = sorted(k for k in T95 if k <= dof)
+    return T95[keys[-1]] if dof < 60 else 1.96
+
+
+def confidence_intervals(kpis: Sequence[dict[str, Any]]) -> dict[str, dict[str, float]]:
+    """Mean and 95 % confidence interval across replications for every numeric KPI."""
+    flats = [_flatten(k) for k in kpis]
+    keys = sorted(set().union(*flats)) if flats else []
+    out = {}
+    for key in keys:
+        vals = np.array([f[key] for f in flats if key in f])
+        mean = float(vals.mean())
+        if len(vals) > 1:
+            half = t95(len(vals) - 1) * float(vals.std(ddof=1)) / math.sqrt(len(vals))
+        else:
+            half = float("nan")
+        out[key] = {"mean": round(mean, 4), "ci95_low": round(mean - half, 4) if math.isfinite(half) else None,
+                    "ci95_high": round(mean + half, 4) if math.isfinite(half) else None, "n": int(len(vals))}
+    return out
+
+
+def run(
+    scenario: Scenario,
+    *,
+    replications: int | None = None,
+    protocol: str | None = None,
+    vans: Sequence[PlacedVan] | None = None,
+    executor: Callable[[Callable[..., Any], list[Any]], list[Any]] | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> dict[str, Any]:
+    """All replications; ``executor(fn, args)`` maps ``fn`` over ``args`` (Dask or in-process)."""
+    prep = prepare(scenario, protocol=protocol, vans=vans)
+    reps = list(range(replications or scenario.replications))
+    t0 = time.perf_counter()
+    if executor is None:
+        results = []
+        for r in reps:
+            results.append(_summary(run_replication(prep, r)))
+            if progress:
+                progress(1)
+    else:
+        results = executor(_replication_task, [(scenario, protocol, tuple(vans) if vans else None, r) for r in reps])
+    results.sort(key=lambda x: x["replication"])
+    return {
+        "scenario": scenario.name,
+        "protocol": prep.mix.protocol_version,
+        "calls_per_year": round(prep.calls_per_year, 1),
+        "team_share": round(prep.mix.team_share, 4),
+        "replications": len(reps),
+        "wall_s": round(time.perf_counter() - t0, 3),
+        "kpis": results[0]["kpis"] if len(results) == 1 else {k: v for k, v in results[0]["kpis"].items()},
+        "per_replication": results,
+        "ci95": confidence_intervals([r["kpis"] for r in results]),
+    }
+
+
+def _summary(r: ReplicationResult) -> dict[str, Any]:
+    return {"replication": r.replication, "kpis": r.kpis, "events": r.events, "wall_s": round(r.wall_s, 3)}
+
+
+def _replication_task(args: tuple[Scenario, str | None, tuple[PlacedVan, ...] | None, int]) -> dict[str, Any]:
+    scenario, protocol, vans, r = args
+    return _summary(run_replication(prepare(scenario, protocol=protocol, vans=vans), r))
