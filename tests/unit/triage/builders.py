@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from crisis_dispatch.adapters.protocol_loader import load_default_protocol, load_packaged_protocol
-from crisis_dispatch.domain.triage import CallInput, Protocol, TriageResult, triage
+from crisis_dispatch.domain.triage import CallInput, Protocol, TriageResult, parse_protocol, triage
 
 #: Every danger ruled out by an explicit answer; a calm adult who called for themselves.
 CALM_ANSWERS: dict[str, Any] = {
@@ -27,6 +27,21 @@ CALM_ANSWERS: dict[str, Any] = {
 
 def default() -> Protocol:
     return load_default_protocol()
+
+
+def careless() -> Protocol:
+    """A protocol that only sends the team: the safety floor must add what it forgets."""
+    return parse_protocol(
+        {
+            "protocol": "careless",
+            "version": "careless-1",
+            "priorities": {1: "now", 3: "later"},
+            "determinants": {"MH": "mental health", "DR": "default"},
+            "rules": [{"id": "team", "text": "mental health", "when": {"mental_health": "present"}, "add": ["team"], "priority": 3, "determinant": "MH"}],
+            "default_response": {"id": "dr", "text": "default", "responders": ["police"], "priority": 3, "determinant": "DR"},
+        },
+        mappings=default().mappings,
+    )
 
 
 def narrow() -> Protocol:

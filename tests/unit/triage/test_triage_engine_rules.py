@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from crisis_dispatch.domain.triage import NOT_TRIAGED, SAFETY_FLOOR_RULE, CallInput, Tier, parse_protocol, triage
+from crisis_dispatch.domain.triage import NOT_TRIAGED, SAFETY_FLOOR_RULE, CallInput, Tier, triage
 
-from .builders import CALM_ANSWERS, default, narrow, run
+from .builders import CALM_ANSWERS, careless, default, narrow, run
 
 
 def test_weapon_reported_never_goes_to_team_alone() -> None:
@@ -126,17 +126,7 @@ def test_the_narrow_pilot_screens_a_weapon_out_entirely() -> None:
 
 
 def test_the_safety_floor_catches_a_protocol_that_forgets_police() -> None:
-    protocol = parse_protocol(
-        {
-            "protocol": "careless",
-            "version": "careless-1",
-            "priorities": {1: "now", 3: "later"},
-            "determinants": {"MH": "mental health", "DR": "default"},
-            "rules": [{"id": "team", "text": "mental health", "when": {"mental_health": "present"}, "add": ["team"], "priority": 3, "determinant": "MH"}],
-            "default_response": {"id": "dr", "text": "default", "responders": ["police"], "priority": 3, "determinant": "DR"},
-        },
-        mappings=default().mappings,
-    )
+    protocol = careless()
     result = triage(CallInput(id="x", call_type="EDP", narrative="PT HAS A GUN"), protocol)
     assert result.tier is Tier.MH_TEAM_WITH_POLICE
     assert result.rules_fired[-1] == SAFETY_FLOOR_RULE and result.priority == 1

@@ -2,7 +2,9 @@
 
 Invariant (issue 3): any weapon or violence flag → the response includes police; any
 medical, overdose or in-progress flag → it includes EMS; both when both; MH_TEAM alone or
-PHONE_988 only when no safety flag is present. It must hold for every protocol we ship.
+PHONE_988 only when no safety flag is present. A standing doubt of the reader
+(``possible_medical``, ``unreadable``) also keeps a call from the team alone and the phone.
+It must hold for every protocol we ship.
 """
 
 from __future__ import annotations
@@ -13,7 +15,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crisis_dispatch.domain.triage import NEEDS_EMS, NEEDS_POLICE, SAFETY_FLAGS, CallInput, Tier, TriageResult, triage
+from crisis_dispatch.domain.triage import (
+    NEEDS_EMS,
+    NEEDS_POLICE,
+    SAFETY_FLAGS,
+    UNCERTAINTY_FLAGS,
+    CallInput,
+    Tier,
+    TriageResult,
+    triage,
+)
 
 from .builders import default, narrow
 
@@ -58,13 +69,16 @@ OTHER = [
     "NO WEAPONS", "NOT VIOLENT", "DENIES SI", "- She does not have a weapon.", "UNK IF WEAPONS",
     "PT IS ANXIOUS", "HEARING VOICES", "RP ADV", "C/B 555", "17 YOF", "ETOH", "SUICIDAL", "EDP",
     "Conscious, Breathing.", "ANY WEAPONS?", "WELFARE CHECK REQ", "",
+    # doubts: the reader cannot rule a medical danger out, or cannot read the text at all
+    "PILLS", "UNK IF SHE TOOK ANYTHING", "SAYS HIS SUGAR FEELS LOW", "ON THE GROUND MOANING",
+    "Hon har tagit tabletter och vill inte prata", "NO PILLS TAKEN",
 ]
 SEPARATORS = st.sampled_from([" / ", " // ", ". ", "\n", " - ", ", "])
 FRAGMENTS = st.sampled_from(sorted(DANGERS) + OTHER)
 NARRATIVES = st.tuples(st.lists(FRAGMENTS, max_size=6), SEPARATORS).map(lambda t: t[1].join(t[0]))
 CALL_TYPES = st.sampled_from(
     ["", "EDP", "PSYCHIATRIC", "SUICIDE ATTEMPT", "WELFARE CHECK", "OVERDOSE", "MENTAL VIOLENT - ARMED",
-     "MENTAL VIOLENT NOT ARMED", "TRAFFIC STOP", "INTOXICATED PERSON", "ZZ UNKNOWN TYPE"]
+     "MENTAL VIOLENT NOT ARMED", "TRAFFIC STOP", "INTOXICATED PERSON", "ZZ UNKNOWN TYPE", "Hot om suicid / Övrigt"]
 )
 CODES = st.sampled_from([None, "", "25A1", "25-B-3", "25B3W", "25D1", "23C1I", "23-B-1", "EDP", "SUICTHRT", "OD", "WEAPON", "XQ9"])
 CALLS = st.builds(CallInput, id=st.just("p"), call_type=CALL_TYPES, narrative=NARRATIVES, code=CODES, answers=ANSWERS)
@@ -79,7 +93,7 @@ def assert_safe(result: TriageResult) -> None:
     if flags & NEEDS_EMS:
         assert result.tier.includes_ems, (flags, result.tier)
     if result.tier in (Tier.MH_TEAM, Tier.PHONE_988):
-        assert not flags & SAFETY_FLAGS, (flags, result.tier)
+        assert not flags & (SAFETY_FLAGS | set(UNCERTAINTY_FLAGS)), (flags, result.tier)
 
 
 @pytest.mark.parametrize("name", sorted(PROTOCOLS))
@@ -103,6 +117,27 @@ def test_a_reported_danger_is_never_lost_in_other_text(
     narrative = " / ".join(filter(None, [sep.join(before), danger, sep.join(after)]))
     result = triage(CallInput(id="p", call_type=call_type, narrative=narrative), default())
     assert DANGERS[danger] in result.flag_names
+    assert_safe(result)
+
+
+DOUBTS = ["PILLS", "UNK IF SHE TOOK ANYTHING", "SAYS HIS SUGAR FEELS LOW", "ON THE GROUND MOANING"]
+CALM = [f for f in OTHER if f not in DOUBTS and "tagit" not in f]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    doubt=st.sampled_from(DOUBTS),
+    before=st.lists(st.sampled_from(CALM), max_size=3),
+    after=st.lists(st.sampled_from(CALM), max_size=3),
+    call_type=CALL_TYPES,
+    name=st.sampled_from(sorted(PROTOCOLS)),
+)
+def test_a_doubt_about_a_medical_danger_is_never_lost_in_calm_text(
+    doubt: str, before: list[str], after: list[str], call_type: str, name: str
+) -> None:
+    narrative = " / ".join(filter(None, [" / ".join(before), doubt, " / ".join(after)]))
+    result = triage(CallInput(id="p", call_type=call_type, narrative=narrative), PROTOCOLS[name])
+    assert result.tier not in (Tier.MH_TEAM, Tier.PHONE_988)
     assert_safe(result)
 
 

@@ -14,7 +14,16 @@ Typical use::
 """
 
 from .engine import SAFETY_FLOOR_RULE, gather_evidence, triage
-from .flags import KNOWN_FLAGS, NARRATIVE_FLAGS, NEEDS_EMS, NEEDS_POLICE, SAFETY_FLAGS, Flag, FlagSource
+from .flags import (
+    KNOWN_FLAGS,
+    NARRATIVE_FLAGS,
+    NEEDS_EMS,
+    NEEDS_POLICE,
+    SAFETY_FLAGS,
+    UNCERTAINTY_FLAGS,
+    Flag,
+    FlagSource,
+)
 from .mappings import CodeMappings, MappingHit, normalise_text, parse_mpds
 from .model import NO_MENTAL_HEALTH_COMPONENT, NOT_TRIAGED, CallInput, TriageResult
 from .narrative import NarrativeReading, read_narrative
@@ -31,6 +40,7 @@ __all__ = [
     "NO_MENTAL_HEALTH_COMPONENT",
     "SAFETY_FLAGS",
     "SAFETY_FLOOR_RULE",
+    "UNCERTAINTY_FLAGS",
     "CallInput",
     "CodeMappings",
     "Flag",

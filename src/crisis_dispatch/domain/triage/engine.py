@@ -13,8 +13,10 @@ randomness, rules in file order). The steps:
    code, a screen-out reason and ``hold_possible``. Dangers combine: an overdose with a
    knife beside the person fires both the EMS and the police rules.
 4. **Safety floor.** Whatever the protocol says, weapon/violence brings police and
-   medical/overdose/self-harm in progress brings EMS (the invariant of issue 3); the
-   floor is recorded as the rule ``safety-floor`` when it had to act.
+   medical/overdose/self-harm in progress brings EMS (the invariant of issue 3); a
+   standing uncertainty (``possible_medical``, ``unreadable``: the text cannot rule a
+   danger out) never leaves the call to the team alone or the phone. The floor is
+   recorded as the rule ``safety-floor`` when it had to act.
 5. **Default responder.** When nobody was sent, the protocol's default response goes and
    the call is marked ``not_triaged`` (too little information) or
    ``no_mental_health_component``.
@@ -26,9 +28,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .flags import NEEDS_EMS, NEEDS_POLICE, SAFETY_FLAGS, Flag, FlagSource
+from .flags import NEEDS_EMS, NEEDS_POLICE, SAFETY_FLAGS, UNCERTAINTY_FLAGS, Flag, FlagSource
 from .model import NO_MENTAL_HEALTH_COMPONENT, NOT_TRIAGED, CallInput, TriageResult
-from .narrative import read_narrative
+from .narrative import quoted_codes, read_narrative
 from .protocol import (
     ANSWERS_GIVEN,
     INFORMATION,
@@ -96,7 +98,7 @@ def triage(call: CallInput, protocol: Protocol) -> TriageResult:
         reasons.append(
             f"{SAFETY_FLOOR_RULE}: the protocol did not send "
             f"{' and '.join(sorted(floor))}; safety requires it for "
-            f"{', '.join(sorted(n for n in evidence.present if n in SAFETY_FLAGS))}"
+            f"{', '.join(sorted(n for n in evidence.present if n in SAFETY_FLAGS or n in UNCERTAINTY_FLAGS))}"
         )
         priorities.append(min(protocol.priorities))
 
@@ -179,6 +181,12 @@ def gather_evidence(call: CallInput, protocol: Protocol) -> Evidence:
     reading = read_narrative(call.narrative)
     raised += reading.flags
     denials += reading.denials
+    # A determinant quoted in the text means what the code mappings say it means
+    # ("DELTA 25D01": not alert, a medical problem), at the narrative's rank.
+    for code, start, end in quoted_codes(call.narrative):
+        hit = protocol.mappings.lookup_code(code)
+        if hit is not None and hit.kind == "mpds":
+            raised += [Flag(name, code, FlagSource.NARRATIVE, start, end) for name in hit.flags]
 
     present: dict[str, Flag] = {}
     denied: dict[str, Flag] = {}
@@ -197,8 +205,23 @@ def gather_evidence(call: CallInput, protocol: Protocol) -> Evidence:
                     f"{lower.source} flag '{name}' ({lower.evidence!r}) overruled by "
                     f"{downs[0].source} {downs[0].evidence!r}"
                 )
+    _settle_uncertainties(present, denied, notes)
     information = answered or mapped or bool(reading.flags)
     return Evidence(present, denied, answered, information, tuple(notes))
+
+
+def _settle_uncertainties(present: dict[str, Flag], denied: dict[str, Flag], notes: list[str]) -> None:
+    """Drop an uncertainty once every flag it covers is known (raised or denied).
+
+    "PILLS/" cannot rule out an overdose; once the call-taker has answered the ingestion,
+    breathing and injury questions (or the text itself settles them), the doubt is gone
+    and the flags themselves decide.
+    """
+    for name, covers in UNCERTAINTY_FLAGS.items():
+        denied.pop(name, None)  # "no pills" denies nothing the safety rules speak of
+        if name in present and all(c in present or c in denied for c in covers):
+            flag = present.pop(name)
+            notes.append(f"{name} ({flag.evidence!r}) settled: {', '.join(sorted(covers))} each raised or denied")
 
 
 def _answer_flags(question: Question, value: Any) -> tuple[list[Flag], list[Flag], bool]:
@@ -269,10 +292,16 @@ def _rank(rule: Rule) -> int:
 
 
 def _safety_floor(ev: Evidence, responders: set[Responder]) -> set[Responder]:
+    needs = set(ev.present)
+    if not responders - {Responder.TEAM, Responder.PHONE}:
+        # Nobody but the team or the phone would go (or nobody at all): a standing
+        # uncertainty brings what the dangers it cannot rule out would need.
+        for name in UNCERTAINTY_FLAGS.keys() & ev.present.keys():
+            needs |= UNCERTAINTY_FLAGS[name]
     missing: set[Responder] = set()
-    if NEEDS_POLICE & ev.present.keys() and Responder.POLICE not in responders:
+    if NEEDS_POLICE & needs and Responder.POLICE not in responders:
         missing.add(Responder.POLICE)
-    if NEEDS_EMS & ev.present.keys() and Responder.EMS not in responders:
+    if NEEDS_EMS & needs and Responder.EMS not in responders:
         missing.add(Responder.EMS)
     return missing
 

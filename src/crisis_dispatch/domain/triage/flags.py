@@ -32,6 +32,9 @@ WELFARE_CHECK = "welfare_check"
 UNCOOPERATIVE = "uncooperative"
 UNSAFE_LOCATION = "unsafe_location"
 CALLER_IS_SUBJECT = "caller_is_subject"
+#: The reader's doubts: what it read cannot rule a danger out (see UNCERTAINTY_FLAGS).
+POSSIBLE_MEDICAL = "possible_medical"  # pills, a cut, pain, a fall, a person down... said loosely
+UNREADABLE = "unreadable"  # text the reader cannot read (another language)
 
 #: Flags the narrative reader looks for (the issue's list plus ``suicidal``).
 NARRATIVE_FLAGS: tuple[str, ...] = (
@@ -46,10 +49,6 @@ NARRATIVE_FLAGS: tuple[str, ...] = (
     SUICIDAL,
 )
 
-#: Every flag the engine knows. A protocol may only speak of these.
-KNOWN_FLAGS: frozenset[str] = frozenset(
-    NARRATIVE_FLAGS + (WELFARE_CHECK, UNCOOPERATIVE, UNSAFE_LOCATION, CALLER_IS_SUBJECT)
-)
 
 #: The safety invariant: any of these present → the response includes police.
 NEEDS_POLICE: frozenset[str] = frozenset({WEAPON, VIOLENCE})
@@ -57,6 +56,22 @@ NEEDS_POLICE: frozenset[str] = frozenset({WEAPON, VIOLENCE})
 NEEDS_EMS: frozenset[str] = frozenset({MEDICAL, OVERDOSE, SELF_HARM_IN_PROGRESS})
 #: A response of the team alone or the phone alone is only allowed without these.
 SAFETY_FLAGS: frozenset[str] = NEEDS_POLICE | NEEDS_EMS
+
+#: Uncertainty flags and the safety flags each one cannot rule out. The reader raises
+#: them when the text speaks of a danger too loosely to be sure ("PILLS/", "FEELS LIKE HER
+#: SUGAR IS LOW") or cannot be read at all. An uncertainty *stands* while any flag it
+#: covers is neither raised nor denied by some source (typically the call-taker's
+#: answers); a standing uncertainty keeps the call from the team alone and from the phone,
+#: like a safety flag (the protocol says who goes; the default responder if it forgets).
+UNCERTAINTY_FLAGS: dict[str, frozenset[str]] = {
+    POSSIBLE_MEDICAL: frozenset({MEDICAL, OVERDOSE, SELF_HARM_IN_PROGRESS}),
+    UNREADABLE: SAFETY_FLAGS,
+}
+
+#: Every flag the engine knows. A protocol may only speak of these.
+KNOWN_FLAGS: frozenset[str] = frozenset(
+    NARRATIVE_FLAGS + (WELFARE_CHECK, UNCOOPERATIVE, UNSAFE_LOCATION, CALLER_IS_SUBJECT) + tuple(UNCERTAINTY_FLAGS)
+)
 
 
 @dataclass(frozen=True, slots=True)

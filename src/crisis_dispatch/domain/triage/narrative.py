@@ -17,6 +17,11 @@ The reader is plain rules, in three steps:
 3. per flag, present outranks denied (``NO WEAPONS BUT HAS A KNIFE`` → weapon).
 
 It errs on the side of safety: "possible" counts as present (``POSS HAS A GUN``).
+Where the text speaks of a danger too loosely to be sure (``PILLS/``, ``FEELS LIKE HER
+SUGAR IS LOW``, ``ON THE GROUND MOANING``, ``EXTREMELY INTOXICATED``) it raises the
+uncertainty flag ``possible_medical`` instead of ``medical`` or ``overdose``; text in
+another language raises ``unreadable``. Neither is a finding: each says the reader cannot
+rule a danger out, and the protocol decides who goes (see ``flags.UNCERTAINTY_FLAGS``).
 """
 
 from __future__ import annotations
@@ -31,8 +36,11 @@ from .flags import (
     MENTAL_HEALTH,
     MINOR,
     OVERDOSE,
+    POSSIBLE_MEDICAL,
     SELF_HARM_IN_PROGRESS,
     SUICIDAL,
+    UNREADABLE,
+    UNSAFE_LOCATION,
     VIOLENCE,
     WEAPON,
     Flag,
@@ -60,7 +68,7 @@ _PERSON = r"(?:HIM|HER|THEM|HIS|MY|RP|R/P|CALLER|C/B|STAFF|FAMILY|MOM|MOTHER|DAD
 _SELF = r"(?:HIM|HER|THEM|MY|YOUR|IT|HIS)\s?SELF|THEMSELVES"
 _WEAPON_WORDS = (
     r"WEAPONS?|WEAPN|WPNS?|WEPS?|KNIF(?:E|ES)|KNIVES|GUNS?|HAND\s?GUNS?|FIRE\s?ARMS?|PISTOLS?|RIFLES?|"
-    r"SHOT\s?GUNS?|REVOLVERS?|MACHET+E?S?|SWORDS?|HATCHETS?|AXE|BLADES?|RAZORS?|BOX\s?CUTTERS?|SCISSORS|"
+    r"SHOT\s?GUNS?|REVOLVERS?|MACHET+E?S?|SWORDS?|HATCHETS?|AXE|BLADES?|RAZORS?|BOX\s?CUTTERS?|SC?ISS?OR?S|SCIZZORS|"
     r"(?:BASEBALL\s)?BAT|CROWBAR|ARMED|GSW|GUN\s?SHOT|SHOTS\sFIRED|STABB?(?:ED|ING)|STAB\sWOUNDS?"
 )
 
@@ -89,6 +97,14 @@ _CUES: tuple[_Cue, ...] = (
          r"HOMICIDAL|BELLIGERENT|DESTRUCTIVE|DESTROYING|BREAKING\s+(?:THINGS|STUFF|WINDOWS?|FURNITURE)|"
          r"THROWING\s+(?:THINGS|STUFF|OBJECTS|ITEMS|FURNITURE|CHAIRS?|ROCKS))\b"),
     _cue(VIOLENCE, r"(?<!PANIC )(?<!HEART )(?<!ANXIETY )\bATTACK(?:ED|ING|S)?\s+" + _PERSON + r"\b"),
+    _cue(VIOLENCE, r"\b(?:(?:HARM|HURT|KILL)(?:ING)?\s+(?:" + _SELF + r")\s+(?:AND|&|OR|/)\s+OTHERS|"
+         r"(?:MAKING|MADE|MAKES)\s+THREATS\s+(?:TO|AGAINST|TOWARDS?)\s+(?!(?:HARM|HURT|KILL|COMMIT|END|TAKE|JUMP|CUT|HANG|SHOOT|OD|"
+         r"OVERDOSE|DIE|SUICIDE|HIMSELF|HERSELF|THEMSELVES|SELF)\b)|ACTING\s+OUT\s+(?:TOWARDS?|AT|AGAINST)|"
+         r"(?:WAS|GOT|GETTING|BEING)\s+PHYSICAL\s+WITH|BARRICADED)\b"),
+    _cue(VIOLENCE, r"\b(?:HOMI?O?CIDAL|HOSTILE|COMING\s+AT\s+" + _PERSON + r"|(?:STRIKE|STRUCK|STRIKING|BITE|BITING)\s+" + _PERSON
+         + r"|(?:KILL|HURT|HARM|STAB|SHOOT|CHOKE)\s+(?:HIM|HER|THEM|EVERYONE|SOMEONE|PEOPLE|OTHERS|US|ME)(?!\w)"
+         + r"|(?:BROKE|BROKEN|SMASH(?:ED|ING)?|PUNCH(?:ED|ING)?|KICK(?:ED|ING)?)\s+(?:[\w']+\s+){0,2}?"
+         r"(?:WINDOWS?|DOORS?|WALLS?|CABINETS?|TV|FURNITURE|THINGS|STUFF|CAR))\b"),
     _cue(VIOLENCE, r"\b(?:HIT|HITTING|PUNCH(?:ED|ING)?|KICK(?:ED|ING)?|BEAT(?:ING)?|BIT|BITING|CHOK(?:ED|ING)|"
          r"SLAPP?(?:ED|ING)?|SHOV(?:ED|ING)|PUSH(?:ED|ING)|SPIT(?:TING)?\s+(?:AT|ON))\s+" + _PERSON + r"\b"),
     _cue(VIOLENCE, r"\bTHREAT(?:EN(?:ED|ING|S)?|S)?\s+(?:TO\s+)?(?:KILL|HURT|HARM|SHOOT|STAB|BEAT|ATTACK)\s+"
@@ -152,8 +168,8 @@ _CUES: tuple[_Cue, ...] = (
          r"SELF[- ]INFLICTED|(?:SHOT|STABB?(?:ED|ING)?)\s+(?:" + _SELF + r")|IN\s+THE\s+ACT|SUIC\w*\s+ATT\w*|"
          r"TRIED\s+TO\s+(?:KILL|COMMIT|HANG|CUT|OD|OVERDOSE|HURT|HARM|SHOOT|STAB|JUMP)|"
          r"TRYING\s+TO\s+(?:KILL|HANG|CUT|OD|OVERDOSE|HURT|HARM|SHOOT|STAB|JUMP)|"
-         r"DID\s+SOMETHING\s+TO\s+(?:" + _SELF + r")|(?:ROPE|BELT|CORD|SHEET|NOOSE)\s+(?:WRAPPED\s+)?AROUND\s+(?:HIS|HER|THEIR)?\s*NECK|"
-         r"(?:RUN|RUNNING|WALK|WALKING|JUMP|JUMPING)\s+INTO\s+(?:THE\s+)?TRAFFIC)\b"),
+         r"DID\s+SOMETHING\s+TO\s+(?:" + _SELF + r")|HOSE\s+(?:IN|INTO|FROM)\s+(?:THE\s+|HIS\s+|HER\s+)?(?:VEHICLE|CAR|EXHAUST|WINDOW)|(?:ROPE|BELT|CORD|SHEET|NOOSE)\s+(?:WRAPPED\s+)?AROUND\s+(?:HIS|HER|THEIR)?\s*NECK|"
+         r"(?:RUN|RUNNING|RAN|WALK|WALKING|WALKED|JUMP|JUMPING)\s*INTO\s*(?:THE\s*)?(?:TRAFFIC|ROADWAY|ROAD|STREET|HIGHWAY))\b"),
     _cue(SELF_HARM_IN_PROGRESS, r"\b0?23-?[A-EO]-?\d{1,2}-?I\b", negatable=False),
     _cue(SELF_HARM_IN_PROGRESS, r"(?<!ACCIDENTAL OR )\b(?:INTENTIONAL(?:LY)?\s*(?:OD|OVERDOSE|INGESTION)?|"
          r"THIS\s+WAS\s+INTENTIONAL|ON\s+PURPOSE)\b"),
@@ -168,6 +184,28 @@ _CUES: tuple[_Cue, ...] = (
     _cue(INTOXICATION, r"\b(?:INTOX\w*|DRUNK|ETOH|ALCOH\w*|TRIPPING|INEBRIATED|UNDER\s+THE\s+INFLUENCE|UTI(?=\s+OF)|"
          r"HIGH\s+ON|(?:BEEN\s+)?DRINKING|METH(?:AMPHETAMINES?)?|COCAINE|CRACK|MARIJUANA|WEED|SPICE|K2|PCP|"
          r"ON\s+DRUGS|DRUG\s+(?:USE|USER|ABUSE)|SMOKING\s+(?:WEED|CRACK|METH|POT)|\d+\s*BEERS?)\b"),
+    # -- possible medical problem: the reader cannot rule one out ------------------------------
+    # Loose talk of ingestion, injury or a body in trouble. Not a finding: an uncertainty
+    # that keeps the call from the team alone until someone rules the danger out.
+    _cue(POSSIBLE_MEDICAL,
+         r"\b(?:PILLS?|TABLETS?|CAPSULES?|HANDFUL|UNK(?:NOWN)?\s+(?:AMOUNT|QTY|QUANTITY|MEDS?|MEDICATIONS?|SUBSTANCE)|BOTTLES?\s+OF|"
+         r"(?:TOOK|TAKEN|SWALLOWED|INGESTED|CONSUMED|SOOK)\s+(?!(?:HIM|HER|THEM|IT|ME|US|OFF|OUT|OVER|AWAY|BACK|DOWN|UP|HOME|"
+         r"PLACE|CARE|CUSTODY|TO|INTO|FROM|A\s+(?:WALK|CAB|TAXI|BUS|RIDE|SHOWER|NAP|LOOK)|(?:THE|HIS|HER|THEIR|MY)\s+(?:CAR|KEYS?|PHONE|"
+         r"BUS|KIDS?|CHILD(?:REN)?|DOG|TRUCK|VEHICLE|MONEY|WALLET))\b)[\w'-]+|TAKE\s+(?:ABOUT\s+)?\d+|"
+         r"REACTION\s+TO|ALLERGIC|(?<!EMOTIONAL )(?<!EMOTIONALLY )PAINS?|HURTS?|HURTING\s+(?:IN|ALL)|(?<!MENTALLY )(?<!MENTAL )SICK(?!\s+OF)|VOMIT\w*|"
+         r"THROW(?:ING|S)?\s+UP|NAUSEA\w*|FOAM\w*|SHAKING|TREMORS?|LETHARGIC|MOAN\w*|MUMBL\w*|SNORING|"
+         r"(?:HARD|UNABLE|DIFFICULT)\s+TO\s+(?:WAKE|ROUSE|UNDERSTAND)|(?:WON'?T|WOULD\s+NOT|WILL\s+NOT)\s+WAKE(?:\s+UP)?|DIZZ\w*|"
+         r"CONFUS\w*|OUT\s+OF\s+IT|(?:DOES\s+NOT|DOESN'?T|DONT|DON'?T)\s+KNOW\s+WHERE\s+(?:SHE|HE|THEY)\s+(?:IS|ARE)|"
+         r"STUMBL\w*|STAGGER\w*|FALLING|FALLS?|(?<!\w\s)ON\s+THE\s+(?:GROUND|FLOOR|SIDEWALK|PAVEMENT)|"
+         r"(?:LAYING|LYING|LAID|SLUMPED|COLLAPSED)(?:\s+(?:IN|ON|ACROSS|AT|BY|NEXT\s+TO)\b)?|BLOOD\s+PRESSURE|O2|HEART\s*RATE|"
+         r"HEART\s+(?:ATTACK|PROBLEMS?|CONDITION)|SUGAR|INSULIN|PREGNANT|SCRATCH\w*|CUT(?:S|TING)?(?!\s+OFF)|BURN(?:S|ED|ING|T)?|WOUNDS?|"
+         r"ALT(?:ERED)?\s+LOC|(?:EXTREMELY|VERY|HIGHLY|HEAVILY|SEVERELY|REALLY|SUPER)\s+(?:INTOX\w*|DRUNK|IMPAIRED|HIGH|INEBRIATED)|"
+         r"BARELY\s+(?:ABLE|CONSCIOUS|BREATHING|AWAKE|RESPONSIVE|STANDING|WALKING|TALKING|MOVING)|"
+         r"(?:LOOKS?|LOOKED|SEEMS?|APPEARS?)\s+(?:TO\s+BE\s+)?(?:ASLEEP|PASSED|DEAD|LIFELESS|UNWELL|ILL|HURT|INJURED)|"
+         r"AMBULANCE)\b"),
+    # -- a scene not safe to approach: responders told to stage for the police ----------------
+    _cue(UNSAFE_LOCATION, r"\b(?:STAGE|STAGING|STAGED)\b(?!\s+(?:\d|[IV]+\b|OF\b))|\bSCENE\s+(?:IS\s+)?NOT\s+(?:SECURE|SAFE)\b|"
+         r"\bUNTIL\s+(?:PD|LE|LEO|POLICE|LAW|SO|DEPUTIES|OFFICERS?)\s+(?:SECURES?|ARRIVES?|ON\s+SCENE|CLEARS?)\b", negatable=False),
     # -- mental-health component ---------------------------------------------------------------
     _cue(MENTAL_HEALTH, r"\b(?:PSYCH\w*|(?<!ALTERED )(?<!ALTERD )(?<!ALTER )(?<!ALT )(?<!IN )MENTAL(?:LY)?(?!\s+STATUS)(?:\s+(?:HEALTH|ILLNESS|ILL|DISORDER|DISTURBANCE|PATIENT|CRISIS))?|"
          r"MENT|EDP|E\.D\.P\.?|EMOTIONAL\w*|BEHAVIOU?RAL|ABNORMAL\s+BEHAVIOU?R|BI-?POLAR|SCHIZ\w*|(?<!ANTI-)(?<!ANTI )DEPRESS(?!ANTS)\w*|NERVOUS\s+BREAKDOWN|MENTAL\s+BREAK\s?DO?WN|"
@@ -207,6 +245,47 @@ _NEGATION = re.compile(
 _POST_DENIAL = re.compile(r"^\s*(?:[:=\-?]|\bINVOLVED\b|\bSEEN\b|\bPRESENT\b)?\s*[:=\-]?\s*(?:NO|NEG|NEGATIVE|NONE|DENIED|N)\b", _I)
 _POST_QUESTION = re.compile(r"^\s*(?:INVOLVED\s*)?\?|^\s*[:=]\s*(?:UNK|UNKNOWN|\?)", _I)
 _WINDOW_WORDS = 5
+_MEDICAL_DANGERS = frozenset({MEDICAL, OVERDOSE, SELF_HARM_IN_PROGRESS, POSSIBLE_MEDICAL})
+
+# The language check: words that are common in the dispatch text of other languages and
+# never words (or abbreviations) of US dispatch English, and English function words. A text
+# whose foreign markers (these words, or words with letters such as å, ä, ö, é, ñ)
+# outnumber its English function words is unreadable to a reader written for English.
+# Weak markers are also English abbreviations ("ATT" attempt, "CON", "SIG", "DEL", "OM"):
+# they only count beside a strong one.
+_FOREIGN_WORDS = frozenset(
+    # Swedish, Norwegian, Danish
+    "och som är för till hon det på av kvar ett har vid från hos eller efter enligt ska jag hennes hans mig "
+    "dig också ringer ringt oklart ej og ikke jeg tagit hotat skurit brukare kvinna vänninna"
+    # Spanish, Portuguese
+    " que por está esta muy pero mujer hombre tiene dice quiere los las una señor señora não com uma"
+    # French, German
+    " les est avec pour dans elle pas qui und ist nicht sich ein eine auf".split()
+)
+_WEAK_FOREIGN_WORDS = frozenset("om att sig inte con del su para se el la de".split())
+_ENGLISH_WORDS = frozenset(
+    "the a an and or of to in on at is was are were he she his her him they them with for not no has have had "
+    "that this by from it be been said states stated will would who what about there as if out up all can my me "
+    "i you we per advised adv rp caller pt subj male female".split()
+)
+_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
+_NON_ENGLISH_LETTER = re.compile(r"[À-ÖØ-öø-ÿ]")
+
+
+def _foreign_language(text: str) -> re.Match[str] | None:
+    """The first foreign marker of ``text`` when the text reads as another language, else None."""
+    first: re.Match[str] | None = None
+    strong = weak = english = 0
+    for m in _WORD.finditer(text):
+        word = m.group().lower()
+        if word in _ENGLISH_WORDS:
+            english += 1
+        elif word in _FOREIGN_WORDS or _NON_ENGLISH_LETTER.search(word):
+            strong += 1
+            first = first or m
+        elif word in _WEAK_FOREIGN_WORDS:
+            weak += 1
+    return first if strong and strong + weak > english else None
 
 
 @dataclass(frozen=True)
@@ -247,13 +326,19 @@ def read_narrative(text: str | None) -> NarrativeReading:
                 note(cue.flag, m.start(), m.end(), True)
                 continue
             verdict = _judge(text, m.start(), m.end()) if cue.negatable else _Verdict("present", m.start(), m.end())
-            if verdict.kind == "unknown":
-                continue
             flag = cue.flag
+            if verdict.kind == "unknown":
+                # "UNK IF SHE TOOK ANYTHING": a medical danger nobody could rule out.
+                if flag in _MEDICAL_DANGERS:
+                    note(POSSIBLE_MEDICAL, verdict.start, verdict.end, False)
+                continue
             if flag == SELF_HARM_IN_PROGRESS and verdict.kind == "present" and _intent_only(text, m.start()):
                 flag = SUICIDAL  # "WANTS TO JUMP OFF THE BRIDGE": a threat, not an attempt
             note(flag, verdict.start, verdict.end, verdict.kind == "denied")
     _read_ages(text, note)
+    foreign = _foreign_language(text)
+    if foreign:
+        note(UNREADABLE, foreign.start(), foreign.end(), False)
     # Pills taken, or a weapon at hand, in a suicidal context: an attempt, not just talk.
     if SUICIDAL in present and SELF_HARM_IN_PROGRESS not in present:
         for means in (OVERDOSE, WEAPON):
@@ -269,6 +354,20 @@ def read_narrative(text: str | None) -> NarrativeReading:
     flags = tuple(sorted(present.values(), key=lambda f: (f.start or 0, f.name)))
     denials = tuple(sorted((d for n, d in denied.items() if n not in present), key=lambda f: (f.start or 0, f.name)))
     return NarrativeReading(flags, denials)
+
+
+# An MPDS determinant quoted in the text ("Dispatch Code: 25-A-02", "DELTA 25D01"): the
+# words before it must say it is a code, so unit names and addresses are not read as one.
+_QUOTED_CODE = re.compile(
+    r"(?:CODE|LEVEL|DETERMINANT|DISPATCH|PROQA|ALPHA|BRAVO|CHARLIE|DELTA|ECHO|OMEGA|FROM|TO)\W{0,3}"
+    r"(?P<code>(?<![\w-])0?\d{1,2}-?[A-EO]-?\d{1,2}[A-Z]?)(?![\w-])",
+    _I,
+)
+
+
+def quoted_codes(text: str | None) -> list[tuple[str, int, int]]:
+    """MPDS-looking determinants quoted in ``text``: ``(code, start, end)``, for the code mappings."""
+    return [(m["code"], m.start("code"), m.end("code")) for m in _QUOTED_CODE.finditer(text or "")]
 
 
 def _read_ages(text: str, note: Callable[[str, int, int, bool], None]) -> None:
