@@ -127,6 +127,7 @@ def test_a_call_taken_through_the_form_shows_the_triage_reasons_as_answers_chang
     page.wait_for_selector(f"#queue-body tr[data-id='{created.group(0)}']")
     page.wait_for_selector(f"#incident-detail:has-text('{created.group(0)}')")
     assert "MH_TEAM" in page.text_content("#incident-detail")
+    assert page.query_selector("#recs") is None, "call-takers take calls; dispatchers assign vans"
     close(page)
 
 

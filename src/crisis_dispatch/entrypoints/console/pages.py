@@ -10,7 +10,7 @@ from fastapi import APIRouter, Form, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from crisis_dispatch import __version__
-from crisis_dispatch.domain.access import UserRole
+from crisis_dispatch.domain.access import Permission, UserRole, allowed
 from crisis_dispatch.domain.outcomes import DestinationType, Disposition, HoldCriterion
 from crisis_dispatch.services import auth
 from crisis_dispatch.services.context import Actor
@@ -107,7 +107,9 @@ def _page(request: Request, path: str, template: str, **extra: Any) -> Response:
         return _to_login(request)
     if actor.role not in PAGE_ROLES[path]:
         return _render(request, "forbidden.html", actor, code=403, home=HOME[actor.role])
-    return _render(request, template, actor, **extra)
+    # What the page offers follows the role's permissions (the API checks them again).
+    can = {p.name.lower(): allowed(actor.role, p) for p in Permission}
+    return _render(request, template, actor, can=can, **extra)
 
 
 @router.get("/console")

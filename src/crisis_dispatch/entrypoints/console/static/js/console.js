@@ -3,6 +3,7 @@
 "use strict";
 (function () {
   const $ = (id) => document.getElementById(id);
+  const CAN_ASSIGN = !!$("recs");  // call-takers take calls; dispatchers assign vans
   const S = {
     incidents: new Map(), units: [], queueInfo: null, queueRoute: true, recsRoute: true, alertsRoute: true,
     selectedId: null, checkins: [], escalations: [], sort: { key: "priority", dir: 1 },
@@ -101,17 +102,20 @@
     rows.sort((a, b) => { const x = sortKey(a, key), y = sortKey(b, key); return (x < y ? -1 : x > y ? 1 : 0) * dir; });
     document.querySelectorAll("#queue-table th[data-sort]").forEach((th) => th.setAttribute("aria-sort", th.dataset.sort === key ? (dir > 0 ? "ascending" : "descending") : "none"));
     const body = $("queue-body");
+    const focused = document.activeElement && body.contains(document.activeElement) ? document.activeElement.dataset.select : null;
+    $("queue-count").textContent = `${rows.length} shown`;
     if (!rows.length) { body.innerHTML = `<tr><td colspan="8" class="muted">No incidents match.</td></tr>`; }
     else body.innerHTML = rows.map((i) => {
       const c = clockOf(i);
       return `<tr data-id="${CD.esc(i.id)}" class="clock-${c ? c.state : "none"}${i.id === S.selectedId ? " selected" : ""}">
         <td class="clock"><span class="badge clock-${c ? c.state : "none"}">${CD.esc(clockText(c))}</span>${c && c.provisional ? '<span class="sr-only"> (provisional clock)</span>' : ""}</td>
-        <td><button type="button" class="link" data-select="${CD.esc(i.id)}">${CD.esc(i.id)}</button></td>
+        <td class="inc"><button type="button" class="link" data-select="${CD.esc(i.id)}">${CD.esc(i.id)}</button></td>
         <td>${CD.esc(i.tier || "—")}</td><td>${CD.esc(i.priority ?? "—")}</td>
         <td><span class="badge st-${CD.esc(i.status)}">${CD.esc(CD.label(i.status))}</span></td>
         <td class="age" data-received="${CD.esc(i.timestamps.received_at)}">${CD.fmtDur(CD.now() - Date.parse(i.timestamps.received_at))}</td>
         <td>${CD.esc(unitSign(i.unit_id) || "—")}</td><td class="where">${CD.esc(i.address || `${i.location.lat.toFixed(4)}, ${i.location.lon.toFixed(4)}`)}</td></tr>`;
     }).join("");
+    if (focused) { const again = body.querySelector(`[data-select="${CSS.escape(focused)}"]`); if (again) again.focus(); }
     mapView.setIncidents(rows.map((i) => Object.assign({}, i, { _clock: (clockOf(i) || {}).state })), S.selectedId, select);
   }
   function tickQueue() {
@@ -141,7 +145,9 @@
   function renderUnits() {
     $("units-body").innerHTML = S.units.map((u) => {
       const crew = Object.entries(u.crew || {}).sort((a, b) => ROLE_ORDER.indexOf(a[0]) - ROLE_ORDER.indexOf(b[0])).map(([role, c]) => `<span class="crew"><span class="role">${CD.esc(ROLE_SHORT[role] || role)}:</span> ${CD.esc(c.name || "on shift")}</span>`).join("");
-      const missing = u.dispatchable ? "" : `<div class="warn small">${CD.esc((u.not_dispatchable_because || []).join("; "))}</div>`;
+      // Why a van cannot be sent, except the obvious "it is busy".
+      const why = (u.not_dispatchable_because || []).filter((r) => !/^status is /.test(r));
+      const missing = why.length ? `<div class="warn small">${CD.esc(why.join("; "))}</div>` : "";
       const inc = u.incident_id ? ` <button type="button" class="link small" data-select="${CD.esc(u.incident_id)}">${CD.esc(u.incident_id)}</button>` : "";
       return `<tr data-unit="${CD.esc(u.id)}"><th scope="row">${CD.esc(u.call_sign)}</th>
         <td><span class="badge st-${CD.esc(u.status)}">${CD.esc(CD.label(u.status))}</span>${inc}</td>
@@ -180,6 +186,7 @@
       </dl>
       ${(t.reasons || []).length ? `<details open><summary>Triage reasons</summary><ul class="reasons">${t.reasons.map((r) => `<li>${CD.esc(r)}</li>`).join("")}</ul></details>` : ""}
       ${(inc.history || []).length ? `<details><summary>Timeline</summary><ol class="timeline">${inc.history.map((h) => `<li>${CD.esc(CD.fmtTime(h.at))} ${CD.esc(h.subject)} ${CD.esc(CD.label(h.from || ""))} → ${CD.esc(CD.label(h.to))} <span class="muted">${CD.esc(h.by)}${h.reason ? " · " + CD.esc(h.reason) : ""}</span></li>`).join("")}</ol></details>` : ""}`;
+    if (!CAN_ASSIGN) return;
     if (WAITING.has(inc.status)) loadRecommendations(inc); else { $("recs").innerHTML = ""; $("recs-note").textContent = inc.unit_id ? `${unitSign(inc.unit_id)} is on this incident.` : "No van needed."; }
   }
   async function loadRecommendations(inc) {
@@ -211,7 +218,7 @@
       : `<li class="muted">No van is free, staffed and fit for this call.</li>`;
     if (excluded.length) $("recs").insertAdjacentHTML("beforeend", `<li class="excluded"><details><summary>Not recommended (${excluded.length})</summary><ul>${excluded.map((x) => `<li>${CD.esc(x.call_sign)}: ${CD.esc((x.reasons || []).join("; "))}</li>`).join("")}</ul></details></li>`);
   }
-  $("recs").addEventListener("click", async (e) => {
+  if (CAN_ASSIGN) $("recs").addEventListener("click", async (e) => {
     const b = e.target.closest("[data-assign]"); if (!b || !S.selectedId) return;
     const id = S.selectedId, msg = $("assign-msg");
     b.disabled = true;
