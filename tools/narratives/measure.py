@@ -3,8 +3,8 @@
 Usage:
     python tools/narratives/measure.py [--pages PAGES.jsonl] [--labels labels.jsonl] [--json] [--all]
 
-``labels.jsonl`` (beside this script; ``labels_heldout.jsonl`` and ``labels_heldout2.jsonl``
-are the held-out sets, pass them with ``--labels``) holds only page ids and our labels, never
+``labels.jsonl`` (beside this script; ``labels_heldout.jsonl``, ``labels_heldout2.jsonl`` and
+``labels_heldout3.jsonl`` are the held-out sets, pass them with ``--labels``) holds only page ids and our labels, never
 page text:
 ``{"id", "stratum", "narrative_flags", "page_flags", "mental_health_page"}`` where
 ``narrative_flags`` are the flags the narrative text reports and ``page_flags`` the flags
