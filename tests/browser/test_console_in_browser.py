@@ -101,8 +101,9 @@ def test_a_wrong_password_is_refused_plainly(live: LiveConsole, browser: Any) ->
 
 def test_a_call_taken_through_the_form_shows_the_triage_reasons_as_answers_change(live: LiveConsole, sessions: Sessions) -> None:
     page = sessions.open(R.CALL_TAKER)
-    page.wait_for_selector("#live[data-state=on]")
-    page.fill("#call-address", "Olive St & 5th St")
+    page.keyboard.press("Alt+n")  # a new call from anywhere on the console
+    assert page.evaluate("document.activeElement.id") == "call-address"
+    page.keyboard.type("Olive St & 5th St")
     page.fill("#call-lat", str(DOWNTOWN[0]))
     page.fill("#call-lon", str(DOWNTOWN[1]))
     page.fill("#call-type", "EDP")

@@ -326,6 +326,13 @@
     finally { $("call-submit").disabled = false; }
   });
 
+  // Keyboard: Alt+N starts a new call from anywhere, "/" jumps to the incident search.
+  document.addEventListener("keydown", (e) => {
+    const typing = /^(INPUT|TEXTAREA|SELECT)$/.test(e.target.tagName);
+    if (e.altKey && (e.key === "n" || e.key === "N")) { e.preventDefault(); $("call-address").focus(); }
+    else if (e.key === "/" && !typing) { e.preventDefault(); $("queue-filter-text").focus(); }
+  });
+
   function showError(e) { const m = $("assign-msg"); m.className = "msg error"; m.textContent = e && e.detail ? e.detail : String(e); }
 
   // ------------------------------------------------------------------ live
