@@ -46,7 +46,8 @@
   // ------------------------------------------------------------------ loading
   async function optional(path, flag) {
     if (!S[flag]) return null;
-    try { return await CD.api(path); } catch (e) { if (e.missingRoute) S[flag] = false; return null; }
+    // A route not deployed yet, or not open to this role, is not asked again.
+    try { return await CD.api(path); } catch (e) { if (e.missingRoute || e.status === 403) S[flag] = false; return null; }
   }
   async function refresh() {
     const [list, units, queue, alerts] = await Promise.all([
