@@ -6,10 +6,12 @@ from sqlalchemy import insert
 
 from crisis_dispatch.adapters import orm
 from crisis_dispatch.bootstrap import Container, build
+from crisis_dispatch.config import Settings
+from crisis_dispatch.domain.clock import FixedClock
 from crisis_dispatch.domain.access import UserRole
 from crisis_dispatch.domain.history import Subject
 from crisis_dispatch.services import events, incidents
-from crisis_dispatch.services.context import SYSTEM, Actor
+from crisis_dispatch.services.context import SYSTEM, Actor, Triager
 from tests.integration.helpers import T0, new_incident, staffed_unit
 
 DISPATCHER = Actor("dana", UserRole.DISPATCHER)
@@ -121,3 +123,21 @@ def test_a_hole_that_never_fills_is_forgotten_after_a_while(sqlite_container: Co
     clock.now += events.GAP_PATIENCE + 1  # rolled back: it will never appear
     assert cursor.poll(c.ctx, DISPATCHER) == []
     assert cursor.gaps == {}
+
+
+def test_on_postgresql_a_transaction_that_commits_after_a_newer_one_is_still_delivered(_pg_migrated: str, triager: Triager) -> None:
+    """The real race: ids come from a sequence at insert, commits land in any order."""
+    c = build(Settings(database_url=_pg_migrated, secret_key="test-secret-key-0123456789"), clock=FixedClock(T0), triager=triager)
+    row = dict(subject="incident", subject_id="INC-RACE", from_status=None, at=T0, by="test", reason="", incident_id="INC-RACE")
+    try:
+        cursor = events.FeedCursor(events.latest_id(c.ctx))
+        with c.engine.connect() as slow:
+            late = slow.begin()
+            slow.execute(insert(orm.status_history).values(to_status="slow", **row))
+            with c.engine.begin() as fast:
+                fast.execute(insert(orm.status_history).values(to_status="fast", **row))
+            assert [e.data["to"] for e in cursor.poll(c.ctx, DISPATCHER)] == ["fast"]
+            late.commit()
+        assert [e.data["to"] for e in cursor.poll(c.ctx, DISPATCHER)] == ["slow"]
+    finally:
+        c.dispose()
