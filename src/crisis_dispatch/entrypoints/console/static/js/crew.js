@@ -11,6 +11,7 @@
   };
   const HOLD_HOURS = 72;
   const ROLE_SHORT = { clinical_driver: "Driver", psychiatric_technician: "Psych tech", peer_support_specialist: "Peer" };
+  const ROLE_ORDER = Object.keys(ROLE_SHORT);
 
   async function load() {
     const [me, units] = await Promise.all([S.me ? Promise.resolve(S.me) : CD.api("/auth/me"), CD.api("/units")]);
@@ -29,7 +30,7 @@
     $("van-sign").textContent = u ? u.call_sign : "No van";
     $("van-status").textContent = u ? CD.label(u.status) : "off shift";
     $("van-status").className = "badge st-" + (u ? u.status : "off_shift");
-    $("van-crew").textContent = u ? Object.entries(u.crew || {}).map(([r, c]) => `${ROLE_SHORT[r] || r}: ${c.name}`).join(" · ") : "You are not on a van's shift now.";
+    $("van-crew").textContent = u ? Object.entries(u.crew || {}).sort((a, b) => ROLE_ORDER.indexOf(a[0]) - ROLE_ORDER.indexOf(b[0])).map(([r, c]) => `${ROLE_SHORT[r] || r}: ${c.name}`).join(" · ") : "You are not on a van's shift now.";
     if (!inc) {
       $("asg-body").innerHTML = `<p class="big-text">No assignment.</p><p class="muted">${S.lastClosed ? CD.esc(S.lastClosed) : "Waiting for dispatch."}</p>`;
       for (const id of ["status-card", "checkin-card", "outcome-card", "notes-card"]) $(id).hidden = true;
