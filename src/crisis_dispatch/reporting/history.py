@@ -62,8 +62,16 @@ class HistoryTable:
             np.where(tab.subject == INCIDENT, tab.subject_id + io, tab.subject_id + uo)
             for tab, io, uo in zip(tables, incident_offsets, unit_offsets, strict=True)
         ]) if tables else np.zeros(0, np.int32)
-        return cls(cat("subject"), sid, cat("from_status"), cat("to_status"), cat("t"), cat("incident", incident_offsets),
-                   cat("unit", unit_offsets), cat("event"), tables[0].epoch if tables else None)
+        table = cls(cat("subject"), sid, cat("from_status"), cat("to_status"), cat("t"), cat("incident", incident_offsets),
+                    cat("unit", unit_offsets), cat("event"), tables[0].epoch if tables else None)
+        if len(tables) > 1:
+            # One chronological history, as the live table is (ties keep each area's order).
+            table.take(np.argsort(table.t, kind="stable"))
+        return table
+
+    def take(self, order: np.ndarray) -> None:
+        for name in ("subject", "subject_id", "from_status", "to_status", "t", "incident", "unit", "event"):
+            setattr(self, name, getattr(self, name)[order])
 
     @classmethod
     def from_changes(cls, rows: Iterable[StatusChange | tuple[Any, ...]], *, epoch: datetime) -> HistoryTable:

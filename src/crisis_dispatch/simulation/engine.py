@@ -20,7 +20,7 @@ from __future__ import annotations
 import heapq
 from array import array
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 import numpy as np
 
@@ -172,7 +172,15 @@ def simulate_area(
         team_rows = np.array([e.includes_team for e in mix.entries])[demand.mix] if len(demand) else np.zeros(0, bool)
         etas = station_etas(provider, [(v.station, v.lat, v.lon) for v in vans], demand, team_rows, {})
     etas_all = etas
-    available: set[int] = set()
+    free_mask = np.zeros(nu, dtype=bool)
+    n_free = 0
+    unit_ids = [u.id for u in units]
+
+    def set_free(u: int, free: bool) -> None:
+        nonlocal n_free
+        if free_mask[u] != free:
+            free_mask[u] = free
+            n_free += 1 if free else -1
     off_when_clear = [False] * nu
     unit_inc = [-1] * nu
 
@@ -209,11 +217,11 @@ def simulate_area(
         h = (local_hour0 + t / 3600.0) % 24.0
         return any(a <= h < b for a, b in windows[shift])
 
-    start_dt = start
+    start_dt = start.astimezone(timezone.utc)  # UTC in, so the domain's ensure_aware is cheap
     for i, (v, unit) in enumerate(zip(vans, units, strict=True)):
         if windows[v.shift] == ((0.0, 24.0),) or on_duty(0.0, v.shift):
             add(unit.transition(US.AVAILABLE, now=start_dt, by=BY, reason="on shift"), 0.0, unit_code, i, -1, i)
-            available.add(i)
+            set_free(i, True)
         if windows[v.shift] != ((0.0, 24.0),):
             tb, on = next_boundary(0.0, v.shift)
             push(tb, SHIFT_ON if on else SHIFT_OFF, i)
@@ -240,26 +248,27 @@ def simulate_area(
         add(unit.transition(US.DISPATCHED, now=now, by=BY, incident_id=inc.id), t, unit_code, u, i, u)
         add(inc.transition(IS.EN_ROUTE, now=now, by=BY), t, inc_code, i, i, u)
         add(unit.transition(US.EN_ROUTE, now=now, by=BY), t, unit_code, u, i, u)
-        available.discard(u)
+        set_free(u, False)
         unit_inc[u] = i
         push(t + turnout + eta, ARRIVE_SCENE, u)
 
     def choose(i: int, needs) -> tuple[int, float] | None:  # type: ignore[no-untyped-def]
-        if not available:
+        if not n_free:
             return None
         row = etas_all[i]
-        pool = sorted(available)
-        if len(pool) > max_cand:
+        free_idx = np.flatnonzero(free_mask)
+        pool = free_idx
+        if len(free_idx) > max_cand:
             # The recommender sees the nearest few free vans (by the provider's ETA), not all.
-            idx = np.asarray(pool)
-            pool = idx[np.argsort(row[idx], kind="stable")[:max_cand]].tolist()
-        r = recommend([cands[u] for u in pool], needs, {units[u].id: float(row[u]) for u in pool}, k=1)
-        if r.best is None and len(pool) < len(available):
-            pool = sorted(available)
-            r = recommend([cands[u] for u in pool], needs, {units[u].id: float(row[u]) for u in pool}, k=1)
-        if r.best is None:
-            return None
-        return index_of[r.best.unit_id], r.best.eta_s
+            pool = free_idx[np.argsort(row[free_idx], kind="stable")[:max_cand]]
+        for attempt in (pool, free_idx):
+            ids = attempt.tolist()
+            r = recommend([cands[u] for u in ids], needs, {unit_ids[u]: float(row[u]) for u in ids}, k=1)
+            if r.best is not None:
+                return index_of[r.best.unit_id], r.best.eta_s
+            if len(attempt) == len(free_idx):
+                break
+        return None
 
     def offer_queue(u: int, t: float, now: datetime) -> bool:
         """The queue is offered to a van that just became free, in queue order."""
@@ -288,7 +297,7 @@ def simulate_area(
             add(unit.transition(US.OFF_SHIFT, now=now, by=BY, reason="shift ended"), t, unit_code, u, -1, u)
             return
         if not offer_queue(u, t, now):
-            available.add(u)
+            set_free(u, True)
 
     ai = 0
     while True:
@@ -360,8 +369,8 @@ def simulate_area(
                     del live[arg]
             elif kind == SHIFT_OFF:
                 unit = units[arg]
-                if arg in available:
-                    available.discard(arg)
+                if free_mask[arg]:
+                    set_free(arg, False)
                     add(unit.transition(US.OFF_SHIFT, now=now, by=BY, reason="shift ended"), t, unit_code, arg, -1, arg)
                 elif unit.status is not US.OFF_SHIFT:
                     off_when_clear[arg] = True

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -19,9 +19,9 @@ from crisis_dispatch.reporting.history import HistoryTable
 from crisis_dispatch.reporting.kpis import Impact, IncidentFacts, compute_kpis
 
 from .callmix import CallMix, build_call_mix
-from .demand import DESTINATIONS, DISPOSITIONS, annual_calls, area_rngs, generate, resolve_fates
+from .demand import DESTINATIONS, DISPOSITIONS, AreaDemand, annual_calls, area_rngs, generate, resolve_fates
 from .engine import AreaResult, simulate_area
-from .region import PlacedVan, Region, build_region
+from .region import PlacedVan, Region, build_region, station_etas
 from .scenario import Scenario
 
 
@@ -31,6 +31,8 @@ class Prepared:
     region: Region
     mix: CallMix
     calls_per_year: float
+    #: ETA columns per (replication, area) and station, reused when vans move (planning).
+    eta_cache: dict[tuple[int, int], dict[str, np.ndarray]] = field(default_factory=dict)
 
 
 def prepare(scenario: Scenario, *, protocol: str | None = None, vans: Sequence[PlacedVan] | None = None) -> Prepared:
@@ -44,14 +46,22 @@ def prepare(scenario: Scenario, *, protocol: str | None = None, vans: Sequence[P
     return Prepared(scenario, region, mix, annual_calls(scenario, base_mix))
 
 
-def run_area(prep: Prepared, replication: int, area: int) -> AreaResult:
+def area_demand(prep: Prepared, replication: int, area: int) -> AreaDemand:
     s = prep.scenario
     rng = area_rngs(s.seed, replication, len(prep.region.areas))[area]
     model = getattr(prep.region.provider, "model", None)
     covers = getattr(model, "covers", None)
-    demand = generate(s, prep.region.areas[area], prep.calls_per_year, prep.mix.probabilities, rng, covers=covers)
-    fates = resolve_fates(s, prep.mix, demand)
-    return simulate_area(s, prep.region, area, prep.mix, demand, fates)
+    return generate(s, prep.region.areas[area], prep.calls_per_year, prep.mix.probabilities, rng, covers=covers)
+
+
+def run_area(prep: Prepared, replication: int, area: int) -> AreaResult:
+    demand = area_demand(prep, replication, area)
+    fates = resolve_fates(prep.scenario, prep.mix, demand)
+    vans = [v for v in prep.region.vans if v.area == area]
+    team_rows = np.array([e.includes_team for e in prep.mix.entries])[demand.mix] if len(demand) else np.zeros(0, bool)
+    cache = prep.eta_cache.setdefault((replication, area), {})
+    etas = station_etas(prep.region.provider, [(v.station, v.lat, v.lon) for v in vans], demand, team_rows, cache)
+    return simulate_area(prep.scenario, prep.region, area, prep.mix, demand, fates, etas=etas)
 
 
 @dataclass
@@ -98,11 +108,50 @@ def combine(prep: Prepared, replication: int, parts: Sequence[tuple[int, AreaRes
     return ReplicationResult(replication, kpis, history, facts, events, wall_s)
 
 
-def run_replication(prep: Prepared, replication: int, *, areas: Sequence[int] | None = None) -> ReplicationResult:
+def run_replication(prep: Prepared, replication: int, *, workers: int = 1) -> ReplicationResult:
+    """One replication. ``workers > 1`` spreads the areas over forked processes (the result
+    is the same: each area has its own generator)."""
     t0 = time.perf_counter()
-    todo = range(len(prep.region.areas)) if areas is None else areas
-    parts = [(a, run_area(prep, replication, a)) for a in todo]
+    n_areas = len(prep.region.areas)
+    if workers <= 1 or n_areas < 2:
+        parts = [(a, run_area(prep, replication, a)) for a in range(n_areas)]
+    else:
+        parts = _parallel_areas(prep, replication, workers)
     return combine(prep, replication, parts, time.perf_counter() - t0)
+
+
+_FORKED: Prepared | None = None
+
+
+def _area_group(args: tuple[int, list[int]]) -> list[tuple[int, AreaResult]]:
+    assert _FORKED is not None
+    replication, areas = args
+    return [(a, run_area(_FORKED, replication, a)) for a in areas]
+
+
+def balanced_groups(weights: Sequence[float], k: int) -> list[list[int]]:
+    """Areas into ``k`` groups of about equal demand (largest first, into the lightest group)."""
+    groups: list[list[int]] = [[] for _ in range(k)]
+    load = [0.0] * k
+    for a in sorted(range(len(weights)), key=lambda i: (-weights[i], i)):
+        g = load.index(min(load))
+        groups[g].append(a)
+        load[g] += weights[a]
+    return [g for g in groups if g]
+
+
+def _parallel_areas(prep: Prepared, replication: int, workers: int) -> list[tuple[int, AreaResult]]:
+    import multiprocessing as mp
+
+    global _FORKED
+    _FORKED = prep
+    try:
+        groups = balanced_groups([a.weight for a in prep.region.areas], workers)
+        with mp.get_context("fork").Pool(len(groups)) as pool:
+            out = pool.map(_area_group, [(replication, g) for g in groups])
+    finally:
+        _FORKED = None
+    return [p for group in out for p in group]
 
 
 # --------------------------------------------------------------------------- aggregation
@@ -156,15 +205,17 @@ def run(
     vans: Sequence[PlacedVan] | None = None,
     executor: Callable[[Callable[..., Any], list[Any]], list[Any]] | None = None,
     progress: Callable[[int], None] | None = None,
+    workers: int = 1,
 ) -> dict[str, Any]:
-    """All replications; ``executor(fn, args)`` maps ``fn`` over ``args`` (Dask or in-process)."""
+    """All replications; ``executor(fn, args)`` maps ``fn`` over ``args`` (Dask or in-process).
+    Without an executor, ``workers`` processes share the areas of each replication."""
     prep = prepare(scenario, protocol=protocol, vans=vans)
     reps = list(range(replications or scenario.replications))
     t0 = time.perf_counter()
     if executor is None:
         results = []
         for r in reps:
-            results.append(_summary(run_replication(prep, r)))
+            results.append(_summary(run_replication(prep, r, workers=workers)))
             if progress:
                 progress(1)
     else:
@@ -177,7 +228,7 @@ def run(
         "team_share": round(prep.mix.team_share, 4),
         "replications": len(reps),
         "wall_s": round(time.perf_counter() - t0, 3),
-        "kpis": results[0]["kpis"] if len(results) == 1 else {k: v for k, v in results[0]["kpis"].items()},
+        "kpis": results[0]["kpis"],
         "per_replication": results,
         "ci95": confidence_intervals([r["kpis"] for r in results]),
     }

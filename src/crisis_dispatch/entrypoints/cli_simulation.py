@@ -1,0 +1,292 @@
+"""CLI commands of the planning simulator (issue 5). The main app calls :func:`register`.
+
+- ``crisis-dispatch simulate SCENARIO [--replications N] [--json] [--out DIR]``; with two
+  ``--protocol`` options it is the eligibility what-if (same calls, two protocols).
+- ``crisis-dispatch plan SCENARIO --target "p90<=60m" [--json]``
+- ``crisis-dispatch sweep SCENARIO --grid FILE [--json]``
+
+Replications and sweeps run on Dask (a local cluster by default, ``--scheduler ADDRESS``
+for an existing one, ``--in-process`` for neither). Bad input: one line on stderr, exit 2.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+EXIT_BAD_INPUT = 2
+_err = Console(stderr=True, highlight=False, soft_wrap=True)
+_out = Console(highlight=False, soft_wrap=True)
+
+
+def _fail(message: str) -> typer.Exit:
+    _err.print(f"error: {message}", markup=False)
+    return typer.Exit(EXIT_BAD_INPUT)
+
+
+def _load(name: str):  # type: ignore[no-untyped-def]
+    from crisis_dispatch.simulation.scenario import ScenarioError, load_scenario
+
+    try:
+        return load_scenario(name)
+    except ScenarioError as exc:
+        raise _fail(str(exc)) from None
+
+
+@contextlib.contextmanager
+def _progress(total: int, label: str, quiet: bool) -> Iterator[Any]:
+    if quiet or total <= 1:
+        yield None
+        return
+    with Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=_err,
+                  transient=True) as progress:
+        task = progress.add_task(label, total=total)
+        yield lambda n=1: progress.advance(task, n)
+
+
+@contextlib.contextmanager
+def _executor(n_tasks: int, scheduler: str | None, in_process: bool, workers: int, advance: Any) -> Iterator[Any]:
+    from crisis_dispatch.simulation.distributed import dask_executor
+
+    if in_process or (n_tasks <= 1 and scheduler is None):
+        yield None
+        return
+    try:
+        with dask_executor(scheduler, workers=workers, progress=advance) as ex:
+            yield ex
+    except OSError as exc:
+        raise _fail(f"cannot reach the Dask scheduler {scheduler}: {exc}") from None
+
+
+def _apply(s: Any, days: float | None, seed: int | None) -> Any:
+    if days is not None:
+        if days <= 0:
+            raise _fail("--days must be positive")
+        s = s.with_changes(horizon_days=days)
+    if seed is not None:
+        s = s.with_changes(seed=seed)
+    return s
+
+
+def _inputs(s: Any, result: dict[str, Any]) -> dict[str, Any]:
+    d = s.to_dict()
+    d.update(calls_per_year=result["calls_per_year"], team_share=result["team_share"],
+             protocol_version=result["protocol"], units=result["kpis"]["units"])
+    return d
+
+
+def simulate_cmd(
+    scenario: Annotated[str, typer.Argument(help="Shipped scenario name (la-ttp, la-ttp-20k, california, validation/mmc) or a .toml path.")],
+    replications: Annotated[int | None, typer.Option("--replications", "-r", min=1, help="Replications (default: the scenario's).")] = None,
+    protocol: Annotated[list[str] | None, typer.Option("--protocol", help="Protocol name or path; give two for a what-if.")] = None,
+    days: Annotated[float | None, typer.Option(help="Simulated days (default: the scenario's horizon).")] = None,
+    seed: Annotated[int | None, typer.Option(help="Override the scenario's seed.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    out: Annotated[Path | None, typer.Option("--out", help="Write CSV tables, PNG plots and summary.html here.")] = None,
+    scheduler: Annotated[str | None, typer.Option(help="Address of an existing Dask scheduler.")] = None,
+    in_process: Annotated[bool, typer.Option("--in-process", help="Run replications here, without Dask.")] = False,
+    workers: Annotated[int, typer.Option(min=1, help="Local Dask workers / processes for the areas of one run.")] = 2,
+    check: Annotated[bool, typer.Option("--check", help="Also check the run's invariants (replication 0).")] = False,
+) -> None:
+    """Simulate a scenario: response times, queue waits, utilisation, outcomes, hours freed."""
+    from crisis_dispatch.simulation.runner import prepare, run, run_replication
+    from crisis_dispatch.simulation.scenario import ScenarioError
+    from crisis_dispatch.simulation.validation import mmc_summary
+
+    s = _apply(_load(scenario), days, seed)
+    protocols = protocol or []
+    if len(protocols) > 2:
+        raise _fail("give at most two --protocol options (two make a what-if)")
+    reps = replications or s.replications
+    try:
+        if len(protocols) == 2:
+            _whatif(s, protocols, reps, as_json, scheduler, in_process, workers)
+            return
+        proto = protocols[0] if protocols else None
+        with _progress(reps, "replications", as_json and not sys.stderr.isatty()) as advance:
+            if reps == 1 and not scheduler:
+                result = run(s, replications=1, protocol=proto, workers=workers)
+            else:
+                with _executor(reps, scheduler, in_process, workers, advance) as ex:
+                    result = run(s, replications=reps, protocol=proto, executor=ex, progress=advance)
+        problems: list[str] = []
+        if check:
+            from crisis_dispatch.simulation.invariants import check_invariants
+
+            problems = check_invariants(run_replication(prepare(s, protocol=proto), 0, workers=workers).history, s.horizon_s)
+    except ScenarioError as exc:
+        raise _fail(str(exc)) from None
+    inputs = _inputs(s, result)
+    payload = {"scenario": s.name, "inputs": inputs, **mmc_summary(s, result), "replications": result["replications"],
+               "wall_s": result["wall_s"], "kpis": result["per_replication"][0]["kpis"], "ci95": result["ci95"],
+               "per_replication": result["per_replication"]}
+    if check:
+        payload["invariant_violations"] = problems
+    if out is not None:
+        from crisis_dispatch.simulation.outputs import write_outputs
+
+        try:
+            payload["files"] = write_outputs(result, inputs, out)
+        except OSError as exc:
+            raise _fail(f"cannot write to {out}: {exc.strerror or exc}") from None
+    if as_json:
+        sys.stdout.write(json.dumps(payload, default=str) + "\n")
+    else:
+        _print_summary(payload)
+    if problems:
+        raise typer.Exit(1)
+
+
+def _fmt(v: Any) -> str:
+    if v is None:
+        return "not met"
+    if isinstance(v, float):
+        return f"{v:,.3f}".rstrip("0").rstrip(".") if abs(v) < 1000 else f"{v:,.0f}"
+    return f"{v:,}" if isinstance(v, int) else str(v)
+
+
+def _print_summary(p: dict[str, Any]) -> None:
+    from crisis_dispatch.simulation.outputs import HEADLINE
+
+    ci = p["ci95"]
+    table = Table(title=f"{p['scenario']}: {p['replications']} replication(s), {p['inputs']['protocol_version']}")
+    table.add_column("indicator")
+    table.add_column("mean", justify="right")
+    table.add_column("95 % CI", justify="right")
+    for key in HEADLINE:
+        if key in ci:
+            v = ci[key]
+            band = "–" if v["ci95_low"] is None else f"{_fmt(v['ci95_low'])} – {_fmt(v['ci95_high'])}"
+            table.add_row(key, _fmt(v["mean"]), band)
+        elif key.startswith("response_minutes"):
+            table.add_row(key, "not met", "–")
+    _out.print(table)
+    if "erlang_c" in p:
+        _out.print(f"Erlang C: p_wait {p['erlang_c']['p_wait']:.4f}, mean queue wait {p['erlang_c']['mean_queue_wait_minutes']:.3f} min")
+    for f in p.get("files", []):
+        _out.print(f"wrote {f}")
+
+
+def _whatif(s: Any, protocols: list[str], reps: int, as_json: bool, scheduler: str | None, in_process: bool,
+            workers: int) -> None:
+    from crisis_dispatch.simulation.whatif import whatif
+
+    with _progress(2 * reps, "what-if runs", as_json) as advance:
+        with _executor(2 * reps, scheduler, in_process, workers, advance) as ex:
+            report = whatif(s, protocols[0], protocols[1], replications=reps, executor=ex)
+    if as_json:
+        slim = {k: v for k, v in report.items() if k != "runs"}
+        slim["inputs"] = s.to_dict()
+        sys.stdout.write(json.dumps(slim, default=str) + "\n")
+        return
+    table = Table(title=f"What-if on {s.name}: {report['protocol_a']} → {report['protocol_b']}")
+    for col in ("indicator", report["protocol_a"], report["protocol_b"], "change"):
+        table.add_column(col, justify="left" if col == "indicator" else "right")
+    for row in report["comparison"]:
+        table.add_row(row["kpi"], _fmt(row["a"]), _fmt(row["b"]), _fmt(row["change"]))
+    _out.print(table)
+    _out.print(f"tier mix {report['protocol_a']}: {report['tier_mix_a']}")
+    _out.print(f"tier mix {report['protocol_b']}: {report['tier_mix_b']}")
+
+
+def plan_cmd(
+    scenario: Annotated[str, typer.Argument(help="A single-area scenario (la-ttp, la-ttp-20k) or a .toml path.")],
+    target: Annotated[str, typer.Option(help="Response-time target, e.g. 'p90<=60m' (or hours: 'p95<=2h').")] = "p90<=60m",
+    max_vans: Annotated[int, typer.Option(min=1, help="Give up above this many vans.")] = 60,
+    replications: Annotated[int, typer.Option(min=1, help="Replications per fleet checked.")] = 1,
+    days: Annotated[float | None, typer.Option(help="Simulated days per check (default: the scenario's).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Smallest fleet, its stations and shifts that meet the target at every hour of the day."""
+    from crisis_dispatch.simulation.plan import TargetError, parse_target, plan
+    from crisis_dispatch.simulation.scenario import ScenarioError
+
+    try:
+        t = parse_target(target)
+    except TargetError as exc:
+        raise _fail(str(exc)) from None
+    s = _apply(_load(scenario), days, None)
+    try:
+        with Progress(TextColumn("{task.description}"), TimeElapsedColumn(), console=_err, transient=True) as progress:
+            task = progress.add_task("planning", total=None)
+            result = plan(s, t, max_vans=max_vans, replications=replications,
+                          progress=lambda msg: progress.update(task, description=msg))
+    except ScenarioError as exc:
+        raise _fail(str(exc)) from None
+    result["inputs"] = s.to_dict()
+    if as_json:
+        sys.stdout.write(json.dumps(result, default=str) + "\n")
+    elif not result["met"]:
+        _out.print(f"{s.name}: target {result['target']} not met with up to {max_vans} vans")
+    else:
+        _out.print(f"{s.name}: {result['vans']} vans meet {result['target']} at every hour "
+                   f"(overall {result['value_minutes']} min; {result['team_calls_per_year']:,.0f} team calls a year; "
+                   f"{result['staffed_van_hours_per_day']:g} staffed van-hours a day)")
+        table = Table()
+        for col in ("van", "station", "shift"):
+            table.add_column(col)
+        for v in result["fleet"]:
+            table.add_row(v["call_sign"], v["station"], v["shift"])
+        _out.print(table)
+    if not result["met"]:
+        raise typer.Exit(1)
+
+
+def sweep_cmd(
+    scenario: Annotated[str, typer.Argument(help="Scenario name or .toml path.")],
+    grid: Annotated[Path, typer.Option(help="TOML file with a [grid] table (fleet_size, shift, protocol, demand_growth).")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    days: Annotated[float | None, typer.Option(help="Simulated days per point (default: the scenario's).")] = None,
+    scheduler: Annotated[str | None, typer.Option(help="Address of an existing Dask scheduler.")] = None,
+    in_process: Annotated[bool, typer.Option("--in-process", help="Run here, without Dask.")] = False,
+    workers: Annotated[int, typer.Option(min=1, help="Local Dask workers.")] = 2,
+    out: Annotated[Path | None, typer.Option("--out", help="Write sweep.csv here.")] = None,
+) -> None:
+    """Run a parameter grid (on Dask) and report each point's KPIs with confidence intervals."""
+    from crisis_dispatch.simulation.scenario import ScenarioError
+    from crisis_dispatch.simulation.sweep import load_grid, points, sweep
+
+    s = _apply(_load(scenario), days, None)
+    try:
+        g = load_grid(grid)
+        n = len(points(g)) * int(g.get("replications", s.replications))
+        with _progress(n, "sweep", as_json) as advance:
+            with _executor(n, scheduler, in_process, workers, advance) as ex:
+                result = sweep(s, g, executor=ex)
+    except ScenarioError as exc:
+        raise _fail(str(exc)) from None
+    result["inputs"] = s.to_dict()
+    if out is not None:
+        import csv
+
+        out.mkdir(parents=True, exist_ok=True)
+        cols = list(dict.fromkeys(k for row in result["points"] for k in row))
+        with (out / "sweep.csv").open("w", newline="", encoding="utf-8") as f:
+            w = csv.DictWriter(f, fieldnames=cols)
+            w.writeheader()
+            w.writerows(result["points"])
+    if as_json:
+        sys.stdout.write(json.dumps(result, default=str) + "\n")
+        return
+    table = Table(title=f"Sweep of {s.name} ({result['replications']} replication(s) per point)")
+    cols = [k for k in result["points"][0] if not k.endswith(".ci95")] if result["points"] else []
+    for c in cols:
+        table.add_column(c, justify="right")
+    for row in result["points"]:
+        table.add_row(*(_fmt(row.get(c)) for c in cols))
+    _out.print(table)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("simulate")(simulate_cmd)
+    app.command("plan")(plan_cmd)
+    app.command("sweep")(sweep_cmd)

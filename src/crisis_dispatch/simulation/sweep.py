@@ -1,0 +1,105 @@
+"""Parameter sweeps: a grid (TOML) of fleet sizes, shift patterns, protocols and demand growth,
+every point simulated (on Dask) and reported side by side.
+
+Grid file::
+
+    [grid]
+    fleet_size = [5, 8, 11]        # vans, placed by the greedy p-median (single-area scenarios)
+    shift = ["24/7", "peak-12h"]   # applied to every van
+    protocol = ["narrow-2019", "default"]
+    demand_growth = [1.0, 1.25]    # multiplier on the scenario's volume
+    replications = 2               # per point (default: the scenario's)
+"""
+
+from __future__ import annotations
+
+import itertools
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from .distributed import Executor, local_executor
+from .region import PlacedVan, build_region
+from .runner import prepare, run_replication
+from .scenario import Scenario, ScenarioError
+
+AXES = ("fleet_size", "shift", "protocol", "demand_growth")
+REPORTED = ("team_calls", "response_minutes.p50", "response_minutes.p90", "share_within_60_min", "share_within_budget",
+            "p_wait", "mean_queue_wait_minutes", "utilisation", "fell_back_to_police_or_ems", "ed_visits_avoided")
+
+
+def load_grid(path: str | Path) -> dict[str, Any]:
+    p = Path(path)
+    if not p.is_file():
+        raise ScenarioError(f"grid file not found: {p}")
+    try:
+        data = tomllib.loads(p.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(f"{p}: invalid TOML: {exc}") from None
+    grid = data.get("grid")
+    if not isinstance(grid, dict):
+        raise ScenarioError(f"{p}: needs a [grid] table with any of: {', '.join(AXES)}")
+    unknown = set(grid) - {*AXES, "replications"}
+    if unknown:
+        raise ScenarioError(f"{p}: unknown grid keys {sorted(unknown)} (known: {', '.join(AXES)}, replications)")
+    for axis in AXES:
+        if axis in grid and (not isinstance(grid[axis], list) or not grid[axis]):
+            raise ScenarioError(f"{p}: 'grid.{axis}' must be a non-empty list")
+    return grid
+
+
+def points(grid: dict[str, Any]) -> list[dict[str, Any]]:
+    axes = [a for a in AXES if a in grid]
+    return [dict(zip(axes, combo, strict=True)) for combo in itertools.product(*(grid[a] for a in axes))]
+
+
+def _point_scenario(scenario: Scenario, point: dict[str, Any]) -> tuple[Scenario, tuple[PlacedVan, ...] | None]:
+    s = scenario
+    if "demand_growth" in point:
+        g = float(point["demand_growth"])
+        s = s.with_changes(annual_calls=s.annual_calls * g,
+                           team_calls_per_year=None if s.team_calls_per_year is None else s.team_calls_per_year * g)
+    if "shift" in point and point["shift"] not in s.shifts:
+        raise ScenarioError(f"unknown shift '{point['shift']}' (defined: {', '.join(s.shifts)})")
+    vans = None
+    if "fleet_size" in point:
+        from .plan import greedy_placement
+
+        prep = prepare(s)
+        order = greedy_placement(prep, int(point["fleet_size"]))
+        st = prep.region.stations
+        vans = tuple(PlacedVan(f"V{i + 1}", 0, st[sid][1], st[sid][2], point.get("shift", "24/7"), sid)
+                     for i, sid in enumerate(order))
+    elif "shift" in point:
+        vans = tuple(PlacedVan(v.call_sign, v.area, v.lat, v.lon, point["shift"], v.station) for v in build_region(s).vans)
+    return s, vans
+
+
+def _task(args: tuple[Scenario, dict[str, Any], int]) -> dict[str, Any]:
+    scenario, point, replication = args
+    s, vans = _point_scenario(scenario, point)
+    r = run_replication(prepare(s, protocol=point.get("protocol"), vans=vans), replication)
+    return {"point": point, "replication": replication, "kpis": r.kpis}
+
+
+def sweep(scenario: Scenario, grid: dict[str, Any], *, executor: Executor | None = None) -> dict[str, Any]:
+    from .runner import confidence_intervals
+
+    reps = int(grid.get("replications", scenario.replications))
+    pts = points(grid)
+    if any("fleet_size" in p for p in pts) and len(build_region(scenario).areas) != 1:
+        raise ScenarioError("fleet_size sweeps need a single-area scenario (la-ttp, la-ttp-20k)")
+    tasks = [(scenario, p, r) for p in pts for r in range(reps)]
+    results = (executor or local_executor)(_task, tasks)
+    table = []
+    for p in pts:
+        ks = [r["kpis"] for r in results if r["point"] == p]
+        ci = confidence_intervals(ks)
+        row: dict[str, Any] = dict(p)
+        for key in REPORTED:
+            c = ci.get(key)
+            row[key] = None if c is None else c["mean"]
+            if c is not None and c["ci95_low"] is not None:
+                row[key + ".ci95"] = [c["ci95_low"], c["ci95_high"]]
+        table.append(row)
+    return {"scenario": scenario.name, "grid": grid, "replications": reps, "points": table}

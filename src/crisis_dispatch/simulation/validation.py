@@ -1,0 +1,42 @@
+"""Queueing-theory reference values for the validation scenario (M/M/c, Erlang C)."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from .plan import expected_job_minutes
+from .scenario import Scenario
+
+
+def erlang_c(c: int, offered: float) -> float:
+    """P(an arrival waits) in an M/M/c queue offered ``offered`` Erlang (needs offered < c)."""
+    if offered >= c:
+        return 1.0
+    below = sum(offered**k / math.factorial(k) for k in range(c))
+    top = offered**c / math.factorial(c) * c / (c - offered)
+    return top / (below + top)
+
+
+def mmc_summary(s: Scenario, result: dict[str, Any]) -> dict[str, Any]:
+    """Top-level queue figures every run reports (pooled over replications); for an M/M/c
+    scenario (zero travel, one exponential service) also the Erlang C values."""
+    reps = [r["kpis"] for r in result["per_replication"]]
+    calls = sum(k["team_calls"] for k in reps) or 1
+    rate = result["calls_per_year"] * result["team_share"] / 8760.0
+    service = expected_job_minutes(s)
+    units = reps[0]["units"]
+    out: dict[str, Any] = {
+        "arrival_rate_per_hour": round(rate, 6),
+        "mean_service_minutes": round(service, 4),
+        "units": units,
+        "mean_queue_wait_minutes": round(sum((k["mean_queue_wait_minutes"] or 0) * k["team_calls"] for k in reps) / calls, 4),
+        "p_wait": round(sum((k["p_wait"] or 0) * k["team_calls"] for k in reps) / calls, 5),
+    }
+    exponential = s.provider == "zero" and len(s.outcomes["default"]) == 1 and all(cv == 1.0 for _, cv in s.on_scene.values())
+    if exponential and s.turnout_minutes == 0 and units:
+        offered = rate * service / 60.0
+        pw = erlang_c(units, offered)
+        wq = pw / (units / service - rate / 60.0) if offered < units else float("inf")
+        out["erlang_c"] = {"p_wait": round(pw, 5), "mean_queue_wait_minutes": round(wq, 4)}
+    return out
