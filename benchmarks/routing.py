@@ -176,11 +176,12 @@ def run_graph(path: Path, name: str, baseline_queries: int, seed: int = 1) -> di
     }
 
 
-def la_model_metrics() -> dict[str, object]:
+def la_model_metrics() -> dict[str, float]:
+    """MAPE, median and p90 absolute error of the shipped LA model on the held-out trips."""
     model = load_region_model("la")
     _, test = split_by_destination(read_uber_od(SHARED / "la" / "travel_times" / "OD3am_10000.csv"))
     predicted = model.unchecked_seconds(test.o_lat, test.o_lon, test.d_lat, test.d_lon)
-    return {**error_metrics(predicted, test.seconds), "held_out_trips": int(test.seconds.size)}
+    return error_metrics(predicted, test.seconds)
 
 
 @contextmanager
