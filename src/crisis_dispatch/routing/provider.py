@@ -23,7 +23,7 @@ import numpy as np
 
 from crisis_dispatch.routing.engines import CCHEngine, DijkstraEngine, ManyToOneEngine
 from crisis_dispatch.routing.errors import UnknownRegionError
-from crisis_dispatch.routing.geometry import LatLon, check_latlon, haversine_m
+from crisis_dispatch.routing.geometry import LatLon, check_latlon, check_latlon_array, haversine_m
 from crisis_dispatch.routing.graph import RoadGraph
 from crisis_dispatch.routing.loaders import load_graph
 from crisis_dispatch.routing.snapping import DEFAULT_MAX_SNAP_M, Snapper
@@ -52,7 +52,7 @@ class StraightLineProvider:
 
     def eta_seconds(self, origins: Sequence[LatLon], destination: LatLon) -> list[float | None]:
         dest = check_latlon(destination)
-        points = np.array([check_latlon(o) for o in origins], dtype=float).reshape(-1, 2)
+        points = check_latlon_array(origins)
         metres = haversine_m(points[:, 0], points[:, 1], dest.lat, dest.lon)
         return [float(s) for s in metres / (self.speed_kmh / 3.6)]
 
@@ -97,7 +97,7 @@ class FittedModelProvider:
 
     def eta_seconds(self, origins: Sequence[LatLon], destination: LatLon) -> list[float | None]:
         dest = check_latlon(destination)
-        points = np.array([check_latlon(o) for o in origins], dtype=float).reshape(-1, 2)
+        points = check_latlon_array(origins)
         if points.shape[0] == 0:
             self.model.check_covered(dest.lat, dest.lon)
             return []
