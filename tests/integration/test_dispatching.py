@@ -82,3 +82,10 @@ def test_a_van_that_clears_is_offered_the_queue_in_order(la: Container, clock) -
     view = units.set_unit_status(ctx, SYSTEM, unit_id, "available")
     assert view["offer"]["incident_id"] == older
     assert newer != older
+
+
+def test_outside_the_travel_model_vans_are_still_ranked_on_a_labelled_estimate(la: Container) -> None:
+    lancaster = dict(lat=34.6868, lon=-118.1542)  # Antelope Valley: beyond the fitted LA model
+    rec = dispatching.recommendations(la.ctx, SYSTEM, new_incident(la, **lancaster), k=5)
+    assert rec["ranked"] and "straight-line estimate" in rec["eta_source"]
+    assert [r["call_sign"] for r in rec["ranked"]][0] == "TTP-3"  # Van Nuys is the nearest station

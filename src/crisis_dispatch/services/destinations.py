@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
-import math
 from typing import Any
 
 from crisis_dispatch.domain.access import Permission
 from crisis_dispatch.domain.destinations import PatientAssessment, recommend_destinations
 from crisis_dispatch.domain.errors import InvalidInput
+from crisis_dispatch.routing.geometry import haversine_m
 
 from . import audit
 from .context import Actor, ServiceContext
@@ -18,12 +18,6 @@ from .incidents import check_scope
 #: that is never the right answer in a county; EDs nearer than this always exist in LA).
 SEARCH_RADIUS_KM = 40.0
 ASSESSMENT_FIELDS = frozenset(f.name for f in dataclasses.fields(PatientAssessment))
-
-
-def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
-    return 12742.0 * math.asin(math.sqrt(a))
 
 
 def assessment_from(data: dict[str, Any]) -> PatientAssessment:
@@ -48,7 +42,9 @@ def recommend_for_incident(
         incident = uow.incidents.get(incident_id)
         check_scope(ctx, uow, actor, incident)
         here = (incident.location.lat, incident.location.lon)
-        nearby = [f for f in uow.facilities.list() if _km(*here, f.lat, f.lon) <= SEARCH_RADIUS_KM]
+        facilities = uow.facilities.list()
+        metres = haversine_m(here[0], here[1], [f.lat for f in facilities], [f.lon for f in facilities])
+        nearby = [f for f, m in zip(facilities, metres, strict=True) if m <= SEARCH_RADIUS_KM * 1000]
         audit.record(ctx, uow, actor, "read", "incident", [incident.id], detail="destination recommendation")
         uow.commit()
     travel: dict[str, float | None] = {}

@@ -43,20 +43,35 @@ def _origin(uow: UnitOfWork, unit: Unit) -> tuple[float, float]:
     return (station.lat, station.lon)
 
 
-def _recommend(ctx: ServiceContext, uow: UnitOfWork, incident: Incident, now: datetime, k: int) -> tuple[Recommendation, list[Candidate]]:
+#: Outside the travel-time provider's area (e.g. beyond the fitted LA model), ETAs fall back
+#: to straight-line distance at this average speed, and the answer says so.
+FALLBACK_SPEED_KMH = 30.0
+
+
+def _recommend(
+    ctx: ServiceContext, uow: UnitOfWork, incident: Incident, now: datetime, k: int
+) -> tuple[Recommendation, list[Candidate], str]:
     if ctx.travel is None:
         raise InvalidInput("no travel-time provider is configured for this region")
     needs = Needs.from_triage(incident.triage)
     candidates = _candidates(uow, now)
     fit = [c for c in candidates if not eligibility(c, needs)]
     etas: dict[str, float | None] = {}
+    source = "provider"
     if fit:
+        origins = [_origin(uow, c.unit) for c in fit]
+        here = (incident.location.lat, incident.location.lon)
         try:
-            times = ctx.travel([_origin(uow, c.unit) for c in fit], (incident.location.lat, incident.location.lon))
-        except ValueError as e:
-            raise InvalidInput(f"cannot compute travel times to incident {incident.id}: {e}") from None
+            times = ctx.travel(origins, here)
+        except ValueError:
+            # A van must still be sent: estimate, and tell the dispatcher it is an estimate.
+            from crisis_dispatch.routing.geometry import LatLon
+            from crisis_dispatch.routing.provider import StraightLineProvider
+
+            times = StraightLineProvider(FALLBACK_SPEED_KMH).eta_seconds([LatLon(*o) for o in origins], LatLon(*here))
+            source = f"straight-line estimate at {FALLBACK_SPEED_KMH:.0f} km/h (outside the travel-time model's area)"
         etas = {c.unit.id: t for c, t in zip(fit, times, strict=True)}
-    return recommend(candidates, needs, etas, k=k), candidates
+    return recommend(candidates, needs, etas, k=k), candidates, source
 
 
 def recommendations(ctx: ServiceContext, actor: Actor, incident_id: str, k: int = 3) -> dict[str, Any]:
@@ -67,7 +82,7 @@ def recommendations(ctx: ServiceContext, actor: Actor, incident_id: str, k: int 
     now = ctx.clock.now()
     with ctx.uow() as uow:
         incident = uow.incidents.get(incident_id)
-        rec, candidates = _recommend(ctx, uow, incident, now, k)
+        rec, candidates, source = _recommend(ctx, uow, incident, now, k)
         crews = {c.unit.id: c.crew for c in candidates}
         needs = Needs.from_triage(incident.triage)
         view = {
@@ -86,6 +101,7 @@ def recommendations(ctx: ServiceContext, actor: Actor, incident_id: str, k: int 
                 for r in rec.ranked
             ],
             "excluded": [{"unit_id": e.unit_id, "call_sign": e.call_sign, "reasons": list(e.reasons)} for e in rec.excluded],
+            "eta_source": source,
             "clock": clock_view(ctx, incident, now),
         }
         audit.record(ctx, uow, actor, "read", "incident", [incident.id], detail="recommendations")
@@ -97,7 +113,7 @@ def best_unit(ctx: ServiceContext, incident_id: str) -> str | None:
     """The top recommendation, for "assign the recommended van" without naming it."""
     now = ctx.clock.now()
     with ctx.uow() as uow:
-        rec, _ = _recommend(ctx, uow, uow.incidents.get(incident_id), now, 1)
+        rec, _, _ = _recommend(ctx, uow, uow.incidents.get(incident_id), now, 1)
     return rec.best.unit_id if rec.best else None
 
 
