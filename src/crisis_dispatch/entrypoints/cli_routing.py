@@ -11,13 +11,14 @@ import csv
 import io
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from crisis_dispatch.routing.errors import RoutingError
-from crisis_dispatch.routing.geometry import LatLon, check_latlon
-from crisis_dispatch.routing.provider import pairwise_seconds, provider_for_region
+
+if TYPE_CHECKING:
+    from crisis_dispatch.routing.geometry import LatLon
 
 REQUIRED_COLUMNS = ("o_lat", "o_lon", "d_lat", "d_lon")
 EXIT_BAD_INPUT = 2
@@ -28,6 +29,8 @@ class _BadInput(Exception):
 
 
 def _read_pairs(path: Path) -> tuple[list[str], list[dict[str, str]], list[tuple[LatLon, LatLon]]]:
+    from crisis_dispatch.routing.geometry import LatLon, check_latlon
+
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
@@ -57,6 +60,8 @@ def travel_times(
     out: Annotated[Path | None, typer.Option(help="Write here instead of stdout.")] = None,
 ) -> None:
     """Append driving time in seconds (column 'seconds') to each origin-destination row."""
+    from crisis_dispatch.routing.provider import pairwise_seconds, provider_for_region
+
     try:
         if region is not None and graph is not None:
             raise _BadInput("give either --region or --graph, not both")

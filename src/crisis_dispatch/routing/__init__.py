@@ -4,23 +4,34 @@ Public entry points: :func:`provider_for_region`, the :class:`TravelTimeProvider
 and its implementations, :func:`load_graph`, and :class:`LatLon`.
 """
 
-from crisis_dispatch.routing.errors import (
-    GraphFormatError,
-    PointOutsideCoverageError,
-    RoutingError,
-    UnknownRegionError,
-)
-from crisis_dispatch.routing.geometry import LatLon, haversine_m
-from crisis_dispatch.routing.graph import RoadGraph
-from crisis_dispatch.routing.loaders import load_graph
-from crisis_dispatch.routing.provider import (
-    FittedModelProvider,
-    RoadNetworkProvider,
-    StraightLineProvider,
-    TravelTimeProvider,
-    pairwise_seconds,
-    provider_for_region,
-)
+from importlib import import_module
+from typing import Any
+
+# Imported on first use (PEP 562): numpy, scipy and the graph engines stay out of
+# start-up for code that only needs one name (the CLI's --help, the error classes).
+_WHERE = {
+    "GraphFormatError": "errors",
+    "PointOutsideCoverageError": "errors",
+    "RoutingError": "errors",
+    "UnknownRegionError": "errors",
+    "LatLon": "geometry",
+    "haversine_m": "geometry",
+    "RoadGraph": "graph",
+    "load_graph": "loaders",
+    "FittedModelProvider": "provider",
+    "RoadNetworkProvider": "provider",
+    "StraightLineProvider": "provider",
+    "TravelTimeProvider": "provider",
+    "pairwise_seconds": "provider",
+    "provider_for_region": "provider",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _WHERE:
+        return getattr(import_module(f"crisis_dispatch.routing.{_WHERE[name]}"), name)
+    raise AttributeError(f"module 'crisis_dispatch.routing' has no attribute {name!r}")
+
 
 __all__ = [
     "FittedModelProvider",
