@@ -35,6 +35,7 @@ from crisis_dispatch.domain.triage import (
     NARRATIVE_FLAGS,
     NEEDS_EMS,
     NEEDS_POLICE,
+    UNCERTAINTY_FLAGS,
     CallInput,
     Tier,
     gather_evidence,
@@ -96,6 +97,7 @@ def measure(pages: dict[str, dict[str, str]], labels: list[dict], include_all: b
     mh_total = mh_team = calm_total = calm_team_alone = 0
     unsafe: list[dict[str, object]] = []
     safety_pages = 0
+    doubts = {name: {"pages": 0, "with_covered_label": 0, "only_catch": 0} for name in UNCERTAINTY_FLAGS}
     missing = [lab["id"] for lab in labels if lab["id"] not in pages]
     for lab in labels:
         page = pages.get(lab["id"])
@@ -106,6 +108,13 @@ def measure(pages: dict[str, dict[str, str]], labels: list[dict], include_all: b
         page_pairs.append((set(gather_evidence(call, protocol).present), set(lab["page_flags"])))
         result = triage(call, protocol)
         gold = set(lab["page_flags"])
+        found = result.flag_names
+        for name, covers in UNCERTAINTY_FLAGS.items():
+            if name in found:
+                doubts[name]["pages"] += 1
+                doubts[name]["with_covered_label"] += bool(gold & covers)
+                # the doubt was the only evidence of a labelled danger it covers
+                doubts[name]["only_catch"] += bool(gold & covers) and not found & covers
         if lab["mental_health_page"]:
             mh_total += 1
             mh_team += result.tier.includes_team
@@ -135,6 +144,7 @@ def measure(pages: dict[str, dict[str, str]], labels: list[dict], include_all: b
         "calm_mh_pages_team_alone": calm_team_alone,
         "pages_with_safety_label": safety_pages,
         "safety_misses": unsafe,
+        "doubts": doubts,
     }
     if include_all:
         calls = [as_call(p) for p in pages.values()]
@@ -158,6 +168,11 @@ def print_report(report: dict) -> None:
     print(f"pages with a safety label: {report['pages_with_safety_label']}; unsafe responses: {len(report['safety_misses'])}")
     for miss in report["safety_misses"]:
         print(f"  {miss['id']}: labels {miss['gold']} -> {miss['tier']}")
+    for name, d in report["doubts"].items():
+        print(
+            f"doubt {name}: stands on {d['pages']} pages, {d['with_covered_label']} of them with a danger label it covers, "
+            f"{d['only_catch']} where it was the only evidence of that danger"
+        )
     if "all_pages" in report:
         data = report["all_pages"]
         print(f"\nall {data['calls']} pages: default vs narrow-2019")

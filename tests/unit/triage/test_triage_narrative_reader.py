@@ -138,3 +138,8 @@ def test_every_evidence_span_points_into_the_text() -> None:
 
 def test_empty_text_has_no_flags() -> None:
     assert read_narrative("").flags == () and read_narrative(None).denials == ()
+
+
+@pytest.mark.parametrize("text", ["SAYS HE WILL HURT HIM SELF", "THREATENING TO HARM HER SELF", "WANTS TO KILL HERSELF"])
+def test_harm_to_oneself_split_or_not_is_not_violence_toward_others(text: str) -> None:
+    assert "suicidal" in raised(text) and "violence" not in raised(text)

@@ -64,7 +64,7 @@ def test_real_mental_health_pages_go_to_the_team(labelled: list[tuple[dict, Tria
 
 def test_most_calm_mental_health_pages_go_to_the_team_alone(labelled: list[tuple[dict, TriageResult]]) -> None:
     # Calm: a mental-health page with no weapon/violence/medical/overdose/attempt label.
-    # Measured 105/126 = 0.83 (the rest get EMS or police alongside, because the text
+    # Measured 106/126 = 0.84 (the rest get EMS or police alongside, because the text
     # speaks loosely of pills, pain or a fall, or names a danger the label did not count).
     # Below 0.75 the reader's doubts would be eating the team's own calls: the LA lesson.
     calm = [
