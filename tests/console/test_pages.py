@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+import re
 from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
@@ -157,3 +158,14 @@ def test_logging_out_ends_the_session(client: TestClient) -> None:
     assert out.headers["location"] == "/login"
     assert 'cd_session=""' in out.headers["set-cookie"]
     assert client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+
+
+def test_the_crew_form_asks_every_finding_the_destination_rules_use(client: TestClient, tokens: dict[UserRole, str]) -> None:
+    import dataclasses
+
+    from crisis_dispatch.domain.destinations import PatientAssessment
+
+    html = client.get("/crew", headers=as_role(tokens, R.CREW)).text
+    asked = set(re.findall(r'data-assess-(?:number|flag)="(\w+)"', html))
+    # Age comes from the incident and consent from the disposition.
+    assert asked == {f.name for f in dataclasses.fields(PatientAssessment)} - {"age", "consent"}

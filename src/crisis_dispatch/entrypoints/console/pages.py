@@ -4,6 +4,7 @@ the API would give the same user."""
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request, status
@@ -11,6 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from crisis_dispatch import __version__
 from crisis_dispatch.domain.access import Permission, UserRole, allowed
+from crisis_dispatch.domain.destinations import PatientAssessment
 from crisis_dispatch.domain.outcomes import DestinationType, Disposition, HoldCriterion
 from crisis_dispatch.services import auth
 from crisis_dispatch.services.context import Actor
@@ -119,9 +121,43 @@ def console(request: Request) -> Response:
     return _page(request, "/console", "console.html", protocol=protocol)
 
 
+#: Flags a crew usually finds true of a person a crisis team takes to a community facility.
+ASSESSMENT_TRUE_BY_DEFAULT = frozenset({"behavioral_crisis", "ambulatory", "cooperative"})
+#: Asked by the service from other fields of the form (age from the incident, consent from the disposition).
+ASSESSMENT_FROM_ELSEWHERE = frozenset({"age", "consent"})
+#: Labels a crew reads faster than the field names.
+ASSESSMENT_LABELS = {
+    "heart_rate": "Heart rate (bpm)",
+    "resp_rate": "Breaths per minute",
+    "spo2": "SpO2 on room air (%)",
+    "sbp": "Systolic BP (mmHg)",
+    "gcs": "GCS (3-15)",
+    "glucose": "Glucose (mg/dL)",
+    "chest_pain_sob_abdominal_syncope": "Chest pain, short of breath, abdominal pain or fainting",
+    "loss_of_consciousness_24h": "Fainted or seized in the last 24 h",
+    "focal_neuro_deficit": "Focal neurological deficit",
+    "crew_judges_unstable": "Not stable enough for a community facility",
+    "midazolam_given": "Midazolam given for agitation",
+}
+
+
+def assessment_fields() -> tuple[list[tuple[str, str]], list[tuple[str, str, bool]]]:
+    """The destination rules' assessment (``PatientAssessment``) as form fields: numbers, then yes/no flags."""
+    numbers, flags = [], []
+    for f in dataclasses.fields(PatientAssessment):
+        if f.name in ASSESSMENT_FROM_ELSEWHERE:
+            continue
+        if "bool" in str(f.type):
+            flags.append((f.name, ASSESSMENT_LABELS.get(f.name, _label(f.name)), f.name in ASSESSMENT_TRUE_BY_DEFAULT))
+        else:
+            numbers.append((f.name, ASSESSMENT_LABELS.get(f.name, _label(f.name))))
+    return numbers, flags
+
+
 @router.get("/crew")
 def crew(request: Request) -> Response:
     """The crew's phone view: own assignment, status buttons, check-in, outcome, notes."""
+    numbers, flags = assessment_fields()
     return _page(
         request,
         "/crew",
@@ -129,6 +165,8 @@ def crew(request: Request) -> Response:
         dispositions=[(d.value, _label(d.value)) for d in Disposition],
         destination_types=[(d.value, _label(d.value)) for d in DestinationType],
         hold_criteria=[(c.value, _label(c.value)) for c in HoldCriterion],
+        assessment_numbers=numbers,
+        assessment_flags=flags,
     )
 
 

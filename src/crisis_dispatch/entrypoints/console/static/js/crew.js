@@ -10,6 +10,8 @@
     transporting: ["at_destination"], at_destination: ["available"],
   };
   const HOLD_HOURS = 72;
+  // These outcomes end at a destination: the van clears from there, not from the scene.
+  const TRANSPORTS = ["voluntary_transport", "involuntary_hold"];
   const ROLE_SHORT = { clinical_driver: "Driver", psychiatric_technician: "Psych tech", peer_support_specialist: "Peer" };
   const ROLE_ORDER = Object.keys(ROLE_SHORT);
 
@@ -55,9 +57,11 @@
     const allowed = NEXT[u.status] || [];
     document.querySelectorAll("[data-status]").forEach((b) => {
       const st = b.dataset.status;
-      b.disabled = !allowed.includes(st) || (st === "available" && !inc.outcome && u.status !== "dispatched" && u.status !== "en_route");
+      const needsOutcome = st === "available" && !inc.outcome && u.status !== "dispatched" && u.status !== "en_route";
+      const needsTransport = st === "available" && inc.outcome && TRANSPORTS.includes(inc.outcome.disposition) && u.status === "on_scene";
+      b.disabled = !allowed.includes(st) || needsOutcome || needsTransport;
       b.setAttribute("aria-pressed", String(u.status === st));
-      b.title = st === "available" && !inc.outcome ? "Record the outcome first" : "";
+      b.title = needsOutcome ? "Record the outcome first" : needsTransport ? "Transport first: this outcome ends at a destination" : "";
     });
     // Check-in card only on scene
     $("checkin-card").hidden = inc.status !== "on_scene";
@@ -127,6 +131,37 @@
       .map(([r, c]) => `<option value="${CD.esc(c.staff_id)}">${CD.esc(c.name)} (${CD.esc(ROLE_SHORT[r] || r)})</option>`).join("");
     if (sel.innerHTML !== opts) sel.innerHTML = opts || `<option value="">No designated crew member on shift</option>`;
   }
+  // Destination suggestions from the county's criteria (POST /incidents/{id}/destinations).
+  function assessment() {
+    const out = {};
+    form.querySelectorAll("[data-assess-number]").forEach((el) => { if (el.value !== "") out[el.dataset.assessNumber] = Number(el.value); });
+    form.querySelectorAll("[data-assess-flag]").forEach((el) => { out[el.dataset.assessFlag] = el.checked; });
+    if (S.incident && S.incident.subject_age != null) out.age = S.incident.subject_age;
+    const d = form.elements.disposition.value;
+    out.consent = d === "involuntary_hold" ? "hold_" + form.elements.hold_type.value : "voluntary";
+    return out;
+  }
+  $("o-suggest").addEventListener("click", async () => {
+    const msg = $("o-suggest-msg"), list = $("o-suggestions");
+    if (!S.incident) return;
+    msg.className = "msg"; msg.textContent = "Asking…"; list.innerHTML = "";
+    try {
+      const r = await CD.api(`/incidents/${encodeURIComponent(S.incident.id)}/destinations`, { method: "POST", body: { assessment: assessment(), k: 5 } });
+      const ed = r.emergency_department_required || [];
+      msg.textContent = ed.length ? `Emergency department: ${ed.join("; ")}` : r.ranked.length ? "Best first:" : "No facility fits.";
+      list.innerHTML = r.ranked.map((x) => `<li><strong>${CD.esc(x.name)}</strong> <span class="muted small">${CD.esc(CD.label(x.type))} · ${CD.esc(Math.round(x.eta_minutes))} min${x.beds_available != null ? ` · ${CD.esc(x.beds_available)} beds` : ""}</span>
+        <button type="button" data-pick="${CD.esc(x.facility_id)}" data-type="${CD.esc(x.type)}" data-name="${CD.esc(x.name)}">Choose</button></li>`).join("");
+    } catch (e) { msg.className = "msg error"; msg.textContent = e.missingRoute ? "Destination suggestions are not available on this server." : e.detail; }
+  });
+  $("o-suggestions").addEventListener("click", (e) => {
+    const b = e.target.closest("[data-pick]"); if (!b) return;
+    if (!S.facilities.some((f) => f.id === b.dataset.pick)) S.facilities.push({ id: b.dataset.pick, name: b.dataset.name, type: b.dataset.type });
+    form.elements.dest_type.value = b.dataset.type; fillFacilities();
+    form.elements.dest_facility.value = b.dataset.pick;
+    $("o-suggest-msg").textContent = "Destination chosen.";
+    form.elements.dest_facility.focus();
+  });
+
   ["disposition", "dest_type"].forEach((n) => form.elements[n].addEventListener("change", syncOutcome));
   form.elements.hold_detained.addEventListener("input", showExpiry);
   form.addEventListener("submit", async (e) => {
