@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 import re
 from html import unescape
@@ -15,6 +16,7 @@ from crisis_dispatch.bootstrap import build, upgrade
 from crisis_dispatch.config import Settings
 from crisis_dispatch.domain.access import UserRole
 from crisis_dispatch.domain.clock import FixedClock
+from crisis_dispatch.domain.destinations import PatientAssessment
 from crisis_dispatch.entrypoints.api.app import create_app
 from crisis_dispatch.entrypoints.console.session import HOME, PAGE_ROLES
 from crisis_dispatch.services.context import Triager
@@ -161,10 +163,6 @@ def test_logging_out_ends_the_session(client: TestClient) -> None:
 
 
 def test_the_crew_form_asks_every_finding_the_destination_rules_use(client: TestClient, tokens: dict[UserRole, str]) -> None:
-    import dataclasses
-
-    from crisis_dispatch.domain.destinations import PatientAssessment
-
     html = client.get("/crew", headers=as_role(tokens, R.CREW)).text
     asked = set(re.findall(r'data-assess-(?:number|flag)="(\w+)"', html))
     # Age comes from the incident and consent from the disposition.
