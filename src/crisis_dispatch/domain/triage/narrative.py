@@ -207,7 +207,7 @@ _CUES: tuple[_Cue, ...] = (
          r"ALT(?:ERED)?\s+LOC|(?:EXTREMELY|VERY|HIGHLY|HEAVILY|SEVERELY|REALLY|SUPER)\s+(?:INTOX\w*|DRUNK|IMPAIRED|HIGH|INEBRIATED)|"
          r"BARELY\s+(?:ABLE|CONSCIOUS|BREATHING|AWAKE|RESPONSIVE|STANDING|WALKING|TALKING|MOVING)|"
          r"(?:LOOKS?|LOOKED|SEEMS?|APPEARS?)\s+(?:TO\s+BE\s+)?(?:ASLEEP|PASSED|DEAD|LIFELESS|UNWELL|ILL|HURT|INJURED)|"
-         r"AMBULANCE|DROPPED\s+THE\s+PHONE|WENT\s+(?:SILENT|QUIET)|STOPPED\s+(?:RESPONDING|TALKING)|"
+         r"(?:REQ\w*|WANTS?|NEEDS?|ASK\w*|CALL\w*)\s+(?:FOR\s+)?(?:AN\s+|THE\s+)?AMBU(?:LANCE)?|DROPPED\s+THE\s+PHONE|WENT\s+(?:SILENT|QUIET)|STOPPED\s+(?:RESPONDING|TALKING)|"
          r"(?<!MENTALLY )(?<!MENTAL )ILL(?:NESS)?|FEEL(?:S|ING)?\s+(?:ILL|UNWELL|WEAK|FAINT))\b"),
     # -- a scene not safe to approach: responders told to stage for the police ----------------
     _cue(UNSAFE_LOCATION, r"\b(?:STAGE|STAGING|STAGED)\b(?!\s+(?:\d|[IV]+\b|OF\b))|\bSCENE\s+(?:IS\s+)?NOT\s+(?:SECURE|SAFE)\b|"
