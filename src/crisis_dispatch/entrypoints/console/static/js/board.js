@@ -33,7 +33,7 @@
       : `<tr><td class="muted" colspan="${cols.length || 1}">Nothing to show.</td></tr>`;
     mapView.setIncidents(list, null, null);
   }
-  const loadSoon = CD.debounce(() => load().catch(() => {}), 300);
+  const loadSoon = CD.throttle(() => load().catch(() => {}), 1000);
   load().catch(() => {});
   CD.connect({ hello: () => loadSoon(), status: () => loadSoon() });
 })();

@@ -60,6 +60,15 @@ window.CD = (function () {
     let t = null;
     return function (...args) { clearTimeout(t); t = setTimeout(() => fn.apply(this, args), ms); };
   }
+  // At most one call per `ms`, and always one after the last request (live feeds are bursty).
+  function throttle(fn, ms) {
+    let last = 0, timer = null;
+    return function (...args) {
+      const wait = last + ms - Date.now();
+      if (timer) return;
+      timer = setTimeout(() => { timer = null; last = Date.now(); fn.apply(this, args); }, Math.max(wait, 0));
+    };
+  }
   function uuid() {
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
     return "k-" + Date.now().toString(36) + "-" + Math.random().toString(36).slice(2);
@@ -80,5 +89,5 @@ window.CD = (function () {
     return es;
   }
 
-  return { api, ApiError, setServerNow, now, esc, label, fmtDur, fmtTime, fmtDateTime, km, debounce, uuid, connect };
+  return { api, ApiError, setServerNow, now, esc, label, fmtDur, fmtTime, fmtDateTime, km, debounce, throttle, uuid, connect };
 })();

@@ -66,6 +66,38 @@
   }
   const refreshSoon = CD.debounce(() => refresh().catch(showError), 250);
 
+  // Live changes are applied incrementally: only the incidents that changed are read
+  // again (every read is audited), the vans and the queue at most a few times a second.
+  const pending = { incidents: new Set(), units: false, queue: false };
+  let flushTimer = null, flushing = false;
+  function schedule() { if (!flushTimer) flushTimer = setTimeout(flush, 400); }
+  async function flush() {
+    flushTimer = null;
+    if (flushing) { schedule(); return; }
+    flushing = true;
+    const ids = [...pending.incidents], units = pending.units, queue = pending.queue;
+    pending.incidents.clear(); pending.units = pending.queue = false;
+    try {
+      const [views, unitList, q, alerts] = await Promise.all([
+        Promise.all(ids.map((id) => CD.api(`/incidents/${encodeURIComponent(id)}`).catch(() => null))),
+        units ? CD.api("/units") : null,
+        queue ? optional("/queue", "queueRoute") : null,
+        queue ? optional("/alerts", "alertsRoute") : null,
+      ]);
+      views.forEach((v, n) => { if (v && !TERMINAL.has(v.status)) S.incidents.set(v.id, v); else S.incidents.delete(ids[n]); });
+      if (unitList) { S.units = unitList; renderUnits(); renderMapUnits(); }
+      if (q) S.queueInfo = new Map(q.map((x) => [x.id, x]));
+      if (alerts) S.escalations = alerts;
+      renderFilters(); renderQueue(); renderAlerts();
+      if (S.selectedId && (ids.includes(S.selectedId) || unitList)) loadDetail(S.selectedId, false);
+    } catch (e) { showError(e); } finally { flushing = false; }
+  }
+  function onStatus(ev) {
+    if (ev.subject === "incident") { pending.incidents.add(ev.subject_id); pending.queue = true; }
+    if (ev.subject === "unit" || ev.unit_id) pending.units = true;
+    schedule();
+  }
+
   // ------------------------------------------------------------------ queue table
   function filtered() {
     const mode = $("queue-filter-status").value, tier = $("queue-filter-tier").value, text = $("queue-filter-text").value.trim().toLowerCase();
@@ -347,7 +379,7 @@
         S.escalations.unshift({ incident_id: ev.incident_id, kind: ev.event.slice("escalation:".length), message: ev.reason, at: ev.at });
         renderAlerts();
       }
-      refreshSoon();
+      onStatus(ev);
     },
     checkins: (d) => { S.checkins = d.checkins; renderAlerts(); },
   });

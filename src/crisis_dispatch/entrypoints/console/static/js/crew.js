@@ -25,7 +25,7 @@
     S.incident = mine ? await CD.api(`/incidents/${encodeURIComponent(mine.id)}`) : null;
     render();
   }
-  const loadSoon = CD.debounce(() => load().catch(showErr), 200);
+  const loadSoon = CD.throttle(() => load().catch(showErr), 300);
 
   function render() {
     const u = S.unit, inc = S.incident;
