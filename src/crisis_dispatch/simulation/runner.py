@@ -108,25 +108,31 @@ def combine(prep: Prepared, replication: int, parts: Sequence[tuple[int, AreaRes
     return ReplicationResult(replication, kpis, history, facts, events, wall_s)
 
 
-def run_replication(prep: Prepared, replication: int, *, workers: int = 1) -> ReplicationResult:
+AreaRunner = Callable[[Prepared, int, int], AreaResult]
+
+
+def run_replication(prep: Prepared, replication: int, *, workers: int = 1, area_runner: AreaRunner | None = None) -> ReplicationResult:
     """One replication. ``workers > 1`` spreads the areas over forked processes (the result
-    is the same: each area has its own generator)."""
+    is the same: each area has its own generator). ``area_runner`` replaces the engine
+    (the benchmark's SimPy baseline)."""
     t0 = time.perf_counter()
     n_areas = len(prep.region.areas)
+    fn = area_runner or run_area
     if workers <= 1 or n_areas < 2:
-        parts = [(a, run_area(prep, replication, a)) for a in range(n_areas)]
+        parts = [(a, fn(prep, replication, a)) for a in range(n_areas)]
     else:
-        parts = _parallel_areas(prep, replication, workers)
+        parts = _parallel_areas(prep, replication, workers, fn)
     return combine(prep, replication, parts, time.perf_counter() - t0)
 
 
-_FORKED: Prepared | None = None
+_FORKED: tuple[Prepared, AreaRunner] | None = None
 
 
 def _area_group(args: tuple[int, list[int]]) -> list[tuple[int, AreaResult]]:
     assert _FORKED is not None
+    prep, fn = _FORKED
     replication, areas = args
-    return [(a, run_area(_FORKED, replication, a)) for a in areas]
+    return [(a, fn(prep, replication, a)) for a in areas]
 
 
 def balanced_groups(weights: Sequence[float], k: int) -> list[list[int]]:
@@ -140,11 +146,11 @@ def balanced_groups(weights: Sequence[float], k: int) -> list[list[int]]:
     return [g for g in groups if g]
 
 
-def _parallel_areas(prep: Prepared, replication: int, workers: int) -> list[tuple[int, AreaResult]]:
+def _parallel_areas(prep: Prepared, replication: int, workers: int, fn: AreaRunner) -> list[tuple[int, AreaResult]]:
     import multiprocessing as mp
 
     global _FORKED
-    _FORKED = prep
+    _FORKED = (prep, fn)
     try:
         groups = balanced_groups([a.weight for a in prep.region.areas], workers)
         with mp.get_context("fork").Pool(len(groups)) as pool:
