@@ -1,7 +1,8 @@
 """On real dispatch pages (read from ../shared/data, never copied): safe and useful.
 
 Uses the hand labels in tools/narratives/labels*.jsonl (page ids and labels only): 200
-pages the reader was developed on and three held-out sets (80, 80, 120) labelled afterwards.
+pages the reader was developed on and three held-out sets (80, 80, 120) labelled afterwards,
+and audit_team_alone.jsonl: 80 pages the finished reader sent to the team alone, audited.
 """
 
 from __future__ import annotations
@@ -20,24 +21,45 @@ NARRATIVES = Path(__file__).resolve().parents[3] / "tools" / "narratives"
 LABEL_SETS = ("labels.jsonl", "labels_heldout.jsonl", "labels_heldout2.jsonl", "labels_heldout3.jsonl")
 
 
-@pytest.fixture(scope="module")
-def labelled() -> list[tuple[dict, TriageResult]]:
+def _read(name: str) -> dict[str, dict]:
+    return {row["id"]: row for row in map(json.loads, (NARRATIVES / name).read_text(encoding="utf-8").splitlines())}
+
+
+def _triage_pages(rows: dict[str, dict]) -> list[tuple[dict, TriageResult]]:
+    """Triage the real pages whose ids are in ``rows`` with the default protocol."""
     path = shared_data_dir() / "calls" / "dispatch_narratives" / "dispatch_pages_mh_related.jsonl"
-    labels = {
-        row["id"]: row
-        for name in LABEL_SETS
-        for row in map(json.loads, (NARRATIVES / name).read_text(encoding="utf-8").splitlines())
-    }
     protocol = default()
     out = []
     with path.open(encoding="utf-8") as fh:
         for line in fh:
             page = json.loads(line)
-            if page["id"] in labels:
+            if page["id"] in rows:
                 call = CallInput(page["id"], page["call_type"], page["narrative"], page["code"] or None)
-                out.append((labels[page["id"]], triage(call, protocol)))
-    assert len(out) == len(labels), "labelled page ids missing from the shared data"
+                out.append((rows[page["id"]], triage(call, protocol)))
+    assert len(out) == len(rows), "labelled page ids missing from the shared data"
     return out
+
+
+@pytest.fixture(scope="module")
+def labelled() -> list[tuple[dict, TriageResult]]:
+    return _triage_pages({k: v for name in LABEL_SETS for k, v in _read(name).items()})
+
+
+@pytest.fixture(scope="module")
+def audited() -> list[tuple[dict, TriageResult]]:
+    """Pages the reader sent to the team alone, audited by hand for a danger it missed."""
+    return _triage_pages(_read("audit_team_alone.jsonl"))
+
+
+def test_the_dangers_an_audit_of_team_alone_pages_found_are_no_longer_missed(
+    audited: list[tuple[dict, TriageResult]],
+) -> None:
+    missed = [
+        (row["id"], row["danger_flags"], str(result.tier))
+        for row, result in audited
+        if row["danger_flags"] and not row["borderline"] and result.tier in (Tier.MH_TEAM, Tier.PHONE_988)
+    ]
+    assert not missed
 
 
 def test_no_labelled_dangerous_page_goes_to_the_team_alone_or_misses_police_or_ems(
@@ -64,7 +86,7 @@ def test_real_mental_health_pages_go_to_the_team(labelled: list[tuple[dict, Tria
 
 def test_most_calm_mental_health_pages_go_to_the_team_alone(labelled: list[tuple[dict, TriageResult]]) -> None:
     # Calm: a mental-health page with no weapon/violence/medical/overdose/attempt label.
-    # Measured 106/126 = 0.84 (the rest get EMS or police alongside, because the text
+    # Measured 105/126 = 0.83 (the rest get EMS or police alongside, because the text
     # speaks loosely of pills, pain or a fall, or names a danger the label did not count).
     # Below 0.75 the reader's doubts would be eating the team's own calls: the LA lesson.
     calm = [

@@ -30,6 +30,10 @@ from .builders import CALM_ANSWERS, careless, narrow, run
         "UNK IF SHE TOOK ANYTHING",
         "CUT ON HER ARM",
         "FOAMING AT THE MOUTH",
+        "LEFT A NOTE / STILL BREATHING",
+        "ANXIOUS WITH SPASMS AND RAPID BREATHING",
+        "SAYS HE SPRAINED HIS WRIST",
+        "MAN SLEEPING ON GROUND BY THE DOOR",
     ],
 )
 def test_loose_talk_of_pills_injury_or_a_body_in_trouble_is_a_possible_medical_problem(text: str) -> None:
@@ -136,6 +140,11 @@ def test_responders_told_to_stage_for_police_bring_police() -> None:
         ("HE STRUCK HIS MOTHER EARLIER", "violence"),
         ("WALKING INTO THE ROADWAY", "self_harm_in_progress"),
         ("GARDEN HOSE IN THE CAR EXHAUST", "self_harm_in_progress"),
+        ("HAS BEEN THREATENING EMPLOYEES AT THE DOOR", "violence"),
+        ("INTOX AND BLACKING OUT", "medical"),
+        ("RESIDENT WITH RECENT MENTAL STATUS CHANGES", "medical"),
+        ("STANDBY UNTIL SCENE SECURE", "unsafe_location"),
+        ("HER SON IS HOLDING HER DOWN", "unsafe_location"),
     ],
 )
 def test_more_ways_of_reporting_a_danger_are_read(text: str, flag: str) -> None:
