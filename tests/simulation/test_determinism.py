@@ -34,7 +34,7 @@ def test_another_seed_or_replication_gives_another_run() -> None:
 
 
 def test_small_seeded_scenario_matches_its_golden_output() -> None:
-    r = run_replication(prepare(small_scenario()), 0)
+    r = run_replication(prepare(small_scenario(single_call_type=True)), 0)
     got = {k: r.kpis[k] for k in KEYS}
     # The golden file changes on purpose only (a change to triage, dispatch or the scenario):
     # regenerate with UPDATE_GOLDEN=1 and review the diff.

@@ -112,10 +112,14 @@ def simulate_cmd(
             _whatif(s, protocols, reps, as_json, scheduler, in_process, workers)
             return
         proto = protocols[0] if protocols else None
-        with _progress(reps, "replications", as_json and not sys.stderr.isatty()) as advance:
-            if reps == 1 and not scheduler:
-                result = run(s, replications=1, protocol=proto, workers=workers)
-            else:
+        if reps == 1 and not scheduler:
+            from crisis_dispatch.simulation.region import build_region
+
+            n_areas = len(build_region(s).areas)
+            with _progress(n_areas, "areas", False) as advance:
+                result = run(s, replications=1, protocol=proto, workers=workers, area_progress=advance)
+        else:
+            with _progress(reps, "replications", False) as advance:
                 with _executor(reps, scheduler, in_process, workers, advance) as ex:
                     result = run(s, replications=reps, protocol=proto, executor=ex, progress=advance)
         problems: list[str] = []

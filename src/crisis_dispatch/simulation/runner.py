@@ -111,53 +111,59 @@ def combine(prep: Prepared, replication: int, parts: Sequence[tuple[int, AreaRes
 AreaRunner = Callable[[Prepared, int, int], AreaResult]
 
 
-def run_replication(prep: Prepared, replication: int, *, workers: int = 1, area_runner: AreaRunner | None = None) -> ReplicationResult:
-    """One replication. ``workers > 1`` spreads the areas over forked processes (the result
-    is the same: each area has its own generator). ``area_runner`` replaces the engine
-    (the benchmark's SimPy baseline)."""
+def run_replication(
+    prep: Prepared,
+    replication: int,
+    *,
+    workers: int = 1,
+    area_runner: AreaRunner | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> ReplicationResult:
+    """One replication. ``workers > 1`` spreads the areas over forked processes, largest
+    first, one area at a time (the result is the same: each area has its own generator).
+    ``area_runner`` replaces the engine (the benchmark's SimPy baseline); ``progress`` is
+    called once per finished area."""
     t0 = time.perf_counter()
     n_areas = len(prep.region.areas)
     fn = area_runner or run_area
     if workers <= 1 or n_areas < 2:
-        parts = [(a, fn(prep, replication, a)) for a in range(n_areas)]
+        parts = []
+        for a in range(n_areas):
+            parts.append((a, fn(prep, replication, a)))
+            if progress:
+                progress(1)
     else:
-        parts = _parallel_areas(prep, replication, workers, fn)
+        parts = _parallel_areas(prep, replication, workers, fn, progress)
     return combine(prep, replication, parts, time.perf_counter() - t0)
 
 
-_FORKED: tuple[Prepared, AreaRunner] | None = None
+_FORKED: tuple[Prepared, AreaRunner, int] | None = None
 
 
-def _area_group(args: tuple[int, list[int]]) -> list[tuple[int, AreaResult]]:
+def _one_area(area: int) -> tuple[int, AreaResult]:
     assert _FORKED is not None
-    prep, fn = _FORKED
-    replication, areas = args
-    return [(a, fn(prep, replication, a)) for a in areas]
+    prep, fn, replication = _FORKED
+    return area, fn(prep, replication, area)
 
 
-def balanced_groups(weights: Sequence[float], k: int) -> list[list[int]]:
-    """Areas into ``k`` groups of about equal demand (largest first, into the lightest group)."""
-    groups: list[list[int]] = [[] for _ in range(k)]
-    load = [0.0] * k
-    for a in sorted(range(len(weights)), key=lambda i: (-weights[i], i)):
-        g = load.index(min(load))
-        groups[g].append(a)
-        load[g] += weights[a]
-    return [g for g in groups if g]
-
-
-def _parallel_areas(prep: Prepared, replication: int, workers: int, fn: AreaRunner) -> list[tuple[int, AreaResult]]:
+def _parallel_areas(
+    prep: Prepared, replication: int, workers: int, fn: AreaRunner, progress: Callable[[int], None] | None
+) -> list[tuple[int, AreaResult]]:
     import multiprocessing as mp
 
     global _FORKED
-    _FORKED = (prep, fn)
+    _FORKED = (prep, fn, replication)
+    order = sorted(range(len(prep.region.areas)), key=lambda a: (-prep.region.areas[a].weight, a))
+    parts = []
     try:
-        groups = balanced_groups([a.weight for a in prep.region.areas], workers)
-        with mp.get_context("fork").Pool(len(groups)) as pool:
-            out = pool.map(_area_group, [(replication, g) for g in groups])
+        with mp.get_context("fork").Pool(workers) as pool:
+            for part in pool.imap_unordered(_one_area, order, chunksize=1):
+                parts.append(part)
+                if progress:
+                    progress(1)
     finally:
         _FORKED = None
-    return [p for group in out for p in group]
+    return parts
 
 
 # --------------------------------------------------------------------------- aggregation
@@ -212,6 +218,7 @@ def run(
     executor: Callable[[Callable[..., Any], list[Any]], list[Any]] | None = None,
     progress: Callable[[int], None] | None = None,
     workers: int = 1,
+    area_progress: Callable[[int], None] | None = None,
 ) -> dict[str, Any]:
     """All replications; ``executor(fn, args)`` maps ``fn`` over ``args`` (Dask or in-process).
     Without an executor, ``workers`` processes share the areas of each replication."""
@@ -221,7 +228,7 @@ def run(
     if executor is None:
         results = []
         for r in reps:
-            results.append(_summary(run_replication(prep, r, workers=workers)))
+            results.append(_summary(run_replication(prep, r, workers=workers, progress=area_progress)))
             if progress:
                 progress(1)
     else:
