@@ -23,8 +23,10 @@ from typing import Any
 
 import numpy as np
 
+from crisis_dispatch.reporting.history import INCIDENT
+
 from .demand import DISPOSITIONS, TRANSPORT_CODES
-from .region import PlacedVan, station_etas
+from .region import PlacedVan, Region, station_etas
 from .runner import Prepared, prepare, run_replication
 from .scenario import Scenario, ScenarioError
 
@@ -120,16 +122,12 @@ def _meets(kpis: dict[str, Any], target: Target) -> tuple[bool, list[float | Non
 
 def evaluate(prep: Prepared, vans: list[PlacedVan], target: Target, replications: int) -> dict[str, Any]:
     """Simulate ``vans`` over ``replications`` and test the target on all their team calls."""
-    from .runner import Region
-
     prep.region = Region(prep.region.areas, tuple(vans), prep.region.provider, prep.region.stations)
     resp, hours, p90s = [], [], []
     for r in range(replications):
         res = run_replication(prep, r)
         k = res.kpis
         n = len(res.facts)
-        from crisis_dispatch.reporting.history import INCIDENT
-
         tri = res.history.first_time(INCIDENT, "triaged", n)
         on = res.history.first_time(INCIDENT, "on_scene", n)
         team = np.char.startswith(res.facts.tier.astype(str), "MH_TEAM")

@@ -89,6 +89,8 @@ def combine(prep: Prepared, replication: int, parts: Sequence[tuple[int, AreaRes
         k_unit += len(r.units)
     history = HistoryTable.concat([r.history for _, r in parts], inc_off, unit_off)
     history.epoch = s.start
+    for _, r in parts:
+        r.history = None  # type: ignore[assignment]  # the combined table has the rows; keep peak memory down
     tiers = np.array([e.tier for e in prep.mix.entries])
     disp_names = np.array([*DISPOSITIONS, ""])
     dest_names = np.array([*DESTINATIONS, ""])

@@ -171,7 +171,16 @@ DISPOSITIONS = {d.value for d in Disposition}
 DESTINATIONS = {d.value for d in DestinationType}
 
 
+KNOWN_KEYS = frozenset({
+    "name", "description", "seed", "replications", "horizon_days", "start", "region", "demand", "call_mix",
+    "durations", "outcomes", "destinations", "fleet", "shifts", "policy", "impact",
+})
+
+
 def _parse(data: dict[str, Any], path: Path) -> Scenario:
+    unknown = sorted(set(data) - KNOWN_KEYS)
+    if unknown:
+        raise ScenarioError(f"unknown key(s) {', '.join(unknown)} (known: {', '.join(sorted(KNOWN_KEYS))})")
     region = dict(_get(data, "region", {}))
     demand = dict(_get(data, "demand", where=""))
     mix = dict(_get(data, "call_mix", where=""))

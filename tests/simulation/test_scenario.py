@@ -1,0 +1,49 @@
+"""Scenario files: shipped ones load; mistakes are reported with where they are."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from crisis_dispatch.simulation import ScenarioError, load_scenario, shipped_scenarios
+from crisis_dispatch.simulation.plan import TargetError, parse_target
+
+MMC = Path(load_scenario("validation/mmc").source)
+
+
+def test_the_four_required_scenarios_ship_with_the_package() -> None:
+    assert {"la-ttp", "la-ttp-20k", "california", "validation/mmc"} <= set(shipped_scenarios())
+
+
+def _variant(tmp_path: Path, old: str, new: str) -> Path:
+    text = MMC.read_text().replace('file = "../callmix/', f'file = "{MMC.parent.parent}/callmix/')
+    assert old in text
+    p = tmp_path / "variant.toml"
+    p.write_text(text.replace(old, new))
+    return p
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("treated_and_released = 1.0", "treated_and_released = 0.5", "sum to 0.5000"),
+        ('kind = "single"', 'kind = "mars"', "region.kind"),
+        ('station = "base" }, { call_sign = "M2"', 'station = "nowhere" }, { call_sign = "M2"', "unknown station"),
+        ("seed = 7", "seed = 7\nfleet_size = 3", "unknown key(s) fleet_size"),
+        ("annual_calls = 8760", "annual_calls = -1", "at least 0"),
+    ],
+)
+def test_mistakes_in_a_scenario_name_the_key(tmp_path: Path, old: str, new: str, message: str) -> None:
+    from crisis_dispatch.simulation.runner import prepare
+
+    with pytest.raises(ScenarioError, match=None) as err:
+        prepare(load_scenario(_variant(tmp_path, old, new)))
+    assert message in str(err.value)
+
+
+def test_targets_parse_minutes_and_hours() -> None:
+    assert (parse_target("p90<=60m").percentile, parse_target("p90<=60m").minutes) == (90, 60)
+    assert parse_target("P95 <= 2h").minutes == 120
+    with pytest.raises(TargetError):
+        parse_target("p90 < 60")
