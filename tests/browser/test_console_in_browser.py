@@ -16,6 +16,11 @@ from typing import Any
 
 import pytest
 
+try:
+    from playwright.sync_api import expect
+except ImportError:  # require_chromium() reports it: a skip, or a failure in CI
+    expect = None
+
 from crisis_dispatch.domain.access import CLINICAL_FIELDS, UserRole
 from crisis_dispatch.domain.clock import FixedClock
 from crisis_dispatch.domain.outcomes import Disposition, Outcome
@@ -102,7 +107,7 @@ def test_a_wrong_password_is_refused_plainly(live: LiveConsole, browser: Any) ->
 def test_a_call_taken_through_the_form_shows_the_triage_reasons_as_answers_change(live: LiveConsole, sessions: Sessions) -> None:
     page = sessions.open(R.CALL_TAKER)
     page.keyboard.press("Alt+n")  # a new call from anywhere on the console
-    assert page.evaluate("document.activeElement.id") == "call-address"
+    expect(page.locator("#call-address")).to_be_focused()
     page.keyboard.type("Olive St & 5th St")
     page.fill("#call-lat", str(DOWNTOWN[0]))
     page.fill("#call-lon", str(DOWNTOWN[1]))
@@ -115,10 +120,10 @@ def test_a_call_taken_through_the_form_shows_the_triage_reasons_as_answers_chang
     # A weapon changes the response while the call-taker is still on the line (keyboard only).
     page.focus("#q-weapon-yes")
     page.keyboard.press("Space")
-    page.wait_for_function("document.querySelector('#triage-summary').textContent.includes('POLICE')")
+    expect(page.locator("#triage-summary")).to_contain_text("POLICE")
     assert "weapon" in page.text_content("#triage-reasons").lower()
     page.check("#q-weapon-no")
-    page.wait_for_function("!document.querySelector('#triage-summary').textContent.includes('POLICE')")
+    expect(page.locator("#triage-summary")).not_to_contain_text("POLICE")
     screenshot(page, "console-new-call-triage")
     page.focus("#call-submit")
     page.keyboard.press("Enter")
@@ -151,7 +156,7 @@ def test_assigning_the_recommended_van_arrives_live_in_a_second_dispatcher_conte
     row = second.text_content(f"#queue-body tr[data-id='{incident}']")
     assert van in row
     assert second.evaluate("window.__not_reloaded === true"), "the second console reloaded instead of updating live"
-    second.wait_for_function(f"document.querySelector(\"#units-body tr[data-unit='{unit_id(van)}']\").textContent.includes('dispatched')")
+    expect(second.locator(f"#units-body tr[data-unit='{unit_id(van)}']")).to_contain_text("dispatched")
     screenshot(second, "console-second-dispatcher-live")
     # The recommended van goes back to its station for the next tests.
     incidents.change_status(live.ctx, SYSTEM, incident, "queued", "recalled by the test")
@@ -191,7 +196,7 @@ def test_the_crew_works_the_call_on_a_phone_through_to_treated_and_released_on_s
     live.clock.advance(timedelta(minutes=9))
     phone.click("[data-status=on_scene]")
     phone.wait_for_selector("#checkin-card:not([hidden])")
-    phone.wait_for_function("document.querySelector('#checkin-left').textContent.includes('Next check-in')")
+    expect(phone.locator("#checkin-left")).to_contain_text("Next check-in")
     assert phone.is_disabled("[data-status=available]"), "clearing needs an outcome first"
     screenshot(phone, "crew-on-scene", full_page=True)
     live.clock.advance(timedelta(minutes=25))
@@ -224,7 +229,7 @@ def test_the_police_liaison_view_shows_no_clinical_field(live: LiveConsole, sess
     page.on("response", lambda r: bodies.append(r.json()) if "/api/v1/incidents" in r.url and r.ok else None)
     page.reload()
     page.wait_for_selector(f"#board-body tr[data-id='{incident}']")
-    page.wait_for_function("document.querySelector('#live').dataset.state === 'on'")
+    page.wait_for_selector("#live[data-state=on]")
     text = page.text_content("body")
     for clinical in (secret, "psychosis", "referred to clinic", "crisis-team"):
         assert clinical not in text

@@ -167,3 +167,11 @@ def test_the_crew_form_asks_every_finding_the_destination_rules_use(client: Test
     asked = set(re.findall(r'data-assess-(?:number|flag)="(\w+)"', html))
     # Age comes from the incident and consent from the disposition.
     assert asked == {f.name for f in dataclasses.fields(PatientAssessment)} - {"age", "consent"}
+
+
+def test_pages_allow_scripts_and_data_from_this_server_only(client: TestClient, tokens: dict[UserRole, str]) -> None:
+    r = client.get("/console", headers=as_role(tokens, R.DISPATCHER))
+    csp = r.headers["content-security-policy"]
+    assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp
+    assert "<script>" not in r.text, "no inline script: the policy would block it"
+    assert r.headers["x-content-type-options"] == "nosniff"

@@ -56,7 +56,7 @@ CD.makeMap = function (elementId, opts = {}) {
       m.addTo(layers.incidents);
     }
   }
-  const unitColor = { available: "#243b53", dispatched: "#1f5fa8", en_route: "#1f5fa8", on_scene: "#6b2fa0", transporting: "#b35c00", at_destination: "#b35c00" };
+  const unitColor = { available: "#243b53", dispatched: "#1f5fa8", en_route: "#1f5fa8", on_scene: "#6b2fa0", transporting: "#8f4700", at_destination: "#8f4700" };
   function unitPosition(u) {
     if (u.position) return [u.position.lat, u.position.lon];
     const s = stationsById[u.station_id];
