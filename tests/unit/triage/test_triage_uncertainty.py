@@ -149,3 +149,9 @@ def test_responders_told_to_stage_for_police_bring_police() -> None:
 )
 def test_more_ways_of_reporting_a_danger_are_read(text: str, flag: str) -> None:
     assert flag in read_narrative(text).names
+
+
+def test_answers_to_every_safety_question_settle_unreadable_text() -> None:
+    result = run(call_type="SUICIDE THREAT", narrative="Mannen har tagit tabletter och vill inte prata", answers=CALM_ANSWERS)
+    assert "unreadable" not in result.flag_names
+    assert result.tier in (Tier.MH_TEAM, Tier.PHONE_988)
