@@ -60,7 +60,7 @@ def _rows_after(ctx: ServiceContext, after_id: int, limit: int) -> list[FeedEven
         rows: list[StatusChange] = list(
             uow.session.scalars(select(StatusChange).where(t.id > after_id).order_by(t.id).limit(limit))
         )
-        return [FeedEvent(id=int(r.id), data=history_view(r) | {"id": int(r.id)}) for r in rows]  # type: ignore[attr-defined]
+        return [FeedEvent(id=int(r.id or 0), data=history_view(r) | {"id": int(r.id or 0)}) for r in rows]
 
 
 def own_unit(ctx: ServiceContext, actor: Actor) -> str | None:
