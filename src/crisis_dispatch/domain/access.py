@@ -80,7 +80,7 @@ CLINICAL_FIELDS = frozenset(
 #: Personal data: never sent to analysts (they get de-identified views).
 PERSONAL_FIELDS = frozenset({"calls", "notes", "subject_description", "subject_age", "address"})
 #: Triage flags that police may see: safety only.
-SAFETY_FLAGS = frozenset({"weapon", "violence"})
+SAFETY_FLAGS = frozenset({"weapon", "violence", "unsafe_location"})
 
 
 def allowed(role: UserRole | str, permission: Permission) -> bool:
