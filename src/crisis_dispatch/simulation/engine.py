@@ -146,7 +146,8 @@ def simulate_area(
     turnout = scenario.turnout_minutes * 60.0
     max_cand = scenario.max_candidates
     fallback_s = None if scenario.fallback_after_minutes is None else scenario.fallback_after_minutes * 60.0
-    disp_arr, dest_arr, scene_arr, transport_arr, handover_arr = fates
+    # Plain lists: indexing them is cheaper than numpy scalars in the loop.
+    disp_arr, dest_arr, scene_arr, transport_arr, handover_arr = (a.tolist() for a in fates)
     entries = mix.entries
 
     rec = _Recorder()

@@ -180,6 +180,8 @@ def _flatten(d: dict[str, Any], prefix: str = "") -> dict[str, float]:
             out[key] = float(v)
         elif isinstance(v, dict):
             out.update(_flatten(v, key + "."))
+        elif isinstance(v, list):  # by hour of day: key.0 ... key.23
+            out.update(_flatten({str(i): x for i, x in enumerate(v)}, key + "."))
     return out
 
 
