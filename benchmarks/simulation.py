@@ -164,9 +164,12 @@ def simpy_area(prep: Prepared, replication: int, area_index: int) -> AreaResult:
         t = env.now
         add(inc.assign(unit.id, now=now(), by=BY), t, 0, i, i, u)
         add(unit.transition(US.DISPATCHED, now=now(), by=BY, incident_id=inc.id), t, 1, u, i, u)
-        add(inc.transition(IS.EN_ROUTE, now=now(), by=BY), t, 0, i, i, u)
-        add(unit.transition(US.EN_ROUTE, now=now(), by=BY), t, 1, u, i, u)
-        yield env.timeout(turnout + eta)
+        if turnout > 0:
+            yield env.timeout(turnout)
+            counter["events"] += 1
+        add(inc.transition(IS.EN_ROUTE, now=now(), by=BY), env.now, 0, i, i, u)
+        add(unit.transition(US.EN_ROUTE, now=now(), by=BY), env.now, 1, u, i, u)
+        yield env.timeout(eta)
         counter["events"] += 1
         add(inc.transition(IS.ON_SCENE, now=now(), by=BY), env.now, 0, i, i, u)
         add(unit.transition(US.ON_SCENE, now=now(), by=BY), env.now, 1, u, i, u)

@@ -52,7 +52,7 @@ BY = "simulator"
 
 # Event kinds, in tie-break order at equal times: a van that clears is free before a new
 # call at the same instant is dispatched.
-CLEAR, SHIFT_ON, SHIFT_OFF, ARRIVE_SCENE, END_SCENE, AT_DEST, ESCALATE, FALLBACK = range(8)
+CLEAR, SHIFT_ON, SHIFT_OFF, ARRIVE_SCENE, END_SCENE, AT_DEST, ESCALATE, FALLBACK, ROLL = range(9)
 ARRIVAL_PRIORITY = 9
 ESCALATION_FRACTIONS = (0.5, 0.75, 1.0)
 
@@ -184,6 +184,7 @@ def simulate_area(
             n_free += 1 if free else -1
     off_when_clear = [False] * nu
     unit_inc = [-1] * nu
+    unit_eta = [0.0] * nu
 
     heap: list[tuple[float, int, int, int, int]] = []
     seq = 0
@@ -247,11 +248,19 @@ def simulate_area(
         unit = units[u]
         add(inc.assign(unit.id, now=now, by=BY), t, inc_code, i, i, u)
         add(unit.transition(US.DISPATCHED, now=now, by=BY, incident_id=inc.id), t, unit_code, u, i, u)
-        add(inc.transition(IS.EN_ROUTE, now=now, by=BY), t, inc_code, i, i, u)
-        add(unit.transition(US.EN_ROUTE, now=now, by=BY), t, unit_code, u, i, u)
         set_free(u, False)
         unit_inc[u] = i
-        push(t + turnout + eta, ARRIVE_SCENE, u)
+        unit_eta[u] = eta
+        if turnout > 0:
+            push(t + turnout, ROLL, u)  # the crew rolls after the turnout time
+        else:
+            roll(u, t, now)
+
+    def roll(u: int, t: float, now: datetime) -> None:
+        i = unit_inc[u]
+        add(live[i].transition(IS.EN_ROUTE, now=now, by=BY), t, inc_code, i, i, u)
+        add(units[u].transition(US.EN_ROUTE, now=now, by=BY), t, unit_code, u, i, u)
+        push(t + unit_eta[u], ARRIVE_SCENE, u)
 
     def choose(i: int, needs) -> tuple[int, float] | None:  # type: ignore[no-untyped-def]
         if not n_free:
@@ -309,7 +318,9 @@ def simulate_area(
                 break
             events += 1
             now = start_dt + td(seconds=t)
-            if kind == ARRIVE_SCENE:
+            if kind == ROLL:
+                roll(arg, t, now)
+            elif kind == ARRIVE_SCENE:
                 i = unit_inc[arg]
                 inc = live[i]
                 add(inc.transition(IS.ON_SCENE, now=now, by=BY), t, inc_code, i, i, arg)
