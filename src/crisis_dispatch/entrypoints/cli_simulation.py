@@ -154,7 +154,8 @@ def _fmt(v: Any) -> str:
     if v is None:
         return "not met"
     if isinstance(v, float):
-        return f"{v:,.3f}".rstrip("0").rstrip(".") if abs(v) < 1000 else f"{v:,.0f}"
+        digits = 3 if abs(v) < 1 else (1 if abs(v) < 1000 else 0)
+        return f"{v:,.{digits}f}".rstrip("0").rstrip(".") if digits else f"{v:,.0f}"
     return f"{v:,}" if isinstance(v, int) else str(v)
 
 
@@ -281,10 +282,15 @@ def sweep_cmd(
     if as_json:
         sys.stdout.write(json.dumps(result, default=str) + "\n")
         return
-    table = Table(title=f"Sweep of {s.name} ({result['replications']} replication(s) per point)")
-    cols = [k for k in result["points"][0] if not k.endswith(".ci95")] if result["points"] else []
+    short = {"fleet_size": "vans", "demand_growth": "growth", "team_calls": "team calls",
+             "response_minutes.p50": "p50 min", "response_minutes.p90": "p90 min", "share_within_60_min": "≤60 min",
+             "p_wait": "P(wait)", "mean_queue_wait_minutes": "wait min", "utilisation": "util",
+             "fell_back_to_police_or_ems": "fell back"}
+    axes = [a for a in ("fleet_size", "shift", "protocol", "demand_growth") if result["points"] and a in result["points"][0]]
+    cols = axes + [k for k in short if k not in axes and k not in ("fleet_size", "demand_growth")]
+    table = Table(title=f"Sweep of {s.name} ({result['replications']} replication(s) per point; JSON has all KPIs)")
     for c in cols:
-        table.add_column(c, justify="right")
+        table.add_column(short.get(c, c), justify="right", no_wrap=c in axes)
     for row in result["points"]:
         table.add_row(*(_fmt(row.get(c)) for c in cols))
     _out.print(table)
