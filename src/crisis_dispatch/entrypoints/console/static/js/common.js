@@ -6,11 +6,21 @@ window.CD = (function () {
     constructor(status, detail) { super(detail); this.status = status; this.detail = detail; }
   }
 
+  let leaving = false;
+  window.addEventListener("beforeunload", () => { leaving = true; });
+  document.addEventListener("submit", (e) => { if (e.target.matches("form.logout")) leaving = true; });
+  window.addEventListener("pageshow", () => { leaving = false; });
+
   async function api(path, opts = {}) {
     const init = { method: opts.method || "GET", credentials: "same-origin", headers: Object.assign({ Accept: "application/json" }, opts.headers || {}) };
     if (opts.body !== undefined) { init.body = JSON.stringify(opts.body); init.headers["Content-Type"] = "application/json"; }
     const r = await fetch("/api/v1" + path, init);
-    if (r.status === 401) { window.location.href = "/login?next=" + encodeURIComponent(window.location.pathname); throw new ApiError(401, "not logged in"); }
+    if (r.status === 401) {
+      // The session ended (expired, or logged out elsewhere): log in again -- unless this
+      // page is already leaving (the user pressed "Log out").
+      if (!leaving) window.location.href = "/login?next=" + encodeURIComponent(window.location.pathname);
+      throw new ApiError(401, "not logged in");
+    }
     if (r.status === 204) return null;
     let data = null;
     try { data = await r.json(); } catch (e) { data = null; }
