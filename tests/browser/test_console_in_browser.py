@@ -200,7 +200,11 @@ def test_the_crew_works_the_call_on_a_phone_through_to_treated_and_released_on_s
     expect(phone.locator("#checkin-left")).to_contain_text("Next check-in")
     assert phone.is_disabled("[data-status=available]"), "clearing needs an outcome first"
     screenshot(phone, "crew-on-scene", full_page=True)
-    live.clock.advance(timedelta(minutes=25))
+    live.clock.advance(timedelta(minutes=12))
+    phone.click("#checkin-btn")  # one thumb: "we are safe"
+    expect(phone.locator("#checkin-state")).to_contain_text("Last check-in")
+    expect(phone.locator("#notes")).to_contain_text("Safety check-in: all safe")
+    live.clock.advance(timedelta(minutes=13))
     phone.select_option("#o-disposition", "treated_and_released")
     phone.fill("#o-summary", "Talked through; warm clothes and a shelter bed arranged.")
     phone.click("#outcome-submit")
