@@ -81,9 +81,14 @@ def write_outputs(result: dict[str, Any], inputs: dict[str, Any], out: Path) -> 
             ax.bar(labels, [series[x][0] or 0 for x in labels])
             ax.tick_params(axis="x", rotation=30)
         else:
+            gaps = False
             for label, ys in series.items():
                 ax.plot(hours, [float("nan") if y is None else y for y in ys], marker="o", label=label)
+                gaps |= any(y is None for y in ys)
             ax.set_xlabel("hour of day (local)")
+            if gaps and fname.startswith("response"):
+                ax.annotate("gaps: the percentile falls on calls never reached (not met)", (0.01, 0.02),
+                            xycoords="axes fraction", fontsize=8)
             ax.legend()
         ax.set_title(title)
         ax.set_ylabel(ylabel)
