@@ -91,18 +91,16 @@ def seed(container: Container) -> None:
 
 
 @contextmanager
-def live_console(db_path: Path, clock: FixedClock, triager: Triager) -> Iterator[LiveConsole]:
+def serving(container: Container) -> Iterator[str]:
+    """Serve ``create_app`` over ``container`` with uvicorn on 127.0.0.1 in a background
+    thread; yields the base URL. The container is the caller's to dispose of."""
     import uvicorn
 
-    settings = Settings(db_path=db_path, secret_key="browser-test-secret-0123456789")
-    container = build(settings, clock=clock, triager=triager)
-    upgrade(container.engine)
-    seed(container)
-    app = create_app(settings, container=container)
+    app = create_app(container.settings, container=container)
     port = _free_port()
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", ws="none", lifespan="on", timeout_graceful_shutdown=2)
     server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, name="console-server", daemon=True)
+    thread = threading.Thread(target=server.run, name=f"console-server-{port}", daemon=True)
     thread.start()
     deadline = time.monotonic() + 15
     while not server.started:
@@ -110,10 +108,22 @@ def live_console(db_path: Path, clock: FixedClock, triager: Triager) -> Iterator
             raise RuntimeError("the console server did not start")
         time.sleep(0.05)
     try:
-        yield LiveConsole(f"http://127.0.0.1:{port}", container, clock)
+        yield f"http://127.0.0.1:{port}"
     finally:
         server.should_exit = True
         thread.join(10)
+
+
+@contextmanager
+def live_console(db_path: Path, clock: FixedClock, triager: Triager) -> Iterator[LiveConsole]:
+    settings = Settings(db_path=db_path, secret_key="browser-test-secret-0123456789")
+    container = build(settings, clock=clock, triager=triager)
+    upgrade(container.engine)
+    seed(container)
+    try:
+        with serving(container) as url:
+            yield LiveConsole(url, container, clock)
+    finally:
         container.dispose()
 
 

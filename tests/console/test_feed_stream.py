@@ -10,12 +10,13 @@ from typing import Any
 import httpx
 import pytest
 
+from crisis_dispatch.bootstrap import Container, build
 from crisis_dispatch.domain.access import UserRole
 from crisis_dispatch.domain.clock import FixedClock
-from crisis_dispatch.services import events, incidents
+from crisis_dispatch.services import auth, events, incidents
 from crisis_dispatch.services.context import SYSTEM, Triager
 from crisis_dispatch.services.incidents import CallIntake
-from tests.browser.harness import LOGINS, PASSWORD_SUFFIX, LiveConsole, live_console
+from tests.browser.harness import LOGINS, PASSWORD_SUFFIX, LiveConsole, live_console, serving
 from tests.integration.helpers import CALM_CALL, T0
 
 pytestmark = pytest.mark.slow
@@ -100,3 +101,23 @@ def test_bad_requests_to_the_stream_get_readable_errors(live: LiveConsole) -> No
     r = httpx.get(live.url + "/api/v1/events", headers=headers, timeout=5)
     assert r.status_code == 422
     assert "Last-Event-ID" in r.json()["detail"]
+
+
+def test_two_api_servers_on_one_database_stream_each_others_changes(container: Container) -> None:
+    """Two API processes (own engine, own app) on one SQLite file or one PostgreSQL: a call
+    taken through one appears in the live feed of the other."""
+    auth.create_user(container.ctx, SYSTEM, "dana", "dana-password-123", "dispatcher")
+    second = build(container.settings, clock=container.ctx.clock, triager=container.ctx.triage)
+    try:
+        with serving(container) as first_url, serving(second) as second_url:
+            login = {"username": "dana", "password": "dana-password-123"}
+            bearer = {"Authorization": "Bearer " + httpx.post(second_url + "/api/v1/auth/login", json=login).json()["access_token"]}
+            with httpx.stream("GET", second_url + "/api/v1/events", headers=bearer, timeout=10) as r:
+                lines = r.iter_lines()
+                read_events(lines, lambda evs: True)  # hello: subscribed
+                taken = httpx.post(first_url + "/api/v1/calls", json=CALM_CALL, headers=bearer, timeout=10)
+                assert taken.status_code == 201, taken.text
+                got = read_events(lines, lambda evs: sum(e["event"] == "status" for e in evs) == 3)
+        assert {e["data"]["incident_id"] for e in got if e["event"] == "status"} == {taken.json()["id"]}
+    finally:
+        second.dispose()
