@@ -19,7 +19,9 @@ class Clock(Protocol):
 
 
 def ensure_aware(moment: datetime) -> datetime:
-    """Refuse naive datetimes: every instant in the domain is timezone-aware."""
+    """Refuse naive datetimes: every instant in the domain is timezone-aware (returned in UTC)."""
+    if moment.tzinfo is timezone.utc:
+        return moment  # the common case, on the hot path of the simulator
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise InvalidInput("times must carry a UTC offset (timezone-aware), e.g. 2026-11-27T10:00:00Z")
     return moment.astimezone(timezone.utc)

@@ -260,6 +260,8 @@ class Incident:
 
 
 def _parse(enum: type, value: object, what: str):  # type: ignore[no-untyped-def]
+    if isinstance(value, enum):
+        return value
     try:
         return enum(value)
     except ValueError:

@@ -129,10 +129,11 @@ class Unit:
     def transition(
         self, to: UnitStatus | str, *, now: datetime, by: str, reason: str = "", incident_id: str | None = None
     ) -> StatusChange:
-        try:
-            to = UnitStatus(to)
-        except ValueError:
-            raise InvalidInput(f"unknown unit status '{to}'") from None
+        if not isinstance(to, UnitStatus):
+            try:
+                to = UnitStatus(to)
+            except ValueError:
+                raise InvalidInput(f"unknown unit status '{to}'") from None
         now = ensure_aware(now)
         if self.status_since is not None and now < ensure_aware(self.status_since):
             raise InvalidInput(
