@@ -186,3 +186,22 @@ def test_calls_cannot_be_attached_to_a_closed_incident(container: Container) -> 
     incidents.change_status(container.ctx, SYSTEM, iid, "closed", "handed to police")
     with pytest.raises(Conflict, match="take the call as a new incident"):
         incidents.attach_call(container.ctx, SYSTEM, iid, CallIntake(**CALM_CALL))
+
+
+def test_objects_read_in_a_unit_of_work_stay_readable_after_it(container: Container) -> None:
+    seed.seed_la(container.ctx, days=1)
+    from crisis_dispatch.services import reference
+
+    facilities = reference.list_facilities(container.ctx, SYSTEM)
+    assert len(facilities) >= 80 and all(f["name"] for f in facilities)
+    with container.ctx.uow() as uow:
+        unit = uow.units.list()[0]
+    assert unit.call_sign == "TTP-1"
+
+
+def test_uncommitted_changes_are_rolled_back_when_the_unit_of_work_ends(container: Container) -> None:
+    unit_id = staffed_unit(container, "TTP-RB")
+    with container.ctx.uow() as uow:
+        uow.units.get(unit_id).call_sign = "CHANGED"
+    with container.ctx.uow() as uow:
+        assert uow.units.get(unit_id).call_sign == "TTP-RB"

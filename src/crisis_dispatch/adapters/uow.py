@@ -39,11 +39,10 @@ class UnitOfWork:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         assert self.session is not None
-        try:
-            self.session.rollback()
-        finally:
-            self.session.close()
-            self.session = None
+        # close() rolls back whatever was not committed and detaches the objects without
+        # expiring them, so what a use case read stays readable after the block.
+        self.session.close()
+        self.session = None
 
     def flush(self) -> None:
         """Write pending changes now; a concurrent change shows up as :class:`Conflict`."""

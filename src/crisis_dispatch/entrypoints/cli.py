@@ -27,7 +27,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
 app.add_typer(seed_app, name="seed")
 
-out = Console(highlight=False)
+out = Console(highlight=False, soft_wrap=True)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -157,14 +157,26 @@ def serve(
     _run_server(settings)
 
 
+DEMO_SCENARIO = "la-ttp-20k"
+#: Left to people in the demo: never auto-dispatched or moved by the autopilot (the "crew" login sits in it).
+DEMO_MANUAL_UNITS = frozenset({"unit-ttp-1"})
+
+
 @app.command()
 @readable_errors
 def demo(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port.")] = 8000,
+    speed: Annotated[float, typer.Option(min=1.0, max=3600.0, help="Live feed speed: simulated seconds per real second.")] = 60.0,
+    feed: Annotated[bool, typer.Option("--feed/--no-feed", help="Run the live LA feed (calls arrive, vans are dispatched and work them).")] = True,
     db: DbOption = None,
 ) -> None:
-    """Seed the Los Angeles demo on SQLite and serve it; prints the URL and the demo logins."""
+    """Seed the Los Angeles demo on SQLite and serve it with a live feed; prints the URL and the demo logins.
+
+    The feed replays the la-ttp-20k scenario's calls in real time x SPEED through the same
+    intake, triage and dispatch code as the API, and an autopilot dispatches and works them.
+    Van TTP-1 is left to people: dispatch it by hand and work it as the "crew" login.
+    """
     if db is None:
         from platformdirs import user_data_dir
 
@@ -172,11 +184,37 @@ def demo(
     settings = _settings(db, host=host, port=port, demo=True)
     _seed_demo(settings)
     url = f"http://{host}:{port}"
-    out.print(f"crisis-dispatch LA demo on {url}  (API docs: {url}/docs, database: {settings.database()})")
+    out.print(f"crisis-dispatch LA demo on {url}  (console: {url}/console, API docs: {url}/docs, database: {settings.database()})")
     out.print("demo logins (username / password):")
     for username, role, _ in DEMO_USERS:
         out.print(f"  {username:<11} {username + DEMO_PASSWORD_SUFFIX:<22} {role}")
-    _run_server(settings)
+    stop = _start_live_feed(settings, speed) if feed else None
+    if stop is not None:
+        out.print(f"live feed: scenario {DEMO_SCENARIO} at {speed:g}x; TTP-1 is yours to dispatch (crew login: crew)")
+    try:
+        _run_server(settings)
+    finally:
+        if stop is not None:
+            stop.set()
+
+
+def _start_live_feed(settings: Settings, speed: float):  # type: ignore[no-untyped-def]
+    """Calls arrive and get worked on their own: two daemon threads on their own engine."""
+    import threading
+
+    from crisis_dispatch.bootstrap import build
+    from crisis_dispatch.simulation.live import Autopilot, run_live_feed
+    from crisis_dispatch.simulation.scenario import load_scenario
+
+    scenario = load_scenario(DEMO_SCENARIO)
+    container = build(settings)
+    stop = threading.Event()
+    threading.Thread(
+        target=run_live_feed, args=(container.ctx, scenario, speed, stop), name="demo-feed", daemon=True
+    ).start()
+    pilot = Autopilot(container.ctx, scenario, speed, manual_units=DEMO_MANUAL_UNITS)
+    threading.Thread(target=pilot.run, args=(stop,), name="demo-autopilot", daemon=True).start()
+    return stop
 
 
 def _seed_demo(settings: Settings) -> None:
@@ -213,7 +251,8 @@ def _run_server(settings: Settings) -> None:
         upgrade(api.state.container.engine)
     except Exception as e:
         raise ConfigError(f"cannot open the database {settings.database()}: {str(e).splitlines()[0]}") from None
-    uvicorn.run(api, host=settings.host, port=settings.port, log_level="info")
+    # Live-event streams never end on their own: give them 2 s on Ctrl+C, then close.
+    uvicorn.run(api, host=settings.host, port=settings.port, log_level="info", timeout_graceful_shutdown=2)
 
 
 def _register_plugins() -> None:

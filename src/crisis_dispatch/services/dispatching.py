@@ -109,12 +109,18 @@ def recommendations(ctx: ServiceContext, actor: Actor, incident_id: str, k: int 
     return view
 
 
-def best_unit(ctx: ServiceContext, incident_id: str) -> str | None:
-    """The top recommendation, for "assign the recommended van" without naming it."""
+def ranked_unit_ids(ctx: ServiceContext, incident_id: str, k: int = 3) -> list[str]:
+    """The recommended units' ids, best first (for automation; no read-model, no audit row)."""
     now = ctx.clock.now()
     with ctx.uow() as uow:
-        rec, _, _ = _recommend(ctx, uow, uow.incidents.get(incident_id), now, 1)
-    return rec.best.unit_id if rec.best else None
+        rec, _, _ = _recommend(ctx, uow, uow.incidents.get(incident_id), now, k)
+    return [r.unit_id for r in rec.ranked]
+
+
+def best_unit(ctx: ServiceContext, incident_id: str) -> str | None:
+    """The top recommendation, for "assign the recommended van" without naming it."""
+    ranked = ranked_unit_ids(ctx, incident_id, 1)
+    return ranked[0] if ranked else None
 
 
 def queue(ctx: ServiceContext, actor: Actor) -> list[dict[str, Any]]:

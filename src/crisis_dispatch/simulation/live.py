@@ -29,6 +29,7 @@ def run_live_feed(
     *,
     max_calls: int | None = None,
     sleep: Callable[[float], None] | None = None,
+    run_id: str | None = None,
 ) -> int:
     """Submit the scenario's calls through ``take_call`` until ``stop_event`` is set (or
     ``max_calls`` are sent, or the horizon is reached). Returns the number of calls sent."""
@@ -44,6 +45,7 @@ def run_live_feed(
     records = {str(r["id"]): r for r in read_records(scenario.call_mix_file)}
     wait = sleep or (lambda s: stop_event.wait(s))
     started = time.monotonic()
+    run = run_id
     sent = 0
     for i, t in enumerate(demand.t.tolist()):
         due = started + t / speed
@@ -63,6 +65,163 @@ def run_live_feed(
             narrative=str(rec.get("narrative", "")),
             answers=dict(rec.get("answers") or {}),
         )
-        take_call(ctx, SYSTEM, intake, idempotency_key=f"sim-{scenario.name}-{scenario.seed}-{i}")
+        # The run id keeps a restarted demo's calls from replaying an earlier run's keys.
+        run = run or ctx.clock.now().strftime("%Y%m%dT%H%M%S")
+        take_call(ctx, SYSTEM, intake, idempotency_key=f"sim-{scenario.name}-{scenario.seed}-{run}-{i}")
         sent += 1
     return sent
+
+
+# --------------------------------------------------------------------------- the demo autopilot
+#: Who the autopilot acts as, in the history and the audit log.
+AUTOPILOT = "demo-autopilot"
+#: Sim-minutes a queued incident waits before the autopilot dispatches it (time for a person to).
+AUTO_DISPATCH_AFTER_MIN = 1.0
+#: Sim-minutes from dispatch to rolling (turnout).
+TURNOUT_MIN = 2.0
+#: Sim-minutes to hand the person over at the destination.
+HANDOVER_MIN = 10.0
+
+
+def _lognormal_minutes(rng: Any, dist: tuple[float, float]) -> float:
+    import math
+
+    mean, cv = dist
+    if cv <= 0:
+        return mean
+    sigma2 = math.log(1 + cv * cv)
+    return float(rng.lognormal(math.log(mean) - sigma2 / 2, math.sqrt(sigma2)))
+
+
+class Autopilot:
+    """Dispatches queued incidents and plays the crews, through the live use cases, sped up.
+
+    Every step is a real service call (assign the recommended van, status changes, outcomes)
+    with the scenario's durations and outcome probabilities, so the console shows a working
+    shift. Units in ``manual_units`` are left to people: never auto-assigned, never moved.
+    A person may act on any incident first; the autopilot then steps aside.
+    """
+
+    def __init__(self, ctx: Any, scenario: Scenario, speed: float, *, manual_units: frozenset[str] = frozenset(), seed: int = 0) -> None:
+        import numpy as np
+
+        from crisis_dispatch.domain.access import UserRole
+        from crisis_dispatch.services.context import Actor
+
+        if speed <= 0:
+            raise ValueError("speed must be positive")
+        self.ctx, self.scenario, self.speed, self.manual_units = ctx, scenario, speed, manual_units
+        self.actor = Actor(username=AUTOPILOT, role=UserRole.ADMIN)
+        self.rng = np.random.default_rng(seed)
+        self.plan: dict[str, dict[str, Any]] = {}  # incident id -> sampled durations and outcome
+        self.steps = 0
+
+    def _sim_minutes_since(self, moment: Any) -> float:
+        return (self.ctx.clock.now() - moment).total_seconds() * self.speed / 60.0
+
+    def _pick(self, table: dict[str, float]) -> str:
+        names = sorted(table)
+        weights = [table[n] for n in names]
+        total = sum(weights)
+        return str(self.rng.choice(names, p=[w / total for w in weights]))
+
+    def _fate(self, incident: Any) -> dict[str, Any]:
+        if incident.id not in self.plan:
+            sc = self.scenario
+            disposition = self._pick(sc.outcomes.get(incident.tier or "", sc.outcomes["default"]))
+            destination = self._pick(sc.destinations)
+            self.plan[incident.id] = {
+                "disposition": disposition,
+                "destination": destination,
+                "drive": _lognormal_minutes(self.rng, (12.0, 0.5)),
+                "scene": _lognormal_minutes(self.rng, sc.on_scene.get(disposition, (45.0, 0.5))),
+                "transport": _lognormal_minutes(self.rng, sc.transport.get(destination, (25.0, 0.5))),
+            }
+        return self.plan[incident.id]
+
+    def _outcome(self, fate: dict[str, Any], crew: dict[Any, Any]) -> Any:
+        from crisis_dispatch.domain.outcomes import Destination, DestinationType, Disposition, Hold, HoldCriterion, HoldType, Outcome
+
+        now = self.ctx.clock.now()
+        d = Disposition(fate["disposition"])
+        destination = hold = None
+        if d in (Disposition.VOLUNTARY_TRANSPORT, Disposition.INVOLUNTARY_HOLD):
+            destination = Destination(DestinationType(fate["destination"]), name=fate["destination"].replace("_", " "))
+        if d is Disposition.INVOLUNTARY_HOLD:
+            writers = [p for p in crew.values() if p.can_place_hold(HoldType.WIC_5150)]
+            if not writers:  # nobody on board may write the hold: a voluntary transport instead
+                return Outcome(Disposition.VOLUNTARY_TRANSPORT, now, AUTOPILOT, destination=destination)
+            hold = Hold(HoldType.WIC_5150, writers[0].id, now, now, frozenset({HoldCriterion.DANGER_TO_SELF}), False, "demo")
+        return Outcome(d, now, AUTOPILOT, destination=destination, hold=hold, subject_age=35 if hold else None)
+
+    def _act(self, fn: Callable[[], Any]) -> bool:
+        from crisis_dispatch.domain.errors import DomainError
+
+        try:
+            fn()
+        except DomainError:
+            # A person got there first (assigned, moved, closed): the autopilot steps aside.
+            return False
+        self.steps += 1
+        return True
+
+    def step(self) -> None:
+        """One look at the floor: dispatch what has waited, move every van whose time has come."""
+        from crisis_dispatch.domain.incident import IncidentStatus as S
+        from crisis_dispatch.domain.queueing import ordered
+        from crisis_dispatch.domain.unit import crew_on_shift
+        from crisis_dispatch.services import incidents, units
+        from crisis_dispatch.services.dispatching import ranked_unit_ids
+
+        ctx, actor, manual = self.ctx, self.actor, self.manual_units
+        # Reads go straight to the repositories: automation is not a person reading records.
+        with ctx.uow() as uow:
+            waiting = [(i.id, i.received_at) for i in ordered(uow.incidents.list(statuses=[S.QUEUED], limit=1000))]
+            busy = [u for u in uow.units.list() if u.incident_id and u.id not in manual and u.status_since]
+            working = {i.id: i for i in uow.incidents.list(ids=[u.incident_id for u in busy], limit=1000)}
+            now = ctx.clock.now()
+            shifts = uow.shifts.covering(now, [u.id for u in busy])
+            people = uow.staff.by_ids(s.staff_id for s in shifts)
+            crews = {u.id: crew_on_shift(u.id, shifts, people, now) for u in busy}
+        for incident_id, received_at in waiting:
+            if self._sim_minutes_since(received_at) >= AUTO_DISPATCH_AFTER_MIN:
+                automatic = [u for u in ranked_unit_ids(ctx, incident_id, k=10) if u not in manual]
+                if automatic:
+                    self._act(lambda iid=incident_id, uid=automatic[0]: incidents.assign_unit(ctx, actor, iid, uid, "demo autopilot"))
+        for unit in busy:
+            incident = working.get(unit.incident_id)
+            if incident is None:
+                continue
+            fate = self._fate(incident)
+            since = self._sim_minutes_since(unit.status_since)
+            iid, uid, status = incident.id, unit.id, incident.status
+            if status is S.DISPATCHED and since >= TURNOUT_MIN:
+                self._act(lambda: units.set_unit_status(ctx, actor, uid, "en_route"))
+            elif status is S.EN_ROUTE and since >= fate["drive"]:
+                self._act(lambda: units.set_unit_status(ctx, actor, uid, "on_scene"))
+            elif status is S.ON_SCENE and since >= fate["scene"]:
+                outcome = self._outcome(fate, crews.get(uid, {}))
+                if self._act(lambda: incidents.record_outcome(ctx, actor, iid, outcome)):
+                    if outcome.destination is not None:
+                        self._act(lambda: units.set_unit_status(ctx, actor, uid, "transporting"))
+                    else:
+                        self._act(lambda: units.set_unit_status(ctx, actor, uid, "available", "cleared on scene"))
+                        self.plan.pop(iid, None)
+            elif status is S.TRANSPORTING and since >= fate["transport"]:
+                self._act(lambda: units.set_unit_status(ctx, actor, uid, "at_destination"))
+            elif status is S.AT_DESTINATION and since >= HANDOVER_MIN:
+                self._act(lambda: units.set_unit_status(ctx, actor, uid, "available", "handed over at destination"))
+                self.plan.pop(iid, None)
+
+    def run(self, stop_event: threading.Event, tick_s: float = 0.5) -> int:
+        """Step until ``stop_event`` is set; a failing step is logged and the next one tried."""
+        import logging
+
+        log = logging.getLogger("crisis_dispatch.demo")
+        while not stop_event.is_set():
+            try:
+                self.step()
+            except Exception:  # the demo keeps going through a transient database error
+                log.exception("demo autopilot step failed")
+            stop_event.wait(tick_s)
+        return self.steps

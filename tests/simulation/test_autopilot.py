@@ -1,0 +1,36 @@
+"""The demo autopilot works calls to the end through the live use cases, and leaves people's vans alone."""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+
+from crisis_dispatch.bootstrap import Container
+from crisis_dispatch.services import incidents, seed, units
+from crisis_dispatch.services.context import SYSTEM
+from crisis_dispatch.simulation.live import AUTOPILOT, Autopilot, run_live_feed
+from crisis_dispatch.simulation.scenario import load_scenario
+
+
+def test_the_autopilot_dispatches_and_closes_every_call_but_never_touches_manual_vans(sqlite_container: Container, clock) -> None:
+    ctx = sqlite_container.ctx
+    seed.seed_la(ctx, days=2)
+    scenario = load_scenario("la-ttp")
+    sent = run_live_feed(ctx, scenario, speed=1e9, stop_event=threading.Event(), max_calls=6, run_id="t")
+    assert sent == 6
+    pilot = Autopilot(ctx, scenario, speed=60.0, manual_units=frozenset({"unit-ttp-1"}), seed=7)
+    for _ in range(400):
+        pilot.step()
+        clock.advance(timedelta(seconds=30))  # 30 real seconds = 30 simulated minutes at 60x
+        open_ = incidents.list_incidents(ctx, SYSTEM, open_only=True)
+        if not open_:
+            break
+    assert incidents.list_incidents(ctx, SYSTEM, open_only=True) == []
+    done = incidents.list_incidents(ctx, SYSTEM)
+    worked = [i for i in done if i["unit_id"]]
+    assert worked, "some calls reached a van"
+    assert all(i["outcome"] for i in worked)
+    assert all(i["unit_id"] != "unit-ttp-1" for i in done)
+    assert all(u["status"] == "available" for u in units.list_units(ctx, SYSTEM))
+    history = incidents.get_incident(ctx, SYSTEM, worked[0]["id"])["history"]
+    assert any(h["by"] == AUTOPILOT for h in history)
