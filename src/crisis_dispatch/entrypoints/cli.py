@@ -209,8 +209,16 @@ def _start_live_feed(settings: Settings, speed: float):  # type: ignore[no-untyp
     scenario = load_scenario(DEMO_SCENARIO)
     container = build(settings)
     stop = threading.Event()
+    # Join the scenario's week at the current local time of week, so the demo is as busy
+    # as a real floor would be now (not always the quiet small hours of a Monday).
+    local = container.ctx.clock.now().astimezone(scenario.start.tzinfo)
+    offset = (local.weekday() * 24 + local.hour) * 3600 + local.minute * 60
     threading.Thread(
-        target=run_live_feed, args=(container.ctx, scenario, speed, stop), name="demo-feed", daemon=True
+        target=run_live_feed,
+        args=(container.ctx, scenario, speed, stop),
+        kwargs={"start_offset_s": float(offset)},
+        name="demo-feed",
+        daemon=True,
     ).start()
     pilot = Autopilot(container.ctx, scenario, speed, manual_units=DEMO_MANUAL_UNITS)
     threading.Thread(target=pilot.run, args=(stop,), name="demo-autopilot", daemon=True).start()

@@ -30,6 +30,7 @@ def run_live_feed(
     max_calls: int | None = None,
     sleep: Callable[[float], None] | None = None,
     run_id: str | None = None,
+    start_offset_s: float = 0.0,
 ) -> int:
     """Submit the scenario's calls through ``take_call`` until ``stop_event`` is set (or
     ``max_calls`` are sent, or the horizon is reached). Returns the number of calls sent."""
@@ -48,7 +49,9 @@ def run_live_feed(
     run = run_id
     sent = 0
     for i, t in enumerate(demand.t.tolist()):
-        due = started + t / speed
+        if t < start_offset_s:
+            continue  # the feed joins the scenario's week at the given time (e.g. now's hour)
+        due = started + (t - start_offset_s) / speed
         while not stop_event.is_set():
             left = due - time.monotonic()
             if left <= 0:
