@@ -53,6 +53,20 @@ class CallIntake:
     subject_age: int | None = None
     received_at: datetime | None = None
 
+    def to_call(self, call_id: str, incident_id: str, received_at: datetime, idempotency_key: str | None = None) -> Call:
+        return Call(
+            id=call_id,
+            incident_id=incident_id,
+            received_at=received_at,
+            call_type=self.call_type,
+            code=self.code,
+            narrative=self.narrative,
+            caller_name=self.caller_name,
+            caller_phone=self.caller_phone,
+            answers=dict(self.answers),
+            idempotency_key=idempotency_key,
+        )
+
     def fingerprint(self) -> str:
         body = json.dumps(
             {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in self.__dict__.items()},
@@ -93,19 +107,7 @@ def take_call(ctx: ServiceContext, actor: Actor, intake: CallIntake, idempotency
         subject_description=intake.subject_description,
         subject_age=intake.subject_age,
     )
-    call = Call(
-        id=ctx.new_id("CALL"),
-        incident_id=incident.id,
-        received_at=received,
-        call_type=intake.call_type,
-        code=intake.code,
-        narrative=intake.narrative,
-        caller_name=intake.caller_name,
-        caller_phone=intake.caller_phone,
-        answers=dict(intake.answers),
-        idempotency_key=idempotency_key,
-    )
-    incident.calls.append(call)
+    incident.calls.append(intake.to_call(ctx.new_id("CALL"), incident.id, received, idempotency_key))
     changes: list[StatusChange] = [
         StatusChange(
             subject=Subject.INCIDENT,
@@ -171,19 +173,7 @@ def attach_call(ctx: ServiceContext, actor: Actor, incident_id: str, intake: Cal
         incident = uow.incidents.get(incident_id)
         if not incident.is_open:
             raise Conflict(f"incident {incident.id} is {incident.status.value}; take the call as a new incident")
-        incident.calls.append(
-            Call(
-                id=ctx.new_id("CALL"),
-                incident_id=incident.id,
-                received_at=received,
-                call_type=intake.call_type,
-                code=intake.code,
-                narrative=intake.narrative,
-                caller_name=intake.caller_name,
-                caller_phone=intake.caller_phone,
-                answers=dict(intake.answers),
-            )
-        )
+        incident.calls.append(intake.to_call(ctx.new_id("CALL"), incident.id, received))
         answers: dict[str, Any] = {}
         for c in incident.calls:
             answers.update(c.answers)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Response
 
 from crisis_dispatch.services import auth
 from crisis_dispatch.services.context import Actor, ServiceContext
@@ -35,3 +35,15 @@ def current_actor(request: Request, ctx: CtxDep) -> Actor:
 
 
 ActorDep = Annotated[Actor, Depends(current_actor)]
+
+
+def set_session_cookie(response: Response, request: Request, ctx: ServiceContext, token: str) -> None:
+    """The login token as an HttpOnly, SameSite=strict cookie for the console's pages."""
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        httponly=True,
+        samesite="strict",
+        secure=request.url.scheme == "https",
+        max_age=int(ctx.token_ttl.total_seconds()),
+    )

@@ -15,7 +15,7 @@ from crisis_dispatch.services import auth, destinations, dispatching, incidents,
 from crisis_dispatch.services.incidents import CallIntake
 
 from . import schemas as s
-from .deps import SESSION_COOKIE, ActorDep, CtxDep, bearer_token
+from .deps import SESSION_COOKIE, ActorDep, CtxDep, bearer_token, set_session_cookie
 
 router = APIRouter(prefix="/api/v1")
 
@@ -25,14 +25,7 @@ router = APIRouter(prefix="/api/v1")
 def login(body: s.LoginRequest, response: Response, ctx: CtxDep, request: Request) -> dict[str, Any]:
     """Exchange a username and password for a bearer token (also set as an HttpOnly cookie)."""
     result = auth.login(ctx, body.username, body.password)
-    response.set_cookie(
-        SESSION_COOKIE,
-        result["access_token"],
-        httponly=True,
-        samesite="strict",
-        secure=request.url.scheme == "https",
-        max_age=int(ctx.token_ttl.total_seconds()),
-    )
+    set_session_cookie(response, request, ctx, result["access_token"])
     return result
 
 

@@ -19,6 +19,7 @@ from crisis_dispatch.services.context import Actor
 
 from .api import protocol_summary
 from .paths import TEMPLATES
+from ..api.deps import set_session_cookie
 from .session import HOME, PAGE_ROLES, ROLE_LABEL, SESSION_COOKIE, ctx_of, page_actor
 
 router = APIRouter(include_in_schema=False)
@@ -92,14 +93,7 @@ def login_submit(
     if not target or UserRole(role) not in PAGE_ROLES[target]:
         target = HOME[UserRole(role)]
     response = RedirectResponse(target, status_code=status.HTTP_303_SEE_OTHER)
-    response.set_cookie(
-        SESSION_COOKIE,
-        result["access_token"],
-        httponly=True,
-        samesite="strict",
-        secure=request.url.scheme == "https",
-        max_age=int(ctx.token_ttl.total_seconds()),
-    )
+    set_session_cookie(response, request, ctx, result["access_token"])
     return response
 
 
