@@ -8,6 +8,11 @@ it was labelled after the reader was tuned on the first, and measures it honestl
 held-out run prompted (labels_heldout2.jsonl).
 ``--heldout3`` draws a fourth, larger sample (120 pages) excluding all three, drawn before
 the safety-first reader changes and labelled after them (labels_heldout3.jsonl).
+``--audit2`` draws 150 pages uniformly from those the default protocol (no call-taker
+answers) sends to ``MH_TEAM`` alone or ``PHONE_988``, excluding every labelled page
+(audit2_team_alone.jsonl); drawn before the fixes it prompted, at commit 024c5d1
+(protocol default-2026.11.2). ``--audit2-mh`` shuffles every other unlabelled page with its
+own seed; the first 60 read as mental-health pages are the routing sample.
 """
 
 from __future__ import annotations
@@ -36,9 +41,48 @@ def stratum(page: dict[str, str]) -> str:
     return "other"
 
 
+LABELLED = ("labels.jsonl", "labels_heldout.jsonl", "labels_heldout2.jsonl", "labels_heldout3.jsonl", "audit_team_alone.jsonl")
+AUDIT2_SEED = 20261127 + 5
+AUDIT2_MH_SEED = 20261127 + 6
+AUDIT2_SIZE = 150
+
+
+def labelled_ids(names: tuple[str, ...] = LABELLED) -> set[str]:
+    return {json.loads(line)["id"] for name in names if (HERE / name).is_file() for line in (HERE / name).open(encoding="utf-8")}
+
+
+def audit2(pages: list[dict[str, str]], mh_order: bool) -> None:
+    """The second team-alone audit (ids only): the team-alone draw, or the shuffled rest."""
+    from crisis_dispatch.adapters.protocol_loader import load_default_protocol
+    from crisis_dispatch.domain.triage import CallInput, Tier, triage
+
+    exclude = labelled_ids()
+    protocol = load_default_protocol()
+    candidates = sorted(
+        p["id"]
+        for p in pages
+        if p["id"] not in exclude
+        and triage(CallInput(p["id"], p["call_type"], p["narrative"], p["code"] or None), protocol).tier
+        in (Tier.MH_TEAM, Tier.PHONE_988)
+    )
+    drawn = random.Random(AUDIT2_SEED).sample(candidates, AUDIT2_SIZE)
+    if not mh_order:
+        for pid in drawn:
+            print(pid, "team_alone")
+        return
+    rest = sorted(p["id"] for p in pages if p["id"] not in exclude and p["id"] not in set(drawn))
+    random.Random(AUDIT2_MH_SEED).shuffle(rest)
+    for pid in rest:
+        print(pid, "random")
+
+
 def main() -> None:
-    args = [a for a in sys.argv[1:] if not a.startswith("--heldout")]
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
     flags = sys.argv[1:]
+    if "--audit2" in flags or "--audit2-mh" in flags:
+        path = Path(args[0]) if args else DEFAULT
+        audit2([json.loads(line) for line in path.open(encoding="utf-8")], "--audit2-mh" in flags)
+        return
     round_ = 3 if "--heldout3" in flags else 2 if "--heldout2" in flags else 1 if "--heldout" in flags else 0
     heldout = round_ > 0
     path = Path(args[0]) if args else DEFAULT
