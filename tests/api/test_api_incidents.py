@@ -46,7 +46,9 @@ def test_call_to_closed_incident_through_the_api(api: Api) -> None:
     assert r.status_code == 200 and r.json()["outcome"]["nemsis"] == ["4227001", "4228001", "4230013", "4231005"]
     r = api.client.post(f"{path}/close", json={"reason": "done"}, headers=d)
     assert r.status_code == 200 and r.json()["status"] == "closed"
-    assert [h["to"] for h in api.client.get(path, headers=d).json()["history"] if h["subject"] == "incident"] == [
+    history = api.client.get(path, headers=d).json()["history"]
+    assert [h["reason"] for h in history if h["event"] == "outcome"] == ["outcome treated_and_released"]
+    assert [h["to"] for h in history if h["subject"] == "incident" and h["event"] == "status"] == [
         "received", "triaged", "queued", "dispatched", "en_route", "on_scene", "closed"
     ]
 

@@ -23,7 +23,16 @@ from crisis_dispatch.domain.unit import UnitStatus
 STATUS_NAMES: tuple[str, ...] = tuple(dict.fromkeys([*(s.value for s in IncidentStatus), *(s.value for s in UnitStatus)]))
 STATUS_CODES: dict[str | None, int] = {name: i for i, name in enumerate(STATUS_NAMES)}
 STATUS_CODES[None] = -1
-EVENT_NAMES: tuple[str, ...] = ("status", *(f"escalation:{k.value}" for k in EscalationKind))
+#: Row kinds of the status history. Only "status" rows are changes of status; the others
+#: (escalations, re-triage after another call, recorded outcomes) keep from == to. A kind this
+#: table does not know is read as "other", never as a status change.
+EVENT_NAMES: tuple[str, ...] = (
+    "status",
+    *(f"escalation:{k.value}" for k in EscalationKind),
+    "retriage",
+    "outcome",
+    "other",
+)
 EVENT_CODES: dict[str, int] = {name: i for i, name in enumerate(EVENT_NAMES)}
 INCIDENT, UNIT = 0, 1
 
@@ -92,7 +101,7 @@ class HistoryTable:
             cols[4].append((at - epoch).total_seconds())
             cols[5].append(inc_ids.setdefault(str(inc), len(inc_ids)) if inc is not None else -1)
             cols[6].append(unit_ids.setdefault(str(unit), len(unit_ids)) if unit is not None else -1)
-            cols[7].append(EVENT_CODES.get(event or "status", 0))
+            cols[7].append(EVENT_CODES.get(event or "status", EVENT_CODES["other"]))
         dt = (np.int8, np.int32, np.int8, np.int8, np.float64, np.int32, np.int32, np.int8)
         arrays = [np.asarray(c, dtype=d) for c, d in zip(cols, dt, strict=True)]
         return cls(*arrays, epoch=epoch, incident_ids=list(inc_ids), unit_ids=list(unit_ids))

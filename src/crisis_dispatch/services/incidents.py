@@ -372,8 +372,24 @@ def record_outcome(ctx: ServiceContext, actor: Actor, incident_id: str, outcome:
                 raise InvalidInput(f"{placer.name} is not designated to write WIC {outcome.hold.type.value} holds")
         if outcome.subject_age is None and incident.subject_age is not None:
             outcome = replace(outcome, subject_age=incident.subject_age)
+        before = incident.outcome
         incident.record_outcome(outcome, now=now)
-        audit.record(ctx, uow, actor, "update", "incident", [incident.id], detail=f"outcome {outcome.disposition.value}")
+        note = f"outcome {outcome.disposition.value}" + (f" (replaces {before.disposition.value})" if before else "")
+        uow.history.add(
+            StatusChange(
+                subject=Subject.INCIDENT,
+                subject_id=incident.id,
+                from_status=incident.status.value,
+                to_status=incident.status.value,
+                at=now,
+                by=actor.username,
+                reason=note,
+                incident_id=incident.id,
+                unit_id=incident.unit_id,
+                event="outcome",
+            )
+        )
+        audit.record(ctx, uow, actor, "update", "incident", [incident.id], detail=note)
         view = _view(ctx, incident)
         uow.commit()
     return redact_incident(view, actor.role)
