@@ -20,12 +20,20 @@ Prints:
 - safety: labelled pages with a weapon/violence/medical/overdose/attempt label whose
   response misses police or EMS, or is the team alone or the phone;
 - with ``--all``: the tier mix of every page under the default and the narrow-2019 protocols.
+
+``--audit FILE`` reads an audit instead (``audit_team_alone.jsonl``, ``audit2_team_alone.jsonl``:
+``{"id", "stratum", "danger_flags", "borderline"}``; ``audit2_mh_routing.jsonl``:
+``{"id", "stratum", "mental_health_page", "danger_flags"?, "borderline"?}``) and prints how many
+audited pages still go to the team alone or the phone although they report a danger (clear,
+and clear + borderline, with Wilson 95 % intervals), and for the routing sample the share of
+mental-health pages with the team in the response and with the team alone.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import sys
 from pathlib import Path
@@ -153,6 +161,57 @@ def measure(pages: dict[str, dict[str, str]], labels: list[dict], include_all: b
     return report
 
 
+def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
+    """The Wilson score interval of a proportion k/n (95 % by default)."""
+    if n == 0:
+        return (float("nan"), float("nan"))
+    p = k / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return (round(max(0.0, centre - half), 4), round(min(1.0, centre + half), 4))
+
+
+def share(k: int, n: int) -> dict[str, object]:
+    return {"k": k, "n": n, "share": round(k / n, 4) if n else None, "wilson95": wilson(k, n)}
+
+
+def audit(pages: dict[str, dict[str, str]], rows: list[dict]) -> dict[str, object]:
+    """Audited pages: dangers still sent to the team alone or the phone; routing of mental-health pages."""
+    protocol = load_default_protocol()
+    alone = (Tier.MH_TEAM, Tier.PHONE_988)
+    judged = [(row, triage(as_call(pages[row["id"]]), protocol)) for row in rows if "danger_flags" in row]
+    clear = [(r, t) for r, t in judged if r["danger_flags"] and not r["borderline"]]
+    any_danger = [(r, t) for r, t in judged if r["danger_flags"]]
+    report: dict[str, object] = {
+        "pages": len(rows),
+        "judged": len(judged),
+        "team_alone_now": sum(t.tier in alone for _, t in judged),
+        "clear_danger": share(len(clear), len(judged)),
+        "clear_or_borderline_danger": share(len(any_danger), len(judged)),
+        "clear_still_team_alone": sorted(r["id"] for r, t in clear if t.tier in alone),
+        "borderline_still_team_alone": sorted(r["id"] for r, t in any_danger if r["borderline"] and t.tier in alone),
+    }
+    if any("mental_health_page" in row for row in rows):
+        mh = [(r, t) for r, t in judged if r.get("mental_health_page")]
+        calm = [(r, t) for r, t in mh if not r["danger_flags"]]
+        report["mental_health_pages"] = len(mh)
+        report["mh_with_team"] = share(sum(t.tier.includes_team for _, t in mh), len(mh))
+        report["mh_team_alone"] = share(sum(t.tier is Tier.MH_TEAM for _, t in mh), len(mh))
+        report["calm_mh_with_team"] = share(sum(t.tier.includes_team for _, t in calm), len(calm))
+        report["calm_mh_team_alone"] = share(sum(t.tier is Tier.MH_TEAM for _, t in calm), len(calm))
+        report["dangerous_mh_unsafe"] = sorted(
+            r["id"]
+            for r, t in mh
+            if r["danger_flags"] and not r["borderline"]
+            and (
+                t.tier in alone
+                or (set(r["danger_flags"]) & NEEDS_POLICE and not t.tier.includes_police)
+                or (set(r["danger_flags"]) & NEEDS_EMS and not t.tier.includes_ems)
+            )
+        )
+    return report
+
+
 def print_report(report: dict) -> None:
     print(f"labelled pages: {report['labelled_pages']}" + (f" ({len(report['missing_pages'])} ids not found)" if report["missing_pages"] else ""))
     for key, title in (("reader", "narrative reader alone (narrative labels)"), ("all_evidence", "code + call type + narrative (page labels)")):
@@ -187,11 +246,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--labels", type=Path, default=HERE / "labels.jsonl")
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--all", action="store_true", help="also triage every page under both shipped protocols")
+    parser.add_argument("--audit", type=Path, default=None, help="an audit file instead of a label set")
     args = parser.parse_args(argv)
     pages_path = args.pages or shared_data() / PAGES
     if not pages_path.is_file():
         print(f"error: dispatch pages not found at {pages_path} (set CRISIS_DISPATCH_SHARED_DATA)", file=sys.stderr)
         return 2
+    if args.audit:
+        rows = [json.loads(line) for line in args.audit.open(encoding="utf-8") if line.strip()]
+        print(json.dumps(audit(load_pages(pages_path), rows), indent=2))
+        return 0
     labels = [json.loads(line) for line in args.labels.open(encoding="utf-8") if line.strip()]
     report = measure(load_pages(pages_path), labels, args.all)
     if args.json:
