@@ -205,3 +205,14 @@ def test_uncommitted_changes_are_rolled_back_when_the_unit_of_work_ends(containe
         uow.units.get(unit_id).call_sign = "CHANGED"
     with container.ctx.uow() as uow:
         assert uow.units.get(unit_id).call_sign == "TTP-RB"
+
+
+def test_a_shift_of_someone_no_longer_active_leaves_a_coverage_gap(container: Container, clock) -> None:
+    ctx = container.ctx
+    staffed_unit(container, "TTP-GAP", hours=4)
+    with ctx.uow() as uow:
+        uow.staff.get("stf-ttp-gap-peer_").active = False
+        uow.commit()
+    report = units.list_shifts(ctx, SYSTEM, clock.now(), clock.now() + timedelta(hours=2), unit_id="unit-ttp-gap")
+    assert not report["covered_24_7"]
+    assert [g["role"] for g in report["gaps"]] == ["peer_support_specialist"]

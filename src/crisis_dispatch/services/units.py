@@ -167,8 +167,11 @@ def list_shifts(ctx: ServiceContext, actor: Actor, start: datetime, end: datetim
     with ctx.uow() as uow:
         units = [uow.units.get(unit_id)] if unit_id else uow.units.list()
         found = uow.shifts.in_window(start, end, unit_id=unit_id)
+        people = uow.staff.by_ids(s.staff_id for s in found)
         uow.commit()
-    gaps = [g for u in units for g in coverage_gaps(u.id, found, start, end)]
+    # A shift covers its seat only when the person is active and qualified for the role.
+    staffed = [s for s in found if s.staff_id in people and people[s.staff_id].can_fill(s.role)]
+    gaps = [g for u in units for g in coverage_gaps(u.id, staffed, start, end)]
     return {
         "shifts": [shift_view(s) for s in found],
         "gaps": [
