@@ -94,3 +94,4 @@ def test_ranking_is_sorted_and_holds_only_available_staffed_units(spec: list[tup
     by_id = {c.unit.id: c.unit for c in cands}
     assert all(by_id[r.unit_id].status is UnitStatus.AVAILABLE for r in rec.ranked)
     assert len(rec.ranked) + len(rec.excluded) == len(cands)
+

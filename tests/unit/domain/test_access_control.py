@@ -247,3 +247,10 @@ def test_the_analyst_view_carries_no_triage_reasons_as_they_quote_what_was_typed
     view = redact_incident({"id": "INC-1", "triage": triage}, "analyst")
     assert CALLER_NAME not in _text(view)
     assert view["triage"]["rules_fired"] == ["crisis-team"], "which rules fired is what the what-ifs need"
+
+
+def test_court_liaisons_do_not_receive_who_called() -> None:
+    view = {"id": "I", "calls": [{"id": "C", "narrative": "n", "caller_name": "Pat", "caller_phone": "555"}]}
+    out = redact_incident(view, "court_liaison")
+    assert out["calls"] == [{"id": "C", "narrative": "n"}]
+    assert view["calls"][0]["caller_name"] == "Pat"
