@@ -1,0 +1,41 @@
+"""The shape of the code: a pure domain, entry points that depend inward only."""
+
+from __future__ import annotations
+
+import ast
+import sys
+from pathlib import Path
+
+SRC = Path(__file__).resolve().parents[2] / "src" / "crisis_dispatch"
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            found.add(node.module)
+    return found
+
+
+def test_the_domain_imports_only_the_standard_library_and_itself() -> None:
+    offenders = {}
+    for path in (SRC / "domain").rglob("*.py"):
+        bad = sorted(
+            m for m in _imports(path)
+            if m.split(".")[0] not in sys.stdlib_module_names and not m.startswith("crisis_dispatch.domain")
+        )
+        if bad:
+            offenders[str(path.relative_to(SRC))] = bad
+    assert offenders == {}
+
+
+def test_services_and_domain_never_import_the_entry_points() -> None:
+    offenders = {
+        str(p.relative_to(SRC)): sorted(m for m in _imports(p) if m.startswith("crisis_dispatch.entrypoints"))
+        for layer in ("domain", "services", "adapters", "routing", "simulation", "reporting")
+        for p in (SRC / layer).rglob("*.py")
+    }
+    assert {k: v for k, v in offenders.items() if v} == {}
