@@ -140,6 +140,11 @@ class IncidentRepository(_Repo[Incident]):
         q = q.order_by(t.received_at.desc(), t.seq.desc()).limit(limit).offset(offset)
         return list(self.session.scalars(q))
 
+    def received_between(self, start: datetime, end: datetime) -> list[Incident]:
+        t = orm.incidents.c
+        q = select(Incident).where(t.received_at >= start, t.received_at < end).order_by(t.received_at, t.seq)
+        return list(self.session.scalars(q))
+
 
 class HistoryRepository:
     def __init__(self, session: Session) -> None:
@@ -154,6 +159,21 @@ class HistoryRepository:
     def for_subject(self, subject: Subject, subject_id: str) -> list[StatusChange]:
         t = orm.status_history.c
         q = select(StatusChange).where(t.subject == subject.value, t.subject_id == subject_id).order_by(t.id)
+        return list(self.session.scalars(q))
+
+    def for_incidents(self, incident_ids: Sequence[str], *, chunk: int = 500) -> list[StatusChange]:
+        t = orm.status_history.c
+        out: list[StatusChange] = []
+        for i in range(0, len(incident_ids), chunk):
+            part = list(incident_ids[i : i + chunk])
+            out += self.session.scalars(
+                select(StatusChange).where(t.subject == Subject.INCIDENT.value, t.incident_id.in_(part)).order_by(t.id)
+            )
+        return out
+
+    def units_between(self, start: datetime, end: datetime) -> list[StatusChange]:
+        t = orm.status_history.c
+        q = select(StatusChange).where(t.subject == Subject.UNIT.value, t.at >= start, t.at < end).order_by(t.id)
         return list(self.session.scalars(q))
 
     def for_incident(self, incident_id: str) -> list[StatusChange]:

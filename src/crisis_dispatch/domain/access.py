@@ -43,6 +43,7 @@ class Permission(StrEnum):
     FACILITY_UPDATE = "facility:update"
     USER_MANAGE = "user:manage"
     AUDIT_READ = "audit:read"
+    REPORT_READ = "report:read"
 
 
 P = Permission
@@ -67,6 +68,7 @@ PERMISSIONS: Mapping[Permission, frozenset[UserRole]] = {
     P.FACILITY_UPDATE: frozenset({R.SUPERVISOR, R.CREW, R.DISPATCHER, R.ADMIN}),
     P.USER_MANAGE: frozenset({R.ADMIN}),
     P.AUDIT_READ: frozenset({R.SUPERVISOR, R.ADMIN}),
+    P.REPORT_READ: frozenset({R.ANALYST, R.SUPERVISOR, R.ADMIN}),
 }
 
 #: Roles that only see incidents they are tied to.

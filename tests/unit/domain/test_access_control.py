@@ -39,9 +39,9 @@ EXPECTED: dict[str, set[str]] = {
     "crew": _READ
     | {"incident:status", "incident:outcome", "incident:note", "unit:read", "unit:status", "facility:update"},
     # A supervisor does what dispatchers do, plus crews and the audit trail.
-    "supervisor": _DISPATCH | {"crew:manage", "audit:read"},
+    "supervisor": _DISPATCH | {"crew:manage", "audit:read", "report:read"},
     # Analysts run what-ifs on the triage criteria; they change nothing.
-    "analyst": _READ | {"triage:evaluate", "unit:read"},
+    "analyst": _READ | {"triage:evaluate", "unit:read", "report:read"},
     # Police see where the vans are, and nothing clinical.
     "police_liaison": _READ | {"unit:read"},
     "court_liaison": set(_READ),

@@ -11,7 +11,7 @@ from crisis_dispatch.domain.access import Permission
 from crisis_dispatch.domain.errors import InvalidInput
 from crisis_dispatch.domain.incident import parse_enum
 from crisis_dispatch.domain.outcomes import Destination, DestinationType, Disposition, Hold, HoldCriterion, HoldType, Outcome
-from crisis_dispatch.services import auth, destinations, dispatching, incidents, reference, units
+from crisis_dispatch.services import auth, destinations, dispatching, incidents, reference, reports, units
 from crisis_dispatch.services.incidents import CallIntake
 
 from . import schemas as s
@@ -257,3 +257,18 @@ def get_facility(facility_id: str, ctx: CtxDep, actor: ActorDep) -> dict[str, An
 def update_beds(facility_id: str, body: s.BedUpdate, ctx: CtxDep, actor: ActorDep) -> dict[str, Any]:
     """Report the beds or chairs free now (the bed registry)."""
     return reference.update_beds(ctx, actor, facility_id, body.beds_available, body.beds_total)
+
+
+# ----------------------------------------------------------------------------- reports
+@router.get("/reports/kpis", tags=["reports"])
+def kpi_report(
+    ctx: CtxDep,
+    actor: ActorDep,
+    start: Annotated[datetime, Query(description="window start, ISO 8601 with offset")],
+    end: Annotated[datetime, Query(description="window end (exclusive)")],
+    tz: Annotated[str, Query(description="time zone for hours of day")] = "America/Los_Angeles",
+) -> dict[str, Any]:
+    """KPIs of the incidents received in the window (e.g. a month), from the status history:
+    response times by tier, county and hour; shares within 60/120 minutes; queue waits;
+    utilisation; outcome mix. The simulator's reports come from the same code."""
+    return reports.kpi_report(ctx, actor, start, end, tz=tz)

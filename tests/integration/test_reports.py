@@ -1,0 +1,60 @@
+"""Live KPIs from the status history, by the simulator's reporting code."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from crisis_dispatch.bootstrap import Container
+from crisis_dispatch.domain.access import UserRole
+from crisis_dispatch.domain.errors import InvalidInput, PermissionDenied
+from crisis_dispatch.domain.outcomes import Destination, DestinationType, Disposition, Outcome
+from crisis_dispatch.services import incidents, reports, seed, units
+from crisis_dispatch.services.context import SYSTEM, Actor
+from tests.integration.helpers import new_incident
+
+
+def test_a_months_report_counts_response_times_and_outcomes(container: Container, clock) -> None:
+    ctx = container.ctx
+    seed.seed_la(ctx, days=2)
+    start = clock.now() - timedelta(minutes=1)
+    first = new_incident(container)
+    incidents.assign_unit(ctx, SYSTEM, first, None)
+    unit_id = incidents.get_incident(ctx, SYSTEM, first)["unit_id"]
+    clock.advance(timedelta(minutes=20))
+    units.set_unit_status(ctx, SYSTEM, unit_id, "on_scene")
+    incidents.record_outcome(ctx, SYSTEM, first, Outcome(Disposition.TREATED_AND_RELEASED, clock.now(), "system"))
+    units.set_unit_status(ctx, SYSTEM, unit_id, "available")
+    second = new_incident(container)
+    incidents.assign_unit(ctx, SYSTEM, second, None)
+    unit2 = incidents.get_incident(ctx, SYSTEM, second)["unit_id"]
+    clock.advance(timedelta(minutes=40))
+    units.set_unit_status(ctx, SYSTEM, unit2, "on_scene")
+    units.set_unit_status(ctx, SYSTEM, unit2, "transporting")
+    incidents.record_outcome(
+        ctx, SYSTEM, second, Outcome(Disposition.VOLUNTARY_TRANSPORT, clock.now(), "system", destination=Destination(DestinationType.PSYCHIATRIC_URGENT_CARE))
+    )
+    new_incident(container, narrative="He has a gun and is threatening to shoot his neighbour.")
+    clock.advance(timedelta(minutes=5))
+    report = reports.kpi_report(ctx, Actor("ana", role=UserRole.ANALYST), start, start + timedelta(days=30))
+    k = report["kpis"]
+    assert k["calls"] == 3 and k["team_calls"] >= 2
+    assert k["response_minutes"]["p50"] == pytest.approx(30.0, abs=10.1)
+    assert k["share_within_60_min"] == pytest.approx(2 / k["team_calls"], abs=1e-4)  # the third waits on
+    assert k["outcomes"]["treated_and_released"] >= 1
+    assert k["transports_by_destination"].get("psychiatric_urgent_care", 0) >= 1
+    assert "Los Angeles" in k["response_minutes_by_area"]
+
+
+def test_reports_refuse_bad_windows_and_other_roles(container: Container, clock) -> None:
+    ctx = container.ctx
+    now = clock.now()
+    with pytest.raises(InvalidInput, match="span at most a year"):
+        reports.kpi_report(ctx, SYSTEM, now - timedelta(days=400), now)
+    with pytest.raises(InvalidInput, match="future"):
+        reports.kpi_report(ctx, SYSTEM, now + timedelta(days=1), now + timedelta(days=2))
+    with pytest.raises(InvalidInput, match="time zone"):
+        reports.kpi_report(ctx, SYSTEM, now - timedelta(days=1), now, tz="Mars/Olympus")
+    with pytest.raises(PermissionDenied):
+        reports.kpi_report(ctx, Actor("d", role=UserRole.DISPATCHER), now - timedelta(days=1), now)
