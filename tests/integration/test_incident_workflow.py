@@ -216,3 +216,16 @@ def test_a_shift_of_someone_no_longer_active_leaves_a_coverage_gap(container: Co
     report = units.list_shifts(ctx, SYSTEM, clock.now(), clock.now() + timedelta(hours=2), unit_id="unit-ttp-gap")
     assert not report["covered_24_7"]
     assert [g["role"] for g in report["gaps"]] == ["peer_support_specialist"]
+
+
+def test_a_van_going_out_of_service_en_route_puts_its_incident_back_in_the_queue(container: Container) -> None:
+    ctx = container.ctx
+    unit_id = staffed_unit(container, "TTP-OOS")
+    iid = new_incident(container)
+    incidents.assign_unit(ctx, SYSTEM, iid, unit_id)
+    units.set_unit_status(ctx, SYSTEM, unit_id, "en_route")
+    view = units.set_unit_status(ctx, SYSTEM, unit_id, "out_of_service", "flat tyre")
+    assert view["status"] == "out_of_service" and view["incident_id"] is None
+    incident = incidents.get_incident(ctx, SYSTEM, iid)
+    assert incident["status"] == "queued" and incident["unit_id"] is None
+    assert incident["history"][-2]["reason"] == "flat tyre"

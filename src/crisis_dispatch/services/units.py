@@ -93,6 +93,11 @@ def set_unit_status(ctx: ServiceContext, actor: Actor, unit_id: str, to: str, re
             # a recall before arrival sends the incident back to the queue.
             nxt = IncidentStatus.CLOSED if incident.status in (IncidentStatus.ON_SCENE, IncidentStatus.AT_DESTINATION) else IncidentStatus.QUEUED
             changes.append(incident.transition(nxt, now=now, by=actor.username, reason=reason or "unit cleared"))
+        elif incident is not None and target is UnitStatus.OUT_OF_SERVICE:
+            # A van that breaks down on the way leaves its incident waiting for another.
+            changes.append(
+                incident.transition(IncidentStatus.QUEUED, now=now, by=actor.username, reason=reason or f"{unit.call_sign} out of service")
+            )
         changes.append(unit.transition(target, now=now, by=actor.username, reason=reason))
         uow.history.add_all(changes)
         if incident is not None:
