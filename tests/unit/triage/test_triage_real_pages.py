@@ -2,7 +2,8 @@
 
 Uses the hand labels in tools/narratives/labels*.jsonl (page ids and labels only): 200
 pages the reader was developed on and three held-out sets (80, 80, 120) labelled afterwards,
-and audit_team_alone.jsonl: 80 pages the finished reader sent to the team alone, audited.
+audit_team_alone.jsonl: 80 pages the finished reader sent to the team alone, audited, and
+audit2_team_alone.jsonl: 150 more, drawn at random from every team-alone page (seed 20261127+5).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from .builders import default
 
 NARRATIVES = Path(__file__).resolve().parents[3] / "tools" / "narratives"
 LABEL_SETS = ("labels.jsonl", "labels_heldout.jsonl", "labels_heldout2.jsonl", "labels_heldout3.jsonl")
+AUDITS = ("audit_team_alone.jsonl", "audit2_team_alone.jsonl")
 
 
 def _read(name: str) -> dict[str, dict]:
@@ -48,7 +50,7 @@ def labelled() -> list[tuple[dict, TriageResult]]:
 @pytest.fixture(scope="module")
 def audited() -> list[tuple[dict, TriageResult]]:
     """Pages the reader sent to the team alone, audited by hand for a danger it missed."""
-    return _triage_pages(_read("audit_team_alone.jsonl"))
+    return _triage_pages({k: v for name in AUDITS for k, v in _read(name).items()})
 
 
 def test_the_dangers_an_audit_of_team_alone_pages_found_are_no_longer_missed(
@@ -86,7 +88,7 @@ def test_real_mental_health_pages_go_to_the_team(labelled: list[tuple[dict, Tria
 
 def test_most_calm_mental_health_pages_go_to_the_team_alone(labelled: list[tuple[dict, TriageResult]]) -> None:
     # Calm: a mental-health page with no weapon/violence/medical/overdose/attempt label.
-    # Measured 105/126 = 0.83 (the rest get EMS or police alongside, because the text
+    # Measured 103/126 = 0.82 (the rest get EMS or police alongside, because the text
     # speaks loosely of pills, pain or a fall, or names a danger the label did not count).
     # Below 0.75 the reader's doubts would be eating the team's own calls: the LA lesson.
     calm = [
@@ -96,3 +98,25 @@ def test_most_calm_mental_health_pages_go_to_the_team_alone(labelled: list[tuple
     ]
     assert all(r.tier.includes_team for r in calm)
     assert sum(r.tier is Tier.MH_TEAM for r in calm) / len(calm) >= 0.75
+
+
+def test_a_random_sample_of_mental_health_pages_is_safe_and_goes_to_the_team() -> None:
+    # audit2_mh_routing.jsonl: unlabelled pages in a seeded random order, judged one by one
+    # until 60 were mental-health pages (measured: 59/60 with the team, the other an
+    # overdose call type that sends EMS; 37/37 calm ones with the team, 34 of them alone).
+    rows = {k: v for k, v in _read("audit2_mh_routing.jsonl").items() if v["mental_health_page"]}
+    pages = _triage_pages(rows)
+    unsafe = [
+        (row["id"], str(result.tier))
+        for row, result in pages
+        if row["danger_flags"] and not row["borderline"]
+        and (
+            result.tier in (Tier.MH_TEAM, Tier.PHONE_988)
+            or (set(row["danger_flags"]) & NEEDS_POLICE and not result.tier.includes_police)
+            or (set(row["danger_flags"]) & NEEDS_EMS and not result.tier.includes_ems)
+        )
+    ]
+    assert not unsafe
+    calm = [result for row, result in pages if not row["danger_flags"]]
+    assert all(r.tier.includes_team for r in calm)
+    assert sum(r.tier.includes_team for _, r in pages) / len(pages) >= 0.95

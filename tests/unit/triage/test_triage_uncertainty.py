@@ -145,10 +145,46 @@ def test_responders_told_to_stage_for_police_bring_police() -> None:
         ("RESIDENT WITH RECENT MENTAL STATUS CHANGES", "medical"),
         ("STANDBY UNTIL SCENE SECURE", "unsafe_location"),
         ("HER SON IS HOLDING HER DOWN", "unsafe_location"),
+        ("SAYS HE HAS THOUGHT ABOUT KILLING A LOT OF PEOPLE", "violence"),
+        ("TOLD HIS NURSE HE HAS THOUGHTS OF HURTING OTHERS", "violence"),
+        ("RESIDENT THREATENING HARM TO OTHERS", "violence"),
+        ("PT ENDORSES SI/HI", "violence"),
     ],
 )
 def test_more_ways_of_reporting_a_danger_are_read(text: str, flag: str) -> None:
     assert flag in read_narrative(text).names
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "NOT STATING HE WILL HURT ANYONE",
+        "SHE WOULD NEVER HURT OTHER PEOPLE",
+        "PT DENIES SI/HI",
+        "NO THOUGHTS OF HARMING OTHERS",
+    ],
+)
+def test_denied_harm_to_people_is_no_violence(text: str) -> None:
+    assert "violence" not in read_narrative(text).names
+
+
+def test_thoughts_of_hurting_others_are_not_suicidal_talk() -> None:
+    assert "suicidal" not in read_narrative("HAS THOUGHTS OF HURTING OTHERS").names
+    assert "suicidal" in read_narrative("HAS THOUGHTS OF HURTING HERSELF").names
+
+
+def test_a_call_type_that_says_the_scene_is_not_secure_brings_police() -> None:
+    result = run(call_type="Psych *Not Secure* Per PD")
+    assert "unsafe_location" in result.flag_names and result.tier is Tier.MH_TEAM_WITH_POLICE
+    assert run(call_type="Psych *Secure* Per PD").tier is Tier.MH_TEAM
+
+
+def test_an_unknown_status_determinant_is_a_doubt_the_call_taker_can_settle() -> None:
+    result = run(call_type="PSYCHIATRIC", code="25B06")
+    assert "possible_medical" in result.flag_names and result.tier is Tier.MH_TEAM_WITH_EMS
+    answers = {k: CALM_ANSWERS[k] for k in ("conscious_breathing", "injury", "ingestion", "attempt_in_progress")}
+    assert run(call_type="PSYCHIATRIC", code="25B06", answers=answers).tier is Tier.MH_TEAM
+    assert "possible_medical" in run(call_type="PSYCH - UNKNOWN STATUS").flag_names
 
 
 def test_answers_to_every_safety_question_settle_unreadable_text() -> None:

@@ -67,6 +67,11 @@ _PERSON = r"(?:HIM|HER|THEM|HIS|MY|RP|R/P|CALLER|C/B|STAFF|FAMILY|MOM|MOTHER|DAD
     r"OFFICERS?|POLICE|COPS|DEPUTIES|NURSES?|PARENTS?|ROOMMATE|GRANDMA|GRANDMOTHER|US|ME|YOU|" \
     r"EMPS?|EMPLOYEES?|CUSTOMERS?|WORKERS?|CLERKS?|MANAGERS?|SECURITY|TEACHERS?|CLIENTS?|RESIDENTS?|DOCTORS?|GUARDS?)"
 _SELF = r"(?:HIM|HER|THEM|MY|YOUR|IT|HIS)\s?SELF|THEMSELVES"
+#: People in general, as the object of a threat ("KILLING A LOT OF PEOPLE", "HURT ANYONE").
+_PEOPLE = r"(?:PEOPLE|PERSONS|OTHERS|EVERYONE|EVERYBODY|SOMEONE|SOMEBODY|ANYONE|ANYBODY|FOLKS|KIDS|CHILDREN|STUDENTS|" \
+    r"CO-?WORKERS|NEIGHBOU?RS|STAFF|OFFICERS|COPS)"
+_PEOPLE_QUANTIFIER = r"(?:(?:A\s+LOT|LOTS|A\s+BUNCH|A\s+COUPLE|A\s+GROUP|A\s+NUMBER)\s+OF\s+|" \
+    r"(?:SOME|MANY|OTHER|ALL(?:\s+THE)?|RANDOM|A\s+FEW|SEVERAL|THOSE|THESE|THE)\s+)"
 _WEAPON_WORDS = (
     r"WEAPONS?|WEAPN|WPNS?|WEPS?|KNIF(?:E|ES)|KNIVES|GUNS?|HAND\s?GUNS?|FIRE\s?ARMS?|PISTOLS?|RIFLES?|"
     r"SHOT\s?GUNS?|REVOLVERS?|MACHET+E?S?|SWORDS?|HATCHETS?|AXE|BLADES?|RAZORS?|BOX\s?CUTTERS?|SC?ISS?OR?S|SCIZZORS|"
@@ -116,8 +121,13 @@ _CUES: tuple[_Cue, ...] = (
     _cue(VIOLENCE, r"\b(?:KILL|HURT|HARM|SHOOT|STAB)\s+(?:HIS|HER|THE)\s+(?:MOM|MOTHER|DAD|FATHER|WIFE|HUSBAND|"
          r"FAMILY|KIDS?|CHILDREN|BROTHER|SISTER|PARENTS?|BF|GF|BOYFRIEND|GIRLFRIEND|ROOMMATE|NEIGHBOU?R)\b"),
     _cue(VIOLENCE, r"\bTHREA\w*EN\w*\s+(?:TO\s+)?" + _PERSON + r"\b(?!\s*SELF)"),
-    _cue(VIOLENCE, r"\b(?:GET|GETTING|IS|BEING|BECAME|BECOMING|GOT)\s+PHYSICAL\b|\b(?:THREAT|DANGER)\s+TO\s+(?:(?:" + _SELF
+    _cue(VIOLENCE, r"\b(?:GET|GETTING|IS|BEING|BECAME|BECOMING|GOT)\s+PHYSICAL\b|\b(?:THREAT|DANGER|HARM)\s+TO\s+(?:(?:" + _SELF
          + r")\s+(?:AND|&)\s+)?OTHERS\b"),
+    # harm to people in general, in any tense or wish: "contemplated killing a lot of people",
+    # "thoughts of hurting others", "wants to shoot everyone" (a wish is a threat toward others)
+    _cue(VIOLENCE, r"\b(?:KILL|HURT|HARM|SHOOT|STAB|MURDER)(?:ING|S)?\s+" + _PEOPLE_QUANTIFIER + r"?" + _PEOPLE + r"\b"),
+    # homicidal ideation beside suicidal ideation: "SI/HI", "HI AND SI"
+    _cue(VIOLENCE, r"\bSI\s*(?:/|AND|&|\+)\s*HI\b|\bHI\s*(?:/|AND|&|\+)\s*SI\b"),
     _cue(VIOLENCE, r"\bSuffix\s*:?\s*[VB]\b(?:\s*\((?:Violent|Both[^)]*)\))?", negatable=False),
     _cue(VIOLENCE, r"\b0?25-?[A-EO]-?\d{1,2}-?[VB]\b", negatable=False),
     _cue(VIOLENCE, r"\b(?:DOMESTIC|DV)\b(?!\s*(?:HX|HISTORY))"),
@@ -184,7 +194,8 @@ _CUES: tuple[_Cue, ...] = (
          r"(?:KILL|HURT|HARM|SHOOT|HANG|CUT|END|INJURE|INJ)(?:ING)?\s+(?:" + _SELF + r")|INJ\w*\s+SELF|PULL\s+THE\s+TRIGGER|"
          r"(?:THREAT|DANGER)\s+TO\s+(?:" + _SELF + r")|"
          r"END\s+(?:HIS|HER|THEIR|MY)\s+(?:OWN\s+)?LIFE|TAKE\s+(?:HIS|HER|THEIR|MY)\s+(?:OWN\s+)?LIFE|"
-         r"WANTS?\s+TO\s+DIE|DANGER\s+TO\s+(?:" + _SELF + r")|THOUGHTS\s+OF\s+(?:HARMING|HURTING|KILLING|SUICIDE|DYING))\b"),
+         r"WANTS?\s+TO\s+DIE|DANGER\s+TO\s+(?:" + _SELF + r")|THOUGHTS\s+OF\s+(?:(?:HARMING|HURTING|KILLING)(?!\s+"
+         + _PEOPLE_QUANTIFIER + r"?" + _PEOPLE + r"\b)|SUICIDE|DYING))\b"),
     # -- intoxication -------------------------------------------------------------------------
     _cue(INTOXICATION, r"\b(?:INTOX\w*|DRUNK|ETOH|ALCOH\w*|TRIPPING|INEBRIATED|UNDER\s+THE\s+INFLUENCE|UTI(?=\s+OF)|"
          r"HIGH\s+ON|(?:BEEN\s+)?DRINKING|METH(?:AMPHETAMINES?)?|COCAINE|CRACK|MARIJUANA|WEED|SPICE|K2|PCP|"
