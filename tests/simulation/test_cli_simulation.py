@@ -57,7 +57,11 @@ def test_simulate_with_two_protocols_is_the_eligibility_whatif() -> None:
         (("simulate", "no-such-scenario"), "unknown scenario"),
         (("simulate", "missing.toml"), "not found"),
         (("plan", "la-ttp", "--target", "p90 under an hour"), "bad target"),
-        (("plan", "california", "--days", "1"), "single-area"),
+        (("plan", "california", "--target", "p90<=budgets"), "bad target"),
+        (("plan", "california", "--target", "p100<=60m"), "bad target"),
+        (("plan", "california", "--target", "p90<=0h"), "bad target"),
+        (("plan", "california", "--areas", "Atlantis", "--days", "1", "--in-process"), "unknown area(s) 'Atlantis'"),
+        (("plan", "california", "--areas", " , ", "--days", "1"), "--areas lists no area"),
     ],
 )
 def test_bad_input_gives_one_readable_line_and_exit_2(args: tuple[str, ...], message: str) -> None:
@@ -83,6 +87,29 @@ def test_plan_finds_a_fleet_for_the_pilot_volume() -> None:
     assert data["met"] is True
     assert 1 <= data["vans"] <= 5
     assert all(v is None or v <= 60 for v in data["by_hour_minutes"])
+
+
+def test_plan_on_a_multi_area_scenario_gives_each_county_and_statewide_totals() -> None:
+    r = _run("plan", "california", "--target", "p90<=budget", "--areas", "Sierra,San Francisco", "--days", "14",
+             "--in-process", "--json")
+    assert r.exit_code == 0, r.output
+    data = json.loads(r.stdout)
+    areas = {a["area"]: a for a in data["areas"]}
+    assert sorted(areas) == ["San Francisco", "Sierra"]
+    assert (areas["Sierra"]["target_minutes"], areas["San Francisco"]["target_minutes"]) == (120, 60)
+    assert data["met"] is True
+    assert data["totals"]["vans"] == sum(a["vans"] for a in areas.values())
+    assert data["inputs"]["candidate_rings"] == 2
+    for a in areas.values():
+        assert {"vans", "vans_24_7", "vans_part_time", "fleet", "stations", "value_minutes"} <= set(a)
+
+
+def test_plan_table_names_each_county_and_the_total() -> None:
+    args = ["plan", "california", "--target", "p90<=budget", "--areas", "Alpine", "--areas", "Sierra", "--days", "14",
+            "--in-process"]
+    r = runner.invoke(app, args, env={"COLUMNS": "160"})
+    assert r.exit_code == 0, r.output
+    assert "Alpine" in r.stdout and "Sierra" in r.stdout and "2 of 2 met" in r.stdout
 
 
 @pytest.mark.slow

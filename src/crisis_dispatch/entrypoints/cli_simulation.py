@@ -204,15 +204,23 @@ def _whatif(s: Any, protocols: list[str], reps: int, as_json: bool, scheduler: s
 
 
 def plan_cmd(
-    scenario: Annotated[str, typer.Argument(help="A single-area scenario (la-ttp, la-ttp-20k) or a .toml path.")],
-    target: Annotated[str, typer.Option(help="Response-time target, e.g. 'p90<=60m' (or hours: 'p95<=2h').")] = "p90<=60m",
-    max_vans: Annotated[int, typer.Option(min=1, help="Give up above this many vans.")] = 60,
+    scenario: Annotated[str, typer.Argument(help="Scenario name (la-ttp, la-ttp-20k, california) or a .toml path.")],
+    target: Annotated[str, typer.Option(help="Response-time target per area: 'p90<=60m', 'p95<=2h', or 'p90<=budget' "
+                                              "(each area's own 60/120-minute Medi-Cal budget).")] = "p90<=60m",
+    max_vans: Annotated[int, typer.Option(min=1, help="Give up on an area above this many vans.")] = 60,
     replications: Annotated[int, typer.Option(min=1, help="Replications per fleet checked.")] = 1,
     days: Annotated[float | None, typer.Option(help="Simulated days per check (default: the scenario's).")] = None,
+    areas: Annotated[list[str] | None, typer.Option("--areas", help="Plan only these areas (counties), comma-separated "
+                                                                    "or repeated.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    scheduler: Annotated[str | None, typer.Option(help="Address of an existing Dask scheduler (multi-area).")] = None,
+    in_process: Annotated[bool, typer.Option("--in-process", help="Plan the areas here, without Dask.")] = False,
+    workers: Annotated[int, typer.Option(min=1, help="Local Dask workers (multi-area).")] = 2,
 ) -> None:
-    """Smallest fleet, its stations and shifts that meet the target at every hour of the day."""
+    """Smallest fleet, its stations and shifts that meet the target at every hour of the day,
+    per area (each county of a statewide scenario on its own clock), with totals."""
     from crisis_dispatch.simulation.plan import TargetError, parse_target, plan
+    from crisis_dispatch.simulation.region import build_region
     from crisis_dispatch.simulation.scenario import ScenarioError
 
     try:
@@ -220,18 +228,31 @@ def plan_cmd(
     except TargetError as exc:
         raise _fail(str(exc)) from None
     s = _apply(_load(scenario), days, None)
+    names = [n.strip() for item in areas or [] for n in item.split(",") if n.strip()] if areas else None
+    if areas and not names:
+        raise _fail("--areas lists no area")
     try:
-        with Progress(TextColumn("{task.description}"), TimeElapsedColumn(), console=_err, transient=True) as progress:
-            task = progress.add_task("planning", total=None)
-            result = plan(s, t, max_vans=max_vans, replications=replications,
-                          progress=lambda msg: progress.update(task, description=msg))
+        n_areas = len(build_region(s).areas)
+        if n_areas == 1:
+            with Progress(TextColumn("{task.description}"), TimeElapsedColumn(), console=_err, transient=True) as progress:
+                task = progress.add_task("planning", total=None)
+                result = plan(s, t, max_vans=max_vans, replications=replications, areas=names,
+                              progress=lambda msg: progress.update(task, description=msg))
+        else:
+            n_tasks = len(names) if names else n_areas
+            with _progress(n_tasks, "areas planned", as_json) as advance:
+                with _executor(n_tasks, scheduler, in_process, workers, advance) as ex:
+                    result = plan(s, t, max_vans=max_vans, replications=replications, areas=names,
+                                  executor=ex or _counting_executor(advance))
     except ScenarioError as exc:
         raise _fail(str(exc)) from None
     result["inputs"] = s.to_dict()
     if as_json:
         sys.stdout.write(json.dumps(result, default=str) + "\n")
+    elif "areas" in result:
+        _print_area_plans(s.name, result)
     elif not result["met"]:
-        _out.print(f"{s.name}: target {result['target']} not met with up to {max_vans} vans")
+        _out.print(f"{s.name}: target {result['target']} not met: {result.get('reason', '')}")
     else:
         _out.print(f"{s.name}: {result['vans']} vans meet {result['target']} at every hour "
                    f"(overall {result['value_minutes']} min; {result['team_calls_per_year']:,.0f} team calls a year; "
@@ -244,6 +265,54 @@ def plan_cmd(
         _out.print(table)
     if not result["met"]:
         raise typer.Exit(1)
+
+
+def _counting_executor(advance: Any) -> Any:
+    """The in-process executor, advancing the progress bar after each task."""
+
+    def run(fn: Any, args: list[Any]) -> list[Any]:
+        out = []
+        for a in args:
+            out.append(fn(a))
+            if advance:
+                advance(1)
+        return out
+
+    return run
+
+
+def _placement(stations: dict[str, dict[str, int]], area: str, shown: int = 3) -> str:
+    """``"centre x2, r1-3 x1 (+4 more)"``: where the area's vans wait, busiest stations first."""
+    counts = sorted(((sum(c.values()), sid) for sid, c in stations.items()), key=lambda x: (-x[0], x[1]))
+    names = [f"{'centre' if sid == area else sid.removeprefix(area + ' ')} x{n}" for n, sid in counts[:shown]]
+    more = f" (+{len(counts) - shown} more)" if len(counts) > shown else ""
+    return ", ".join(names) + more
+
+
+def _print_area_plans(name: str, result: dict[str, Any]) -> None:
+    tot = result["totals"]
+    pct = result["target"].split("<=")[0]
+    table = Table(title=f"{name}: smallest fleet per area for {result['target']} at every hour "
+                        f"({result['replications']} replication(s) per check; --json has every van)")
+    for col in ("area", "clock min", "team calls/yr", "vans", "24/7", "peak-12h", "where", f"{pct} min"):
+        table.add_column(col, justify="left" if col in ("area", "where") else "right")
+    notes = []
+    for r in result["areas"]:
+        clock = f"{r['target_minutes']:g}{' rural' if r['rural'] else ''}"
+        if r["met"]:
+            table.add_row(r["area"], clock, _fmt(r["team_calls_per_year"]), str(r["vans"]), str(r["vans_24_7"]),
+                          str(r["vans_part_time"]), _placement(r["stations"], r["area"]), _fmt(r["value_minutes"]))
+        else:
+            table.add_row(r["area"], clock, _fmt(r["team_calls_per_year"]), "not met", "", "", "", "")
+            notes.append(f"{r['area']}: {r.get('reason', 'not met')}")
+    table.add_section()
+    table.add_row(f"total, {tot['areas_met']} of {tot['areas']} met", "", _fmt(tot["team_calls_per_year"]),
+                  str(tot["vans"]), str(tot["vans_24_7"]), str(tot["vans_part_time"]),
+                  f"{tot['staffed_van_hours_per_day']:g} staffed van-hours a day", "")
+    _out.print(table)
+    for note in notes:
+        _out.print(f"not met: {note}")
+    _out.print(f"planned in {result['wall_s']:g} s ({tot['cpu_s']:g} s of area planning)")
 
 
 def sweep_cmd(

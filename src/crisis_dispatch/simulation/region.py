@@ -5,7 +5,8 @@
   travel-time model (``provider_for_region("la")``).
 * ``california``: the 58 counties, each its own area with its own vans and clock (rural
   under 50 people per square mile); calls fall around the county's centre, vans wait at
-  the county population centre. No fitted model covers the state, so driving times are
+  the county population centre (planning may also use rings of candidate stations around
+  it, ``region.candidate_rings``). No fitted model covers the state, so driving times are
   straight-line distance at ``speed_kmh`` divided by a road-circuity factor (an assumption).
 * ``single``: one place, for validation (zero travel with ``provider = "zero"``).
 """
@@ -96,6 +97,7 @@ def _california(s: Scenario) -> Region:
         spread = min(0.25 * math.sqrt(c.area_km2), s.location_jitter_km)
         areas.append(Area(c.name, c.rural, c.population / total, ((c.centroid_lat, c.centroid_lon),), spread))
         stations[c.name] = (i, c.centroid_lat, c.centroid_lon)
+        stations.update(ring_stations(c.name, i, c.centroid_lat, c.centroid_lon, spread, s.candidate_rings))
     vans = list(_place(s, stations)) if s.vans else []
     if s.vans_per_100k is not None:
         for i, c in enumerate(counties):
@@ -103,6 +105,21 @@ def _california(s: Scenario) -> Region:
             for k in range(n):
                 vans.append(PlacedVan(f"{c.name[:12].upper().replace(' ', '')}-{k + 1}", i, c.centroid_lat, c.centroid_lon, "24/7", c.name))
     return Region(tuple(areas), tuple(vans), make_provider(s), stations)
+
+
+def ring_stations(name: str, area: int, lat: float, lon: float, spread_km: float, rings: int) -> dict[str, tuple[int, float, float]]:
+    """Candidate stations for planning around a county centre: ring ``k`` (1..``rings``) has
+    ``6 k`` points at ``k`` times the calls' spread, ids ``"<county> r<k>-<j>"``. Calls fall
+    around the centre with that spread, so a van can wait nearer the calls it serves."""
+    out = {}
+    coslat = math.cos(math.radians(lat))
+    for k in range(1, rings + 1):
+        for j in range(6 * k):
+            angle = 2 * math.pi * j / (6 * k)
+            dlat = k * spread_km * math.sin(angle) / KM_PER_DEG_LAT
+            dlon = k * spread_km * math.cos(angle) / (KM_PER_DEG_LAT * coslat)
+            out[f"{name} r{k}-{j + 1}"] = (area, lat + dlat, lon + dlon)
+    return out
 
 
 def _single(s: Scenario) -> Region:

@@ -81,6 +81,8 @@ class Scenario:
     fire_hours_per_call: float
     baseline_ed_share: float
     source: str = ""
+    #: Planning only: rings of candidate stations around each county centre (california).
+    candidate_rings: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -300,4 +302,5 @@ def _parse(data: dict[str, Any], path: Path) -> Scenario:
         fire_hours_per_call=_num(_get(impact, "fire_hours_per_call", 0.0), "impact.fire_hours_per_call", minimum=0),
         baseline_ed_share=_num(_get(impact, "baseline_ed_share", 0.0), "impact.baseline_ed_share", minimum=0),
         source=str(path),
+        candidate_rings=int(_num(_get(region, "candidate_rings", 0), "region.candidate_rings", minimum=0)),
     )
