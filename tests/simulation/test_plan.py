@@ -95,3 +95,15 @@ def test_targets_parse_a_budget_or_a_time(text: str, target: Target) -> None:
 def test_bad_targets_are_rejected_with_the_text(text: str) -> None:
     with pytest.raises(TargetError, match="bad target"):
         parse_target(text)
+
+
+@pytest.mark.slow
+def test_counties_planned_on_a_local_dask_cluster_match_the_in_process_plan() -> None:
+    from crisis_dispatch.simulation.distributed import dask_executor
+
+    s, target = three_counties(days=14), parse_target("p90<=budget")
+    here = plan(s, target, areas=COUNTIES)
+    with dask_executor(workers=2) as ex:
+        there = plan(s, target, areas=COUNTIES, executor=ex)
+    strip = [{k: v for k, v in r.items() if k != "wall_s"} for r in here["areas"]]
+    assert [{k: v for k, v in r.items() if k != "wall_s"} for r in there["areas"]] == strip
