@@ -29,14 +29,14 @@ mean service time 5 % off.
 from __future__ import annotations
 
 import math
+import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
-from typing import Any
 
 import numpy as np
 import pytest
 
-from crisis_dispatch.reporting.history import INCIDENT
-from crisis_dispatch.simulation import Scenario, load_scenario, prepare, run_replication
+from crisis_dispatch.simulation import Scenario, load_scenario
+from crisis_dispatch.simulation.validation import mmc_calls
 
 BATCHES_PER_REPLICATION = 25
 
@@ -46,28 +46,6 @@ def erlang_c(c: int, offered: float) -> float:
     below = sum(offered**k / math.factorial(k) for k in range(c))
     top = offered**c / math.factorial(c) * c / (c - offered)
     return top / (below + top)
-
-
-def _calls(args: tuple[Scenario, int]) -> dict[str, Any]:
-    """One replication: per call, minutes waited, minutes of service, minutes since the last call."""
-    scenario, replication = args
-    r = run_replication(prepare(scenario), replication)
-    n = len(r.facts)
-    received = r.history.first_time(INCIDENT, "triaged", n)
-    on_scene = r.history.first_time(INCIDENT, "on_scene", n)
-    closed = r.history.first_time(INCIDENT, "closed", n)
-    done = ~np.isnan(closed)  # calls still open at the horizon end the record
-    received, on_scene, closed = received[done], on_scene[done], closed[done]
-    # Calls are served first come, first served, so service starts are in arrival order and
-    # the calls still waiting when call i arrives are those before it that start after it.
-    waiting_ahead = np.arange(len(received)) - np.searchsorted(on_scene, received, side="right")
-    return {
-        "wait": (on_scene - received) / 60.0,  # zero travel: on scene when a van is free
-        "waiting_ahead": np.maximum(waiting_ahead, 0),
-        "service": (closed - on_scene) / 60.0,
-        "interarrival": np.diff(received, prepend=0.0) / 60.0,
-        "kpis": r.kpis,
-    }
 
 
 def _batch_means(x: np.ndarray, batches: int) -> np.ndarray:
@@ -87,8 +65,10 @@ def _controlled(y: np.ndarray, controls: np.ndarray) -> tuple[float, float]:
 
 def estimates(scenario: Scenario, mean_service: float, mean_interarrival: float) -> dict[str, float]:
     """Replications on two processes; P(wait) and mean wait with batch-means standard errors."""
-    with ProcessPoolExecutor(max_workers=2) as pool:
-        reps = list(pool.map(_calls, [(scenario, r) for r in range(scenario.replications)]))
+    # Fresh processes: forked from a test process whose domain classes the ORM has mapped
+    # (an earlier test's container), the simulator runs about four times slower.
+    with ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("spawn")) as pool:
+        reps = list(pool.map(mmc_calls, [(scenario, r) for r in range(scenario.replications)]))
     b = BATCHES_PER_REPLICATION
     units = len(scenario.vans)
     wait = np.concatenate([_batch_means(x["wait"], b) for x in reps])
