@@ -208,6 +208,22 @@ class Incident:
         self.screened_out_reason = result.get("screened_out")
         return self.transition(S.TRIAGED, now=now, by=by, reason=f"triage: {self.tier}")
 
+    def event(self, kind: str, *, now: datetime, by: str, reason: str) -> StatusChange:
+        """A history row that is not a change of status (from == to): an escalation, a
+        recorded outcome, a re-triage. ``kind`` names it (see ``history.StatusChange.event``)."""
+        return StatusChange(
+            subject=Subject.INCIDENT,
+            subject_id=self.id,
+            from_status=self.status.value,
+            to_status=self.status.value,
+            at=ensure_aware(now),
+            by=by,
+            reason=reason,
+            incident_id=self.id,
+            unit_id=self.unit_id,
+            event=kind,
+        )
+
     def update_triage(self, result: dict[str, Any], *, now: datetime, by: str, reason: str) -> StatusChange:
         """A later call changed the picture: record the new decision without a status change.
 
@@ -223,18 +239,7 @@ class Incident:
         self.determinant = result.get("determinant")
         self.screened_out_reason = result.get("screened_out")
         self.last_change_at = now
-        return StatusChange(
-            subject=Subject.INCIDENT,
-            subject_id=self.id,
-            from_status=self.status.value,
-            to_status=self.status.value,
-            at=now,
-            by=by,
-            reason=f"{reason}: tier {before} -> {self.tier}",
-            incident_id=self.id,
-            unit_id=self.unit_id,
-            event="retriage",
-        )
+        return self.event("retriage", now=now, by=by, reason=f"{reason}: tier {before} -> {self.tier}")
 
     def record_outcome(self, outcome: Outcome, *, now: datetime) -> None:
         if self.status not in (S.ON_SCENE, S.TRANSPORTING, S.AT_DESTINATION):

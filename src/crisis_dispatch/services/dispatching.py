@@ -9,7 +9,7 @@ from crisis_dispatch.adapters.uow import UnitOfWork
 from crisis_dispatch.domain.access import Permission
 from crisis_dispatch.domain.dispatch import Candidate, Needs, Recommendation, eligibility, recommend
 from crisis_dispatch.domain.errors import InvalidInput
-from crisis_dispatch.domain.history import ESCALATION_PREFIX, StatusChange, Subject
+from crisis_dispatch.domain.history import ESCALATION_PREFIX
 from crisis_dispatch.domain.incident import Incident, IncidentStatus
 from crisis_dispatch.domain.queueing import next_for_unit, ordered, queue_key, response_clock, escalations_due
 from crisis_dispatch.domain.unit import Unit, crew_on_shift
@@ -169,19 +169,7 @@ def check_clocks(ctx: ServiceContext) -> list[dict[str, Any]]:
             rural = ctx.rural_at(incident.location.lat, incident.location.lon)
             due = escalations_due(incident, rural=rural, now=now, already=_escalation_kinds(uow, incident.id), policy=ctx.escalation)
             for d in due:
-                uow.history.add(
-                    StatusChange(
-                        subject=Subject.INCIDENT,
-                        subject_id=incident.id,
-                        from_status=incident.status.value,
-                        to_status=incident.status.value,
-                        at=now,
-                        by=SYSTEM.username,
-                        reason=d.message,
-                        incident_id=incident.id,
-                        event=ESCALATION_PREFIX + d.kind.value,
-                    )
-                )
+                uow.history.add(incident.event(ESCALATION_PREFIX + d.kind.value, now=now, by=SYSTEM.username, reason=d.message))
                 recorded.append({"incident_id": d.incident_id, "kind": d.kind.value, "message": d.message, "at": now.isoformat()})
         uow.commit()
     return recorded

@@ -375,20 +375,7 @@ def record_outcome(ctx: ServiceContext, actor: Actor, incident_id: str, outcome:
         before = incident.outcome
         incident.record_outcome(outcome, now=now)
         note = f"outcome {outcome.disposition.value}" + (f" (replaces {before.disposition.value})" if before else "")
-        uow.history.add(
-            StatusChange(
-                subject=Subject.INCIDENT,
-                subject_id=incident.id,
-                from_status=incident.status.value,
-                to_status=incident.status.value,
-                at=now,
-                by=actor.username,
-                reason=note,
-                incident_id=incident.id,
-                unit_id=incident.unit_id,
-                event="outcome",
-            )
-        )
+        uow.history.add(incident.event("outcome", now=now, by=actor.username, reason=note))
         audit.record(ctx, uow, actor, "update", "incident", [incident.id], detail=note)
         view = _view(ctx, incident)
         uow.commit()

@@ -15,7 +15,7 @@ from crisis_dispatch.domain.incident import Call, Incident, IncidentStatus, Note
 from crisis_dispatch.domain.outcomes import HoldCriterion
 from crisis_dispatch.services.context import Triager
 from crisis_dispatch.services.views import incident_view
-from tests.unit.domain.builders import MINUTE, T0, hold, hold_outcome, incident_in, new_incident
+from tests.unit.domain.builders import MINUTE, T0, hold, hold_outcome, new_incident
 
 #: Written from DOMAIN.md §2 and §5 and issue 2 (not read back from the code): role -> what it may do.
 #: Everyone reads incidents (views are redacted or scoped) and reference data.
