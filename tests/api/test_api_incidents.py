@@ -231,3 +231,8 @@ def test_intake_records_the_whole_triage_decision_on_the_incident(api: Api) -> N
     triage = view["triage"]
     assert triage["protocol_version"] and triage["determinant"] == view["determinant"]
     assert any(f["name"] in ("overdose", "medical") and f["evidence"] for f in triage["flags"])
+
+
+def test_no_page_that_loads_scripts_from_the_internet_is_served(api: Api) -> None:
+    assert api.client.get("/docs").status_code == 404
+    assert api.client.get("/redoc").status_code == 404

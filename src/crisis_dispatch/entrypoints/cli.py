@@ -184,7 +184,7 @@ def demo(
     settings = _settings(db, host=host, port=port, demo=True)
     _seed_demo(settings)
     url = f"http://{host}:{port}"
-    out.print(f"crisis-dispatch LA demo on {url}  (console: {url}/console, API docs: {url}/docs, database: {settings.database()})")
+    out.print(f"crisis-dispatch LA demo on {url}  (console: {url}/console, OpenAPI: {url}/openapi.json, database: {settings.database()})")
     out.print("demo logins (username / password):")
     for username, role, _ in DEMO_USERS:
         out.print(f"  {username:<11} {username + DEMO_PASSWORD_SUFFIX:<22} {role}")

@@ -58,6 +58,10 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
         version=__version__,
         description="Tiered 911 dispatch of mental-health crisis teams.",
         lifespan=lifespan,
+        # FastAPI's /docs and /redoc pages load their scripts from a CDN; nothing here may
+        # fetch from the internet at run time, so only the OpenAPI JSON is served.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.container = container or build(settings)
     errors.install(app)
