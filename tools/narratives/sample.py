@@ -1,6 +1,6 @@
 """Draw the stratified labelling sample (page ids only) from the real dispatch pages.
 
-Usage: python tools/narratives/sample.py [--heldout] [PAGES.jsonl] > /tmp/sample_ids.txt
+Usage: python tools/narratives/sample.py [--heldout|--heldout2|--heldout3|--audit2|--audit2-mh|--audit3] [PAGES.jsonl] > /tmp/sample_ids.txt
 Prints page ids and strata, one per line, never page text. Deterministic (seeded).
 ``--heldout`` draws a smaller second sample that excludes the pages in labels.jsonl:
 it was labelled after the reader was tuned on the first, and measures it honestly.
@@ -13,6 +13,9 @@ answers) sends to ``MH_TEAM`` alone or ``PHONE_988``, excluding every labelled p
 (audit2_team_alone.jsonl); drawn before the fixes it prompted, at commit 024c5d1
 (protocol default-2026.11.2). ``--audit2-mh`` shuffles every other unlabelled page with its
 own seed; the first 60 read as mental-health pages are the routing sample.
+``--audit3`` draws a fresh 150 the same way with its own seed, excluding every labelled and
+audit page (audit2's draw and routing sample included): audit3_team_alone.jsonl, drawn at
+commit fa14d18 (protocol default-2026.11.3) before anything was changed for it.
 """
 
 from __future__ import annotations
@@ -45,26 +48,41 @@ LABELLED = ("labels.jsonl", "labels_heldout.jsonl", "labels_heldout2.jsonl", "la
 AUDIT2_SEED = 20261127 + 5
 AUDIT2_MH_SEED = 20261127 + 6
 AUDIT2_SIZE = 150
+AUDIT3_SEED = 20261127 + 7
+AUDIT3_LABELLED = LABELLED + ("audit2_team_alone.jsonl", "audit2_mh_routing.jsonl")
 
 
 def labelled_ids(names: tuple[str, ...] = LABELLED) -> set[str]:
     return {json.loads(line)["id"] for name in names if (HERE / name).is_file() for line in (HERE / name).open(encoding="utf-8")}
 
 
-def audit2(pages: list[dict[str, str]], mh_order: bool) -> None:
-    """The second team-alone audit (ids only): the team-alone draw, or the shuffled rest."""
+def team_alone_ids(pages: list[dict[str, str]], exclude: set[str]) -> list[str]:
+    """Sorted ids of the pages the default protocol (no answers) sends to the team alone or the phone."""
     from crisis_dispatch.adapters.protocol_loader import load_default_protocol
     from crisis_dispatch.domain.triage import CallInput, Tier, triage
 
-    exclude = labelled_ids()
     protocol = load_default_protocol()
-    candidates = sorted(
+    return sorted(
         p["id"]
         for p in pages
         if p["id"] not in exclude
         and triage(CallInput(p["id"], p["call_type"], p["narrative"], p["code"] or None), protocol).tier
         in (Tier.MH_TEAM, Tier.PHONE_988)
     )
+
+
+def audit3(pages: list[dict[str, str]]) -> None:
+    """The third team-alone audit (ids only): a fresh uniform draw excluding every labelled page."""
+    candidates = team_alone_ids(pages, labelled_ids(AUDIT3_LABELLED))
+    print(f"# {len(candidates)} unlabelled team-alone pages, seed {AUDIT3_SEED}", file=sys.stderr)
+    for pid in random.Random(AUDIT3_SEED).sample(candidates, AUDIT2_SIZE):
+        print(pid, "team_alone")
+
+
+def audit2(pages: list[dict[str, str]], mh_order: bool) -> None:
+    """The second team-alone audit (ids only): the team-alone draw, or the shuffled rest."""
+    exclude = labelled_ids()
+    candidates = team_alone_ids(pages, exclude)
     drawn = random.Random(AUDIT2_SEED).sample(candidates, AUDIT2_SIZE)
     if not mh_order:
         for pid in drawn:
@@ -79,6 +97,9 @@ def audit2(pages: list[dict[str, str]], mh_order: bool) -> None:
 def main() -> None:
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     flags = sys.argv[1:]
+    if "--audit3" in flags:
+        audit3([json.loads(line) for line in (Path(args[0]) if args else DEFAULT).open(encoding="utf-8")])
+        return
     if "--audit2" in flags or "--audit2-mh" in flags:
         path = Path(args[0]) if args else DEFAULT
         audit2([json.loads(line) for line in path.open(encoding="utf-8")], "--audit2-mh" in flags)
