@@ -229,3 +229,13 @@ def test_a_van_going_out_of_service_en_route_puts_its_incident_back_in_the_queue
     incident = incidents.get_incident(ctx, SYSTEM, iid)
     assert incident["status"] == "queued" and incident["unit_id"] is None
     assert incident["history"][-2]["reason"] == "flat tyre"
+
+
+def test_a_response_cancelled_before_arrival_carries_its_nemsis_code(container: Container) -> None:
+    ctx = container.ctx
+    unit_id = staffed_unit(container, "TTP-CXL")
+    iid = new_incident(container)
+    incidents.assign_unit(ctx, SYSTEM, iid, unit_id)
+    view = incidents.change_status(ctx, SYSTEM, iid, "cancelled", "caller called back: person is safe with family")
+    assert view["nemsis"] == ["4227005"]
+    assert incidents.get_incident(ctx, SYSTEM, new_incident(container))["nemsis"] == []

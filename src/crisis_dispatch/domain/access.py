@@ -77,7 +77,7 @@ SCOPED_TO_CARE_COURT = frozenset({R.COURT_LIAISON})
 
 #: Clinical fields of the incident read model: never sent to police roles.
 CLINICAL_FIELDS = frozenset(
-    {"outcome", "notes", "narrative", "calls", "triage", "subject_age", "screened_out_reason", "determinant"}
+    {"outcome", "notes", "narrative", "calls", "triage", "subject_age", "screened_out_reason", "determinant", "nemsis"}
 )
 #: Personal data: never sent to analysts (they get de-identified views).
 PERSONAL_FIELDS = frozenset({"calls", "notes", "subject_description", "subject_age", "address"})

@@ -14,7 +14,7 @@ from typing import Any
 from .clock import ensure_aware
 from .errors import IllegalTransition, InvalidInput
 from .history import StatusChange, Subject
-from .outcomes import TRANSPORTS, Outcome
+from .outcomes import NEMSIS_CANCELLED_ON_SCENE, NEMSIS_CANCELLED_PRIOR_TO_ARRIVAL, TRANSPORTS, Outcome
 
 
 class IncidentStatus(StrEnum):
@@ -137,6 +137,16 @@ class Incident:
     cancelled_at: datetime | None = None
     calls: list[Call] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
+
+    @property
+    def nemsis(self) -> tuple[str, ...]:
+        """NEMSIS v3.5 eDisposition codes: the outcome's, or a cancellation's (before/after arrival)."""
+        if self.outcome is not None:
+            return self.outcome.nemsis.codes()
+        if self.status is S.CANCELLED and self.unit_id is None and self.dispatched_at is not None:
+            arrived = self.on_scene_at is not None
+            return (NEMSIS_CANCELLED_ON_SCENE if arrived else NEMSIS_CANCELLED_PRIOR_TO_ARRIVAL).codes()
+        return ()
 
     @property
     def is_open(self) -> bool:
