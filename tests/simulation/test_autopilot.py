@@ -34,3 +34,16 @@ def test_the_autopilot_dispatches_and_closes_every_call_but_never_touches_manual
     assert all(u["status"] == "available" for u in units.list_units(ctx, SYSTEM))
     history = incidents.get_incident(ctx, SYSTEM, worked[0]["id"])["history"]
     assert any(h["by"] == AUTOPILOT for h in history)
+
+
+def test_calls_taken_by_hand_are_left_for_a_person_to_dispatch(sqlite_container: Container, clock) -> None:
+    from crisis_dispatch.services.incidents import CallIntake
+
+    ctx = sqlite_container.ctx
+    seed.seed_la(ctx, days=2)
+    by_hand = incidents.take_call(ctx, SYSTEM, CallIntake(lat=34.05, lon=-118.25, call_type="EDP", narrative="calm, no weapons")).incident
+    pilot = Autopilot(ctx, load_scenario("la-ttp"), speed=60.0, seed=1)
+    for _ in range(5):
+        pilot.step()
+        clock.advance(timedelta(seconds=30))
+    assert incidents.get_incident(ctx, SYSTEM, by_hand["id"])["status"] == "queued"

@@ -19,6 +19,9 @@ from .scenario import Scenario
 
 #: The intake's answers and narrative come from the call record the demand model drew.
 SLEEP_SLICE_S = 0.5
+#: Idempotency keys of the feed's calls start with this: the autopilot dispatches only those,
+#: and leaves the calls people take by hand to people.
+FEED_KEY_PREFIX = "sim-"
 
 
 def run_live_feed(
@@ -70,7 +73,7 @@ def run_live_feed(
         )
         # The run id keeps a restarted demo's calls from replaying an earlier run's keys.
         run = run or ctx.clock.now().strftime("%Y%m%dT%H%M%S")
-        take_call(ctx, SYSTEM, intake, idempotency_key=f"sim-{scenario.name}-{scenario.seed}-{run}-{i}")
+        take_call(ctx, SYSTEM, intake, idempotency_key=f"{FEED_KEY_PREFIX}{scenario.name}-{scenario.seed}-{run}-{i}")
         sent += 1
     return sent
 
@@ -179,7 +182,11 @@ class Autopilot:
         ctx, actor, manual = self.ctx, self.actor, self.manual_units
         # Reads go straight to the repositories: automation is not a person reading records.
         with ctx.uow() as uow:
-            waiting = [(i.id, i.received_at) for i in ordered(uow.incidents.list(statuses=[S.QUEUED], limit=1000))]
+            waiting = [
+                (i.id, i.received_at)
+                for i in ordered(uow.incidents.list(statuses=[S.QUEUED], limit=1000))
+                if i.calls and (i.calls[0].idempotency_key or "").startswith(FEED_KEY_PREFIX)
+            ]
             busy = [u for u in uow.units.list() if u.incident_id and u.id not in manual and u.status_since]
             working = {i.id: i for i in uow.incidents.list(ids=[u.incident_id for u in busy], limit=1000)}
             now = ctx.clock.now()
