@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from crisis_dispatch.domain.errors import NotFound
@@ -175,6 +175,15 @@ class HistoryRepository:
         t = orm.status_history.c
         q = select(StatusChange).where(t.subject == Subject.UNIT.value, t.at >= start, t.at < end).order_by(t.id)
         return list(self.session.scalars(q))
+
+    def latest_id(self) -> int:
+        """The id of the newest row (0 when there is none)."""
+        return int(self.session.scalar(select(func.max(orm.status_history.c.id))) or 0)
+
+    def after(self, after_id: int, limit: int) -> list[StatusChange]:
+        """Rows newer than ``after_id``, oldest first (the live feed's read)."""
+        t = orm.status_history.c
+        return list(self.session.scalars(select(StatusChange).where(t.id > after_id).order_by(t.id).limit(limit)))
 
     def for_incident(self, incident_id: str) -> list[StatusChange]:
         t = orm.status_history.c

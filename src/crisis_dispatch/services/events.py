@@ -17,11 +17,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select
 
-from crisis_dispatch.adapters import orm
 from crisis_dispatch.domain.access import SCOPED_TO_OWN_UNIT, Permission, UserRole
-from crisis_dispatch.domain.history import StatusChange, Subject
+from crisis_dispatch.domain.history import Subject
 
 from .context import Actor, ServiceContext
 from .views import history_view
@@ -49,17 +47,12 @@ class FeedEvent:
 def latest_id(ctx: ServiceContext) -> int:
     """The id of the newest status change (0 when there is none)."""
     with ctx.uow() as uow:
-        assert uow.session is not None
-        return int(uow.session.scalar(select(func.max(orm.status_history.c.id))) or 0)
+        return uow.history.latest_id()
 
 
 def _rows_after(ctx: ServiceContext, after_id: int, limit: int) -> list[FeedEvent]:
-    t = orm.status_history.c
     with ctx.uow() as uow:
-        assert uow.session is not None
-        rows: list[StatusChange] = list(
-            uow.session.scalars(select(StatusChange).where(t.id > after_id).order_by(t.id).limit(limit))
-        )
+        rows = uow.history.after(after_id, limit)
         return [FeedEvent(id=int(r.id or 0), data=history_view(r) | {"id": int(r.id or 0)}) for r in rows]
 
 
