@@ -9,7 +9,7 @@ from crisis_dispatch.adapters.uow import UnitOfWork
 from crisis_dispatch.domain.access import Permission
 from crisis_dispatch.domain.dispatch import Candidate, Needs, Recommendation, eligibility, recommend
 from crisis_dispatch.domain.errors import InvalidInput
-from crisis_dispatch.domain.history import ESCALATION_PREFIX
+from crisis_dispatch.domain.history import ESCALATION_PREFIX, StatusChange
 from crisis_dispatch.domain.incident import Incident, IncidentStatus
 from crisis_dispatch.domain.queueing import next_for_unit, ordered, queue_key, response_clock, escalations_due
 from crisis_dispatch.domain.unit import Unit, crew_on_shift
@@ -129,6 +129,7 @@ def queue(ctx: ServiceContext, actor: Actor) -> list[dict[str, Any]]:
     now = ctx.clock.now()
     with ctx.uow() as uow:
         waiting = ordered(uow.incidents.list(statuses=[IncidentStatus.QUEUED], limit=10_000))
+        escalated = _escalations(uow, waiting)
         out = []
         for position, incident in enumerate(waiting, start=1):
             out.append(
@@ -141,7 +142,7 @@ def queue(ctx: ServiceContext, actor: Actor) -> list[dict[str, Any]]:
                     "received_at": incident.received_at.isoformat(),
                     "location": {"lat": round(incident.location.lat, 4), "lon": round(incident.location.lon, 4)},
                     "clock": clock_view(ctx, incident, now),
-                    "escalations": sorted(_escalation_kinds(uow, incident.id)),
+                    "escalations": _kinds(escalated[incident.id]),
                 }
             )
         audit.record(ctx, uow, actor, "list", "incident", [i["id"] for i in out], detail="queue")
@@ -149,12 +150,17 @@ def queue(ctx: ServiceContext, actor: Actor) -> list[dict[str, Any]]:
     return out
 
 
-def _escalation_kinds(uow: UnitOfWork, incident_id: str) -> set[str]:
-    return {
-        h.event[len(ESCALATION_PREFIX) :]
-        for h in uow.history.for_incident(incident_id)
-        if h.event.startswith(ESCALATION_PREFIX)
-    }
+def _escalations(uow: UnitOfWork, incidents: list[Incident]) -> dict[str, list[StatusChange]]:
+    """The escalation rows of each incident, read in one query (not one per incident)."""
+    found: dict[str, list[StatusChange]] = {i.id: [] for i in incidents}
+    for h in uow.history.for_incidents([i.id for i in incidents]):
+        if h.event.startswith(ESCALATION_PREFIX) and h.incident_id in found:
+            found[h.incident_id].append(h)
+    return found
+
+
+def _kinds(rows: list[StatusChange]) -> list[str]:
+    return sorted({h.event[len(ESCALATION_PREFIX) :] for h in rows})
 
 
 def check_clocks(ctx: ServiceContext) -> list[dict[str, Any]]:
@@ -165,9 +171,12 @@ def check_clocks(ctx: ServiceContext) -> list[dict[str, Any]]:
     now = ctx.clock.now()
     recorded = []
     with ctx.uow() as uow:
-        for incident in uow.incidents.list(statuses=[IncidentStatus.QUEUED], limit=10_000):
+        waiting = uow.incidents.list(statuses=[IncidentStatus.QUEUED], limit=10_000)
+        escalated = _escalations(uow, waiting)
+        for incident in waiting:
             rural = ctx.rural_at(incident.location.lat, incident.location.lon)
-            due = escalations_due(incident, rural=rural, now=now, already=_escalation_kinds(uow, incident.id), policy=ctx.escalation)
+            already = _kinds(escalated[incident.id])
+            due = escalations_due(incident, rural=rural, now=now, already=already, policy=ctx.escalation)
             for d in due:
                 uow.history.add(incident.event(ESCALATION_PREFIX + d.kind.value, now=now, by=SYSTEM.username, reason=d.message))
                 recorded.append({"incident_id": d.incident_id, "kind": d.kind.value, "message": d.message, "at": now.isoformat()})
@@ -191,16 +200,9 @@ def alerts(ctx: ServiceContext, actor: Actor) -> list[dict[str, Any]]:
     actor.require(Permission.QUEUE_READ)
     with ctx.uow() as uow:
         waiting = uow.incidents.list(statuses=[IncidentStatus.QUEUED], limit=10_000)
-        out = []
-        for incident in waiting:
-            for h in uow.history.for_incident(incident.id):
-                if h.event.startswith(ESCALATION_PREFIX):
-                    out.append(
-                        {
-                            "incident_id": incident.id,
-                            "kind": h.event[len(ESCALATION_PREFIX) :],
-                            "message": h.reason,
-                            "at": h.at.isoformat(),
-                        }
-                    )
+        out = [
+            {"incident_id": iid, "kind": h.event[len(ESCALATION_PREFIX) :], "message": h.reason, "at": h.at.isoformat()}
+            for iid, rows in _escalations(uow, waiting).items()
+            for h in rows
+        ]
     return sorted(out, key=lambda a: (a["at"], a["incident_id"], a["kind"]), reverse=True)
