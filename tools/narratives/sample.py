@@ -1,6 +1,6 @@
 """Draw the stratified labelling sample (page ids only) from the real dispatch pages.
 
-Usage: python tools/narratives/sample.py [--heldout|--heldout2|--heldout3|--audit2|--audit2-mh|--audit3] [PAGES.jsonl] > /tmp/sample_ids.txt
+Usage: python tools/narratives/sample.py [--heldout|--heldout2|--heldout3|--audit2|--audit2-mh|--audit3|--audit4] [PAGES.jsonl] > /tmp/sample_ids.txt
 Prints page ids and strata, one per line, never page text. Deterministic (seeded).
 ``--heldout`` draws a smaller second sample that excludes the pages in labels.jsonl:
 it was labelled after the reader was tuned on the first, and measures it honestly.
@@ -16,6 +16,10 @@ own seed; the first 60 read as mental-health pages are the routing sample.
 ``--audit3`` draws a fresh 150 the same way with its own seed, excluding every labelled and
 audit page (audit2's draw and routing sample included): audit3_team_alone.jsonl, drawn at
 commit fa14d18 (protocol default-2026.11.3) before anything was changed for it.
+``--audit4`` draws a fresh 150 the same way with its own seed, excluding every page of the
+files above and audit3's draw: audit4_team_alone.jsonl, drawn at commit 7c99bea (protocol
+default-2026.11.3) and labelled blind, by a reader who did not see the triage output, while
+the fixes for the third audit were being made by someone who did not see the draw.
 """
 
 from __future__ import annotations
@@ -50,6 +54,8 @@ AUDIT2_MH_SEED = 20261127 + 6
 AUDIT2_SIZE = 150
 AUDIT3_SEED = 20261127 + 7
 AUDIT3_LABELLED = LABELLED + ("audit2_team_alone.jsonl", "audit2_mh_routing.jsonl")
+AUDIT4_SEED = 20261127 + 8
+AUDIT4_LABELLED = AUDIT3_LABELLED + ("audit3_team_alone.jsonl",)
 
 
 def labelled_ids(names: tuple[str, ...] = LABELLED) -> set[str]:
@@ -71,11 +77,11 @@ def team_alone_ids(pages: list[dict[str, str]], exclude: set[str]) -> list[str]:
     )
 
 
-def audit3(pages: list[dict[str, str]]) -> None:
-    """The third team-alone audit (ids only): a fresh uniform draw excluding every labelled page."""
-    candidates = team_alone_ids(pages, labelled_ids(AUDIT3_LABELLED))
-    print(f"# {len(candidates)} unlabelled team-alone pages, seed {AUDIT3_SEED}", file=sys.stderr)
-    for pid in random.Random(AUDIT3_SEED).sample(candidates, AUDIT2_SIZE):
+def fresh_audit(pages: list[dict[str, str]], already: tuple[str, ...], seed: int) -> None:
+    """A team-alone audit (ids only): a fresh uniform draw excluding every labelled page."""
+    candidates = team_alone_ids(pages, labelled_ids(already))
+    print(f"# {len(candidates)} unlabelled team-alone pages, seed {seed}", file=sys.stderr)
+    for pid in random.Random(seed).sample(candidates, AUDIT2_SIZE):
         print(pid, "team_alone")
 
 
@@ -97,9 +103,10 @@ def audit2(pages: list[dict[str, str]], mh_order: bool) -> None:
 def main() -> None:
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     flags = sys.argv[1:]
-    if "--audit3" in flags:
-        audit3([json.loads(line) for line in (Path(args[0]) if args else DEFAULT).open(encoding="utf-8")])
-        return
+    for flag, already, seed in (("--audit3", AUDIT3_LABELLED, AUDIT3_SEED), ("--audit4", AUDIT4_LABELLED, AUDIT4_SEED)):
+        if flag in flags:
+            fresh_audit([json.loads(line) for line in (Path(args[0]) if args else DEFAULT).open(encoding="utf-8")], already, seed)
+            return
     if "--audit2" in flags or "--audit2-mh" in flags:
         path = Path(args[0]) if args else DEFAULT
         audit2([json.loads(line) for line in path.open(encoding="utf-8")], "--audit2-mh" in flags)
