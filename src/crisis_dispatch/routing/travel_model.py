@@ -28,6 +28,8 @@ MIN_DISTANCE_M = 200.0
 MIN_SPEED_KMH = 5.0
 MAX_SPEED_KMH = 110.0
 MIN_SECONDS = 30.0
+# Trips per block of the design matrix (about 40 MB of features per block).
+FEATURE_BLOCK_ROWS = 8192
 
 
 @dataclass(frozen=True)
@@ -99,10 +101,17 @@ class TravelTimeModel:
 
     def log_seconds(self, o_lat: ArrayLike, o_lon: ArrayLike, d_lat: ArrayLike, d_lon: ArrayLike) -> NDArray[np.float64]:
         """Predicted log travel seconds (no coverage check)."""
-        feats = (self.spec.features(o_lat, o_lon, d_lat, d_lon) - self.mean) / self.scale
-        # einsum, not BLAS matmul: each row's sum is then independent of the batch it is in,
-        # so a trip gets the very same seconds whether asked alone or with others.
-        return np.einsum("ij,j->i", feats, self.coef) + self.intercept
+        o_lat, o_lon, d_lat, d_lon = np.broadcast_arrays(*(np.atleast_1d(np.asarray(a, float)) for a in (o_lat, o_lon, d_lat, d_lon)))
+        out = np.empty(len(o_lat), dtype=np.float64)
+        # In blocks: the design matrix has ~600 columns, so a whole year of calls times a
+        # fleet at once would need gigabytes. einsum, not BLAS matmul: each row's sum is then
+        # independent of the batch it is in, so a trip gets the very same seconds whether
+        # asked alone, with others, or in another block.
+        for a in range(0, len(out), FEATURE_BLOCK_ROWS):
+            b = a + FEATURE_BLOCK_ROWS
+            feats = (self.spec.features(o_lat[a:b], o_lon[a:b], d_lat[a:b], d_lon[a:b]) - self.mean) / self.scale
+            out[a:b] = np.einsum("ij,j->i", feats, self.coef) + self.intercept
+        return out
 
     def seconds(self, o_lat: ArrayLike, o_lon: ArrayLike, d_lat: ArrayLike, d_lon: ArrayLike) -> NDArray[np.float64]:
         """Predicted travel seconds; raises for points outside the fitted area."""

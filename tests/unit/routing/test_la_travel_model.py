@@ -6,10 +6,12 @@ import json
 from importlib import resources
 
 import numpy as np
+import pytest
 
 from crisis_dispatch.routing.geometry import haversine_m
 from crisis_dispatch.routing.model_evaluation import error_metrics, ranking_agreement, read_uber_od, split_by_destination
 from crisis_dispatch.routing.provider import load_region_model
+from crisis_dispatch.routing import travel_model
 from crisis_dispatch.routing.travel_model import MAX_SPEED_KMH, MIN_SPEED_KMH
 from tests.shared_data import shared_data_dir
 
@@ -20,16 +22,33 @@ def test_the_shipped_file_holds_parameters_only() -> None:
     assert len(payload["coef"]) == len(payload["mean"]) < 1000
 
 
+def _random_trips(model, seed: int, n: int) -> tuple[np.ndarray, ...]:  # type: ignore[no-untyped-def]
+    """Origins and destinations drawn uniformly over the model's area."""
+    rng = np.random.default_rng(seed)
+    s = model.spec
+    o_lat, d_lat = rng.uniform(s.lat_min, s.lat_max, (2, n))
+    o_lon, d_lon = rng.uniform(s.lon_min, s.lon_max, (2, n))
+    return o_lat, o_lon, d_lat, d_lon
+
+
 def test_predictions_stay_within_a_plausible_speed_band_anywhere_in_the_area() -> None:
     model = load_region_model("la")
-    rng = np.random.default_rng(0)
-    s = model.spec
-    o_lat, d_lat = rng.uniform(s.lat_min, s.lat_max, (2, 2000))
-    o_lon, d_lon = rng.uniform(s.lon_min, s.lon_max, (2, 2000))
+    o_lat, o_lon, d_lat, d_lon = _random_trips(model, 0, 2000)
     seconds = model.seconds(o_lat, o_lon, d_lat, d_lon)
     kmh = haversine_m(o_lat, o_lon, d_lat, d_lon) / seconds * 3.6
     assert np.all(seconds >= 30)
     assert np.all((kmh <= MAX_SPEED_KMH + 1e-6) & (kmh >= MIN_SPEED_KMH - 1e-6) | (seconds == 30))
+
+
+def test_a_trip_gets_the_same_seconds_alone_in_a_batch_or_across_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
+    model = load_region_model("la")
+    o_lat, o_lon, d_lat, d_lon = _random_trips(model, 1, 1000)
+    whole = model.seconds(o_lat, o_lon, d_lat, d_lon)
+    alone = [model.seconds(o_lat[i], o_lon[i], d_lat[i], d_lon[i])[0] for i in (0, 333, 999)]
+    monkeypatch.setattr(travel_model, "FEATURE_BLOCK_ROWS", 7)
+    blocked = model.seconds(o_lat, o_lon, d_lat, d_lon)
+    assert np.array_equal(whole, blocked)
+    assert alone == [whole[0], whole[333], whole[999]]
 
 
 def test_held_out_errors_and_ranking_beat_straight_line_distance() -> None:
