@@ -36,6 +36,8 @@ def staffed_unit(container: Container, call_sign: str = "TTP-9", *, hold_writer:
         uow.flush()
         for role in Role:
             quals = {Qualification.HOLD_5150} if (hold_writer and role is Role.PSYCHIATRIC_TECHNICIAN) else set()
+            if role is Role.CLINICAL_DRIVER:
+                quals = {Qualification.DRIVER_LICENSE}
             person = Staff(id=f"stf-{call_sign.lower()}-{role.value[:5]}", name=f"{role.value} of {call_sign}", roles={role}, qualifications=quals)
             uow.staff.add(person)
             uow.flush()

@@ -197,6 +197,9 @@ def readiness(unit: Unit, crew: dict[Role, Staff]) -> Readiness:
     missing = missing_roles(crew)
     if missing:
         reasons.append("no " + ", ".join(r.value for r in missing) + " on shift")
+    driver = crew.get(Role.CLINICAL_DRIVER)
+    if driver is not None and Qualification.DRIVER_LICENSE not in driver.qualifications:
+        reasons.append(f"the clinical driver ({driver.name}) holds no driver licence")
     ids = [s.id for s in crew.values()]
     if len(set(ids)) != len(ids):
         reasons.append("one person cannot fill two roles")

@@ -15,15 +15,25 @@ from crisis_dispatch.domain.unit import Qualification, Role, Staff, Unit, UnitSt
 NOW = datetime(2026, 11, 27, 18, tzinfo=timezone.utc)
 
 
-def crew(tag: str, *, hold: set[Qualification] | None = None) -> dict[Role, Staff]:
-    return {
-        r: Staff(id=f"{tag}-{r.value}", name=f"{tag} {r.value}", roles={r}, qualifications=(hold or set()) if r is Role.PSYCHIATRIC_TECHNICIAN else set())
-        for r in Role
+def crew(tag: str, *, hold: set[Qualification] | None = None, licensed: bool = True) -> dict[Role, Staff]:
+    quals = {
+        Role.PSYCHIATRIC_TECHNICIAN: hold or set(),
+        Role.CLINICAL_DRIVER: {Qualification.DRIVER_LICENSE} if licensed else set(),
+        Role.PEER_SUPPORT_SPECIALIST: set(),
     }
+    return {r: Staff(id=f"{tag}-{r.value}", name=f"{tag} {r.value}", roles={r}, qualifications=quals[r]) for r in Role}
 
 
 def van(sign: str, status: UnitStatus = UnitStatus.AVAILABLE, caps: set[str] | None = None) -> Unit:
     return Unit(id=f"u-{sign}", call_sign=sign, station_id="s", status=status, capabilities=caps or {"transport"})
+
+
+def test_a_van_whose_clinical_driver_holds_no_licence_is_not_sent() -> None:
+    cands = [Candidate(van("A"), crew("a", licensed=False)), Candidate(van("B"), crew("b"))]
+    rec = recommend(cands, Needs(), {"u-A": 100.0, "u-B": 900.0})
+    assert [r.call_sign for r in rec.ranked] == ["B"]
+    assert rec.excluded[0].unit_id == "u-A"
+    assert any("holds no driver licence" in reason for reason in rec.excluded[0].reasons)
 
 
 def test_the_fastest_free_staffed_van_comes_first() -> None:
