@@ -2,8 +2,10 @@
 
 Uses the hand labels in tools/narratives/labels*.jsonl (page ids and labels only): 200
 pages the reader was developed on and three held-out sets (80, 80, 120) labelled afterwards,
-audit_team_alone.jsonl: 80 pages the finished reader sent to the team alone, audited, and
-audit2_team_alone.jsonl: 150 more, drawn at random from every team-alone page (seed 20261127+5).
+audit_team_alone.jsonl: 80 pages the finished reader sent to the team alone, audited,
+audit2_team_alone.jsonl: 150 more, drawn at random from every team-alone page (seed 20261127+5),
+and audit3_team_alone.jsonl: 150 more, drawn the same way after the second audit's fixes
+(seed 20261127+7); its two clear misses were both in call types without text.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from .builders import default
 
 NARRATIVES = Path(__file__).resolve().parents[3] / "tools" / "narratives"
 LABEL_SETS = ("labels.jsonl", "labels_heldout.jsonl", "labels_heldout2.jsonl", "labels_heldout3.jsonl")
-AUDITS = ("audit_team_alone.jsonl", "audit2_team_alone.jsonl")
+AUDITS = ("audit_team_alone.jsonl", "audit2_team_alone.jsonl", "audit3_team_alone.jsonl")
 
 
 def _read(name: str) -> dict[str, dict]:

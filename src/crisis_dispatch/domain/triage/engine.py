@@ -161,7 +161,7 @@ def gather_evidence(call: CallInput, protocol: Protocol) -> Evidence:
 
     mapped = False
     for label, hit in (
-        ("code", protocol.mappings.lookup_code(call.code)),
+        ("code", protocol.mappings.lookup_code(call.code, call_type=call.call_type)),
         ("call type", protocol.mappings.lookup_call_type(call.call_type)),
     ):
         if hit is None:

@@ -6,14 +6,17 @@ domain stays free of file formats; the shipped data lives in
 
 Normalisation makes ``25-A-1``, ``25A1``, ``25A01`` and ``025A1`` the same determinant,
 and makes call types case- and punctuation-insensitive (``Mental Disorder_Violent`` and
-``MENTAL DISORDER VIOLENT`` are the same string).
+``MENTAL DISORDER VIOLENT`` are the same string). A call type's key danger words are read
+through a one-letter typo (``SUICIDE ATIEMPT`` is an attempt), and a call type that names
+an MPDS card by its words lends that card to a determinant level written in it
+(``Psych ... (D)``: card 25, Delta) or to a code that lacks the card number (``B6``).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .flags import KNOWN_FLAGS
@@ -65,6 +68,47 @@ def normalise_text(value: str) -> str:
     return " ".join(text.split())
 
 
+#: A key danger word is only read through a typo when it is at least this long: shorter
+#: words are one letter away from too many other words.
+TYPO_MIN_LENGTH = 6
+
+
+def one_edit_apart(a: str, b: str) -> bool:
+    """True when ``a`` and ``b`` differ by exactly one letter changed, added or dropped, or
+    by two neighbouring letters swapped (``ATIEMPT``, ``ATTMPT``, ``ATTEPMT`` vs ``ATTEMPT``)."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(diff) == 1 or (
+            len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
+        )
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
+
+
+# A determinant level written in a call type: "(D)", "-D" or " D" at the end, or spelt
+# out anywhere ("PSYCHIATRIC-DELTA-PD", "SUICIDE ATTEMPT (ECHO)").
+_LEVEL_WORDS = {"ALPHA": "A", "BRAVO": "B", "CHARLIE": "C", "DELTA": "D", "ECHO": "E", "OMEGA": "O"}
+_CALL_TYPE_LEVEL = re.compile(
+    r"\(\s*(?P<paren>[A-EO])\s*\)"
+    r"|(?<![A-Z0-9])(?P<word>" + "|".join(_LEVEL_WORDS) + r")(?![A-Z])"
+    r"|[\s\-/](?P<last>[A-EO])\s*$",
+    re.IGNORECASE,
+)
+# A determinant without its card number: "B6", "D-1", "B3V".
+_BARE_DETERMINANT = re.compile(r"^[A-EO]-?0*\d{1,2}-?[A-Z]?$")
+
+
+def call_type_levels(call_type: str) -> list[str]:
+    """The MPDS determinant levels a call type names, in order (``"Psych (D)"`` → ``["D"]``)."""
+    levels = []
+    for m in _CALL_TYPE_LEVEL.finditer(call_type):
+        level = (m["paren"] or m["last"] or _LEVEL_WORDS[(m["word"] or "").upper()]).upper()
+        levels.append(level)
+    return levels
+
+
 def normalise_apco(code: str) -> str:
     return re.sub(r"[^A-Z0-9]", "", code.upper())
 
@@ -114,6 +158,9 @@ class CodeMappings:
     rewrites: tuple[tuple[re.Pattern[str], str], ...] = ()
     exact: Mapping[str, _Entry] = field(default_factory=dict)
     category_flags: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    typo_words: tuple[str, ...] = ()  # key danger words read through a one-letter typo
+    not_typos: frozenset[str] = frozenset()  # real words one letter away from a key word
+    level_cards: Mapping[str, int] = field(default_factory=dict)  # call-type category -> MPDS card
 
     @classmethod
     def empty(cls) -> CodeMappings:
@@ -131,7 +178,8 @@ class CodeMappings:
 
         ``apco``: ``{codes: {CODE: {category, flags}}}``. ``mpds``: ``{cards: {N: {category,
         flags, suffixes: {letter: [flags]}}}, determinants: {25B3: [flags]}, known: [codes]}``.
-        ``call_types``: ``{phrases: [{match: [...], flags, category}], categories: {name: [flags]}}``.
+        ``call_types``: ``{phrases: [{match: [...], flags, category}], categories: {name: [flags]},
+        typos: {words: [...], real_words: [...]}, level_cards: {category: card}}``.
         ``exact_call_types``: (call-type string, category) pairs, e.g. a CAD taxonomy.
         """
         errors: list[str] = []
@@ -209,6 +257,21 @@ class CodeMappings:
                 errors.append(f"exact call type {text!r}: category {cat!r} has no entry under call_types.categories")
                 continue
             exact.setdefault(key, _Entry(cat, category_flags[cat]))
+        typos = (call_types or {}).get("typos") or {}
+        typo_words = tuple(normalise_text(str(w)) for w in typos.get("words") or ())
+        for word in typo_words:
+            if len(word) < TYPO_MIN_LENGTH or " " in word:
+                errors.append(
+                    f"call_types.typos.words.{word}: a typo-tolerant word must be one word of at least "
+                    f"{TYPO_MIN_LENGTH} letters"
+                )
+        not_typos = frozenset(normalise_text(str(w)) for w in typos.get("real_words") or ())
+        level_cards: dict[str, int] = {}
+        for name, card in ((call_types or {}).get("level_cards") or {}).items():
+            if not isinstance(card, int) or card not in cards:
+                errors.append(f"call_types.level_cards.{name}: {card!r} is not a card of mpds.cards")
+            else:
+                level_cards[str(name)] = card
         if errors:
             raise ValueError("; ".join(errors))
         return cls(
@@ -221,20 +284,31 @@ class CodeMappings:
             rewrites=tuple(rewrites),
             exact=exact,
             category_flags=category_flags,
+            typo_words=typo_words,
+            not_typos=not_typos,
+            level_cards=level_cards,
         )
 
     # -- lookups ---------------------------------------------------------------------
 
-    def lookup_code(self, code: str | None) -> MappingHit | None:
-        """An MPDS determinant, an APCO code, or a local code spelled like a call type."""
+    def lookup_code(self, code: str | None, call_type: str | None = None) -> MappingHit | None:
+        """An MPDS determinant, an APCO code, or a local code spelled like a call type.
+
+        With ``call_type``, a determinant written without its card number (``B6``) is read
+        as a determinant of the card the call type names (``PSYCHIATRIC`` → ``25B6``), when
+        that determinant is a known one.
+        """
         if not code or not code.strip():
             return None
         hit = self._lookup_mpds(code)
+        if hit is None and call_type:
+            hit = self._lookup_bare_determinant(code, call_type)
         if hit is None:
             entry = self.apco.get(normalise_apco(code))
             if entry is not None:
                 hit = MappingHit("apco", normalise_apco(code), entry.category, entry.flags, code)
-        return hit if hit is not None else self.lookup_call_type(code)
+        # a local code spelled like a call type ("SUIC -E"): its letters are not levels
+        return hit if hit is not None else self._lookup_call_type(code, read_levels=False)
 
     def _lookup_mpds(self, code: str) -> MappingHit | None:
         parsed = parse_mpds(code)
@@ -252,18 +326,64 @@ class CodeMappings:
             flags.extend(self.mpds_suffixes.get(card, {}).get(suffix, ()))
         return MappingHit("mpds", key + suffix.lower(), entry.category, _unique(flags), code)
 
+    def _lookup_bare_determinant(self, code: str, call_type: str) -> MappingHit | None:
+        compact = re.sub(r"[\s_]", "", code.upper())
+        card = self.card_named(call_type)
+        if card is None or not _BARE_DETERMINANT.match(compact):
+            return None
+        parsed = parse_mpds(f"{card}{compact}")
+        if parsed is None or mpds_key(*parsed[:3]) not in self.mpds_known:
+            return None  # "E24" under "Psychological" is a local code, not 25E24
+        hit = self._lookup_mpds(f"{card}{compact}")
+        return replace(hit, evidence=code) if hit is not None else None
+
+    def card_named(self, call_type: str | None) -> int | None:
+        """The MPDS card a call type names by its words (``level_cards``), or None."""
+        if not call_type or not self.level_cards:
+            return None
+        categories, _ = self._phrase_hits(self.rewrite_text(call_type))
+        return next((self.level_cards[c] for c in categories if c in self.level_cards), None)
+
+    def _level_known(self, card: int, level: str) -> bool:
+        prefix = f"{card}{level}"
+        return prefix in self.mpds_determinants or any(
+            k.startswith(prefix) and k[len(prefix) :].isdigit() for k in self.mpds_known
+        )
+
+    def correct_typos(self, norm: str) -> str:
+        """``norm`` (normalised) with each word one typo away from a key danger word respelt.
+
+        A word is left alone when it is a key word or an inflection of one (``ATTEMPTS``),
+        a listed real word (``SHOUTING`` is not ``SHOOTING``), or shorter than
+        ``TYPO_MIN_LENGTH``.
+        """
+        if not self.typo_words:
+            return norm
+        words = norm.split()
+        for i, word in enumerate(words):
+            if len(word) < TYPO_MIN_LENGTH or word in self.not_typos or any(word.startswith(k) for k in self.typo_words):
+                continue
+            key = next((k for k in self.typo_words if one_edit_apart(word, k)), None)
+            if key is not None:
+                words[i] = key
+        return " ".join(words)
+
     def rewrite_text(self, text: str) -> str:
-        """``text`` normalised, with the rewrites applied (what phrase rules see).
+        """``text`` normalised, typos in key danger words respelt, the rewrites applied
+        (what phrase rules see).
 
         Rewrites remove protocol titles that only look like evidence and respell AMS.
         """
-        norm = normalise_text(text)
+        norm = self.correct_typos(normalise_text(text))
         for regex, target in self.rewrites:
             norm = regex.sub(target, norm)
         return " ".join(norm.split())
 
     def lookup_call_type(self, call_type: str | None) -> MappingHit | None:
         """Rewrites, then phrase rules (all that match add their flags), then the exact table."""
+        return self._lookup_call_type(call_type, read_levels=True)
+
+    def _lookup_call_type(self, call_type: str | None, read_levels: bool) -> MappingHit | None:
         if not call_type:
             return None
         norm = normalise_text(call_type)
@@ -271,12 +391,15 @@ class CodeMappings:
             return None
         norm = self.rewrite_text(norm)
         words = norm.split()
-        flags: list[str] = []
-        categories: list[str] = []
-        for rule in self.phrases:
-            if rule.regex.search(norm):
-                flags.extend(rule.flags)
-                categories.append(rule.category)
+        categories, flags = self._phrase_hits(norm)
+        # A determinant level written in a call type that names a card ("Psych ... (D)",
+        # "PSYCHIATRIC-DELTA-PD"): it means what that card's level means (25D: not alert).
+        card = next((self.level_cards[c] for c in categories if c in self.level_cards), None)
+        if card is not None and read_levels:
+            for level in call_type_levels(call_type):
+                level_hit = self._lookup_mpds(f"{card}{level}") if self._level_known(card, level) else None
+                if level_hit is not None:
+                    flags.extend(level_hit.flags)
         for word in words[:2]:  # "25B03 - PSYCH": a determinant (not a bare number) leading the type
             parsed = parse_mpds(word)
             hit = self._lookup_mpds(word) if parsed is not None and parsed[1] else None
@@ -289,6 +412,17 @@ class CodeMappings:
         if entry is not None:
             return MappingHit("call_type", norm, entry.category, entry.flags, call_type)
         return None
+
+
+    def _phrase_hits(self, norm: str) -> tuple[list[str], list[str]]:
+        """The categories and the flags of every phrase rule that matches ``norm``."""
+        flags: list[str] = []
+        categories: list[str] = []
+        for rule in self.phrases:
+            if rule.regex.search(norm):
+                flags.extend(rule.flags)
+                categories.append(rule.category)
+        return categories, flags
 
 
 def _phrase(text: str) -> tuple[str, ...]:

@@ -85,10 +85,22 @@ class _Cue:
     regex: re.Pattern[str]
     denial: bool = False  # the cue itself denies the flag ("Conscious, Breathing")
     negatable: bool = True  # negation words before it flip it ("NOT ALERT" is not negatable)
+    # The cue implies the flag without naming it ("SHOOT HIMSELF": a gun). An implication
+    # yields to an explicit denial of the flag ("NO GUNS") and, negated, denies nothing.
+    implied: bool = False
 
 
-def _cue(flag: str, pattern: str, *, denial: bool = False, negatable: bool = True) -> _Cue:
-    return _Cue(flag, re.compile(pattern, _I), denial, negatable)
+def _cue(flag: str, pattern: str, *, denial: bool = False, negatable: bool = True, implied: bool = False) -> _Cue:
+    return _Cue(flag, re.compile(pattern, _I), denial, negatable, implied)
+
+
+# Shooting oneself, said in full: "SHOOT HIMSELF", "BLOW HER BRAINS OUT", "PUT A BULLET IN
+# HIS HEAD", "EAT HIS GUN". A gun is implied, whatever the tense.
+_SHOOTING_ONESELF = (
+    r"BL(?:OW|OWS|OWING|EW|OWN)\s+(?:HIS|HER|THEIR|MY|YOUR)\s+(?:OWN\s+)?(?:BRAINS?|HEAD|FACE)\s+(?:OUT|OFF)|"
+    r"(?:PUT|PUTS|PUTTING)\s+A\s+BULLET\s+(?:IN|INTO|THROUGH)\s+(?:HIS|HER|THEIR|MY|YOUR)\s+(?:OWN\s+)?(?:HEAD|BRAINS?)|"
+    r"EAT(?:S|ING)?\s+(?:A|HIS|HER|THEIR|MY|YOUR)\s+(?:GUN|BULLET)"
+)
 
 
 _CUES: tuple[_Cue, ...] = (
@@ -96,6 +108,7 @@ _CUES: tuple[_Cue, ...] = (
     _cue(WEAPON, rf"(?<![\w-])(?:{_WEAPON_WORDS})(?![\w-])"),
     _cue(WEAPON, r"\bSuffix\s*:?\s*[WB]\b(?:\s*\((?:Weapons?|Both[^)]*)\))?", negatable=False),
     _cue(WEAPON, r"\bSHOT\s+(?:HIM|HER|THEM)SELF\b"),
+    _cue(WEAPON, r"\b(?:SHOOT(?:S|ING)?\s+(?:" + _SELF + r")|" + _SHOOTING_ONESELF + r")\b", implied=True),
     _cue(WEAPON, r"(?<![\w.])\.?(?:22|38|357|380|40|44|45|9MM|9\s?MM)\s?(?:CAL(?:IBER)?|MAG(?:NUM)?|MM|HANDGUN|PISTOL|REVOLVER)\b"),
     _cue(WEAPON, r"\b0?25-?[A-EO]-?\d{1,2}-?[WB]\b", negatable=False),
     # -- violence toward others -----------------------------------------------------------
@@ -179,7 +192,8 @@ _CUES: tuple[_Cue, ...] = (
          r"ON\s+(?:THE|A)\s+(?:LEDGE|ROOF|BRIDGE|OVERPASS|TRACKS)|GUN\s+TO\s+(?:HIS|HER|THEIR)\s+HEAD|"
          r"(?:KNIFE|BLADE|RAZOR|GUN)\s+TO\s+(?:HIS|HER|THEIR)\s+(?:THROAT|WRISTS?|HEAD|CHEST|NECK)|"
          r"(?:STANDING|WALKING|LAYING|LYING)\s+IN\s+(?:THE\s+)?(?:TRAFFIC|ROADWAY|ROAD|STREET)|"
-         r"SELF[- ]INFLICTED|(?:SHOT|STABB?(?:ED|ING)?)\s+(?:" + _SELF + r")|IN\s+THE\s+ACT|SUIC\w*\s+ATT\w*|"
+         r"SELF[- ]INFLICTED|(?:SHOT|STABB?(?:ED|ING)?)\s+(?:" + _SELF + r")|"
+         r"BLEW\s+(?:HIS|HER|THEIR)\s+(?:OWN\s+)?(?:BRAINS?|HEAD|FACE)\s+(?:OUT|OFF)|IN\s+THE\s+ACT|SUIC\w*\s+ATT\w*|"
          r"TRIED\s+TO\s+(?:KILL|COMMIT|HANG|CUT|OD|OVERDOSE|HURT|HARM|SHOOT|STAB|JUMP)|"
          r"TRYING\s+TO\s+(?:KILL|HANG|CUT|OD|OVERDOSE|HURT|HARM|SHOOT|STAB|JUMP)|"
          r"DID\s+SOMETHING\s+TO\s+(?:" + _SELF + r")|HOSE\s+(?:IN|INTO|FROM)\s+(?:THE\s+|HIS\s+|HER\s+)?(?:VEHICLE|CAR|EXHAUST|WINDOW)|(?:ROPE|BELT|CORD|SHEET|NOOSE)\s+(?:WRAPPED\s+)?AROUND\s+(?:HIS|HER|THEIR)?\s*NECK|"
@@ -194,7 +208,7 @@ _CUES: tuple[_Cue, ...] = (
          r"(?:KILL|HURT|HARM|SHOOT|HANG|CUT|END|INJURE|INJ)(?:ING)?\s+(?:" + _SELF + r")|INJ\w*\s+SELF|PULL\s+THE\s+TRIGGER|"
          r"(?:THREAT|DANGER)\s+TO\s+(?:" + _SELF + r")|"
          r"END\s+(?:HIS|HER|THEIR|MY)\s+(?:OWN\s+)?LIFE|TAKE\s+(?:HIS|HER|THEIR|MY)\s+(?:OWN\s+)?LIFE|"
-         r"WANTS?\s+TO\s+DIE|DANGER\s+TO\s+(?:" + _SELF + r")|THOUGHTS\s+OF\s+(?:(?:HARMING|HURTING|KILLING)(?!\s+"
+         r"WANTS?\s+TO\s+DIE|" + _SHOOTING_ONESELF + r"|DANGER\s+TO\s+(?:" + _SELF + r")|THOUGHTS\s+OF\s+(?:(?:HARMING|HURTING|KILLING)(?!\s+"
          + _PEOPLE_QUANTIFIER + r"?" + _PEOPLE + r"\b)|SUICIDE|DYING))\b"),
     # -- intoxication -------------------------------------------------------------------------
     _cue(INTOXICATION, r"\b(?:INTOX\w*|DRUNK|ETOH|ALCOH\w*|TRIPPING|INEBRIATED|UNDER\s+THE\s+INFLUENCE|UTI(?=\s+OF)|"
@@ -334,6 +348,7 @@ def read_narrative(text: str | None) -> NarrativeReading:
     masked = [(m.start(), m.end()) for m in _TITLES.finditer(text)]
     present: dict[str, Flag] = {}
     denied: dict[str, Flag] = {}
+    implied: dict[str, Flag] = {}
 
     def note(flag: str, start: int, end: int, is_denial: bool) -> None:
         target = denied if is_denial else present
@@ -350,6 +365,10 @@ def read_narrative(text: str | None) -> NarrativeReading:
                 continue
             verdict = _judge(text, m.start(), m.end()) if cue.negatable else _Verdict("present", m.start(), m.end())
             flag = cue.flag
+            if cue.implied:
+                if verdict.kind == "present" and cue.flag not in implied:
+                    implied[cue.flag] = Flag(cue.flag, text[m.start():m.end()], FlagSource.NARRATIVE, m.start(), m.end())
+                continue
             if verdict.kind == "unknown":
                 # "UNK IF SHE TOOK ANYTHING": a medical danger nobody could rule out.
                 if flag in _MEDICAL_DANGERS:
@@ -362,6 +381,10 @@ def read_narrative(text: str | None) -> NarrativeReading:
     foreign = _foreign_language(text)
     if foreign:
         note(UNREADABLE, foreign.start(), foreign.end(), False)
+    # What the text implies counts unless the text says otherwise ("SHOOT HIMSELF ... NO GUNS").
+    for name, f in implied.items():
+        if name not in present and name not in denied:
+            present[name] = f
     # Pills taken, or a weapon at hand, in a suicidal context: an attempt, not just talk.
     if SUICIDAL in present and SELF_HARM_IN_PROGRESS not in present:
         for means in (OVERDOSE, WEAPON):
