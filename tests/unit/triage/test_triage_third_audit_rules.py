@@ -236,3 +236,16 @@ def test_a_denied_threat_to_shoot_oneself_implies_no_gun(text: str) -> None:
 )
 def test_a_calm_mental_health_call_still_goes_to_the_team_alone(call_type: str, code: str | None, narrative: str) -> None:
     assert run(call_type=call_type, code=code, narrative=narrative).tier is Tier.MH_TEAM
+
+
+def test_respelling_a_typo_only_adds_to_what_the_call_type_says_as_written() -> None:
+    mappings = CodeMappings.from_data(
+        call_types={
+            "phrases": [{"match": ["STABBING"], "flags": ["weapon"], "category": "violence"}],
+            "categories": {"Violent Crime": ["violence"]},
+            "typos": {"words": ["STABBING"]},
+        },
+        exact_call_types=[("OLD STABBNIG REPORT", "Violent Crime")],
+    )
+    hit = mappings.lookup_call_type("Old Stabbnig Report")
+    assert hit is not None and set(hit.flags) == {"weapon", "violence"}

@@ -175,9 +175,14 @@ def gather_evidence(call: CallInput, protocol: Protocol) -> Evidence:
     # A call type is sometimes free text ("17 YO FRIEND TOOK SOME PILLS"): what it
     # raises counts as code evidence; what it denies does not ("NOT ARMED" in a type name
     # must never overrule a narrative that reports a gun).
-    for flag in read_narrative(protocol.mappings.rewrite_text(call.call_type or "")).flags:
-        raised.append(Flag(flag.name, flag.evidence, FlagSource.CODE))
-        mapped = True
+    # Read as written and with its typos respelt ("SUICIDE ATIEMPT"): a respelling only adds.
+    call_type_texts = dict.fromkeys(
+        protocol.mappings.rewrite_text(call.call_type or "", correct_typos=fix) for fix in (True, False)
+    )
+    for text in call_type_texts:
+        for flag in read_narrative(text).flags:
+            raised.append(Flag(flag.name, flag.evidence, FlagSource.CODE))
+            mapped = True
     reading = read_narrative(call.narrative)
     raised += reading.flags
     denials += reading.denials

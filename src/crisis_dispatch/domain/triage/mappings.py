@@ -368,13 +368,15 @@ class CodeMappings:
                 words[i] = key
         return " ".join(words)
 
-    def rewrite_text(self, text: str) -> str:
-        """``text`` normalised, typos in key danger words respelt, the rewrites applied
-        (what phrase rules see).
+    def rewrite_text(self, text: str, correct_typos: bool = True) -> str:
+        """``text`` normalised, typos in key danger words respelt (unless ``correct_typos``
+        is false), the rewrites applied (what phrase rules see).
 
         Rewrites remove protocol titles that only look like evidence and respell AMS.
         """
-        norm = self.correct_typos(normalise_text(text))
+        norm = normalise_text(text)
+        if correct_typos:
+            norm = self.correct_typos(norm)
         for regex, target in self.rewrites:
             norm = regex.sub(target, norm)
         return " ".join(norm.split())
@@ -384,12 +386,20 @@ class CodeMappings:
         return self._lookup_call_type(call_type, read_levels=True)
 
     def _lookup_call_type(self, call_type: str | None, read_levels: bool) -> MappingHit | None:
-        if not call_type:
+        """The call type read as written and with its typos respelt; a respelling only adds."""
+        if not call_type or not normalise_text(call_type):
             return None
-        norm = normalise_text(call_type)
-        if not norm:
-            return None
-        norm = self.rewrite_text(norm)
+        as_written = self.rewrite_text(call_type, correct_typos=False)
+        respelt = self.rewrite_text(call_type)
+        plain = self._lookup_rewritten(call_type, as_written, read_levels)
+        if respelt == as_written:
+            return plain
+        corrected = self._lookup_rewritten(call_type, respelt, read_levels)
+        if corrected is None or plain is None:
+            return corrected or plain
+        return replace(corrected, flags=_unique(corrected.flags + plain.flags))
+
+    def _lookup_rewritten(self, call_type: str, norm: str, read_levels: bool) -> MappingHit | None:
         words = norm.split()
         categories, flags = self._phrase_hits(norm)
         # A determinant level written in a call type that names a card ("Psych ... (D)",
