@@ -138,6 +138,10 @@ class Incident:
     calls: list[Call] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        # A naive time is refused here, not at the first change: nothing is created undated.
+        self.received_at = ensure_aware(self.received_at)
+
     @property
     def nemsis(self) -> tuple[str, ...]:
         """NEMSIS v3.5 eDisposition codes: the outcome's, or a cancellation's (before/after arrival)."""

@@ -9,6 +9,7 @@ import pytest
 
 from crisis_dispatch.domain.clock import FixedClock, ensure_aware
 from crisis_dispatch.domain.errors import InvalidInput
+from crisis_dispatch.domain.incident import Incident, Location
 from crisis_dispatch.domain.users import MIN_PASSWORD_LENGTH, check_password, check_username
 from tests.unit.domain.builders import T0
 
@@ -52,6 +53,14 @@ def test_a_fixed_clock_always_reports_utc() -> None:
     clock = FixedClock(datetime(2026, 11, 27, 10, 0, tzinfo=ZoneInfo("America/Los_Angeles")))
     assert clock.now() == T0
     assert clock.now().tzinfo is timezone.utc
+
+
+def test_an_incident_received_at_a_naive_time_is_refused_and_an_offset_one_is_kept_in_utc() -> None:
+    with pytest.raises(InvalidInput, match="UTC offset"):
+        Incident(id="i1", location=Location(34.05, -118.25), received_at=datetime(2026, 11, 27, 10, 0))
+    la = datetime(2026, 11, 27, 2, 0, tzinfo=ZoneInfo("America/Los_Angeles"))
+    incident = Incident(id="i2", location=Location(34.05, -118.25), received_at=la)
+    assert incident.received_at == la and incident.received_at.tzinfo is timezone.utc
 
 
 def test_ensure_aware_keeps_the_instant_and_converts_to_utc() -> None:
