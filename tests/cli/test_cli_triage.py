@@ -116,6 +116,12 @@ def test_unmapped_lists_call_types_and_codes_with_counts(app: typer.Typer) -> No
     assert data["codes"] == [{"value": "Q77", "count": 1}]
 
 
+def test_unmapped_reads_a_code_without_its_card_by_the_card_its_call_type_names(app: typer.Typer) -> None:
+    text = '{"id": "a", "call_type": "PSYCH PROBLEM", "code": "B6"}\n{"id": "b", "call_type": "WELFARE CHECK", "code": "B6"}\n'
+    data = json.loads(invoke(app, "triage", "unmapped", "-", "--json", input=text).stdout)
+    assert data["codes"] == [{"value": "B6", "count": 1}]  # only where no card names it
+
+
 def test_unmapped_reads_a_csv_with_counts(app: typer.Typer, tmp_path: Path) -> None:
     csv_file = tmp_path / "types.csv"
     csv_file.write_text("City,Field 1,Count\nX,ZZ ODD TYPE,12\nX,EDP,3\nX,ZZ ODD TYPE,1\n", encoding="utf-8")

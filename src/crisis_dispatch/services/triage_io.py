@@ -169,5 +169,5 @@ def _count(call_type: str | None, code: str | None, weight: int, mappings: CodeM
            types: Counter[str], codes: Counter[str]) -> None:
     if call_type and call_type.strip() and mappings.lookup_call_type(call_type) is None:
         types[call_type.strip()] += weight
-    if code and code.strip() and mappings.lookup_code(code) is None:
+    if code and code.strip() and mappings.lookup_code(code, call_type=call_type) is None:
         codes[code.strip()] += weight

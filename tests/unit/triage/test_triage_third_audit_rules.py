@@ -11,7 +11,7 @@ import pytest
 
 from crisis_dispatch.adapters.protocol_loader import load_code_mappings
 from crisis_dispatch.domain.triage import CodeMappings, Tier, read_narrative
-from crisis_dispatch.domain.triage.mappings import call_type_levels, one_edit_apart
+from crisis_dispatch.domain.triage.mappings import call_type_determinants, call_type_levels, one_edit_apart
 
 from .builders import CALM_ANSWERS, run
 
@@ -170,6 +170,33 @@ def test_a_code_without_its_card_number_is_read_as_a_determinant_of_the_card_the
 )
 def test_a_code_without_a_card_is_not_guessed_at(code: str, call_type: str | None) -> None:
     assert not code_flags(code, call_type) & {"possible_medical", "medical"}
+
+
+@pytest.mark.parametrize(
+    ("call_type", "determinants"),
+    [
+        ("PSY-B6 - Psychiatric - third party caller", ["B6"]),
+        ("Psychiatric/Suicide Att (C03)", ["C3"]),
+        ("OVERDOSE-c2", ["C2"]),
+        ("PSYCH PROBLEM", []),
+        ("25B6 PSYCH", []),  # a whole determinant, card and all, is read elsewhere
+    ],
+)
+def test_card_less_determinants_are_found_inside_a_call_type(call_type: str, determinants: list[str]) -> None:
+    assert call_type_determinants(call_type) == determinants
+
+
+@pytest.mark.parametrize(
+    ("call_type", "tier"),
+    [
+        ("PSY-B1 - Psychiatric - bleeding badly", Tier.MH_TEAM_WITH_EMS),  # 25B1: serious haemorrhage
+        ("PSY-B6 - Psychiatric - third party caller", Tier.MH_TEAM_WITH_EMS),  # 25B6: unknown status
+        ("PSY-A1 - Psychiatric not suicidal", Tier.MH_TEAM),  # 25A1: calm
+        ("Behavioural C2", Tier.MH_TEAM),  # 25C2 is no determinant: nothing is guessed
+    ],
+)
+def test_a_determinant_written_in_a_psych_call_type_means_what_the_card_says(call_type: str, tier: Tier) -> None:
+    assert run(call_type=call_type).tier is tier
 
 
 def test_a_bare_unknown_status_code_under_a_psych_call_type_brings_ems_until_answers_settle_it() -> None:

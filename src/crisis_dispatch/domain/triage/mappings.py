@@ -100,6 +100,16 @@ _CALL_TYPE_LEVEL = re.compile(
 _BARE_DETERMINANT = re.compile(r"^[A-EO]-?0*\d{1,2}-?[A-Z]?$")
 
 
+# A determinant (level and number, no card) written inside a call type: "PSY-B6 - ...",
+# "Psychiatric (C3)", "OVERDOSE-C2".
+_CALL_TYPE_DETERMINANT = re.compile(r"(?<![A-Z0-9])(?P<level>[A-EO])-?0*(?P<num>\d{1,2})(?![0-9])", re.IGNORECASE)
+
+
+def call_type_determinants(call_type: str) -> list[str]:
+    """The card-less determinants a call type names, in order (``"PSY-B6 - Psych"`` → ``["B6"]``)."""
+    return [f"{m['level'].upper()}{int(m['num'])}" for m in _CALL_TYPE_DETERMINANT.finditer(call_type)]
+
+
 def call_type_levels(call_type: str) -> list[str]:
     """The MPDS determinant levels a call type names, in order (``"Psych (D)"`` → ``["D"]``)."""
     levels = []
@@ -410,6 +420,14 @@ class CodeMappings:
                 level_hit = self._lookup_mpds(f"{card}{level}") if self._level_known(card, level) else None
                 if level_hit is not None:
                     flags.extend(level_hit.flags)
+            # ... and a whole determinant without its card ("PSY-B1 - Psychiatric"), when it
+            # is a known one of that card (25B1: serious haemorrhage).
+            for det in call_type_determinants(call_type):
+                parsed = parse_mpds(f"{card}{det}")
+                if parsed is not None and mpds_key(*parsed[:3]) in self.mpds_known:
+                    det_hit = self._lookup_mpds(f"{card}{det}")
+                    if det_hit is not None:
+                        flags.extend(det_hit.flags)
         for word in words[:2]:  # "25B03 - PSYCH": a determinant (not a bare number) leading the type
             parsed = parse_mpds(word)
             hit = self._lookup_mpds(word) if parsed is not None and parsed[1] else None
