@@ -1,6 +1,6 @@
 """Draw the stratified labelling sample (page ids only) from the real dispatch pages.
 
-Usage: python tools/narratives/sample.py [--heldout|--heldout2|--heldout3|--audit2|--audit2-mh|--audit3|--audit4] [PAGES.jsonl] > /tmp/sample_ids.txt
+Usage: python tools/narratives/sample.py [--heldout|--heldout2|--heldout3|--audit2|--audit2-mh|--audit3|--audit4|--sweep] [PAGES.jsonl] > /tmp/sample_ids.txt
 Prints page ids and strata, one per line, never page text. Deterministic (seeded).
 ``--heldout`` draws a smaller second sample that excludes the pages in labels.jsonl:
 it was labelled after the reader was tuned on the first, and measures it honestly.
@@ -20,6 +20,9 @@ commit fa14d18 (protocol default-2026.11.3) before anything was changed for it.
 files above and audit3's draw: audit4_team_alone.jsonl, drawn at commit 7c99bea (protocol
 default-2026.11.3) and labelled blind, by a reader who did not see the triage output, while
 the fixes for the third audit were being made by someone who did not see the draw.
+``--sweep`` is not a random draw: every team-alone page (at commit 6dec7ec, protocol
+default-2026.11.4) in no file above nor audit4 whose call type or text contains a
+danger-ish word stem (``SWEEP_STEMS``), to hunt for misses: sweep_team_alone.jsonl.
 """
 
 from __future__ import annotations
@@ -56,6 +59,13 @@ AUDIT3_SEED = 20261127 + 7
 AUDIT3_LABELLED = LABELLED + ("audit2_team_alone.jsonl", "audit2_mh_routing.jsonl")
 AUDIT4_SEED = 20261127 + 8
 AUDIT4_LABELLED = AUDIT3_LABELLED + ("audit3_team_alone.jsonl",)
+SWEEP_LABELLED = AUDIT4_LABELLED + ("audit4_team_alone.jsonl",)
+SWEEP_STEMS = (
+    r"BLEED|BLOOD|HEMOR|HAEMOR|GUN|KNIFE|KNIV|BLADE|WEAPON|FIREARM|PISTOL|RIFLE|SHOT|SHOOT|STAB|CUT|SLIT|HANG|NOOSE|"
+    r"ROPE|JUMP|BRIDGE|PILL|OD\b|OVERDOS|INGEST|SWALLOW|UNCON|UNRESP|BREATH|SEIZ|CHEST|FELL|FALL|INJUR|HIT|PUNCH|"
+    r"ASSAULT|BATTER|FIGHT|THREAT|KILL|HURT|HARM|ATTACK|VIOLEN|DANGER|FIRE|BURN|DROWN|CAR|TRAFFIC|CHOK|STRANG|"
+    r"POISON|BLEACH|TOXIC|DRUNK|ETOH|INTOX|WITHDRAW|DIABET|SUGAR|PREGNAN|BABY|CHILD|KID"
+)
 
 
 def labelled_ids(names: tuple[str, ...] = LABELLED) -> set[str]:
@@ -85,6 +95,18 @@ def fresh_audit(pages: list[dict[str, str]], already: tuple[str, ...], seed: int
         print(pid, "team_alone")
 
 
+def sweep(pages: list[dict[str, str]]) -> None:
+    """The keyword sweep (ids only): unlabelled team-alone pages with a danger-ish word stem."""
+    import re
+
+    by_id = {p["id"]: p for p in pages}
+    stems = re.compile(SWEEP_STEMS)
+    for pid in team_alone_ids(pages, labelled_ids(SWEEP_LABELLED)):
+        page = by_id[pid]
+        if stems.search((page["call_type"] + " " + page["narrative"]).upper()):
+            print(pid, "team_alone_keyword")
+
+
 def audit2(pages: list[dict[str, str]], mh_order: bool) -> None:
     """The second team-alone audit (ids only): the team-alone draw, or the shuffled rest."""
     exclude = labelled_ids()
@@ -107,6 +129,9 @@ def main() -> None:
         if flag in flags:
             fresh_audit([json.loads(line) for line in (Path(args[0]) if args else DEFAULT).open(encoding="utf-8")], already, seed)
             return
+    if "--sweep" in flags:
+        sweep([json.loads(line) for line in (Path(args[0]) if args else DEFAULT).open(encoding="utf-8")])
+        return
     if "--audit2" in flags or "--audit2-mh" in flags:
         path = Path(args[0]) if args else DEFAULT
         audit2([json.loads(line) for line in path.open(encoding="utf-8")], "--audit2-mh" in flags)
