@@ -22,7 +22,14 @@ from .builders import default
 
 NARRATIVES = Path(__file__).resolve().parents[3] / "tools" / "narratives"
 LABEL_SETS = ("labels.jsonl", "labels_heldout.jsonl", "labels_heldout2.jsonl", "labels_heldout3.jsonl")
-AUDITS = ("audit_team_alone.jsonl", "audit2_team_alone.jsonl", "audit3_team_alone.jsonl", "audit4_team_alone.jsonl")
+AUDITS = (
+    "audit_team_alone.jsonl",
+    "audit2_team_alone.jsonl",
+    "audit3_team_alone.jsonl",
+    "audit4_team_alone.jsonl",
+    # the keyword sweep of 413 team-alone pages (not a random sample): its 13 clear misses
+    "sweep_team_alone.jsonl",
+)
 
 
 def _read(name: str) -> dict[str, dict]:

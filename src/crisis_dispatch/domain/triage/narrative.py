@@ -72,8 +72,25 @@ _PEOPLE = r"(?:PEOPLE|PERSONS|OTHERS|EVERYONE|EVERYBODY|SOMEONE|SOMEBODY|ANYONE|
     r"CO-?WORKERS|NEIGHBOU?RS|STAFF|OFFICERS|COPS)"
 _PEOPLE_QUANTIFIER = r"(?:(?:A\s+LOT|LOTS|A\s+BUNCH|A\s+COUPLE|A\s+GROUP|A\s+NUMBER)\s+OF\s+|" \
     r"(?:SOME|MANY|OTHER|ALL(?:\s+THE)?|RANDOM|A\s+FEW|SEVERAL|THOSE|THESE|THE)\s+)"
+#: People one may hurt, named with or without a determiner ("THE CALLER", "HIS WIFE", "HER").
+_VICTIM = r"(?:(?:THE|A|AN|HIS|HER|THEIR|MY)\s+)?(?:RP|R/P|CALLER|C/B|STAFF|FAMILY|MOM|MOTHER|DAD|FATHER|WIFE|HUSBAND|" \
+    r"BOYFRIEND|GIRLFRIEND|BF|GF|SON|DAUGHTER|BROTHER|SISTER|BABY|KIDS?|CHILD(?:REN)?|PARENTS?|ROOMMATE|GRANDMA|" \
+    r"GRANDMOTHER|GRANDPA|GRANDFATHER|NEIGHBOU?RS?|OFFICERS?|DEPUTY|DEPUTIES|NURSES?|DOCTORS?|GUARDS?|TEACHERS?|" \
+    r"EMPLOYEES?|CUSTOMERS?|WORKERS?|CLIENTS?|RESIDENTS?|MANAGERS?|CLERKS?|SOMEONE|EVERYONE|OTHERS|PEOPLE|HIM|HER|THEM|US|ME)" \
+    r"(?!\w)(?!\s*SELF)(?!\s+(?:CARS?|VEH\w*|HOUSE|HOME|ROOM|PHONE|DOOR|PROPERTY|UNITS?|STATION|BUILDING|OFFICE)\b)"
+#: Ingesting something: "DRINK", "TOOK", "SWALLOWING".
+_INGEST = r"(?:DRINK|DRANK|DRINKING|DRINKS|SWALLOW(?:S|ED|ING)?|TAKE|TAKES|TAKING|TOOK|INGEST(?:S|ED|ING)?)"
+#: Fuel one may pour on oneself.
+_FUEL = r"(?:GAS(?:OLINE)?|FUEL|KEROSENE|LIGHTER\s+FLUID|ACCELERANT|DIESEL)"
+#: Drugs named by their brand or generic name, counted as tablets ("40 XANAX").
+_DRUG_NAMES = (
+    r"XANAX|ALPRAZOLAM|VALIUM|DIAZEPAM|KLONOPIN|KLONIPAN|CLONAZEPAM|ATIVAN|LORAZEPAM|AMBIEN|ZOLPIDEM|SEROQUEL|"
+    r"QUETIAPINE|TRAZODONE|BENADRYL|TYLENOL|ACETAMINOPHEN|ADVIL|MOTRIN|IBUPROFEN|ASPIRIN|PERCOCET|VICODIN|NORCO|"
+    r"OXY\w*|HYDROCODONE|TRAMADOL|METHADONE|LITHIUM|ADDERALL|GABAPENTIN|NEURONTIN|ZOLOFT|PROZAC|LEXAPRO|WELLBUTRIN|"
+    r"MELATONIN|SLEEPING\s+PILLS"
+)
 _WEAPON_WORDS = (
-    r"WEAPONS?|WEAPN|WPNS?|WEPS?|KNIF(?:E|ES)|KNIVES|GUNS?|HAND\s?GUNS?|FIRE\s?ARMS?|PISTOLS?|RIFLES?|"
+    r"WEAPONS?|WEAPN|WPNS?|WEPS?|KNIF(?:E|ES)|KNIVES|NKIFE|KINFE|KNFIE|KNIEF|GUNS?|HAND\s?GUNS?|FIRE\s?ARMS?|PISTOLS?|RIFLES?|"
     r"SHOT\s?GUNS?|REVOLVERS?|MACHET+E?S?|SWORDS?|HATCHETS?|AXE|BLADES?|RAZORS?|BOX\s?CUTTERS?|SC?ISS?OR?S|SCIZZORS|"
     r"(?:BASEBALL\s)?BAT|CROWBAR|ARMED|GSW|GUN\s?SHOT|SHOTS\sFIRED|STABB?(?:ED|ING)|STAB\sWOUNDS?"
 )
@@ -88,10 +105,15 @@ class _Cue:
     # The cue implies the flag without naming it ("SHOOT HIMSELF": a gun). An implication
     # yields to an explicit denial of the flag ("NO GUNS") and, negated, denies nothing.
     implied: bool = False
+    # The cue names the means at hand, so a wish before it does not make it mere talk
+    # ("GOING TO DRINK THAT TO KILL HIMSELF": the bottle is there).
+    means: bool = False
 
 
-def _cue(flag: str, pattern: str, *, denial: bool = False, negatable: bool = True, implied: bool = False) -> _Cue:
-    return _Cue(flag, re.compile(pattern, _I), denial, negatable, implied)
+def _cue(
+    flag: str, pattern: str, *, denial: bool = False, negatable: bool = True, implied: bool = False, means: bool = False
+) -> _Cue:
+    return _Cue(flag, re.compile(pattern, _I), denial, negatable, implied, means)
 
 
 # Shooting oneself, said in full: "SHOOT HIMSELF", "BLOW HER BRAINS OUT", "PUT A BULLET IN
@@ -141,6 +163,17 @@ _CUES: tuple[_Cue, ...] = (
     _cue(VIOLENCE, r"\b(?:KILL|HURT|HARM|SHOOT|STAB|MURDER)(?:ING|S)?\s+" + _PEOPLE_QUANTIFIER + r"?" + _PEOPLE + r"\b"),
     # homicidal ideation beside suicidal ideation: "SI/HI", "HI AND SI"
     _cue(VIOLENCE, r"\bSI\s*(?:/|AND|&|\+)\s*HI\b|\bHI\s*(?:/|AND|&|\+)\s*SI\b"),
+    # violence by its acts, toward a named person (sweep 2026-11-27): "TRYING TO BITE THE
+    # CALLER", "BEING BATTERED", "ABUSING HER FATHER", "LOCKING HER IN A ROOM", and a threat
+    # to kill oneself *and* someone else ("KILL HIMSELF AND HIS WIFE")
+    _cue(VIOLENCE, r"\b(?:HIT|HITS|HITTING|PUNCH(?:ES|ED|ING)?|KICK(?:S|ED|ING)?|BEAT(?:S|ING)?|BITE|BITES|BIT|BITING|"
+         r"CHOK(?:E|ES|ED|ING)|SLAPP?(?:S|ED|ING)?|SHOV(?:E|ES|ED|ING)|PUSH(?:ES|ED|ING)?|STRIK(?:E|ES|ING)|STRUCK|"
+         r"ATTACK(?:S|ED|ING)?|BATTER(?:S|ED|ING)?|SCRATCH(?:ES|ED|ING)?|STRANGL(?:E|ES|ED|ING)|"
+         r"SPIT(?:S|TING)?\s+(?:AT|ON))\s+" + _VICTIM),
+    _cue(VIOLENCE, r"\b(?:(?:IS|WAS|WERE|BEING|BEEN|GOT|GETTING|GETS)\s+(?:[\w-]+\s+)?BATTERED|"
+         r"(?<!VERBALLY )(?<!VERBAL )(?<!EMOTIONALLY )ABUS(?:ING|ES)\s+" + _VICTIM + r"|"
+         r"LOCK(?:S|ED|ING)?\s+" + _VICTIM + r"\s+(?:IN|INSIDE|INTO)\b|"
+         r"(?:KILL|HURT|HARM|SHOOT|STAB)(?:ING)?\s+(?:" + _SELF + r")\s+(?:AND|&|\+)\s+(?:ALSO\s+)?" + _VICTIM + r")"),
     _cue(VIOLENCE, r"\bSuffix\s*:?\s*[VB]\b(?:\s*\((?:Violent|Both[^)]*)\))?", negatable=False),
     _cue(VIOLENCE, r"\b0?25-?[A-EO]-?\d{1,2}-?[VB]\b", negatable=False),
     _cue(VIOLENCE, r"\b(?:DOMESTIC|DV)\b(?!\s*(?:HX|HISTORY))"),
@@ -163,6 +196,18 @@ _CUES: tuple[_Cue, ...] = (
     _cue(MEDICAL, r"\b(?:CONSCIOUS|CONS|BREATHING|BREATH(?:ING)?\s+NORMALLY|ALERT)\s*[:=?]\s*(?:NO|N|NEG)\b",
          negatable=False),
     _cue(MEDICAL, r"\bMEDICAL\s*:\s*YES\b", negatable=False),
+    # breathing in trouble, in the abbreviations of call types ("SHALLOW RESP"); a person who
+    # will not respond when spoken to (not "will not respond to texts")
+    _cue(MEDICAL, r"\b(?:SHALLOW|LABOU?RED|AGONAL|IRREGULAR|GASPING)\s+(?:RESP(?:IRATIONS?|IRATORY|S)?|BREATHS?)\b|"
+         r"\b(?:WILL\s+NOT|WON'?T|WONT|WOULD\s+NOT|WOULDN'?T|DOES\s+NOT|DOESN'?T|DOESNT|IS\s+NOT|ISN'?T)\s+RESPOND(?:ING)?"
+         r"(?=\s*(?:$|[./;,]|\bWHEN\b|\bTO\s+(?:(?:HIS|HER|THEIR)\s+NAME|VOICE|TOUCH|PAIN|VERBAL|SHAKING|STIMUL\w*)))"),
+    # a doubt whether the person breathes or is conscious: "NOT SURE IF CHEST IS RISING",
+    # "UNK IF BREATHING", a ProQA line "Conscious: Unknown Breathing: Unknown" (like 25B6)
+    _cue(POSSIBLE_MEDICAL, r"\b(?:NOT\s+SURE|UNSURE|UNK(?:N|NOWN)?|DON'?T\s+KNOW|DOES\s+NOT\s+KNOW|DOESN'?T\s+KNOW|CAN'?T\s+TELL|"
+         r"CANNOT\s+TELL|UNABLE\s+TO\s+(?:TELL|DETERMINE|CONFIRM))\s+(?:IF|WHETHER)\s+(?:[\w']+\s+){0,3}?"
+         r"(?:BREATHING|CONSCIOUS|ALIVE|(?:CHEST|STOMACH)\s+(?:IS\s+)?(?:RISING|MOVING))\b|"
+         r"\bCONSCIOUS(?:NESS)?\s*[:=]?\s*UNK(?:NOWN)?\W+(?:[\w']+\W+){0,3}?BREATHING\s*[:=]?\s*UNK(?:NOWN)?\b",
+         negatable=False),
     _cue(MEDICAL, r"(?<!NOT )(?<!UN)(?<!UNK IF )\bCONSCIOUS\s*(?:,|AND|/)\s*BREATHING\b", denial=True, negatable=False),
     _cue(MEDICAL, r"\bCONSCIOUS\s*[:=]\s*YES\W+BREATHING\s*[:=]\s*YES\b", denial=True, negatable=False),
     _cue(MEDICAL, r"(?<!NOT )(?<!IF )\b(?:COMPLETELY\s+ALERT|BREATHING\s+(?:NORMALLY|NLLY)|CONS(?:CIOUS)?\s*/\s*BREATH\w*)\b",
@@ -176,6 +221,8 @@ _CUES: tuple[_Cue, ...] = (
          r"ADVIL|SLEEPING\s+PILLS|SUBSTANCE|DRUGS|NARCOTICS|OXY\w*|PERCOCET|KLONOPIN|KLONIPAN|AMBIEN|LITHIUM|"
          r"INSULIN|RAT\s+POISON|CLEANER|CHEMICALS?|ACID|MUSHROOMS|LSD)\b"),
     _cue(OVERDOSE, r"\b\d+\s+(?:[A-Z'-]+\s+){0,3}?(?:PILLS|TABLETS|TYLENOL\w*|CAPSULES)\b"),
+    # a count of a named drug, three or more ("40 XANAX, 1 1/2 HRS AGO"; a dose in MG is not a count)
+    _cue(OVERDOSE, r"\b(?:[3-9]|[1-9]\d+)\s*(?:-\s*\d+\s+)?(?:OR\s+(?:SO|MORE)\s+)?(?:OF\s+(?:HIS|HER|THEIR|MY)\s+)?(?:" + _DRUG_NAMES + r")\b"),
     _cue(OVERDOSE, r"\b(?:TOOK|TAKEN|SWALLOWED|INGESTED)\s+(?:ABOUT\s+|LIKE\s+|OVER\s+)?\d+\b|"
          r"\bPUT\s+SOMETHING\s+IN\s+(?:HIS|HER|THEIR|MY)\s+DRINK|\bDRUGGED\b|\bROOFIE\w*"),
     _cue(OVERDOSE, r"\b0?23-?[A-EO]-?\d{1,2}(?:-?[A-Z])?\b", negatable=False),
@@ -195,11 +242,29 @@ _CUES: tuple[_Cue, ...] = (
          r"SELF[- ]INFLICTED|(?:SHOT|STABB?(?:ED|ING)?)\s+(?:" + _SELF + r")|"
          r"BLEW\s+(?:HIS|HER|THEIR)\s+(?:OWN\s+)?(?:BRAINS?|HEAD|FACE)\s+(?:OUT|OFF)|IN\s+THE\s+ACT|SUIC\w*\s+ATT\w*|"
          r"TRIED\s+TO\s+(?:KILL|COMMIT|HANG|CUT|OD|OVERDOSE|HURT|HARM|SHOOT|STAB|JUMP)|"
-         r"TRYING\s+TO\s+(?:KILL|HANG|CUT|OD|OVERDOSE|HURT|HARM|SHOOT|STAB|JUMP)|"
+         r"(?:TRYING|TRY)\s+(?:TO|AND)\s+(?:KILL|HANG|CUT|OD|OVERDOSE|HURT|HARM|SHOOT|STAB|JUMP)|"
          r"DID\s+SOMETHING\s+TO\s+(?:" + _SELF + r")|HOSE\s+(?:IN|INTO|FROM)\s+(?:THE\s+|HIS\s+|HER\s+)?(?:VEHICLE|CAR|EXHAUST|WINDOW)|(?:ROPE|BELT|CORD|SHEET|NOOSE)\s+(?:WRAPPED\s+)?AROUND\s+(?:HIS|HER|THEIR)?\s*NECK|"
          r"(?:STEER|DRIVE|DROVE|DRIVING|STEERING|SWERV)\w*\s+(?:[\w/]+\s+){0,3}?INTO\s+(?:ONCOMING\s+)?TRAFFIC|"
          r"(?:RUN|RUNNING|RAN|WALK|WALKING|WALKED|JUMP|JUMPING)\s*INTO\s*(?:THE\s*)?(?:TRAFFIC|ROADWAY|ROAD|STREET|HIGHWAY))\b"),
     _cue(SELF_HARM_IN_PROGRESS, r"\b0?23-?[A-EO]-?\d{1,2}-?I\b", negatable=False),
+    # sweep 2026-11-27: stepping in front of vehicles (not "walking in front of the TV"),
+    # harming oneself now ("HURTING HIMSELF AND IS RUNNING", not "thoughts of hurting
+    # himself"), setting oneself on fire or dousing oneself in fuel
+    _cue(SELF_HARM_IN_PROGRESS,
+         r"\b(?:(?:WALK|STEP|RUN|RAN|JUMP|THROW|THREW|LAY|LAID|LIE|LYING|LAYING|DART|DASH|GET|GOT)\w*\s+(?:(?:" + _SELF + r")\s+)?"
+         r"(?:OUT\s+)?IN\s?FRONT\s+OF\s+(?:(?:A|AN|THE|ONCOMING|ON-?COMING|MOVING|PASSING|SEVERAL)\s+)*"
+         r"(?:CARS?|TRAFFIC|TRUCKS?|TRAINS?|BUS(?:ES)?|VEH\w*|SEMIS?|AUTOS?|MOTORISTS?)|"
+         r"(?<!OF )(?<!ABOUT )(?<!ON )(?:HURTING|HARMING|INJURING|HITTING|PUNCHING|BANGING|SCRATCHING|BITING|BEATING)\s+(?:" + _SELF + r")|"
+         r"(?:SET|SETS|SETTING|LIGHT|LIGHTS|LIGHTING|LIT)\s+(?:" + _SELF + r")\s+(?:ON\s+)?FIRE|SELF[- ]IMMOLAT\w*|"
+         r"(?:POUR|POURS|POURED|POURING|DOUS(?:E|ES|ED|ING)|SOAK(?:S|ED|ING)?)\s+(?:(?:SOME\s+)?" + _FUEL + r"\s+(?:ON|OVER)\s+(?:" + _SELF
+         + r")|(?:" + _SELF + r")\s+(?:IN|WITH)\s+" + _FUEL + r"))\b"),
+    # an ingestion named as the means of suicide: the means is at hand, whatever the tense
+    # ("GOING TO DRINK THAT TO TRY AND KILL HIMSELF"); "drinking ... and threatened to kill
+    # himself" is two things, not a means
+    _cue(SELF_HARM_IN_PROGRESS,
+         r"\b" + _INGEST + r"\s+(?:(?!(?:AND|THREAT\w*|THREA\w*|SAID|SAYS|STATE\w*|BUT|THEN)\b)[\w'-]+\s+){0,6}?"
+         r"(?:TO|IN\s+AN\s+ATTEMPT\s+TO)\s+(?:TRY\s+(?:TO|AND)\s+)?(?:KILL|END|HURT|HARM)\s+(?:" + _SELF + r")",
+         means=True),
     _cue(SELF_HARM_IN_PROGRESS, r"(?<!ACCIDENTAL OR )\b(?:INTENTIONAL(?:LY)?\s*(?:OD|OVERDOSE|INGESTION)?|"
          r"THIS\s+WAS\s+INTENTIONAL|ON\s+PURPOSE)\b"),
     _cue(SELF_HARM_IN_PROGRESS, r"\bSuffix\s*:?\s*I\s*\(Intentional\)", negatable=False),
@@ -269,7 +334,8 @@ _MINOR_WORDS = re.compile(
 # Clause boundaries: a negation does not reach across them.
 _BOUNDARY = re.compile(r"//|/|;|\n|\.\s|\.$|\s-\s|\s--\s|\bBUT\b|\bHOWEVER\b|\bTHOUGH\b|\bALTHOUGH\b|,|\d\.\s|\*\*", _I)
 _UNCERTAIN = re.compile(
-    r"(?:\bUNK\b|\bUNKN?\b|\bUNKNOWN?S?\b|\bPOSS(?:IBLY)?\s+NOT\b|NOT\s+KNOWN|NOT\s+SURE|UNSURE|DON'?T\s+KNOW|DOESN'?T\s+KNOW|"
+    r"(?:\b(?:UNKN?|UNKNOWN?S?)\b(?!\s*(?:DEST(?:INATION)?|LOC(?:ATION)?|ADDR(?:ESS)?|NAME|DOB|C/?B|PH(?:ONE)?|XST|"
+    r"CROSS\s*(?:ST(?:REET)?)?|DIR(?:ECTION)?|RACE|SEX)\b)|\bPOSS(?:IBLY)?\s+NOT\b|NOT\s+KNOWN|NOT\s+SURE|UNSURE|DON'?T\s+KNOW|DOESN'?T\s+KNOW|"
     r"DOES\s+NOT\s+KNOW|UNABLE\s+TO\s+(?:DETERMINE|TELL|CONFIRM)|\bIF\b|\bWHETHER\b|\bASK(?:ED|ING)?\b|"
     r"\bANY\b\s*$|\bCHECK\s+FOR\b)",
     _I,
@@ -374,7 +440,7 @@ def read_narrative(text: str | None) -> NarrativeReading:
                 if flag in _MEDICAL_DANGERS:
                     note(POSSIBLE_MEDICAL, verdict.start, verdict.end, False)
                 continue
-            if flag == SELF_HARM_IN_PROGRESS and verdict.kind == "present" and _intent_only(text, m.start()):
+            if flag == SELF_HARM_IN_PROGRESS and verdict.kind == "present" and not cue.means and _intent_only(text, m.start()):
                 flag = SUICIDAL  # "WANTS TO JUMP OFF THE BRIDGE": a threat, not an attempt
             note(flag, verdict.start, verdict.end, verdict.kind == "denied")
     _read_ages(text, note)
