@@ -140,6 +140,7 @@ def test_shallow_breathing_denied_is_a_denial() -> None:
         "UNK IF CONSCIOUS",
         "Conscious: Unknown Breathing: Unknown",
         "CONSCIOUS UNK, BREATHING UNK",
+        "52-year-old, Male, Consciousness unknown, Breathing status unknown.",
     ],
 )
 def test_a_doubt_whether_someone_breathes_or_is_conscious_is_a_possible_medical_doubt(text: str) -> None:
@@ -151,6 +152,7 @@ def test_a_doubt_whether_someone_breathes_or_is_conscious_is_a_possible_medical_
     [
         "Conscious: Unknown Breathing: Yes",  # one unknown, the other answered: not this rule
         "Conscious: Yes Breathing: Yes",
+        "Consciousness unknown, Breathing status normal",
         "SHE IS CONSCIOUS AND BREATHING",
     ],
 )

@@ -206,7 +206,8 @@ _CUES: tuple[_Cue, ...] = (
     _cue(POSSIBLE_MEDICAL, r"\b(?:NOT\s+SURE|UNSURE|UNK(?:N|NOWN)?|DON'?T\s+KNOW|DOES\s+NOT\s+KNOW|DOESN'?T\s+KNOW|CAN'?T\s+TELL|"
          r"CANNOT\s+TELL|UNABLE\s+TO\s+(?:TELL|DETERMINE|CONFIRM))\s+(?:IF|WHETHER)\s+(?:[\w']+\s+){0,3}?"
          r"(?:BREATHING|CONSCIOUS|ALIVE|(?:CHEST|STOMACH)\s+(?:IS\s+)?(?:RISING|MOVING))\b|"
-         r"\bCONSCIOUS(?:NESS)?\s*[:=]?\s*UNK(?:NOWN)?\W+(?:[\w']+\W+){0,3}?BREATHING\s*[:=]?\s*UNK(?:NOWN)?\b",
+         r"\bCONSCIOUS(?:NESS)?(?:\s+STATUS)?\s*[:=]?\s*UNK(?:NOWN)?\W+(?:[\w']+\W+){0,3}?"
+         r"BREATHING(?:\s+STATUS)?\s*[:=]?\s*UNK(?:NOWN)?\b",
          negatable=False),
     _cue(MEDICAL, r"(?<!NOT )(?<!UN)(?<!UNK IF )\bCONSCIOUS\s*(?:,|AND|/)\s*BREATHING\b", denial=True, negatable=False),
     _cue(MEDICAL, r"\bCONSCIOUS\s*[:=]\s*YES\W+BREATHING\s*[:=]\s*YES\b", denial=True, negatable=False),
