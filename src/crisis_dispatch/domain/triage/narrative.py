@@ -305,7 +305,7 @@ _CUES: tuple[_Cue, ...] = (
     # -- a scene not safe to approach: responders told to stage for the police ----------------
     _cue(UNSAFE_LOCATION, r"\b(?:STAGE|STAGING|STAGED)\b(?!\s+(?:\d|[IV]+\b|OF\b))|\bSCENE\s+(?:IS\s+)?NOT\s+(?:SECURE|SAFE)\b|"
          r"\bUNTIL\s+(?:PD|LE|LEO|POLICE|LAW|SO|DEPUTIES|OFFICERS?)\s+(?:SECURES?|ARRIVES?|ON\s+SCENE|CLEARS?)\b|"
-         r"\bUNTIL\s+(?:THE\s+)?SCENE\s+(?:IS\s+)?SECURED?\b", negatable=False),
+         r"\b(?:UNTIL|WHEN|ONCE)\s+(?:THE\s+)?SCENE\s+(?:IS\s+)?SECURED?\b", negatable=False),
     # a struggle on scene: someone is holding the person down
     _cue(UNSAFE_LOCATION, r"\b(?:HOLDING|HELD|PINNED|PINNING)\s+(?:(?:HIM|HER|THEM)\s+DOWN|DOWN\s+(?:HIS|HER|THE)?\b)|"
          r"\bRESTRAINING\s+(?:HIM|HER|THEM)\b"),
