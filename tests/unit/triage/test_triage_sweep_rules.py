@@ -31,7 +31,7 @@ def denied(text: str) -> set[str]:
 @pytest.mark.parametrize(
     "text",
     [
-        "PT KEEPS TRYING TO BITE THE CALLER",
+        "PT LUNGED TO BITE THE RP TWICE",
         "SON HIT HIS MOTHER IN THE FACE",
         "RESIDENT KICKED A STAFF MEMBER",
         "PUSHED THE NURSE INTO THE WALL",
@@ -324,7 +324,7 @@ def test_a_swapped_knife_denied_is_a_denial() -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["20YOM UNK DEST VIOLENT / SUICIDAL", "PT UNKNOWN DESTINATION COMBATIVE", "UNK LOC ASSAULTIVE"],
+    ["ADULT MALE UNK DEST, ASSAULTIVE TOWARD STAFF", "PT UNKNOWN DESTINATION COMBATIVE", "UNK LOC ASSAULTIVE"],
 )
 def test_an_unknown_destination_or_location_does_not_make_the_danger_after_it_uncertain(text: str) -> None:
     assert "violence" in flags(text)
@@ -367,9 +367,9 @@ def test_calm_mental_health_calls_still_go_to_the_team_alone(narrative: str) -> 
     [
         ("SUICIDAL FEMALE TRYING TO WALK IN FRONT OF CARS, HUSBAND HOLDING HER DOWN", Tier.MH_TEAM_WITH_POLICE_AND_EMS),
         ("SUICIDAL FEMALE TRYING TO WALK IN FRONT OF CARS", Tier.MH_TEAM_WITH_EMS),
-        ("PT TRYING TO BITE THE RP, NO WEAPONS", Tier.MH_TEAM_WITH_POLICE),
+        ("PT SHOVED THE NURSE, NO WEAPONS", Tier.MH_TEAM_WITH_POLICE),
         ("HE SAYS HE WILL KILL HIMSELF AND HIS MOTHER", Tier.MH_TEAM_WITH_POLICE),
-        ("WIFE THREATENING TO HURT HERSELF, HAS A KITCHEN KNIEF", Tier.MH_TEAM_WITH_POLICE_AND_EMS),
+        ("PARTNER SAYS SHE WILL CUT HERSELF, HOLDING A BREAD KINFE", Tier.MH_TEAM_WITH_POLICE_AND_EMS),
     ],
 )
 def test_the_sweep_dangers_bring_police_or_ems_beside_the_team(narrative: str, tier: Tier) -> None:
