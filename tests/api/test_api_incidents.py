@@ -180,7 +180,7 @@ def test_reads_and_writes_of_personal_data_are_audited(api: Api) -> None:
     assert api.client.get("/api/v1/audit", headers=api.h("dispatcher")).status_code == 403
 
 
-def test_bed_registry_updates(api: Api) -> None:
+def _test_pucc(api: Api) -> str:
     from crisis_dispatch.domain.outcomes import DestinationType
     from crisis_dispatch.domain.station import Facility
 
@@ -188,6 +188,31 @@ def test_bed_registry_updates(api: Api) -> None:
         if uow.facilities.find("pucc-test") is None:
             uow.facilities.add(Facility(id="pucc-test", name="Test PUCC", type=DestinationType.PSYCHIATRIC_URGENT_CARE, lat=34.0, lon=-118.2))
             uow.commit()
+    return "pucc-test"
+
+
+def test_an_outcome_naming_a_facility_must_name_a_known_one_of_its_type(api: Api) -> None:
+    pucc = _test_pucc(api)
+    staffed_unit(api.container, "TTP-FAC")
+    incident = api.call()
+    path = f"/api/v1/incidents/{incident['id']}"
+    d = api.h("dispatcher")
+    api.client.post(f"{path}/assign", json={"unit_id": "TTP-FAC"}, headers=d)
+    api.client.post(f"{path}/status", json={"status": "on_scene"}, headers=d)
+    body = {"disposition": "voluntary_transport", "destination": {"type": "psychiatric_urgent_care", "facility_id": "nosuch"}}
+    r = api.client.post(f"{path}/outcome", json=body, headers=d)
+    assert r.status_code == 422 and "unknown facility 'nosuch'" in r.json()["detail"]
+    body["destination"] = {"type": "emergency_department", "facility_id": pucc}
+    r = api.client.post(f"{path}/outcome", json=body, headers=d)
+    assert r.status_code == 422 and "is of type psychiatric_urgent_care, not emergency_department" in r.json()["detail"]
+    assert api.client.get(path, headers=d).json()["outcome"] is None  # nothing half-recorded
+    body["destination"] = {"type": "psychiatric_urgent_care", "facility_id": pucc}
+    r = api.client.post(f"{path}/outcome", json=body, headers=d)
+    assert r.status_code == 200 and r.json()["outcome"]["destination"]["name"] == "Test PUCC"
+
+
+def test_bed_registry_updates(api: Api) -> None:
+    _test_pucc(api)
     r = api.client.put("/api/v1/facilities/pucc-test/beds", json={"beds_available": 3, "beds_total": 12}, headers=api.h("crew"))
     assert r.status_code == 200 and r.json()["beds_available"] == 3
     r = api.client.put("/api/v1/facilities/pucc-test/beds", json={"beds_available": 13}, headers=api.h("crew"))

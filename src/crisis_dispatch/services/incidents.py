@@ -15,7 +15,7 @@ from crisis_dispatch.domain.access import SCOPED_TO_CARE_COURT, SCOPED_TO_OWN_UN
 from crisis_dispatch.domain.errors import AssignmentConflict, Conflict, InvalidInput, NotDispatchable, NotFound
 from crisis_dispatch.domain.history import StatusChange, Subject
 from crisis_dispatch.domain.incident import Call, Incident, IncidentStatus, Location, Note, parse_enum
-from crisis_dispatch.domain.outcomes import Disposition, Outcome
+from crisis_dispatch.domain.outcomes import Destination, Disposition, Outcome
 from crisis_dispatch.domain.unit import UnitStatus, crew_on_shift, readiness
 
 from . import audit
@@ -370,6 +370,8 @@ def record_outcome(ctx: ServiceContext, actor: Actor, incident_id: str, outcome:
                 raise InvalidInput(f"hold placed by unknown staff member '{outcome.hold.placed_by}'")
             if not placer.can_place_hold(outcome.hold.type):
                 raise InvalidInput(f"{placer.name} is not designated to write WIC {outcome.hold.type.value} holds")
+        if outcome.destination is not None and outcome.destination.facility_id is not None:
+            outcome = replace(outcome, destination=_checked_destination(uow, outcome.destination))
         if outcome.subject_age is None and incident.subject_age is not None:
             outcome = replace(outcome, subject_age=incident.subject_age)
         before = incident.outcome
@@ -380,6 +382,18 @@ def record_outcome(ctx: ServiceContext, actor: Actor, incident_id: str, outcome:
         view = _view(ctx, incident)
         uow.commit()
     return redact_incident(view, actor.role)
+
+
+def _checked_destination(uow: UnitOfWork, destination: Destination) -> Destination:
+    """A destination naming a facility must name a known one of the same type (its name filled in)."""
+    facility = uow.facilities.find(destination.facility_id or "")
+    if facility is None:
+        raise InvalidInput(f"unknown facility '{destination.facility_id}' (see GET /api/v1/facilities)")
+    if facility.type is not destination.type:
+        raise InvalidInput(
+            f"facility '{facility.id}' ({facility.name}) is of type {facility.type.value}, not {destination.type.value}"
+        )
+    return replace(destination, name=destination.name or facility.name)
 
 
 def add_note(ctx: ServiceContext, actor: Actor, incident_id: str, text: str) -> dict[str, Any]:
