@@ -123,6 +123,17 @@ def alembic_config(engine: Engine) -> Config:
     return cfg
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Apply migrations up to ``revision`` (idempotent)."""
+def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str | None]:
+    """Apply migrations up to ``revision`` (idempotent); the schema revision before and after
+    (``None`` before: there was no schema yet)."""
+    before = schema_revision(engine)
     command.upgrade(alembic_config(engine), revision)
+    return before, schema_revision(engine)
+
+
+def schema_revision(engine: Engine) -> str | None:
+    """The Alembic revision the database is at, or None when it has no schema."""
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()

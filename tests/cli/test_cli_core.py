@@ -26,10 +26,24 @@ def test_every_command_has_help() -> None:
 def test_db_upgrade_then_create_a_user_from_stdin(tmp_path: Path) -> None:
     db = str(tmp_path / "cli.sqlite3")
     r = run("db", "upgrade", "--db", db)
+    assert r.returncode == 0 and "created the schema" in r.stdout
+    r = run("db", "upgrade", "--db", db)
     assert r.returncode == 0 and "up to date" in r.stdout
     r = run("users", "create", "maria", "--role", "dispatcher", "--password-stdin", "--db", db, stdin="a long passphrase\n")
     assert r.returncode == 0, r.stderr
     assert "created user maria with role dispatcher" in r.stdout
+
+
+def test_usage_errors_are_one_readable_line_with_exit_code_2() -> None:
+    for args, fragment in (
+        (["frobnicate"], "No such command 'frobnicate'"),
+        (["users", "create"], "Missing argument 'username'"),
+        (["serve", "--port", "many"], "Invalid value for '--port'"),
+    ):
+        r = run(*args)
+        assert r.returncode == 2, (args, r.stderr)
+        assert len(r.stderr.strip().splitlines()) == 1 and fragment in r.stderr, (args, r.stderr)
+        assert "(see 'crisis-dispatch" in r.stderr and "--help')" in r.stderr
 
 
 def test_user_errors_are_one_readable_line_with_exit_code_2(tmp_path: Path) -> None:

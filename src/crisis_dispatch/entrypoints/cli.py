@@ -80,15 +80,20 @@ def _settings(db: Path | None, **extra: Any) -> Settings:
 
 
 def _container(settings: Settings):  # type: ignore[no-untyped-def]
+    return _upgraded(settings)[0]
+
+
+def _upgraded(settings: Settings):  # type: ignore[no-untyped-def]
+    """The container on a migrated database, and the schema revision before and after."""
     from crisis_dispatch.bootstrap import build, upgrade
 
     container = build(settings)
     try:
-        upgrade(container.engine)
+        change = upgrade(container.engine)
     except Exception as e:  # the database is unreachable or the file unwritable
         container.dispose()
         raise ConfigError(f"cannot open the database {settings.database()}: {str(e).splitlines()[0]}") from None
-    return container
+    return container, change
 
 
 @db_app.command("upgrade")
@@ -96,9 +101,14 @@ def _container(settings: Settings):  # type: ignore[no-untyped-def]
 def db_upgrade(db: DbOption = None) -> None:
     """Create or migrate the database schema to the latest version."""
     settings = _settings(db)
-    container = _container(settings)
+    container, (before, after) = _upgraded(settings)
     container.dispose()
-    out.print(f"database is up to date: {settings.database()}")
+    if before is None:
+        out.print(f"created the schema (revision {after}): {settings.database()}")
+    elif before != after:
+        out.print(f"migrated the schema from revision {before} to {after}: {settings.database()}")
+    else:
+        out.print(f"database is up to date (revision {after}): {settings.database()}")
 
 
 @users_app.command("create")
@@ -280,5 +290,30 @@ def _register_plugins() -> None:
 _register_plugins()
 
 
+def _click_error(name: str) -> type[Exception]:
+    """Click's exception classes, found through typer's public BadParameter (typer ships its
+    own copy of click in some versions, plain click in others)."""
+    return next(c for c in typer.BadParameter.__mro__ if c.__name__ == name)
+
+
 def main() -> None:
-    app()
+    """The console script: usage errors are one line on stderr (exit 2), like every other error."""
+    usage_error, click_exception = _click_error("UsageError"), _click_error("ClickException")
+    try:
+        code = app(prog_name="crisis-dispatch", standalone_mode=False)  # an Exit (help, a failed command) comes back as its code
+    except typer.Abort:
+        print("aborted", file=sys.stderr)
+        raise SystemExit(130) from None
+    except usage_error as e:
+        ctx = getattr(e, "ctx", None)
+        if type(e).__name__ == "NoArgsIsHelpError" and ctx is not None:
+            print(ctx.get_help())  # no arguments at all: the help, as before
+            raise SystemExit(2) from None
+        command = ctx.command_path if ctx is not None else "crisis-dispatch"
+        print(f"error: {e.format_message()} (see '{command} --help')", file=sys.stderr)  # type: ignore[attr-defined]
+        raise SystemExit(2) from None
+    except click_exception as e:
+        print(f"error: {e.format_message()}", file=sys.stderr)  # type: ignore[attr-defined]
+        raise SystemExit(getattr(e, "exit_code", 1)) from None
+    if isinstance(code, int) and code:
+        raise SystemExit(code)
