@@ -77,5 +77,20 @@ def load_default_protocol() -> Protocol:
     return load_packaged_protocol(DEFAULT_PROTOCOL)
 
 
+def resolve_protocol(spec: str | Path) -> Protocol:
+    """A protocol file, or the name of a packaged one (``default``, ``narrow-2019``, with or
+    without ``.yaml``): an existing file wins; neither is one ProtocolError naming both."""
+    path = Path(spec)
+    if path.is_file():
+        return load_protocol(path)
+    name = path.name if path.name.endswith(".yaml") else f"{path.name}.yaml"
+    if str(spec) in (path.name, name) and name in packaged_protocol_names():
+        return load_packaged_protocol(name)
+    if path.exists() or path.suffix or len(path.parts) > 1:
+        return load_protocol(path)  # a directory or a missing file: the read error says which
+    packaged = ", ".join(n.removesuffix(".yaml") for n in packaged_protocol_names())
+    raise ProtocolError([f"no such file, and no packaged protocol of that name (packaged: {packaged})"], str(spec))
+
+
 def packaged_protocol_names() -> list[str]:
     return sorted(p.name for p in resources.files("crisis_dispatch.protocols").iterdir() if p.name.endswith(".yaml"))

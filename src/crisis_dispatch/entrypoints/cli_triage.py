@@ -23,13 +23,7 @@ from rich.console import Console
 from rich.table import Table
 from typer.core import TyperGroup
 
-from crisis_dispatch.adapters.protocol_loader import (
-    load_code_mappings,
-    load_default_protocol,
-    load_packaged_protocol,
-    load_protocol,
-    packaged_protocol_names,
-)
+from crisis_dispatch.adapters.protocol_loader import load_code_mappings, load_default_protocol, resolve_protocol
 from crisis_dispatch.domain.triage import Protocol, ProtocolError, triage, whatif
 from crisis_dispatch.domain.triage.tier import Tier
 from crisis_dispatch.services.triage_io import CallInputError, LineError, find_unmapped, read_call_lines, read_calls
@@ -62,14 +56,7 @@ def _one_line(exc: ProtocolError) -> str:
 def _load(spec: Path | None) -> Protocol:
     """A protocol file, or the name of a packaged one ("default", "narrow-2019")."""
     try:
-        if spec is None:
-            return load_default_protocol()
-        if spec.exists() or spec.suffix:
-            return load_protocol(spec)
-        name = f"{spec.name}.yaml"
-        if name in packaged_protocol_names():
-            return load_packaged_protocol(name)
-        return load_protocol(spec)
+        return load_default_protocol() if spec is None else resolve_protocol(spec)
     except ProtocolError as exc:
         raise _fail(_one_line(exc)) from None
 

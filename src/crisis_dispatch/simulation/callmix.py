@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from crisis_dispatch.adapters.protocol_loader import load_packaged_protocol, load_protocol, packaged_protocol_names
+from crisis_dispatch.adapters import protocol_loader
 from crisis_dispatch.domain.dispatch import Needs
 from crisis_dispatch.domain.triage import CallInput, Protocol, ProtocolError, Tier, triage
 
@@ -50,11 +50,8 @@ class CallMix:
 
 def resolve_protocol(name_or_path: str) -> Protocol:
     """A packaged protocol by name (``default``, ``narrow-2019`` with or without ``.yaml``) or a file."""
-    name = name_or_path if name_or_path.endswith(".yaml") else f"{name_or_path}.yaml"
     try:
-        if name in packaged_protocol_names():
-            return load_packaged_protocol(name)
-        return load_protocol(name_or_path)
+        return protocol_loader.resolve_protocol(name_or_path)
     except ProtocolError as exc:
         raise ScenarioError(f"protocol '{name_or_path}': {exc}") from None
 

@@ -14,6 +14,7 @@ from crisis_dispatch.adapters.protocol_loader import (
     load_protocol,
     packaged_protocol_names,
     parse_protocol_text,
+    resolve_protocol,
 )
 from crisis_dispatch.domain.triage import ProtocolError, parse_protocol
 
@@ -36,6 +37,19 @@ def test_the_shipped_protocols_load_and_carry_their_versions() -> None:
         protocol = load_protocol(path)
         assert protocol.version and protocol.rules and protocol.default_response.responders
     assert load_default_protocol().version.startswith("default-")
+
+
+def test_a_protocol_is_named_by_its_packaged_name_or_its_file(tmp_path: Path) -> None:
+    assert resolve_protocol("narrow-2019").version == resolve_protocol("narrow-2019.yaml").version
+    assert resolve_protocol(REPO / "protocols" / "default.yaml").version == load_default_protocol().version
+    own = tmp_path / "default"  # a file wins over a packaged name
+    own.write_text((REPO / "protocols" / "narrow-2019.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    assert resolve_protocol(own).version.startswith("narrow-2019")
+    with pytest.raises(ProtocolError) as info:
+        resolve_protocol("nosuch")
+    assert info.value.errors == ["no such file, and no packaged protocol of that name (packaged: default, narrow-2019)"]
+    with pytest.raises(ProtocolError, match="cannot read"):
+        resolve_protocol(tmp_path / "missing.yaml")
 
 
 def test_a_misspelt_flag_is_reported_with_its_location_and_a_suggestion() -> None:
