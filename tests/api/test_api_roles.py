@@ -56,4 +56,4 @@ def test_role_gate(api: Api, role: UserRole, method: str, path: str, body: dict 
         assert r.status_code not in (401, 403), (role, r.status_code, r.text)
     else:
         assert r.status_code == 403, (role, r.status_code, r.text)
-        assert role.value in r.json()["detail"]
+        assert r.json()["detail"].startswith(f"role '{role.value}' lacks the '") and r.json()["detail"].endswith("' permission")

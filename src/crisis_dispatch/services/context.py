@@ -37,7 +37,7 @@ class Actor:
 
     def require(self, permission: Permission) -> None:
         if not allowed(self.role, permission):
-            raise PermissionDenied(f"role '{self.role.value}' may not {permission.value.replace(':', ' ')}")
+            raise PermissionDenied(f"role '{self.role.value}' lacks the '{permission.value}' permission")
 
 
 SYSTEM = Actor(username="system", role=UserRole.ADMIN)
