@@ -122,6 +122,17 @@ def test_unmapped_reads_a_code_without_its_card_by_the_card_its_call_type_names(
     assert data["codes"] == [{"value": "B6", "count": 1}]  # only where no card names it
 
 
+def test_unmapped_reads_the_call_types_of_a_column_named_on_the_command_line(app: typer.Typer, tmp_path: Path) -> None:
+    csv_file = tmp_path / "types.csv"
+    csv_file.write_text("Category: Alarms,Category\nZZ ODD THING,Alarms\nSUICIDE ATTEMPT,Medical\n", encoding="utf-8")
+    refused = invoke(app, "triage", "unmapped", str(csv_file))
+    assert refused.exit_code == 2 and "name the call-type column with --column" in refused.stderr
+    data = json.loads(invoke(app, "triage", "unmapped", str(csv_file), "--column", "Category: Alarms", "--json").stdout)
+    assert data["call_types"] == [{"value": "ZZ ODD THING", "count": 1}] and data["rows"] == 2
+    wrong = invoke(app, "triage", "unmapped", str(csv_file), "--column", "Nature")
+    assert wrong.exit_code == 2 and "no column 'Nature'; columns are: 'Category: Alarms', 'Category'" in wrong.stderr
+
+
 def test_unmapped_reads_a_csv_with_counts(app: typer.Typer, tmp_path: Path) -> None:
     csv_file = tmp_path / "types.csv"
     csv_file.write_text("City,Field 1,Count\nX,ZZ ODD TYPE,12\nX,EDP,3\nX,ZZ ODD TYPE,1\n", encoding="utf-8")

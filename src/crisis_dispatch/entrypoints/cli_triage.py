@@ -131,10 +131,13 @@ def register(app: typer.Typer) -> None:
     def unmapped_cmd(
         file: Annotated[str, typer.Argument(help="JSON-lines calls, or a CSV with a call-type column (and optional code, Count).")],
         as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+        column: Annotated[
+            str | None, typer.Option("--column", help="The CSV column holding the call types, when its header is not one we know.")
+        ] = None,
     ) -> None:
         text = _read_text(file)
         try:
-            result = find_unmapped(text, load_code_mappings(), filename=file)
+            result = find_unmapped(text, load_code_mappings(), filename=file, column=column)
         except CallInputError as exc:
             raise _fail(f"{file}: {exc}") from None
         data = result.to_dict()

@@ -114,17 +114,18 @@ def _ordered(counter: Counter[str]) -> list[tuple[str, int]]:
     return sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
-def find_unmapped(text: str, mappings: CodeMappings, filename: str = "") -> Unmapped:
+def find_unmapped(text: str, mappings: CodeMappings, filename: str = "", column: str | None = None) -> Unmapped:
     """Call-type strings and codes of a JSON-lines or CSV text that no mapping covers.
 
     JSON lines use the triage input shape; a CSV needs a call-type column (``call_type``,
-    ``Field 1`` as in the CAD taxonomy, ``type``...) and may have ``code`` and ``Count``
-    columns (a count weighs the row). Raise CallInputError when the text is neither.
+    ``Field 1`` as in the CAD taxonomy, ``type``..., or the one named by ``column``) and may
+    have ``code`` and ``Count`` columns (a count weighs the row). Raise CallInputError when
+    the text is neither.
     """
     stripped = text.lstrip("\ufeff").lstrip()
     if filename.lower().endswith((".jsonl", ".json", ".ndjson")) or stripped.startswith("{"):
         return _unmapped_jsonl(text, mappings)
-    return _unmapped_csv(text.lstrip("\ufeff"), mappings)
+    return _unmapped_csv(text.lstrip("\ufeff"), mappings, column)
 
 
 def _unmapped_jsonl(text: str, mappings: CodeMappings) -> Unmapped:
@@ -139,16 +140,20 @@ def _unmapped_jsonl(text: str, mappings: CodeMappings) -> Unmapped:
     return Unmapped(types, codes, rows)
 
 
-def _unmapped_csv(text: str, mappings: CodeMappings) -> Unmapped:
+def _unmapped_csv(text: str, mappings: CodeMappings, column: str | None = None) -> Unmapped:
     reader = csv.DictReader(io.StringIO(text))
     header = {(h or "").strip().lower(): h for h in reader.fieldnames or []}
-    type_col = next((header[c] for c in CALL_TYPE_COLUMNS if c in header), None)
+    columns = ", ".join(repr(h) for h in header.values() if h) or "none"
+    if column is not None and column.strip().lower() not in header:
+        raise CallInputError(f"no column {column!r}; columns are: {columns}")
+    wanted = (column.strip().lower(),) if column is not None else CALL_TYPE_COLUMNS
+    type_col = next((header[c] for c in wanted if c in header), None)
     code_col = next((header[c] for c in CODE_COLUMNS if c in header), None)
     count_col = next((header[c] for c in COUNT_COLUMNS if c in header), None)
     if type_col is None and code_col is None:
         raise CallInputError(
             f"no call-type or code column (looked for {', '.join(CALL_TYPE_COLUMNS + CODE_COLUMNS)}); "
-            f"columns are: {', '.join(h for h in header.values() if h) or 'none'}"
+            f"columns are: {columns}; name the call-type column with --column"
         )
     types: Counter[str] = Counter()
     codes: Counter[str] = Counter()
