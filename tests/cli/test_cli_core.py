@@ -46,6 +46,19 @@ def test_usage_errors_are_one_readable_line_with_exit_code_2() -> None:
         assert "(see 'crisis-dispatch" in r.stderr and "--help')" in r.stderr
 
 
+def test_serving_on_a_port_already_taken_is_one_readable_line(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        for command, env in (("serve", {"CRISIS_DISPATCH_SECRET_KEY": "x" * 40}), ("demo", {})):
+            r = run(command, "--port", str(port), "--db", str(tmp_path / "x.sqlite3"), env=env)
+            assert r.returncode == 2, r.stderr
+            assert r.stderr.strip() == f"error: cannot listen on 127.0.0.1:{port}: Address already in use"
+
+
 def test_user_errors_are_one_readable_line_with_exit_code_2(tmp_path: Path) -> None:
     db = str(tmp_path / "cli.sqlite3")
     cases = [

@@ -164,7 +164,26 @@ def serve(
     """Serve the API (and console). Needs CRISIS_DISPATCH_SECRET_KEY; migrates the database first."""
     settings = _settings(db, host=host, port=port)
     settings.check_for_serving()
+    _check_can_listen(host, port)
     _run_server(settings)
+
+
+def _check_can_listen(host: str, port: int) -> None:
+    """Fail with one line now, not with the server's log after the database work, when the
+    address is taken or not ours (uvicorn binds the same way, with SO_REUSEADDR)."""
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as e:
+        raise ConfigError(f"cannot listen on {host}:{port}: {e.strerror}") from None
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as e:
+            raise ConfigError(f"cannot listen on {host}:{port}: {e.strerror}") from None
 
 
 DEMO_SCENARIO = "la-ttp-20k"
@@ -192,6 +211,7 @@ def demo(
 
         db = Path(user_data_dir("crisis-dispatch", appauthor=False)) / "demo.sqlite3"
     settings = _settings(db, host=host, port=port, demo=True)
+    _check_can_listen(host, port)
     _seed_demo(settings)
     url = f"http://{host}:{port}"
     out.print(f"crisis-dispatch LA demo on {url}  (console: {url}/console, OpenAPI: {url}/openapi.json, database: {settings.database()})")
