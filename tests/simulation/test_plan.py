@@ -91,10 +91,18 @@ def test_targets_parse_a_budget_or_a_time(text: str, target: Target) -> None:
     assert str(parse_target("p90<=budget")) == "p90<=budget"
 
 
-@pytest.mark.parametrize("text", ["p90<=", "p0<=60m", "p100<=60m", "p90<=0m", "p90<=budgets", "90<=60m", "p90<=60s"])
+@pytest.mark.parametrize(
+    "text", ["p90<=", "p0<=60m", "p100<=60m", "p90<=0m", "p90<=budgets", "90<=60m", "p90<=60s", "p90<=60", "p95<=1.5"]
+)
 def test_bad_targets_are_rejected_with_the_text(text: str) -> None:
     with pytest.raises(TargetError, match="bad target"):
         parse_target(text)
+
+
+def test_a_target_without_a_unit_is_refused_naming_the_accepted_forms() -> None:
+    with pytest.raises(TargetError, match=r"needs a unit \(m, min or h\).*'p90<=60m' \(or 60min\), 'p95<=2h' or 'p90<=budget'"):
+        parse_target("p90<=60")
+    assert parse_target("p90<=60min") == parse_target("p90<=60m") == Target(90, 60)
 
 
 @pytest.mark.slow

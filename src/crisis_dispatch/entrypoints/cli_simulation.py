@@ -19,18 +19,49 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich import box
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.markup import escape
+from rich.measure import Measurement
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
 EXIT_BAD_INPUT = 2
-_err = Console(stderr=True, highlight=False, soft_wrap=True)
-_out = Console(highlight=False, soft_wrap=True)
+
+
+def _err() -> Console:
+    # Built per use, so the width and terminal checks see the environment of this run.
+    return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def _out() -> Console:
+    return Console(highlight=False, soft_wrap=True)
+
+
+def one_line(message: str) -> str:
+    """A possibly multi-line error report as one line: ``"head: a; b; c"``."""
+    lines = [line.strip() for line in str(message).splitlines() if line.strip()]
+    if len(lines) <= 1:
+        return lines[0] if lines else "error"
+    return f"{lines[0].rstrip(':')}: {'; '.join(lines[1:])}"
 
 
 def _fail(message: str) -> typer.Exit:
-    _err.print(f"error: {message}", markup=False)
+    _err().print(f"error: {one_line(message)}", markup=False)
     return typer.Exit(EXIT_BAD_INPUT)
+
+
+def _progress_bar(*columns: Any) -> Progress:
+    """A transient progress bar on stderr, only when stderr is a terminal (piped or
+    captured, it would leave a stray blank line before the output or an error)."""
+    console = _err()
+    return Progress(*columns, console=console, transient=True, disable=not console.is_terminal)
 
 
 def _load(name: str):  # type: ignore[no-untyped-def]
@@ -47,8 +78,7 @@ def _progress(total: int, label: str, quiet: bool) -> Iterator[Any]:
     if quiet or total <= 1:
         yield None
         return
-    with Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=_err,
-                  transient=True) as progress:
+    with _progress_bar(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()) as progress:
         task = progress.add_task(label, total=total)
         yield lambda n=1: progress.advance(task, n)
 
@@ -101,11 +131,17 @@ def simulate_cmd(
     from crisis_dispatch.simulation.runner import prepare, run, run_replication
     from crisis_dispatch.simulation.scenario import ScenarioError
     from crisis_dispatch.simulation.validation import mmc_summary
+    from crisis_dispatch.simulation.whatif import check_protocol
 
     s = _apply(_load(scenario), days, seed)
     protocols = protocol or []
     if len(protocols) > 2:
         raise _fail("give at most two --protocol options (two make a what-if)")
+    try:
+        for name in protocols:
+            check_protocol(name)
+    except ScenarioError as exc:
+        raise _fail(str(exc)) from None
     reps = replications or s.replications
     try:
         if len(protocols) == 2:
@@ -150,9 +186,11 @@ def simulate_cmd(
         raise typer.Exit(1)
 
 
-def _fmt(v: Any) -> str:
+def _fmt(v: Any, missing: str = "–") -> str:
+    """A number for a table; ``missing`` for None ("not met" where the value is a response
+    percentile that falls on calls never reached)."""
     if v is None:
-        return "not met"
+        return missing
     if isinstance(v, float):
         digits = 3 if abs(v) < 1 else (1 if abs(v) < 1000 else 0)
         return f"{v:,.{digits}f}".rstrip("0").rstrip(".") if digits else f"{v:,.0f}"
@@ -160,7 +198,7 @@ def _fmt(v: Any) -> str:
 
 
 def _print_summary(p: dict[str, Any]) -> None:
-    from crisis_dispatch.simulation.outputs import HEADLINE
+    from crisis_dispatch.simulation.outputs import HEADLINE, headline_row
 
     ci = p["ci95"]
     table = Table(title=f"{p['scenario']}: {p['replications']} replication(s), {p['inputs']['protocol_version']}")
@@ -169,21 +207,20 @@ def _print_summary(p: dict[str, Any]) -> None:
     table.add_column("95 % CI", justify="right")
     for key in HEADLINE:
         if key in ci:
-            v = ci[key]
-            band = "–" if v["ci95_low"] is None else f"{_fmt(v['ci95_low'])} – {_fmt(v['ci95_high'])}"
-            table.add_row(key, _fmt(v["mean"]), band)
+            table.add_row(key, *headline_row(ci[key]))
         elif key.startswith("response_minutes"):
             table.add_row(key, "not met", "–")
-    _out.print(table)
+    out = _out()
+    out.print(table)
     if "erlang_c" in p:
-        _out.print(f"Erlang C: p_wait {p['erlang_c']['p_wait']:.4f}, mean queue wait {p['erlang_c']['mean_queue_wait_minutes']:.3f} min")
+        out.print(f"Erlang C: p_wait {p['erlang_c']['p_wait']:.4f}, mean queue wait {p['erlang_c']['mean_queue_wait_minutes']:.3f} min")
     for f in p.get("files", []):
-        _out.print(f"wrote {f}")
+        out.print(f"wrote {f}")
 
 
 def _whatif(s: Any, protocols: list[str], reps: int, as_json: bool, scheduler: str | None, in_process: bool,
             workers: int) -> None:
-    from crisis_dispatch.simulation.whatif import whatif
+    from crisis_dispatch.simulation.whatif import describe_tier_mix, whatif
 
     with _progress(2 * reps, "what-if runs", as_json) as advance:
         with _executor(2 * reps, scheduler, in_process, workers, advance) as ex:
@@ -197,16 +234,20 @@ def _whatif(s: Any, protocols: list[str], reps: int, as_json: bool, scheduler: s
     for col in ("indicator", report["protocol_a"], report["protocol_b"], "change"):
         table.add_column(col, justify="left" if col == "indicator" else "right")
     for row in report["comparison"]:
-        table.add_row(row["kpi"], _fmt(row["a"]), _fmt(row["b"]), _fmt(row["change"]))
-    _out.print(table)
-    _out.print(f"tier mix {report['protocol_a']}: {report['tier_mix_a']}")
-    _out.print(f"tier mix {report['protocol_b']}: {report['tier_mix_b']}")
+        missing = "not met" if row["kpi"].startswith("response_minutes") else "–"
+        table.add_row(row["kpi"], _fmt(row["a"], missing), _fmt(row["b"], missing), _fmt(row["change"]))
+    out = _out()
+    out.print(table)
+    out.print("Calls by tier (share of all calls):", markup=False)
+    for name, mix in ((report["protocol_a"], report["tier_mix_a"]), (report["protocol_b"], report["tier_mix_b"])):
+        out.print(f"  {name}: {describe_tier_mix(mix)}", markup=False)
 
 
 def plan_cmd(
     scenario: Annotated[str, typer.Argument(help="Scenario name (la-ttp, la-ttp-20k, california) or a .toml path.")],
-    target: Annotated[str, typer.Option(help="Response-time target per area: 'p90<=60m', 'p95<=2h', or 'p90<=budget' "
-                                              "(each area's own 60/120-minute Medi-Cal budget).")] = "p90<=60m",
+    target: Annotated[str, typer.Option(help="Response-time target per area, with a unit: 'p90<=60m' (or 60min), "
+                                              "'p95<=2h', or 'p90<=budget' (each area's own 60/120-minute Medi-Cal "
+                                              "budget).")] = "p90<=60m",
     max_vans: Annotated[int, typer.Option(min=1, help="Give up on an area above this many vans.")] = 60,
     replications: Annotated[int, typer.Option(min=1, help="Replications per fleet checked.")] = 1,
     days: Annotated[float | None, typer.Option(help="Simulated days per check (default: the scenario's).")] = None,
@@ -217,8 +258,7 @@ def plan_cmd(
     in_process: Annotated[bool, typer.Option("--in-process", help="Plan the areas here, without Dask.")] = False,
     workers: Annotated[int, typer.Option(min=1, help="Local Dask workers (multi-area).")] = 2,
 ) -> None:
-    """Smallest fleet, its stations and shifts that meet the target at every hour of the day,
-    per area (each county of a statewide scenario on its own clock), with totals."""
+    """Smallest fleet, its stations and shifts that meet the target at every hour (PLAN_HELP)."""
     from crisis_dispatch.simulation.plan import TargetError, parse_target, plan
     from crisis_dispatch.simulation.region import build_region
     from crisis_dispatch.simulation.scenario import ScenarioError
@@ -234,7 +274,7 @@ def plan_cmd(
     try:
         n_areas = len(build_region(s).areas)
         if n_areas == 1:
-            with Progress(TextColumn("{task.description}"), TimeElapsedColumn(), console=_err, transient=True) as progress:
+            with _progress_bar(TextColumn("{task.description}"), TimeElapsedColumn()) as progress:
                 task = progress.add_task("planning", total=None)
                 result = plan(s, t, max_vans=max_vans, replications=replications, areas=names,
                               progress=lambda msg: progress.update(task, description=msg))
@@ -252,9 +292,9 @@ def plan_cmd(
     elif "areas" in result:
         _print_area_plans(s.name, result)
     elif not result["met"]:
-        _out.print(f"{s.name}: target {result['target']} not met: {result.get('reason', '')}")
+        _out().print(f"{s.name}: target {result['target']} not met: {result.get('reason', '')}")
     else:
-        _out.print(f"{s.name}: {result['vans']} vans meet {result['target']} at every hour "
+        _out().print(f"{s.name}: {result['vans']} vans meet {result['target']} at every hour "
                    f"(overall {result['value_minutes']} min; {result['team_calls_per_year']:,.0f} team calls a year; "
                    f"{result['staffed_van_hours_per_day']:g} staffed van-hours a day)")
         table = Table()
@@ -262,7 +302,7 @@ def plan_cmd(
             table.add_column(col)
         for v in result["fleet"]:
             table.add_row(v["call_sign"], v["station"], v["shift"])
-        _out.print(table)
+        _out().print(table)
     if not result["met"]:
         raise typer.Exit(1)
 
@@ -301,7 +341,7 @@ def _print_area_plans(name: str, result: dict[str, Any]) -> None:
         clock = f"{r['target_minutes']:g}{' rural' if r['rural'] else ''}"
         if r["met"]:
             table.add_row(r["area"], clock, _fmt(r["team_calls_per_year"]), str(r["vans"]), str(r["vans_24_7"]),
-                          str(r["vans_part_time"]), _placement(r["stations"], r["area"]), _fmt(r["value_minutes"]))
+                          str(r["vans_part_time"]), _placement(r["stations"], r["area"]), _fmt(r["value_minutes"], "not met"))
         else:
             table.add_row(r["area"], clock, _fmt(r["team_calls_per_year"]), "not met", "", "", "", "")
             notes.append(f"{r['area']}: {r.get('reason', 'not met')}")
@@ -309,30 +349,32 @@ def _print_area_plans(name: str, result: dict[str, Any]) -> None:
     table.add_row(f"total, {tot['areas_met']} of {tot['areas']} met", "", _fmt(tot["team_calls_per_year"]),
                   str(tot["vans"]), str(tot["vans_24_7"]), str(tot["vans_part_time"]),
                   f"{tot['staffed_van_hours_per_day']:g} staffed van-hours a day", "")
-    _out.print(table)
+    out = _out()
+    out.print(table)
     for note in notes:
-        _out.print(f"not met: {note}")
-    _out.print(f"planned in {result['wall_s']:g} s ({tot['cpu_s']:g} s of area planning)")
+        out.print(f"not met: {note}")
+    out.print(f"planned in {result['wall_s']:g} s ({tot['cpu_s']:g} s of area planning)")
 
 
 def sweep_cmd(
     scenario: Annotated[str, typer.Argument(help="Scenario name or .toml path.")],
-    grid: Annotated[Path, typer.Option(help="TOML file with a [grid] table (fleet_size, shift, protocol, demand_growth).")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    grid: Annotated[Path, typer.Option(help="TOML file with a \\[grid] table: fleet_size, shift, protocol, demand_growth "
+                                            "(lists), replications (example above).")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object (every KPI of every point).")] = False,
     days: Annotated[float | None, typer.Option(help="Simulated days per point (default: the scenario's).")] = None,
     scheduler: Annotated[str | None, typer.Option(help="Address of an existing Dask scheduler.")] = None,
     in_process: Annotated[bool, typer.Option("--in-process", help="Run here, without Dask.")] = False,
     workers: Annotated[int, typer.Option(min=1, help="Local Dask workers.")] = 2,
     out: Annotated[Path | None, typer.Option("--out", help="Write sweep.csv here.")] = None,
 ) -> None:
-    """Run a parameter grid (on Dask) and report each point's KPIs with confidence intervals."""
+    """Run a parameter grid and report each point's KPIs (the --help text is :func:`sweep_help`)."""
     from crisis_dispatch.simulation.scenario import ScenarioError
     from crisis_dispatch.simulation.sweep import load_grid, points, sweep
 
     s = _apply(_load(scenario), days, None)
     try:
-        g = load_grid(grid)
-        n = len(points(g)) * int(g.get("replications", s.replications))
+        g = load_grid(grid, s)
+        n = len(points(g)) * g.get("replications", s.replications)
         with _progress(n, "sweep", as_json) as advance:
             with _executor(n, scheduler, in_process, workers, advance) as ex:
                 result = sweep(s, g, executor=ex)
@@ -342,30 +384,114 @@ def sweep_cmd(
     if out is not None:
         import csv
 
-        out.mkdir(parents=True, exist_ok=True)
-        cols = list(dict.fromkeys(k for row in result["points"] for k in row))
-        with (out / "sweep.csv").open("w", newline="", encoding="utf-8") as f:
-            w = csv.DictWriter(f, fieldnames=cols)
-            w.writeheader()
-            w.writerows(result["points"])
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+            cols = list(dict.fromkeys(k for row in result["points"] for k in row))
+            with (out / "sweep.csv").open("w", newline="", encoding="utf-8") as f:
+                w = csv.DictWriter(f, fieldnames=cols)
+                w.writeheader()
+                w.writerows(result["points"])
+        except OSError as exc:
+            raise _fail(f"cannot write to {out}: {exc.strerror or exc}") from None
     if as_json:
         sys.stdout.write(json.dumps(result, default=str) + "\n")
         return
-    short = {"fleet_size": "vans", "demand_growth": "growth", "team_calls": "team calls",
-             "response_minutes.p50": "p50 min", "response_minutes.p90": "p90 min", "share_within_60_min": "≤60 min",
-             "p_wait": "P(wait)", "mean_queue_wait_minutes": "wait min", "utilisation": "util",
-             "fell_back_to_police_or_ems": "fell back"}
-    axes = [a for a in ("fleet_size", "shift", "protocol", "demand_growth") if result["points"] and a in result["points"][0]]
-    cols = axes + [k for k in short if k not in axes and k not in ("fleet_size", "demand_growth")]
-    table = Table(title=f"Sweep of {s.name} ({result['replications']} replication(s) per point; JSON has all KPIs)")
-    for c in cols:
-        table.add_column(short.get(c, c), justify="right", no_wrap=c in axes)
+    _print_sweep(s.name, result)
+
+
+def sweep_help() -> str:
+    """The ``sweep --help`` text: what it does and a whole grid file (Rich markup escaped)."""
+    from crisis_dispatch.simulation.sweep import GRID_EXAMPLE
+
+    return ("Run a parameter grid (on Dask) and report each point's KPIs with confidence intervals.\n\n"
+            "The grid file is a \\[grid] table; every key is optional and the points are all combinations "
+            "of the listed values, for example:\n\n" + escape(GRID_EXAMPLE).rstrip("\n"))
+
+
+#: Sweep table columns after the grid's axes, in display order: (point key, header, kind).
+SWEEP_COLUMNS = (
+    ("team_calls", "team\ncalls", "count"),
+    ("response_minutes.p50", "p50\nmin", "percentile"),
+    ("response_minutes.p90", "p90\nmin", "percentile"),
+    ("share_within_60_min", "≤60\nmin", "share"),
+    ("p_wait", "P(wait)", "share"),
+    ("mean_queue_wait_minutes", "wait\nmin", "minutes"),
+    ("utilisation", "util", "share"),
+    ("fell_back_to_police_or_ems", "fell\nback", "count"),
+)
+#: The order in which columns are left out when the terminal is too narrow (first out first).
+SWEEP_DROP_ORDER = ("fell_back_to_police_or_ems", "utilisation", "p_wait", "response_minutes.p50",
+                    "mean_queue_wait_minutes", "team_calls")
+AXIS_HEADERS = {"fleet_size": "vans", "shift": "shift", "protocol": "protocol", "demand_growth": "growth"}
+
+
+def sweep_cell(value: Any, kind: str) -> str:
+    """A sweep value as text: "not met" only for a response percentile that falls on calls
+    never reached; any other missing value is "–"."""
+    if value is None:
+        return "not met" if kind == "percentile" else "–"
+    if kind == "share":
+        return f"{value * 100:.1f}%"
+    if kind == "count":
+        return f"{value:,.0f}"
+    if kind in ("percentile", "minutes"):
+        return f"{value:,.1f}"
+    return str(value)
+
+
+def _axis_cell(axis: str, value: Any) -> str:
+    if axis == "demand_growth":
+        return f"{value:g}"
+    if axis == "protocol":
+        return Path(str(value)).name
+    return str(value)
+
+
+def _sweep_table(name: str, result: dict[str, Any], columns: list[tuple[str, str, str]], axes: list[str]) -> Table:
+    table = Table(title=f"Sweep of {name}, {result['replications']} replication(s) a point (means)",
+                  box=box.SIMPLE_HEAD, padding=(0, 1, 0, 0), pad_edge=False, show_edge=False)
+    for a in axes:
+        table.add_column(AXIS_HEADERS[a], justify="left" if a in ("shift", "protocol") else "right", no_wrap=True)
+    for _, header, _ in columns:
+        table.add_column(header, justify="right", no_wrap=True)
     for row in result["points"]:
-        table.add_row(*(_fmt(row.get(c)) for c in cols))
-    _out.print(table)
+        table.add_row(*(_axis_cell(a, row[a]) for a in axes), *(sweep_cell(row.get(k), kind) for k, _, kind in columns))
+    return table
+
+
+def _print_sweep(name: str, result: dict[str, Any]) -> None:
+    """The sweep as a table that fits the terminal (80 columns when piped): the grid's axes,
+    then as many KPI columns as fit, dropping the least wanted first; --json has them all."""
+    out = _out()
+    points_ = result["points"]
+    axes = [a for a in AXIS_HEADERS if points_ and a in points_[0]]
+    columns = list(SWEEP_COLUMNS)
+    dropped: list[str] = []
+    table = _sweep_table(name, result, columns, axes)
+    for key in SWEEP_DROP_ORDER:
+        if Measurement.get(out, out.options.update(width=10_000), table).maximum <= out.width:
+            break
+        dropped += [h.replace("\n", " ") for k, h, _ in columns if k == key]
+        columns = [c for c in columns if c[0] != key]
+        table = _sweep_table(name, result, columns, axes)
+    out.print(table)
+    if dropped:
+        out.print(f"Not shown at this width: {', '.join(dropped)}; --json has every KPI.", markup=False)
+    out.print('"not met": the response percentile falls on calls the team never reached.', markup=False)
+
+
+#: ``plan --help``. Typer keeps the line breaks of every paragraph after the first, so each
+#: paragraph is one line here and the terminal wraps it.
+PLAN_HELP = (
+    "Smallest fleet, its stations and shifts that meet the target at every hour of the day, per area "
+    "(each county of a statewide scenario on its own clock), with totals.\n\n"
+    "The target is a percentile of response time (triage to team on scene) and a bound with its unit: "
+    "p90<=60m (or 60min), p95<=2h, or p90<=budget (each area's own 60-minute urban or 120-minute rural clock). "
+    "Exit 1 if an area cannot meet it, 2 on bad input."
+)
 
 
 def register(app: typer.Typer) -> None:
     app.command("simulate")(simulate_cmd)
-    app.command("plan")(plan_cmd)
-    app.command("sweep")(sweep_cmd)
+    app.command("plan", help=PLAN_HELP)(plan_cmd)
+    app.command("sweep", help=sweep_help())(sweep_cmd)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,7 @@ table{border-collapse:collapse;margin:1rem 0}td,th{border:1px solid #ccc;padding
 th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}img{max-width:100%}</style></head>
 <body><h1>{{ title }}</h1><p>{{ description }}</p>
 <h2>Headline</h2><table><tr><th>indicator</th><th>mean</th><th>95 % CI</th></tr>
-{% for name, v in headline %}<tr><td>{{ name }}</td><td>{{ v.mean }}</td><td>{% if v.ci95_low is not none %}{{ v.ci95_low }} – {{ v.ci95_high }}{% else %}–{% endif %}</td></tr>
+{% for name, mean, band in headline %}<tr><td>{{ name }}</td><td>{{ mean }}</td><td>{{ band }}</td></tr>
 {% endfor %}</table>
 {% for img in images %}<h2>{{ img.title }}</h2><img src="{{ img.file }}" alt="{{ img.title }}">{% endfor %}
 <h2>Outcomes (replication 0)</h2><table><tr><th>disposition</th><th>calls</th></tr>
@@ -31,6 +32,31 @@ HEADLINE = (
     "utilisation", "share_served_by_team", "share_left_to_police_or_ems", "holds", "police_hours_freed",
     "fire_hours_freed", "ed_visits_avoided",
 )
+
+
+def estimate_decimals(mean: float | None, low: float | None = None, high: float | None = None) -> int:
+    """Decimals that show an estimate to its precision: two significant figures of the
+    confidence interval's half-width (so 19,196.3082 – 19,485.2918 is shown 19,196 – 19,485,
+    and 25.83 – 28.21 minutes 25.8 – 28.2); without an interval, three significant figures
+    (none for a whole number).
+    Never more than four decimals."""
+    if low is not None and high is not None and high > low:
+        return max(0, min(4, 1 - math.floor(math.log10((high - low) / 2))))
+    if mean is None or not math.isfinite(mean) or float(mean).is_integer():
+        return 0
+    return max(0, min(4, 2 - math.floor(math.log10(abs(mean)))))
+
+
+def format_estimate(value: float | None, decimals: int, missing: str = "–") -> str:
+    """``value`` with ``decimals`` and thousands separators; ``missing`` for None."""
+    return missing if value is None else f"{value:,.{decimals}f}"
+
+
+def headline_row(v: dict[str, Any]) -> tuple[str, str]:
+    """(mean, "low – high") of one KPI's confidence interval, rounded to its precision."""
+    d = estimate_decimals(v["mean"], v["ci95_low"], v["ci95_high"])
+    band = "–" if v["ci95_low"] is None else f"{format_estimate(v['ci95_low'], d)} – {format_estimate(v['ci95_high'], d)}"
+    return format_estimate(v["mean"], d, "not met"), band
 
 
 def _write_csv(path: Path, header: list[str], rows: list[list[Any]]) -> None:
@@ -110,7 +136,7 @@ def write_outputs(result: dict[str, Any], inputs: dict[str, Any], out: Path) -> 
     html = env.from_string(HTML).render(
         title=f"Simulation: {result['scenario']}",
         description=inputs.get("description", ""),
-        headline=[(k, ci[k]) for k in HEADLINE if k in ci],
+        headline=[(k, *headline_row(ci[k])) for k in HEADLINE if k in ci],
         images=images,
         outcomes=sorted(k0["outcomes"].items()),
         inputs=json.dumps(inputs, indent=2, default=str),

@@ -41,6 +41,8 @@ from .scenario import Scenario, ScenarioError
 TARGET = re.compile(
     r"^\s*p(\d{1,2}(?:\.\d+)?)\s*<=\s*(?:(budget)|(\d+(?:\.\d+)?)\s*(m|min|h)?)\s*$", re.IGNORECASE
 )
+#: The accepted forms, for error messages.
+TARGET_FORMS = "'p90<=60m' (or 60min), 'p95<=2h' or 'p90<=budget' (each area's own 60/120-minute clock)"
 
 
 class TargetError(ValueError):
@@ -66,17 +68,21 @@ class Target:
 
 
 def parse_target(text: str) -> Target:
-    """``"p90<=60m"`` → 90th percentile of response time at most 60 minutes (``h`` for hours);
-    ``"p90<=budget"`` → at most each area's own 60/120-minute budget."""
+    """``"p90<=60m"`` → 90th percentile of response time at most 60 minutes (``min`` too, ``h``
+    for hours; a bare number is refused, it could be either); ``"p90<=budget"`` → at most each
+    area's own 60/120-minute budget."""
     m = TARGET.match(text)
     if not m:
-        raise TargetError(f"bad target '{text}': expected e.g. 'p90<=60m', 'p95<=2h' or 'p90<=budget'")
+        raise TargetError(f"bad target '{text}': expected {TARGET_FORMS}")
     pct = float(m.group(1))
     if not 0 < pct < 100:
         raise TargetError(f"bad target '{text}': the percentile must be in (0, 100)")
     if m.group(2):
         return Target(pct, None)
-    value, unit = float(m.group(3)), (m.group(4) or "m").lower()
+    if not m.group(4):
+        # A bare number is ambiguous (minutes? hours?): a unit is required.
+        raise TargetError(f"bad target '{text}': the time needs a unit (m, min or h); expected {TARGET_FORMS}")
+    value, unit = float(m.group(3)), m.group(4).lower()
     if value <= 0:
         raise TargetError(f"bad target '{text}': the time must be positive")
     return Target(pct, value * 60 if unit == "h" else value)

@@ -1,19 +1,14 @@
 """Parameter sweeps: a grid (TOML) of fleet sizes, shift patterns, protocols and demand growth,
 every point simulated (on Dask) and reported side by side.
 
-Grid file::
-
-    [grid]
-    fleet_size = [5, 8, 11]        # vans, placed by the greedy p-median (single-area scenarios)
-    shift = ["24/7", "peak-12h"]   # applied to every van
-    protocol = ["narrow-2019", "default"]
-    demand_growth = [1.0, 1.25]    # multiplier on the scenario's volume
-    replications = 2               # per point (default: the scenario's)
+A grid file is a ``[grid]`` table; every key is optional and the points are all
+combinations of the listed values (:data:`GRID_EXAMPLE` is a complete one).
 """
 
 from __future__ import annotations
 
 import itertools
+import math
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -22,13 +17,33 @@ from .distributed import Executor, local_executor
 from .region import PlacedVan, build_region
 from .runner import prepare, run_replication
 from .scenario import Scenario, ScenarioError
+from .whatif import check_protocol
 
 AXES = ("fleet_size", "shift", "protocol", "demand_growth")
+#: A complete grid file (also in docs/simulation.md and ``sweep --help``).
+GRID_EXAMPLE = """\
+[grid]
+fleet_size = [5, 8, 11]               # vans, placed by greedy p-median
+shift = ["24/7", "peak-12h"]          # a shift of the scenario, every van
+protocol = ["narrow-2019", "default"] # a packaged name or a .yaml file
+demand_growth = [1.0, 1.25]           # times the scenario's call volume
+replications = 2                      # per point (default: the scenario's)
+"""
+#: One example value per axis, for error messages (the module docstring has a whole grid).
+EXAMPLE = {"fleet_size": "[5, 8]", "shift": '["24/7", "peak-12h"]', "protocol": '["narrow-2019", "default"]',
+           "demand_growth": "[1.0, 1.25]"}
 REPORTED = ("team_calls", "response_minutes.p50", "response_minutes.p90", "share_within_60_min", "share_within_budget",
             "p_wait", "mean_queue_wait_minutes", "utilisation", "fell_back_to_police_or_ems", "ed_visits_avoided")
 
 
-def load_grid(path: str | Path) -> dict[str, Any]:
+def load_grid(path: str | Path, scenario: Scenario | None = None) -> dict[str, Any]:
+    """Read and check a grid file; every bad value is refused here, before anything runs.
+
+    Whole numbers >= 1 for ``fleet_size`` and ``replications`` (``2.0`` is read as 2), numbers
+    > 0 for ``demand_growth``, packaged protocol names or protocol files for ``protocol``, and,
+    given the ``scenario``, shift names it defines for ``shift``. All problems are reported in
+    one :class:`ScenarioError` line, each naming its key and value.
+    """
     p = Path(path)
     if not p.is_file():
         raise ScenarioError(f"grid file not found: {p}")
@@ -36,16 +51,56 @@ def load_grid(path: str | Path) -> dict[str, Any]:
         data = tomllib.loads(p.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioError(f"{p}: invalid TOML: {exc}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScenarioError(f"{p}: cannot read: {getattr(exc, 'strerror', None) or exc}") from None
     grid = data.get("grid")
     if not isinstance(grid, dict):
         raise ScenarioError(f"{p}: needs a [grid] table with any of: {', '.join(AXES)}")
     unknown = set(grid) - {*AXES, "replications"}
     if unknown:
         raise ScenarioError(f"{p}: unknown grid keys {sorted(unknown)} (known: {', '.join(AXES)}, replications)")
+    problems: list[str] = []
     for axis in AXES:
         if axis in grid and (not isinstance(grid[axis], list) or not grid[axis]):
-            raise ScenarioError(f"{p}: 'grid.{axis}' must be a non-empty list")
-    return grid
+            problems.append(f"grid.{axis} must be a non-empty list (e.g. {axis} = {EXAMPLE[axis]})")
+    if problems:
+        raise ScenarioError(f"{p}: " + "; ".join(problems))
+    checked = dict(grid)
+    if "fleet_size" in grid:
+        checked["fleet_size"] = [_whole(v, "grid.fleet_size", problems) for v in grid["fleet_size"]]
+    if "replications" in grid:
+        checked["replications"] = _whole(grid["replications"], "grid.replications", problems)
+    for v in grid.get("demand_growth", []):
+        if not _is_number(v) or not math.isfinite(v) or v <= 0:
+            problems.append(f"grid.demand_growth: {v!r} is not a multiplier > 0 (1.0 is the scenario's volume)")
+    for v in grid.get("shift", []):
+        if not isinstance(v, str):
+            problems.append(f"grid.shift: {v!r} is not a shift name")
+        elif scenario is not None and v not in scenario.shifts:
+            problems.append(f"grid.shift: unknown shift {v!r} (defined in {scenario.name}: {', '.join(scenario.shifts)})")
+    for v in grid.get("protocol", []):
+        if not isinstance(v, str):
+            problems.append(f"grid.protocol: {v!r} is not a protocol name or file")
+            continue
+        try:
+            check_protocol(v)
+        except ScenarioError as exc:
+            problems.append(f"grid.{exc}")
+    if problems:
+        raise ScenarioError(f"{p}: " + "; ".join(problems))
+    return checked
+
+
+def _is_number(v: Any) -> bool:
+    return isinstance(v, int | float) and not isinstance(v, bool)
+
+
+def _whole(v: Any, key: str, problems: list[str]) -> Any:
+    """``v`` as an int if it is a whole number >= 1; otherwise a problem is noted."""
+    if _is_number(v) and float(v).is_integer() and v >= 1:
+        return int(v)
+    problems.append(f"{key}: {v!r} is not a whole number >= 1")
+    return v
 
 
 def points(grid: dict[str, Any]) -> list[dict[str, Any]]:
@@ -66,10 +121,12 @@ def _point_scenario(scenario: Scenario, point: dict[str, Any]) -> tuple[Scenario
         from .plan import greedy_placement
 
         prep = prepare(s)
-        order = greedy_placement(prep, int(point["fleet_size"]))
+        n = int(point["fleet_size"])
+        order = greedy_placement(prep, n)
         st = prep.region.stations
+        # More vans than candidate stations share stations, in greedy order (as plan does).
         vans = tuple(PlacedVan(f"V{i + 1}", 0, st[sid][1], st[sid][2], point.get("shift", "24/7"), sid)
-                     for i, sid in enumerate(order))
+                     for i, sid in ((i, order[i % len(order)]) for i in range(n)))
     elif "shift" in point:
         vans = tuple(PlacedVan(v.call_sign, v.area, v.lat, v.lon, point["shift"], v.station) for v in build_region(s).vans)
     return s, vans

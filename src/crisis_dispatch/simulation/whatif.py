@@ -7,12 +7,19 @@ calls reach a team, how fast, how they end, and what that frees.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
+
+from crisis_dispatch.adapters.protocol_loader import (
+    load_protocol,
+    packaged_protocol_names,
+)
+from crisis_dispatch.domain.triage import ProtocolError
 
 from .callmix import build_call_mix
 from .distributed import Executor
 from .runner import run
-from .scenario import Scenario
+from .scenario import Scenario, ScenarioError
 
 COMPARED = (
     "team_calls", "share_served_by_team", "share_left_to_police_or_ems", "fell_back_to_police_or_ems",
@@ -25,6 +32,34 @@ def _get(d: dict[str, Any], dotted: str) -> Any:
     for part in dotted.split("."):
         d = d.get(part) if isinstance(d, dict) else None  # type: ignore[assignment]
     return d
+
+
+def check_protocol(name_or_path: str) -> None:
+    """Refuse, in one line, a protocol that is neither packaged nor a valid YAML file.
+
+    Checked before any simulation starts (and before a Dask cluster does), so a typo costs
+    nothing; a file with several problems is reported as ``"N errors: a; b; c"``.
+    """
+    packaged = [n.removesuffix(".yaml") for n in packaged_protocol_names()]
+    if name_or_path.removesuffix(".yaml") in packaged:  # a packaged name wins, as in callmix.resolve_protocol
+        return
+    if not Path(name_or_path).is_file():
+        raise ScenarioError(f"protocol '{name_or_path}' not found: neither a file nor a packaged protocol "
+                            f"(packaged: {', '.join(packaged)})")
+    try:
+        load_protocol(name_or_path)
+    except ProtocolError as exc:
+        n = len(exc.errors)
+        raise ScenarioError(f"protocol '{name_or_path}': {n} error{'s' if n != 1 else ''}: "
+                            + "; ".join(" ".join(e.split()) for e in exc.errors)) from None
+
+
+def describe_tier_mix(mix: dict[str, float]) -> str:
+    """``{"EMS": 0.11, "MH_TEAM": 0.052}`` → ``"EMS 11 %, MH_TEAM 5.2 %"``, largest share first."""
+    def pct(share: float) -> str:
+        return f"{share * 100:.0f} %" if share >= 0.1 else f"{share * 100:.1f} %"
+
+    return ", ".join(f"{tier} {pct(share)}" for tier, share in sorted(mix.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
 def tier_mix(scenario: Scenario, protocol: str) -> dict[str, float]:
