@@ -1,6 +1,6 @@
 """Draw the stratified labelling sample (page ids only) from the real dispatch pages.
 
-Usage: python tools/narratives/sample.py [--heldout|--heldout2|--heldout3|--audit2|--audit2-mh|--audit3|--audit4|--sweep] [PAGES.jsonl] > /tmp/sample_ids.txt
+Usage: python tools/narratives/sample.py [--heldout|--heldout2|--heldout3|--audit2|--audit2-mh|--audit3|--audit4|--sweep|--audit5] [PAGES.jsonl] > /tmp/sample_ids.txt
 Prints page ids and strata, one per line, never page text. Deterministic (seeded).
 ``--heldout`` draws a smaller second sample that excludes the pages in labels.jsonl:
 it was labelled after the reader was tuned on the first, and measures it honestly.
@@ -23,6 +23,10 @@ the fixes for the third audit were being made by someone who did not see the dra
 ``--sweep`` is not a random draw: every team-alone page (at commit 6dec7ec, protocol
 default-2026.11.4) in no file above nor audit4 whose call type or text contains a
 danger-ish word stem (``SWEEP_STEMS``), to hunt for misses: sweep_team_alone.jsonl.
+``--audit5`` draws a fresh 150 uniformly from the team-alone pages in no file above (the
+sweep's included), at commit d2384a0 after the sweep's fixes, labelled blind:
+audit5_team_alone.jsonl. With the sweep it makes a stratified estimate: every keyword page
+read, a random sample of the rest.
 """
 
 from __future__ import annotations
@@ -60,6 +64,8 @@ AUDIT3_LABELLED = LABELLED + ("audit2_team_alone.jsonl", "audit2_mh_routing.json
 AUDIT4_SEED = 20261127 + 8
 AUDIT4_LABELLED = AUDIT3_LABELLED + ("audit3_team_alone.jsonl",)
 SWEEP_LABELLED = AUDIT4_LABELLED + ("audit4_team_alone.jsonl",)
+AUDIT5_SEED = 20261127 + 9
+AUDIT5_LABELLED = SWEEP_LABELLED + ("sweep_team_alone.jsonl",)
 SWEEP_STEMS = (
     r"BLEED|BLOOD|HEMOR|HAEMOR|GUN|KNIFE|KNIV|BLADE|WEAPON|FIREARM|PISTOL|RIFLE|SHOT|SHOOT|STAB|CUT|SLIT|HANG|NOOSE|"
     r"ROPE|JUMP|BRIDGE|PILL|OD\b|OVERDOS|INGEST|SWALLOW|UNCON|UNRESP|BREATH|SEIZ|CHEST|FELL|FALL|INJUR|HIT|PUNCH|"
@@ -125,7 +131,11 @@ def audit2(pages: list[dict[str, str]], mh_order: bool) -> None:
 def main() -> None:
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     flags = sys.argv[1:]
-    for flag, already, seed in (("--audit3", AUDIT3_LABELLED, AUDIT3_SEED), ("--audit4", AUDIT4_LABELLED, AUDIT4_SEED)):
+    for flag, already, seed in (
+        ("--audit3", AUDIT3_LABELLED, AUDIT3_SEED),
+        ("--audit4", AUDIT4_LABELLED, AUDIT4_SEED),
+        ("--audit5", AUDIT5_LABELLED, AUDIT5_SEED),
+    ):
         if flag in flags:
             fresh_audit([json.loads(line) for line in (Path(args[0]) if args else DEFAULT).open(encoding="utf-8")], already, seed)
             return
