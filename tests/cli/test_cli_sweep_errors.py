@@ -110,3 +110,11 @@ def test_a_missing_number_is_a_dash_and_only_a_missing_percentile_is_not_met() -
     assert sweep_cell(None, "count") == "–"
     assert sweep_cell(0.9834, "share") == "98.3%"
     assert sweep_cell(1234.56, "count") == "1,235"
+
+
+def test_a_fleet_size_grid_on_a_multi_area_scenario_is_refused_before_anything_runs(tmp_path: Path) -> None:
+    path = tmp_path / "grid.toml"
+    path.write_text("[grid]\nfleet_size = [3]\n")
+    r = runner.invoke(app, ["sweep", "california", "--grid", str(path)])
+    assert r.exit_code == 2
+    assert r.stderr.count("\n") == 1 and "grid.fleet_size needs a single-area scenario" in r.stderr

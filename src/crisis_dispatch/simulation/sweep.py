@@ -86,6 +86,8 @@ def load_grid(path: str | Path, scenario: Scenario | None = None) -> dict[str, A
             check_protocol(v)
         except ScenarioError as exc:
             problems.append(f"grid.{exc}")
+    if scenario is not None and "fleet_size" in grid and len(build_region(scenario).areas) != 1:
+        problems.append(f"grid.fleet_size needs a single-area scenario (la-ttp, la-ttp-20k), not {scenario.name}")
     if problems:
         raise ScenarioError(f"{p}: " + "; ".join(problems))
     return checked
