@@ -110,6 +110,12 @@ def call_type_determinants(call_type: str) -> list[str]:
     return [f"{m['level'].upper()}{int(m['num'])}" for m in _CALL_TYPE_DETERMINANT.finditer(call_type)]
 
 
+def starred_parts(call_type: str) -> list[str]:
+    """The parts of a call type that follow an asterisk, up to the next one
+    (``"Psych *Violent* Per PD"`` → ``["Violent", " Per PD"]``)."""
+    return [part for part in re.findall(r"\*+([^*]+)", call_type) if part.strip()]
+
+
 def call_type_levels(call_type: str) -> list[str]:
     """The MPDS determinant levels a call type names, in order (``"Psych (D)"`` → ``["D"]``)."""
     levels = []
@@ -396,6 +402,16 @@ class CodeMappings:
         return self._lookup_call_type(call_type, read_levels=True)
 
     def _lookup_call_type(self, call_type: str | None, read_levels: bool) -> MappingHit | None:
+        """The call type read whole, then each part set off by asterisks on its own (a
+        reported condition, not a card title: "Psych *Suicide Attempt* Per PD"); the parts'
+        flags add to the whole's."""
+        hit = self._lookup_call_type_text(call_type, read_levels)
+        if hit is None or not call_type or "*" not in call_type:
+            return hit
+        extra = [f for part in starred_parts(call_type) if (h := self._lookup_call_type_text(part, False)) for f in h.flags]
+        return replace(hit, flags=_unique([*hit.flags, *extra])) if extra else hit
+
+    def _lookup_call_type_text(self, call_type: str | None, read_levels: bool) -> MappingHit | None:
         """The call type read as written and with its typos respelt; a respelling only adds."""
         if not call_type or not normalise_text(call_type):
             return None
