@@ -30,7 +30,15 @@ def dask_executor(
     logging.getLogger("distributed").setLevel(logging.ERROR)
     cluster = None
     if scheduler is None:
-        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
+        # A local cluster can fail to start on a machine busy enough that a worker misses its
+        # start-up deadline (seen once under two concurrent test suites): try once more.
+        for attempt in (1, 2):
+            try:
+                cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
+                break
+            except RuntimeError:
+                if attempt == 2:
+                    raise
         client = Client(cluster)
     else:
         client = Client(scheduler)

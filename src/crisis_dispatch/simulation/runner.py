@@ -208,9 +208,26 @@ def confidence_intervals(kpis: Sequence[dict[str, Any]]) -> dict[str, dict[str, 
             half = t95(len(vals) - 1) * float(vals.std(ddof=1)) / math.sqrt(len(vals))
         else:
             half = float("nan")
-        out[key] = {"mean": round(mean, 4), "ci95_low": round(mean - half, 4) if math.isfinite(half) else None,
-                    "ci95_high": round(mean + half, 4) if math.isfinite(half) else None, "n": int(len(vals))}
+        low, high = kpi_bounds(key)
+        out[key] = {
+            "mean": round(mean, 4),
+            "ci95_low": round(max(mean - half, low), 4) if math.isfinite(half) else None,
+            "ci95_high": round(min(mean + half, high), 4) if math.isfinite(half) else None,
+            "n": int(len(vals)),
+        }
     return out
+
+
+def kpi_bounds(key: str) -> tuple[float, float]:
+    """The values a KPI can take, so that an interval from few replications stays possible:
+    shares and utilisation lie in [0, 1], ED visits avoided may be negative (more ED
+    transports than the baseline), every other KPI (counts, minutes, hours) is >= 0."""
+    last = key.rsplit(".", 1)[-1]
+    if key == "ed_visits_avoided":
+        return -math.inf, math.inf
+    if last.startswith("share") or key == "p_wait" or key.startswith("utilisation"):
+        return 0.0, 1.0
+    return 0.0, math.inf
 
 
 def run(
