@@ -23,12 +23,16 @@ from .builders import default
 NARRATIVES = Path(__file__).resolve().parents[3] / "tools" / "narratives"
 LABEL_SETS = ("labels.jsonl", "labels_heldout.jsonl", "labels_heldout2.jsonl", "labels_heldout3.jsonl")
 AUDITS = (
+    # every team-alone page without text, judged by its call type and code (first: where a
+    # page is also in an audit below, the audit's own label wins)
+    "calltype_review.jsonl",
     "audit_team_alone.jsonl",
     "audit2_team_alone.jsonl",
     "audit3_team_alone.jsonl",
     "audit4_team_alone.jsonl",
     # the keyword sweep of 413 team-alone pages (not a random sample): its 13 clear misses
     "sweep_team_alone.jsonl",
+    "audit5_team_alone.jsonl",
 )
 
 

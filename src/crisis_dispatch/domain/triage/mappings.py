@@ -96,6 +96,8 @@ _CALL_TYPE_LEVEL = re.compile(
     r"|[\s\-/](?P<last>[A-EO])\s*$",
     re.IGNORECASE,
 )
+# A centre's own numeric code followed by an MPDS level and number: "127D01".
+_LOCAL_CODE_LEVEL = re.compile(r"^(?P<local>\d{3,4})(?P<level>[A-EO])\d{1,2}[A-Z]?$")
 # A determinant without its card number: "B6", "D-1", "B3V".
 _BARE_DETERMINANT = re.compile(r"^[A-EO]-?0*\d{1,2}-?[A-Z]?$")
 
@@ -318,7 +320,7 @@ class CodeMappings:
             return None
         hit = self._lookup_mpds(code)
         if hit is None and call_type:
-            hit = self._lookup_bare_determinant(code, call_type)
+            hit = self._lookup_bare_determinant(code, call_type) or self._lookup_local_code_level(code, call_type)
         if hit is None:
             entry = self.apco.get(normalise_apco(code))
             if entry is not None:
@@ -351,6 +353,19 @@ class CodeMappings:
         if parsed is None or mpds_key(*parsed[:3]) not in self.mpds_known:
             return None  # "E24" under "Psychological" is a local code, not 25E24
         hit = self._lookup_mpds(f"{card}{compact}")
+        return replace(hit, evidence=code) if hit is not None else None
+
+    def _lookup_local_code_level(self, code: str, call_type: str) -> MappingHit | None:
+        """A centre's own code carrying an MPDS level ("127D01": local code 127, level D)
+        under a call type that names a card: the level means what that card's level means
+        (25D: not alert). Only the level is read; the number belongs to the local scheme."""
+        m = _LOCAL_CODE_LEVEL.match(re.sub(r"[\s_-]", "", code.upper()))
+        card = self.card_named(call_type)
+        if m is None or card is None or int(m["local"]) in self.mpds_cards:
+            return None
+        if not self._level_known(card, m["level"]) or f"{card}{m['level']}" not in self.mpds_determinants:
+            return None
+        hit = self._lookup_mpds(f"{card}{m['level']}")
         return replace(hit, evidence=code) if hit is not None else None
 
     def card_named(self, call_type: str | None) -> int | None:
