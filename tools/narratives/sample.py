@@ -1,6 +1,6 @@
 """Draw the stratified labelling sample (page ids only) from the real dispatch pages.
 
-Usage: python tools/narratives/sample.py [--heldout|--heldout2|--heldout3|--audit2|--audit2-mh|--audit3|--audit4|--sweep|--audit5] [PAGES.jsonl] > /tmp/sample_ids.txt
+Usage: python tools/narratives/sample.py [--heldout|--heldout2|--heldout3|--audit2|--audit2-mh|--audit3|--audit4|--sweep|--audit5|--rest] [PAGES.jsonl] > /tmp/sample_ids.txt
 Prints page ids and strata, one per line, never page text. Deterministic (seeded).
 ``--heldout`` draws a smaller second sample that excludes the pages in labels.jsonl:
 it was labelled after the reader was tuned on the first, and measures it honestly.
@@ -27,6 +27,9 @@ danger-ish word stem (``SWEEP_STEMS``), to hunt for misses: sweep_team_alone.jso
 sweep's included), at commit d2384a0 after the sweep's fixes, labelled blind:
 audit5_team_alone.jsonl. With the sweep it makes a stratified estimate: every keyword page
 read, a random sample of the rest.
+``--rest`` lists every team-alone page *with text* in no file above nor the fifth audit
+nor calltype_review.jsonl (every page without text), at commit 5350e55: 366 pages, all
+read (rest_team_alone.jsonl). With the files above, every team-alone page has been read.
 """
 
 from __future__ import annotations
@@ -66,6 +69,7 @@ AUDIT4_LABELLED = AUDIT3_LABELLED + ("audit3_team_alone.jsonl",)
 SWEEP_LABELLED = AUDIT4_LABELLED + ("audit4_team_alone.jsonl",)
 AUDIT5_SEED = 20261127 + 9
 AUDIT5_LABELLED = SWEEP_LABELLED + ("sweep_team_alone.jsonl",)
+REST_LABELLED = AUDIT5_LABELLED + ("audit5_team_alone.jsonl", "calltype_review.jsonl")
 SWEEP_STEMS = (
     r"BLEED|BLOOD|HEMOR|HAEMOR|GUN|KNIFE|KNIV|BLADE|WEAPON|FIREARM|PISTOL|RIFLE|SHOT|SHOOT|STAB|CUT|SLIT|HANG|NOOSE|"
     r"ROPE|JUMP|BRIDGE|PILL|OD\b|OVERDOS|INGEST|SWALLOW|UNCON|UNRESP|BREATH|SEIZ|CHEST|FELL|FALL|INJUR|HIT|PUNCH|"
@@ -139,6 +143,13 @@ def main() -> None:
         if flag in flags:
             fresh_audit([json.loads(line) for line in (Path(args[0]) if args else DEFAULT).open(encoding="utf-8")], already, seed)
             return
+    if "--rest" in flags:
+        pages = [json.loads(line) for line in (Path(args[0]) if args else DEFAULT).open(encoding="utf-8")]
+        with_text = {p["id"] for p in pages if p["narrative"].strip()}
+        for pid in team_alone_ids(pages, labelled_ids(REST_LABELLED)):
+            if pid in with_text:
+                print(pid, "team_alone_text_rest")
+        return
     if "--sweep" in flags:
         sweep([json.loads(line) for line in (Path(args[0]) if args else DEFAULT).open(encoding="utf-8")])
         return

@@ -33,6 +33,8 @@ AUDITS = (
     # the keyword sweep of 413 team-alone pages (not a random sample): its 13 clear misses
     "sweep_team_alone.jsonl",
     "audit5_team_alone.jsonl",
+    # every other team-alone page with text, all read
+    "rest_team_alone.jsonl",
 )
 
 

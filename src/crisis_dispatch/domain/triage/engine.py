@@ -24,8 +24,9 @@ randomness, rules in file order). The steps:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from .flags import NEEDS_EMS, NEEDS_POLICE, SAFETY_FLAGS, UNCERTAINTY_FLAGS, Flag, FlagSource
@@ -136,6 +137,10 @@ def triage(call: CallInput, protocol: Protocol) -> TriageResult:
     )
 
 
+#: "IN PROGRESS" / "I/P" said on its own in a narrative (not "not in progress").
+_IN_PROGRESS = re.compile(r"(?<!NOT )(?<![\w/-])(?:IN\s+PROGRESS|I/P)(?![\w/-])", re.IGNORECASE)
+
+
 def gather_evidence(call: CallInput, protocol: Protocol) -> Evidence:
     """Raise and deny flags from answers, codes and narrative; resolve conflicts by rank."""
     notes: list[str] = []
@@ -160,9 +165,16 @@ def gather_evidence(call: CallInput, protocol: Protocol) -> Evidence:
         denials += down
 
     mapped = False
+    type_hit = protocol.mappings.lookup_call_type(call.call_type)
+    if type_hit is not None and _IN_PROGRESS.search(call.narrative or ""):
+        # "IN PROGRESS" in the text says the call type's event is happening now (a "SUICIDE"
+        # call type, text "... IN PROGRESS": a suicide in progress); it only adds flags.
+        now_hit = protocol.mappings.lookup_call_type(f"{call.call_type} IN PROGRESS")
+        if now_hit is not None:
+            type_hit = replace(type_hit, flags=tuple(dict.fromkeys((*type_hit.flags, *now_hit.flags))))
     for label, hit in (
         ("code", protocol.mappings.lookup_code(call.code, call_type=call.call_type)),
-        ("call type", protocol.mappings.lookup_call_type(call.call_type)),
+        ("call type", type_hit),
     ):
         if hit is None:
             continue

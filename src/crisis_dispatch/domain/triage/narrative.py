@@ -180,7 +180,7 @@ _CUES: tuple[_Cue, ...] = (
     # -- medical emergency ------------------------------------------------------------------
     _cue(MEDICAL, r"\b(?:UN-?CONSCIOUS(?:NESS)?|UNCON|UNC|UNRESP(?:ONSIVE)?|NOT\s+(?:COMPLETELY\s+)?ALERT|"
          r"NOT\s+CONSCIOUS|NOT\s+BREATH(?:ING)?(?:\s+(?:NORMALLY|NLLY))?|NOT\s+RESPONDING|NOT\s+MOVING|"
-         r"(?:DIFF(?:ICULTY)?|TROUBLE|DIFFICULT)\s+BREATHING|SOB|CPR|CARDIAC|(?<!UNDER )ARREST|SEIZ(?:URE|URES|ING)|"
+         r"(?:DIFF(?:ICULTY)?|TROUBLE|DIFFICULT)\s+BREATHING|SOB|CPR|CARDIAC|(?<!UNDER )ARREST|SEIZ(?:URE|URES|ING)|SIEZ(?:URE|URES|ING)|SEZ(?:URE|URES|ING)|"
          r"CHEST\s+PAINS?|BLEEDING|BLEED|BLOODY|BLOOD(?!\s+(?:PRESSURE|SUGAR|WORK|TESTS?|DRAW|ALCOHOL))|HEMORR?HAG\w*|LACERAT\w*|INJUR(?:Y|IES|ED)|HEAD\s+INJ\w*|"
          r"PASS(?:ED|ING)?\s+OUT|FAINT(?:ED|ING)?|CHANGING\s+COLOU?R|(?:BLUE|GRAY|GREY|PALE)\s+(?:COLOU?R|LIPS)|"
          r"(?:BLUE|RED|PALE)\s+COLOU?R\s+CHANGE|SWEATING|CLAMMY|COLOU?R\s+CHANGE|GSW|GUN\s?SHOT\s+WOUND|STAB\s+WOUNDS?|"
@@ -214,13 +214,22 @@ _CUES: tuple[_Cue, ...] = (
     _cue(MEDICAL, r"(?<!NOT )(?<!IF )\b(?:COMPLETELY\s+ALERT|BREATHING\s+(?:NORMALLY|NLLY)|CONS(?:CIOUS)?\s*/\s*BREATH\w*)\b",
          denial=True, negatable=False),
     _cue(MEDICAL, r"\bMEDICAL\s*:\s*NO\b|\bNO\s+MEDICAL\b", denial=True, negatable=False),
+    # signs of death: no pulse to be found, a body stiff or cold ("CANT FEEL A PULSE, HE IS
+    # STIFF"), found dead (not a phone that "went dead")
+    _cue(MEDICAL, r"\b(?:(?:CAN'?T|CANNOT|CANT|COULD\s*N'?T|COULDNT|UNABLE\s+TO|NOT\s+ABLE\s+TO)\s+(?:FEEL|FIND|GET|DETECT|LOCATE)\s+"
+         r"(?:A\s+|ANY\s+|HIS\s+|HER\s+)?PULSE|NO\s+PULSE|PULSELESS|NO\s+SIGNS?\s+OF\s+LIFE|RIGOR(?:\s+MORTIS)?|"
+         r"OBVIOUS(?:LY)?\s+DEAD|OBVIOUS\s+DEATH|"
+         r"(?:HE|SHE|THEY|PT|PATIENT|BODY|MALE|FEMALE|SUBJ\w*)\s+(?:IS|WAS|IS\s+ALREADY|WAS\s+ALREADY|FEELS?|FELT)\s+"
+         r"(?:STIFF|DEAD|DECEASED|COLD\s+(?:AND|&)\s+(?:BLUE|STIFF))|"
+         r"FOUND\s+(?:HIM|HER|THEM|\w+)\s+(?:DEAD|DECEASED|UNRESPONSIVE))\b"),
     # -- overdose / ingestion ----------------------------------------------------------------
     _cue(OVERDOSE, r"(?<![\w/])(?:OD|O\.D\.|OD'?D|ODED|OD'ING|OVER\s?DOS\w*|OVERDOES|OVRDS?|POISON\w*|INGEST\w*|"
          r"NARCAN|NALOXONE|HEROIN|FENTANYL|OPIOIDS?|OPIATES?)(?![\w/])"),
     _cue(OVERDOSE, r"\b(?:TOOK|TAKEN|HAS\s+TAKEN|SWALLOWED|ATE|INGESTED|DRANK)\s+(?:[\w'-]+\s+){0,5}?"
          r"(?:PILLS?|MEDS|MEDICATIONS?|TABLETS?|BOTTLE|TYLENOL|ASPIRIN|BLEACH|ANTIFREEZE|XANAX|IBUPROFEN|"
          r"ADVIL|SLEEPING\s+PILLS|SUBSTANCE|DRUGS|NARCOTICS|OXY\w*|PERCOCET|KLONOPIN|KLONIPAN|AMBIEN|LITHIUM|"
-         r"INSULIN|RAT\s+POISON|CLEANER|CHEMICALS?|ACID|MUSHROOMS|LSD)\b"),
+         r"INSULIN|RAT\s+POISON|CLEANER|CHEMICALS?|ACID|MUSHROOMS|LSD|RUBBING\s+ALC\w*|ISOPROPYL\w*|"
+         r"HAND\s+SANITI[SZ]ER|MOUTHWASH|LAMP\s+OIL|LIGHTER\s+FLUID|GASOLINE|WINDSHIELD\s+(?:WASHER\s+)?FLUID)\b"),
     _cue(OVERDOSE, r"\b\d+\s+(?:[A-Z'-]+\s+){0,3}?(?:PILLS|TABLETS|TYLENOL\w*|CAPSULES)\b"),
     # a count of a named drug, three or more ("40 XANAX, 1 1/2 HRS AGO"; a dose in MG is not a count)
     _cue(OVERDOSE, r"\b(?:[3-9]|[1-9]\d+)\s*(?:-\s*\d+\s+)?(?:OR\s+(?:SO|MORE)\s+)?(?:OF\s+(?:HIS|HER|THEIR|MY)\s+)?(?:" + _DRUG_NAMES + r")\b"),
