@@ -1,5 +1,5 @@
 """The rules added after the review of every call type sent to the team alone without text
-(docs/triage.md): a death, a person down, a headache, an unsafe scene, "unknown status"
+(docs/triage-measurements.md): a death, a person down, a headache, an unsafe scene, "unknown status"
 abbreviated, and a centre's own code carrying an MPDS level. All call types are invented."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The rules added after the fifth audit of team-alone pages (docs/triage.md).
+"""The rules added after the fifth audit of team-alone pages (docs/triage-measurements.md).
 
 A call type's reported condition set off by asterisks, "VIOL" for violent, and the
 "ATMPT" family of abbreviations for attempt. Every rule only adds safety. All examples are

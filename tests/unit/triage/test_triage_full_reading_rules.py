@@ -1,4 +1,4 @@
-"""The rules added after every remaining team-alone page with text was read (docs/triage.md):
+"""The rules added after every remaining team-alone page with text was read (docs/triage-measurements.md):
 signs of death, a misspelt seizure, a household liquid drunk, and "in progress" in the text
 of a call type's event. All examples are invented."""
 

@@ -1,4 +1,4 @@
-"""The rules added after the keyword sweep of team-alone pages (docs/triage.md, 2026-11-27).
+"""The rules added after the keyword sweep of team-alone pages (docs/triage-measurements.md, 2026-11-27).
 
 Violence by its acts toward a named person, a threat to kill oneself and someone else,
 breathing trouble in call-type abbreviations, a person who will not respond when spoken to,

@@ -1,4 +1,4 @@
-"""The rules added after the third audit of team-alone pages (docs/triage.md).
+"""The rules added after the third audit of team-alone pages (docs/triage-measurements.md).
 
 A one-letter typo in a call type's key danger word, a determinant level written in a
 call type, a determinant code without its card number, and shooting oneself said in full.
