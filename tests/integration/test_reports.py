@@ -58,3 +58,26 @@ def test_reports_refuse_bad_windows_and_other_roles(container: Container, clock)
         reports.kpi_report(ctx, SYSTEM, now - timedelta(days=1), now, tz="Mars/Olympus")
     with pytest.raises(PermissionDenied):
         reports.kpi_report(ctx, Actor("d", role=UserRole.DISPATCHER), now - timedelta(days=1), now)
+
+
+def test_utilisation_counts_the_vans_already_on_duty_when_the_window_opens(container: Container, clock) -> None:
+    ctx = container.ctx
+    seed.seed_la(ctx, days=2)
+    unit_id = units.list_units(ctx, SYSTEM)[0]["id"]
+    units.set_unit_status(ctx, SYSTEM, unit_id, "out_of_service")
+    clock.advance(timedelta(minutes=1))
+    units.set_unit_status(ctx, SYSTEM, unit_id, "available")  # on duty before the window opens
+    clock.advance(timedelta(hours=1))
+    start = clock.now()
+    incident = new_incident(container)
+    incidents.assign_unit(ctx, SYSTEM, incident, unit_id)
+    clock.advance(timedelta(minutes=30))
+    units.set_unit_status(ctx, SYSTEM, unit_id, "on_scene")
+    incidents.record_outcome(ctx, SYSTEM, incident, Outcome(Disposition.TREATED_AND_RELEASED, clock.now(), "system"))
+    units.set_unit_status(ctx, SYSTEM, unit_id, "available")
+    clock.advance(timedelta(minutes=90))
+    k = reports.kpi_report(ctx, Actor("ana", role=UserRole.ANALYST), start, clock.now())["kpis"]
+    with ctx.uow() as uow:
+        on_duty = sum(1 for s in uow.history.unit_states_before(start).values() if s not in ("off_shift", "out_of_service"))
+    assert on_duty >= 1
+    assert k["utilisation"] == pytest.approx(0.5 / (2.0 * on_duty), abs=1e-3)  # 30 busy minutes in 2 h per van on duty

@@ -176,6 +176,16 @@ class HistoryRepository:
         q = select(StatusChange).where(t.subject == Subject.UNIT.value, t.at >= start, t.at < end).order_by(t.id)
         return list(self.session.scalars(q))
 
+    def unit_states_before(self, moment: datetime) -> dict[str, str]:
+        """Each unit's status just before ``moment``: the ``to_status`` of its last row before it."""
+        t = orm.status_history.c
+        last = (
+            select(func.max(t.id)).where(t.subject == Subject.UNIT.value, t.at < moment, t.from_status != t.to_status)
+            .group_by(t.subject_id).scalar_subquery()
+        )
+        rows = self.session.execute(select(t.subject_id, t.to_status).where(t.id.in_(last)))
+        return {subject_id: status for subject_id, status in rows}
+
     def latest_id(self) -> int:
         """The id of the newest row (0 when there is none)."""
         return int(self.session.scalar(select(func.max(orm.status_history.c.id))) or 0)

@@ -88,7 +88,12 @@ def compute_kpis(
     horizon_s: float,
     local_hour0: float = 0.0,
     impact: Impact = Impact(),
+    units_on_duty_at_start: int = 0,
+    units_busy_at_start: int = 0,
 ) -> dict[str, Any]:
+    """KPIs of one history. A live report's window opens on units already on duty (or on a
+    job): ``units_on_duty_at_start`` / ``units_busy_at_start`` say how many, since their
+    rows predate the window (a simulation starts every van with a row at t = 0)."""
     n = len(facts)
     team = np.char.startswith(facts.tier.astype(str), "MH_TEAM") if n else np.zeros(0, bool)
     triaged = history.first_time(INCIDENT, "triaged", n)
@@ -122,8 +127,8 @@ def compute_kpis(
         np.isin(to, OFF_DUTY) & (frm == STATUS_CODES["available"]), 1.0, 0.0)
     edges = np.arange(0.0, horizon_s + 3600.0, 3600.0)
     edges[-1] = min(edges[-1], horizon_s) if edges[-1] > horizon_s else edges[-1]
-    busy = step_integral(t, busy_delta, edges)
-    duty = step_integral(t, duty_delta, edges)
+    busy = step_integral(t, busy_delta, edges, level0=float(units_busy_at_start))
+    duty = step_integral(t, duty_delta, edges, level0=float(units_on_duty_at_start))
     hod = np.floor((local_hour0 + edges[:-1] / 3600.0) % 24.0).astype(int)
     util = []
     for h in range(24):

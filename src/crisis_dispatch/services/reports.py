@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from crisis_dispatch.domain.access import Permission
 from crisis_dispatch.domain.errors import InvalidInput
+from crisis_dispatch.domain.unit import COMMITTED, UnitStatus
 
 from . import audit
 from .context import Actor, ServiceContext
@@ -48,6 +49,7 @@ def kpi_report(
     with ctx.uow() as uow:
         incidents = uow.incidents.received_between(start, end)
         rows = uow.history.for_incidents([i.id for i in incidents]) + uow.history.units_between(start, end)
+        before = uow.history.unit_states_before(start)
         audit.record(ctx, uow, actor, "report", "kpis", [f"{start.isoformat()}/{end.isoformat()}"])
         uow.commit()
     rows.sort(key=lambda h: (h.at, h.id or 0))
@@ -76,7 +78,10 @@ def kpi_report(
         fell_back=np.array([False] * len(ordered), dtype=bool),
     )
     local0 = start.astimezone(zone)
+    off_duty = {UnitStatus.OFF_SHIFT.value, UnitStatus.OUT_OF_SERVICE.value}
     kpis = compute_kpis(
-        history, facts, horizon_s=(min(end, now) - start).total_seconds(), local_hour0=local0.hour + local0.minute / 60
+        history, facts, horizon_s=(min(end, now) - start).total_seconds(), local_hour0=local0.hour + local0.minute / 60,
+        units_on_duty_at_start=sum(1 for status in before.values() if status not in off_duty),
+        units_busy_at_start=sum(1 for status in before.values() if status in {u.value for u in COMMITTED}),
     )
     return {"start": start.isoformat(), "end": end.isoformat(), "time_zone": tz, "kpis": kpis}
