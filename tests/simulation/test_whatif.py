@@ -31,3 +31,12 @@ def test_a_bad_protocol_file_is_reported_with_every_error_on_one_line(tmp_path: 
 
 def test_a_tier_mix_reads_as_percentages_largest_first() -> None:
     assert describe_tier_mix({"EMS": 0.1102, "MH_TEAM": 0.052, "POLICE": 0.8378}) == "POLICE 84 %, EMS 11 %, MH_TEAM 5.2 %"
+
+
+def test_a_file_named_like_a_packaged_protocol_is_checked_as_the_run_will_load_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "default.yaml").write_text("version: x\nrules: 3\n")  # an edited copy, broken
+    with pytest.raises(ScenarioError, match=r"protocol 'default.yaml': 5 errors"):
+        check_protocol("default.yaml")

@@ -10,10 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from crisis_dispatch.adapters.protocol_loader import (
-    load_protocol,
-    packaged_protocol_names,
-)
+from crisis_dispatch.adapters.protocol_loader import packaged_protocol_names, resolve_protocol
 from crisis_dispatch.domain.triage import ProtocolError
 
 from .callmix import build_call_mix
@@ -28,12 +25,6 @@ COMPARED = (
 )
 
 
-def _get(d: dict[str, Any], dotted: str) -> Any:
-    for part in dotted.split("."):
-        d = d.get(part) if isinstance(d, dict) else None  # type: ignore[assignment]
-    return d
-
-
 def check_protocol(name_or_path: str) -> None:
     """Refuse, in one line, a protocol that is neither packaged nor a valid YAML file.
 
@@ -41,13 +32,11 @@ def check_protocol(name_or_path: str) -> None:
     nothing; a file with several problems is reported as ``"N errors: a; b; c"``.
     """
     packaged = [n.removesuffix(".yaml") for n in packaged_protocol_names()]
-    if name_or_path.removesuffix(".yaml") in packaged:  # a packaged name wins, as in callmix.resolve_protocol
-        return
-    if not Path(name_or_path).is_file():
+    if not Path(name_or_path).is_file() and name_or_path.removesuffix(".yaml") not in packaged:
         raise ScenarioError(f"protocol '{name_or_path}' not found: neither a file nor a packaged protocol "
                             f"(packaged: {', '.join(packaged)})")
     try:
-        load_protocol(name_or_path)
+        resolve_protocol(name_or_path)  # the very rule the run uses (callmix.resolve_protocol): a file wins
     except ProtocolError as exc:
         n = len(exc.errors)
         raise ScenarioError(f"protocol '{name_or_path}': {n} error{'s' if n != 1 else ''}: "
@@ -78,8 +67,9 @@ def whatif(
     b = run(scenario, replications=replications, protocol=protocol_b, executor=executor)
     rows = []
     for key in COMPARED:
-        va = (a["ci95"].get(key) or {}).get("mean", _get(a["kpis"], key))
-        vb = (b["ci95"].get(key) or {}).get("mean", _get(b["kpis"], key))
+        # every KPI with a number in some replication is in ci95; one that is not has none
+        va = (a["ci95"].get(key) or {}).get("mean")
+        vb = (b["ci95"].get(key) or {}).get("mean")
         delta = None if va is None or vb is None else round(vb - va, 4)
         rows.append({"kpi": key, "a": va, "b": vb, "change": delta})
     return {
