@@ -235,6 +235,22 @@ def test_destination_queries_check_their_input(api: Api) -> None:
     assert r.status_code == 200 and r.json()["incident_id"] == incident["id"]
 
 
+def test_destinations_outside_the_travel_model_answer_with_a_labelled_estimate(api: Api) -> None:
+    from crisis_dispatch.domain.outcomes import DestinationType
+    from crisis_dispatch.domain.station import Facility
+
+    with api.container.ctx.uow() as uow:
+        if uow.facilities.find("ed-outside") is None:
+            uow.facilities.add(Facility(id="ed-outside", name="Outside ED", type=DestinationType.EMERGENCY_DEPARTMENT, lat=34.40, lon=-118.92))
+            uow.commit()
+    incident = api.call(lat=34.45, lon=-118.95)  # beyond the fitted LA travel model
+    r = api.client.post(f"/api/v1/incidents/{incident['id']}/destinations", json={"assessment": {"age": 40}}, headers=api.h("dispatcher"))
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert "straight-line estimate" in body["eta_source"]
+    assert [x["facility_id"] for x in body["ranked"]] == ["ed-outside"] and body["ranked"][0]["eta_s"] > 0
+
+
 def test_triage_can_be_evaluated_without_storing_anything(api: Api) -> None:
     before = len(api.client.get("/api/v1/incidents", headers=api.h("dispatcher")).json())
     r = api.client.post(

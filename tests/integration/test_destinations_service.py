@@ -53,3 +53,16 @@ def test_altered_consciousness_requires_an_emergency_department(la: Container) -
 def test_unknown_assessment_fields_are_refused(la: Container) -> None:
     with pytest.raises(InvalidInput, match="unknown assessment field"):
         destinations.recommend_for_incident(la.ctx, SYSTEM, new_incident(la), {"mood": "blue"})
+
+
+def test_outside_the_travel_model_destinations_are_ranked_on_a_labelled_estimate(la: Container) -> None:
+    ventura_line = dict(lat=34.45, lon=-118.95)  # beyond the fitted LA model's area
+    rec = destinations.recommend_for_incident(la.ctx, SYSTEM, new_incident(la, **ventura_line), CALM_ADULT, k=3)
+    assert rec["ranked"] and "straight-line estimate" in rec["eta_source"]
+    etas = [r["eta_s"] for r in rec["ranked"]]
+    assert all(e > 0 for e in etas)
+
+
+def test_inside_the_travel_model_destinations_say_the_provider_timed_them(la: Container) -> None:
+    rec = destinations.recommend_for_incident(la.ctx, SYSTEM, new_incident(la, **BOYLE_HEIGHTS), CALM_ADULT)
+    assert rec["eta_source"] == "provider"

@@ -12,6 +12,7 @@ from crisis_dispatch.routing.geometry import haversine_m
 
 from . import audit
 from .context import Actor, ServiceContext
+from .dispatching import leg_times
 from .incidents import check_scope
 
 #: Only facilities within this straight-line distance are timed (a transport longer than
@@ -47,13 +48,13 @@ def recommend_for_incident(
         nearby = [f for f, m in zip(facilities, metres, strict=True) if m <= SEARCH_RADIUS_KM * 1000]
         audit.record(ctx, uow, actor, "read", "incident", [incident.id], detail="destination recommendation")
         uow.commit()
-    travel: dict[str, float | None] = {}
-    for f in nearby:
-        # Providers answer many-origins-to-one; from the scene to a facility is one origin.
-        (travel[f.id],) = ctx.travel([here], (f.lat, f.lon))
+    # Providers answer many-origins-to-one; from the scene to a facility is one origin.
+    timed, source = leg_times(ctx, [([here], (f.lat, f.lon)) for f in nearby])
+    travel = {f.id: t for f, (t,) in zip(nearby, timed, strict=True)}
     rec = recommend_destinations(person, nearby, travel, k=k)
     return {
         "incident_id": incident_id,
+        "eta_source": source,
         "ranked": [
             {
                 "rank": i,

@@ -46,6 +46,31 @@ def _origin(uow: UnitOfWork, unit: Unit) -> tuple[float, float]:
 #: Outside the travel-time provider's area (e.g. beyond the fitted LA model), ETAs fall back
 #: to straight-line distance at this average speed, and the answer says so.
 FALLBACK_SPEED_KMH = 30.0
+#: ``eta_source`` of times the configured provider answered.
+PROVIDER_SOURCE = "provider"
+#: ``eta_source`` of the straight-line fallback.
+FALLBACK_SOURCE = f"straight-line estimate at {FALLBACK_SPEED_KMH:.0f} km/h (outside the travel-time model's area)"
+
+Point = tuple[float, float]
+
+
+def leg_times(ctx: ServiceContext, legs: list[tuple[list[Point], Point]]) -> tuple[list[list[float | None]], str]:
+    """Driving seconds of each leg (many origins to one destination), and where they come from.
+
+    When any point lies outside the provider's area, every leg is estimated on a straight
+    line instead (one yardstick for a whole ranking) and the source says so: a van must
+    still be sent, a destination still chosen.
+    """
+    if ctx.travel is None:
+        raise InvalidInput("no travel-time provider is configured for this region")
+    try:
+        return [ctx.travel(origins, to) for origins, to in legs], PROVIDER_SOURCE
+    except ValueError:
+        from crisis_dispatch.routing.geometry import LatLon
+        from crisis_dispatch.routing.provider import StraightLineProvider
+
+        line = StraightLineProvider(FALLBACK_SPEED_KMH)
+        return [line.eta_seconds([LatLon(*o) for o in origins], LatLon(*to)) for origins, to in legs], FALLBACK_SOURCE
 
 
 def _recommend(
@@ -57,19 +82,10 @@ def _recommend(
     candidates = _candidates(uow, now)
     fit = [c for c in candidates if not eligibility(c, needs)]
     etas: dict[str, float | None] = {}
-    source = "provider"
+    source = PROVIDER_SOURCE
     if fit:
-        origins = [_origin(uow, c.unit) for c in fit]
         here = (incident.location.lat, incident.location.lon)
-        try:
-            times = ctx.travel(origins, here)
-        except ValueError:
-            # A van must still be sent: estimate, and tell the dispatcher it is an estimate.
-            from crisis_dispatch.routing.geometry import LatLon
-            from crisis_dispatch.routing.provider import StraightLineProvider
-
-            times = StraightLineProvider(FALLBACK_SPEED_KMH).eta_seconds([LatLon(*o) for o in origins], LatLon(*here))
-            source = f"straight-line estimate at {FALLBACK_SPEED_KMH:.0f} km/h (outside the travel-time model's area)"
+        (times,), source = leg_times(ctx, [([_origin(uow, c.unit) for c in fit], here)])
         etas = {c.unit.id: t for c, t in zip(fit, times, strict=True)}
     return recommend(candidates, needs, etas, k=k), candidates, source
 
