@@ -42,3 +42,25 @@ def test_shift_names_are_checked_against_the_scenario(tmp_path: Path) -> None:
     assert load_grid(path)["shift"] == ["24/7", "nights"]  # no scenario: names unchecked
     with pytest.raises(ScenarioError, match=r"grid.shift: unknown shift 'nights' \(defined in la-ttp: 24/7"):
         load_grid(path, load_scenario("la-ttp"))
+
+
+def test_a_fleet_size_point_runs_its_vans_on_the_greedy_stations_of_its_own_demand() -> None:
+    from crisis_dispatch.simulation.plan import greedy_placement
+    from crisis_dispatch.simulation.region import PlacedVan
+    from crisis_dispatch.simulation.runner import prepare, run_replication
+    from crisis_dispatch.simulation.sweep import sweep
+
+    s = load_scenario("la-ttp").with_changes(horizon_days=2)
+    grid = {"fleet_size": [2], "shift": ["24/7", "peak-12h"], "demand_growth": [1.0, 2.0], "replications": 1}
+    rows = sweep(s, grid)["points"]
+    grown = s.with_changes(annual_calls=s.annual_calls * 2.0,
+                           team_calls_per_year=None if s.team_calls_per_year is None else s.team_calls_per_year * 2.0)
+    prep = prepare(grown)
+    st = prep.region.stations
+    vans = [PlacedVan(f"V{i + 1}", 0, st[sid][1], st[sid][2], "peak-12h", sid)
+            for i, sid in enumerate(greedy_placement(prep, 2))]
+    direct = run_replication(prepare(grown, vans=vans), 0).kpis
+    row = next(r for r in rows if r["shift"] == "peak-12h" and r["demand_growth"] == 2.0)
+    assert row["team_calls"] == direct["team_calls"]
+    assert row["response_minutes.p90"] == direct["response_minutes"]["p90"]
+    assert row["utilisation"] == direct["utilisation"]

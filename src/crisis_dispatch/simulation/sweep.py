@@ -110,7 +110,8 @@ def points(grid: dict[str, Any]) -> list[dict[str, Any]]:
     return [dict(zip(axes, combo, strict=True)) for combo in itertools.product(*(grid[a] for a in axes))]
 
 
-def _point_scenario(scenario: Scenario, point: dict[str, Any]) -> tuple[Scenario, tuple[PlacedVan, ...] | None]:
+def _grown(scenario: Scenario, point: dict[str, Any]) -> Scenario:
+    """The scenario at this point's demand growth (and with its shift checked)."""
     s = scenario
     if "demand_growth" in point:
         g = float(point["demand_growth"])
@@ -118,25 +119,42 @@ def _point_scenario(scenario: Scenario, point: dict[str, Any]) -> tuple[Scenario
                            team_calls_per_year=None if s.team_calls_per_year is None else s.team_calls_per_year * g)
     if "shift" in point and point["shift"] not in s.shifts:
         raise ScenarioError(f"unknown shift '{point['shift']}' (defined: {', '.join(s.shifts)})")
-    vans = None
+    return s
+
+
+def _placement(s: Scenario, n: int) -> tuple[PlacedVan, ...]:
+    """``n`` round-the-clock vans on the stations a greedy p-median picks for the (grown)
+    scenario ``s``; more vans than candidate stations share stations, in greedy order (as
+    plan does)."""
+    from .plan import greedy_placement
+
+    prep = prepare(s)
+    order = greedy_placement(prep, n)
+    st = prep.region.stations
+    return tuple(PlacedVan(f"V{i + 1}", 0, st[sid][1], st[sid][2], "24/7", sid)
+                 for i, sid in ((i, order[i % len(order)]) for i in range(n)))
+
+
+def _point_vans(s: Scenario, point: dict[str, Any],
+                placements: dict[tuple[Any, int], tuple[PlacedVan, ...]]) -> tuple[PlacedVan, ...] | None:
+    """The fleet of a point: ``fleet_size`` vans on the greedy stations (one placement per
+    demand growth and size, computed once and shared by every shift, protocol and
+    replication: it depends on nothing else), or the scenario's vans on the point's shift."""
     if "fleet_size" in point:
-        from .plan import greedy_placement
-
-        prep = prepare(s)
         n = int(point["fleet_size"])
-        order = greedy_placement(prep, n)
-        st = prep.region.stations
-        # More vans than candidate stations share stations, in greedy order (as plan does).
-        vans = tuple(PlacedVan(f"V{i + 1}", 0, st[sid][1], st[sid][2], point.get("shift", "24/7"), sid)
-                     for i, sid in ((i, order[i % len(order)]) for i in range(n)))
-    elif "shift" in point:
-        vans = tuple(PlacedVan(v.call_sign, v.area, v.lat, v.lon, point["shift"], v.station) for v in build_region(s).vans)
-    return s, vans
+        key = (point.get("demand_growth"), n)
+        if key not in placements:
+            placements[key] = _placement(s, n)
+        shift = point.get("shift", "24/7")
+        return tuple(PlacedVan(v.call_sign, v.area, v.lat, v.lon, shift, v.station) for v in placements[key])
+    if "shift" in point:
+        return tuple(PlacedVan(v.call_sign, v.area, v.lat, v.lon, point["shift"], v.station) for v in build_region(s).vans)
+    return None
 
 
-def _task(args: tuple[Scenario, dict[str, Any], int]) -> dict[str, Any]:
-    scenario, point, replication = args
-    s, vans = _point_scenario(scenario, point)
+def _task(args: tuple[Scenario, dict[str, Any], int, tuple[PlacedVan, ...] | None]) -> dict[str, Any]:
+    scenario, point, replication, vans = args
+    s = _grown(scenario, point)
     r = run_replication(prepare(s, protocol=point.get("protocol"), vans=vans), replication)
     return {"point": point, "replication": replication, "kpis": r.kpis}
 
@@ -148,7 +166,9 @@ def sweep(scenario: Scenario, grid: dict[str, Any], *, executor: Executor | None
     pts = points(grid)
     if any("fleet_size" in p for p in pts) and len(build_region(scenario).areas) != 1:
         raise ScenarioError("fleet_size sweeps need a single-area scenario (la-ttp, la-ttp-20k)")
-    tasks = [(scenario, p, r) for p in pts for r in range(reps)]
+    placements: dict[tuple[Any, int], tuple[PlacedVan, ...]] = {}
+    fleets = [_point_vans(_grown(scenario, p), p, placements) for p in pts]
+    tasks = [(scenario, p, r, vans) for p, vans in zip(pts, fleets, strict=True) for r in range(reps)]
     results = (executor or local_executor)(_task, tasks)
     table = []
     for p in pts:
