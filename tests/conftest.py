@@ -53,7 +53,7 @@ def _truncate_all(container: Container) -> None:
         conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def db_settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
     """Settings for each database we support: an embedded SQLite file and a real PostgreSQL."""
     if request.param == "sqlite":
