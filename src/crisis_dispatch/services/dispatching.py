@@ -12,10 +12,11 @@ from crisis_dispatch.domain.errors import InvalidInput
 from crisis_dispatch.domain.history import ESCALATION_PREFIX, StatusChange
 from crisis_dispatch.domain.incident import Incident, IncidentStatus
 from crisis_dispatch.domain.queueing import next_for_unit, ordered, queue_key, response_clock, escalations_due
-from crisis_dispatch.domain.unit import Unit, crew_on_shift
+from crisis_dispatch.domain.unit import Unit
 
 from . import audit
 from .context import SYSTEM, Actor, ServiceContext
+from .crews import crews
 
 UNREACHABLE = "travel time unknown"
 
@@ -31,9 +32,8 @@ def clock_view(ctx: ServiceContext, incident: Incident, now: datetime) -> dict[s
 
 def _candidates(uow: UnitOfWork, now: datetime) -> list[Candidate]:
     units = uow.units.list()
-    shifts = uow.shifts.covering(now, [u.id for u in units])
-    people = uow.staff.by_ids(s.staff_id for s in shifts)
-    return [Candidate(u, crew_on_shift(u.id, shifts, people, now)) for u in units]
+    on_shift = crews(uow, units, now)
+    return [Candidate(u, on_shift[u.id]) for u in units]
 
 
 def _origin(uow: UnitOfWork, unit: Unit) -> tuple[float, float]:
@@ -202,8 +202,7 @@ def check_clocks(ctx: ServiceContext) -> list[dict[str, Any]]:
 
 def offer_for_unit(ctx: ServiceContext, uow: UnitOfWork, unit: Unit, now: datetime) -> dict[str, Any] | None:
     """When a unit clears, the first queued incident it can take (queue order)."""
-    shifts = uow.shifts.covering(now, [unit.id])
-    candidate = Candidate(unit, crew_on_shift(unit.id, shifts, uow.staff.by_ids(s.staff_id for s in shifts), now))
+    candidate = Candidate(unit, crews(uow, [unit], now)[unit.id])
     waiting = uow.incidents.list(statuses=[IncidentStatus.QUEUED], limit=10_000)
     chosen = next_for_unit(waiting, lambda i: not eligibility(candidate, Needs.from_triage(i.triage)))
     if chosen is None:

@@ -16,10 +16,11 @@ from crisis_dispatch.domain.errors import AssignmentConflict, Conflict, InvalidI
 from crisis_dispatch.domain.history import StatusChange, Subject
 from crisis_dispatch.domain.incident import Call, Incident, IncidentStatus, Location, Note, parse_enum
 from crisis_dispatch.domain.outcomes import Destination, Disposition, Outcome
-from crisis_dispatch.domain.unit import UnitStatus, crew_on_shift, readiness
+from crisis_dispatch.domain.unit import UnitStatus, readiness
 
 from . import audit
 from .context import Actor, ServiceContext
+from .crews import crews
 from .dispatching import best_unit, clock_view
 from .views import history_view, incident_view
 
@@ -335,9 +336,7 @@ def assign_unit(ctx: ServiceContext, actor: Actor, incident_id: str, unit_id: st
                 raise AssignmentConflict(
                     f"unit {unit.call_sign} is already assigned to incident {unit.incident_id}"
                 )
-            shifts = uow.shifts.covering(now, [unit.id])
-            crew = crew_on_shift(unit.id, shifts, uow.staff.by_ids(s.staff_id for s in shifts), now)
-            ready = readiness(unit, crew)
+            ready = readiness(unit, crews(uow, [unit], now)[unit.id])
             if not ready.dispatchable:
                 raise NotDispatchable(f"unit {unit.call_sign} cannot be dispatched: " + "; ".join(ready.reasons))
             changes = [

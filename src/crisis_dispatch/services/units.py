@@ -18,13 +18,13 @@ from crisis_dispatch.domain.unit import (
     Unit,
     UnitStatus,
     coverage_gaps,
-    crew_on_shift,
     overlapping_shift_for_staff,
     readiness,
 )
 
 from . import audit
 from .context import Actor, ServiceContext
+from .crews import crews
 from .dispatching import offer_for_unit
 from .views import shift_view, staff_view, unit_view
 
@@ -38,13 +38,8 @@ INCIDENT_MIRROR: dict[UnitStatus, IncidentStatus] = {
 
 
 def _views(uow: UnitOfWork, units: list[Unit], now: datetime) -> list[dict[str, Any]]:
-    shifts = uow.shifts.covering(now, [u.id for u in units])
-    people = uow.staff.by_ids(s.staff_id for s in shifts)
-    out = []
-    for unit in units:
-        crew = crew_on_shift(unit.id, shifts, people, now)
-        out.append(unit_view(unit, crew, readiness(unit, crew)))
-    return out
+    on_shift = crews(uow, units, now)
+    return [unit_view(u, on_shift[u.id], readiness(u, on_shift[u.id])) for u in units]
 
 
 def list_units(ctx: ServiceContext, actor: Actor) -> list[dict[str, Any]]:
