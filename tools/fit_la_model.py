@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import dataclasses
 import json
 import os
 from itertools import product
@@ -117,7 +118,7 @@ def main() -> None:
     }
     routed = args.data / "la" / "travel_times" / "route_result_uber_hod3am_300_all_original.csv"
     metrics["routed_pairs_held_out"] = routed_pairs_comparison(fitted, test, routed)
-    model = _model(train, spec, alpha, metrics)
+    model = dataclasses.replace(fitted, metrics=metrics)  # the same fit, with its measurements
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(model.to_json(), indent=1) + "\n", encoding="utf-8")
     print(json.dumps(metrics, indent=2))

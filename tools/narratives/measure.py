@@ -51,6 +51,7 @@ from crisis_dispatch.domain.triage import (
     triage,
     whatif,
 )
+from crisis_dispatch.services.triage_io import call_from_dict
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
@@ -72,13 +73,7 @@ def load_pages(path: Path) -> dict[str, dict[str, str]]:
 
 
 def as_call(page: dict[str, str]) -> CallInput:
-    return CallInput(
-        id=page["id"],
-        call_type=page.get("call_type", ""),
-        narrative=page.get("narrative", ""),
-        code=page.get("code") or None,
-        priority=page.get("priority") or None,
-    )
+    return call_from_dict(page)  # the CLI's own reader of a call record
 
 
 def prf(pairs: list[tuple[set[str], set[str]]], flags: tuple[str, ...]) -> dict[str, dict[str, float | int]]:

@@ -39,7 +39,9 @@ import random
 import sys
 from pathlib import Path
 
-DEFAULT = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "calls" / "dispatch_narratives" / "dispatch_pages_mh_related.jsonl"
+from measure import PAGES, shared_data  # noqa: E402  (the same folder: honours CRISIS_DISPATCH_SHARED_DATA)
+
+DEFAULT = shared_data() / PAGES
 STRATA = {"overdose": 40, "suicide": 45, "psych": 40, "welfare": 25, "other": 20, "empty": 30}
 HELDOUT = {"overdose": 15, "suicide": 15, "psych": 15, "welfare": 10, "other": 10, "empty": 15}
 # Fewer empty narratives, more text: the fourth sample tests what the reader reads.
@@ -85,14 +87,15 @@ def labelled_ids(names: tuple[str, ...] = LABELLED) -> set[str]:
 def team_alone_ids(pages: list[dict[str, str]], exclude: set[str]) -> list[str]:
     """Sorted ids of the pages the default protocol (no answers) sends to the team alone or the phone."""
     from crisis_dispatch.adapters.protocol_loader import load_default_protocol
-    from crisis_dispatch.domain.triage import CallInput, Tier, triage
+    from crisis_dispatch.domain.triage import Tier, triage
+    from crisis_dispatch.services.triage_io import call_from_dict
 
     protocol = load_default_protocol()
     return sorted(
         p["id"]
         for p in pages
         if p["id"] not in exclude
-        and triage(CallInput(p["id"], p["call_type"], p["narrative"], p["code"] or None), protocol).tier
+        and triage(call_from_dict(p), protocol).tier
         in (Tier.MH_TEAM, Tier.PHONE_988)
     )
 
@@ -135,32 +138,30 @@ def audit2(pages: list[dict[str, str]], mh_order: bool) -> None:
 def main() -> None:
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     flags = sys.argv[1:]
+    path = Path(args[0]) if args else DEFAULT
+    pages = [json.loads(line) for line in path.open(encoding="utf-8")]
     for flag, already, seed in (
         ("--audit3", AUDIT3_LABELLED, AUDIT3_SEED),
         ("--audit4", AUDIT4_LABELLED, AUDIT4_SEED),
         ("--audit5", AUDIT5_LABELLED, AUDIT5_SEED),
     ):
         if flag in flags:
-            fresh_audit([json.loads(line) for line in (Path(args[0]) if args else DEFAULT).open(encoding="utf-8")], already, seed)
+            fresh_audit(pages, already, seed)
             return
     if "--rest" in flags:
-        pages = [json.loads(line) for line in (Path(args[0]) if args else DEFAULT).open(encoding="utf-8")]
         with_text = {p["id"] for p in pages if p["narrative"].strip()}
         for pid in team_alone_ids(pages, labelled_ids(REST_LABELLED)):
             if pid in with_text:
                 print(pid, "team_alone_text_rest")
         return
     if "--sweep" in flags:
-        sweep([json.loads(line) for line in (Path(args[0]) if args else DEFAULT).open(encoding="utf-8")])
+        sweep(pages)
         return
     if "--audit2" in flags or "--audit2-mh" in flags:
-        path = Path(args[0]) if args else DEFAULT
-        audit2([json.loads(line) for line in path.open(encoding="utf-8")], "--audit2-mh" in flags)
+        audit2(pages, "--audit2-mh" in flags)
         return
     round_ = 3 if "--heldout3" in flags else 2 if "--heldout2" in flags else 1 if "--heldout" in flags else 0
     heldout = round_ > 0
-    path = Path(args[0]) if args else DEFAULT
-    pages = [json.loads(line) for line in path.open(encoding="utf-8")]
     previous = ["labels.jsonl", "labels_heldout.jsonl", "labels_heldout2.jsonl"][:round_]
     exclude = {json.loads(line)["id"] for name in previous for line in (HERE / name).open(encoding="utf-8")}
     rng = random.Random(20261127 + round_)
