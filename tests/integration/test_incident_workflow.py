@@ -28,13 +28,20 @@ def test_a_calm_call_is_triaged_and_queued_for_a_team(container: Container) -> N
 
 
 def test_a_call_with_a_weapon_is_screened_out_with_its_reason_logged(container: Container) -> None:
-    iid = new_incident(container, narrative="Man waving a knife at neighbours, threatening to stab them.")
+    # no mental-health component: police alone, so the incident is closed as screened out
+    iid = new_incident(container, call_type="", narrative="Armed robbery in progress at the store, no mental health issue.")
     view = incidents.get_incident(container.ctx, SYSTEM, iid)
     assert "POLICE" in view["tier"]
-    if not view["tier"].startswith("MH_TEAM"):
-        assert view["status"] == "closed"
-        assert view["screened_out_reason"]
-        assert "screened out" in view["history"][-1]["reason"]
+    assert view["status"] == "closed"
+    assert view["screened_out_reason"]
+    assert "screened out" in view["history"][-1]["reason"]
+
+
+def test_a_mental_health_call_with_a_weapon_is_a_co_response_not_screened_out(container: Container) -> None:
+    iid = new_incident(container, narrative="Man waving a knife at neighbours, threatening to stab them.")
+    view = incidents.get_incident(container.ctx, SYSTEM, iid)
+    assert view["tier"].startswith("MH_TEAM") and "POLICE" in view["tier"]
+    assert view["status"] != "closed" and view["screened_out_reason"] is None
 
 
 def test_full_lifecycle_to_treated_and_released(container: Container, clock) -> None:
