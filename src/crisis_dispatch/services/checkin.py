@@ -15,6 +15,7 @@ from crisis_dispatch.domain.incident import Incident, IncidentStatus
 
 from . import incidents
 from .context import Actor, ServiceContext
+from .crews import crew_unit
 
 
 def check_in(ctx: ServiceContext, actor: Actor, incident_id: str, comment: str = "") -> dict[str, Any]:
@@ -52,7 +53,7 @@ def checkin_states(ctx: ServiceContext, actor: Actor) -> dict[str, Any]:
     with ctx.uow() as uow:
         unit_id = None
         if actor.role in SCOPED_TO_OWN_UNIT:
-            unit_id = uow.shifts.current_unit_for_staff(actor.staff_id, now) if actor.staff_id else None
+            unit_id = crew_unit(uow, actor, now)
             if unit_id is None:
                 return {"now": now.isoformat(), "checkins": []}
         on_scene = uow.incidents.list(statuses=[IncidentStatus.ON_SCENE], unit_id=unit_id, limit=1000)

@@ -22,6 +22,7 @@ from crisis_dispatch.domain.access import SCOPED_TO_OWN_UNIT, Permission, UserRo
 from crisis_dispatch.domain.history import Subject
 
 from .context import Actor, ServiceContext
+from .crews import crew_unit
 from .views import history_view
 
 #: Seconds a hole in the ids is waited for before it is taken for a rollback.
@@ -58,10 +59,8 @@ def _rows_after(ctx: ServiceContext, after_id: int, limit: int) -> list[FeedEven
 
 def own_unit(ctx: ServiceContext, actor: Actor) -> str | None:
     """The van a crew member is on now (None for other roles or when off shift)."""
-    if actor.role not in SCOPED_TO_OWN_UNIT or actor.staff_id is None:
-        return None
-    with ctx.uow() as uow:
-        return uow.shifts.current_unit_for_staff(actor.staff_id, ctx.clock.now())
+    with ctx.uow() as uow:  # a session connects on its first query: none for other roles
+        return crew_unit(uow, actor, ctx.clock.now())
 
 
 def visible(event: dict[str, Any], role: UserRole, unit_id: str | None) -> dict[str, Any] | None:

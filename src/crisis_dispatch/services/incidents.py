@@ -20,7 +20,7 @@ from crisis_dispatch.domain.unit import UnitStatus, readiness
 
 from . import audit
 from .context import Actor, ServiceContext
-from .crews import crews
+from .crews import crew_unit, crews
 from .dispatching import best_unit, clock_view
 from .views import history_view, incident_view
 
@@ -222,15 +222,9 @@ def _route_after_triage(incident: Incident, *, now: datetime, by: str) -> list[S
     return [incident.transition(S.CLOSED, now=now, by=by, reason=f"screened out ({reason}) to {responders}: {detail}".rstrip(": "))]
 
 
-def _crew_unit(ctx: ServiceContext, uow: UnitOfWork, actor: Actor) -> str | None:
-    if actor.staff_id is None:
-        return None
-    return uow.shifts.current_unit_for_staff(actor.staff_id, ctx.clock.now())
-
-
 def check_scope(ctx: ServiceContext, uow: UnitOfWork, actor: Actor, incident: Incident) -> None:
     if actor.role in SCOPED_TO_OWN_UNIT:
-        unit_id = _crew_unit(ctx, uow, actor)
+        unit_id = crew_unit(uow, actor, ctx.clock.now())
         if unit_id is None or incident.unit_id != unit_id:
             # Not "forbidden": crew must not even learn that other incidents exist.
             raise NotFound(f"incident '{incident.id}' not found")
@@ -261,7 +255,7 @@ def list_incidents(
     with ctx.uow() as uow:
         unit_id = None
         if actor.role in SCOPED_TO_OWN_UNIT:
-            unit_id = _crew_unit(ctx, uow, actor)
+            unit_id = crew_unit(uow, actor, ctx.clock.now())
             if unit_id is None:
                 return []
         found = uow.incidents.list(statuses=parsed or None, unit_id=unit_id, limit=limit, offset=offset)

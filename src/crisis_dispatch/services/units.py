@@ -24,7 +24,7 @@ from crisis_dispatch.domain.unit import (
 
 from . import audit
 from .context import Actor, ServiceContext
-from .crews import crews
+from .crews import crew_unit, crews
 from .dispatching import offer_for_unit
 from .views import shift_view, staff_view, unit_view
 
@@ -76,8 +76,7 @@ def set_unit_status(ctx: ServiceContext, actor: Actor, unit_id: str, to: str, re
     with ctx.uow() as uow:
         unit = uow.units.get(unit_id)
         if actor.role in SCOPED_TO_OWN_UNIT:
-            own = uow.shifts.current_unit_for_staff(actor.staff_id, now) if actor.staff_id else None
-            if own != unit.id:
+            if crew_unit(uow, actor, now) != unit.id:
                 raise PermissionDenied("crew may only change the status of their own van")
         incident = uow.incidents.get(unit.incident_id) if unit.incident_id else None
         changes = []
