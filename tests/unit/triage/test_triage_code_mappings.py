@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from crisis_dispatch.adapters.protocol_loader import load_code_mappings
 from crisis_dispatch.domain.triage import CodeMappings, parse_mpds
+from crisis_dispatch.domain.triage.mappings import REWRITE_MEMO_SIZE
 
 
 @pytest.mark.parametrize("code", ["25-A-1", "25A1", "25A01", "025A1", "25 a 1", "25-a-01"])
@@ -70,3 +73,18 @@ def test_an_unknown_string_is_unmapped() -> None:
 def test_mapping_data_with_an_unknown_flag_is_refused() -> None:
     with pytest.raises(ValueError, match="apco.codes.EDP.flags: unknown flag 'crazy'"):
         CodeMappings.from_data(apco={"codes": {"EDP": {"flags": ["crazy"]}}})
+
+
+def test_a_remembered_rewrite_is_the_one_computed_afresh_and_the_memory_stays_bounded() -> None:
+    m = replace(load_code_mappings())  # a copy with nothing remembered yet
+    texts = ["SUICIDE ATIEMPT", "Psych *Violent* Per PD", "MENTAL DISORDER W/O WEAPON", "AMS"]
+    first = [m.rewrite_text(t, correct_typos=fix) for t in texts for fix in (True, False)]
+    assert first[0] == "SUICIDE ATTEMPT"
+    assert [m.rewrite_text(t, correct_typos=fix) for t in texts for fix in (True, False)] == first
+    assert [m._rewrite(t, fix) for t in texts for fix in (True, False)] == first
+    assert m == replace(m)  # what a mapping remembers is no part of what it is
+
+    for i in range(REWRITE_MEMO_SIZE + 1):
+        m.rewrite_text(f"CALL {i}")
+    assert len(m._rewritten) <= REWRITE_MEMO_SIZE
+    assert m.rewrite_text("CALL 7") == "CALL 7"

@@ -157,6 +157,10 @@ def mpds_key(card: int, level: str, num: int | None) -> str:
     return f"{card}{level}{num if num is not None else ''}"
 
 
+#: How many rewritten texts a ``CodeMappings`` remembers before it forgets them all.
+REWRITE_MEMO_SIZE = 10_000
+
+
 @dataclass(frozen=True)
 class _Entry:
     category: str
@@ -179,6 +183,12 @@ class CodeMappings:
     typo_words: tuple[str, ...] = ()  # key danger words read through a one-letter typo
     not_typos: frozenset[str] = frozenset()  # real words one letter away from a key word
     level_cards: Mapping[str, int] = field(default_factory=dict)  # call-type category -> MPDS card
+    # rewrite_text's results, per (text, correct_typos): a call is read through its call type
+    # four or more times, and call types repeat from call to call. The tables above are frozen,
+    # so a remembered result is the one rewrite_text would compute again.
+    _rewritten: dict[tuple[str, bool], str] = field(
+        default_factory=dict, init=False, compare=False, repr=False, hash=False
+    )
 
     @classmethod
     def empty(cls) -> CodeMappings:
@@ -404,7 +414,18 @@ class CodeMappings:
         is false), the rewrites applied (what phrase rules see).
 
         Rewrites remove protocol titles that only look like evidence and respell AMS.
+        Remembered per ``(text, correct_typos)``, up to ``REWRITE_MEMO_SIZE`` texts (then
+        forgotten all at once, so a long-running server's memory stays bounded).
         """
+        key = (text, correct_typos)
+        found = self._rewritten.get(key)
+        if found is None:
+            if len(self._rewritten) >= REWRITE_MEMO_SIZE:
+                self._rewritten.clear()
+            found = self._rewritten[key] = self._rewrite(text, correct_typos)
+        return found
+
+    def _rewrite(self, text: str, correct_typos: bool) -> str:
         norm = normalise_text(text)
         if correct_typos:
             norm = self.correct_typos(norm)
