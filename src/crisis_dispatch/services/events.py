@@ -86,15 +86,9 @@ def visible(event: dict[str, Any], role: UserRole, unit_id: str | None) -> dict[
 
 
 def events_since(ctx: ServiceContext, actor: Actor, after_id: int, *, limit: int = 500) -> list[FeedEvent]:
-    """Status changes after ``after_id`` that ``actor`` may see, oldest first (one read, no hole tracking)."""
-    actor.require(Permission.INCIDENT_READ)
-    unit_id = own_unit(ctx, actor)
-    out = []
-    for ev in _rows_after(ctx, after_id, limit):
-        data = visible(ev.data, actor.role, unit_id)
-        if data is not None:
-            out.append(FeedEvent(ev.id, data))
-    return out
+    """Status changes after ``after_id`` that ``actor`` may see, oldest first (one read of the
+    live feed's own path, so what it filters is what the feed filters)."""
+    return FeedCursor(after_id).poll(ctx, actor, limit=limit)
 
 
 @dataclass
