@@ -329,8 +329,9 @@ class CodeMappings:
         if not code or not code.strip():
             return None
         hit = self._lookup_mpds(code)
-        if hit is None and call_type:
-            hit = self._lookup_bare_determinant(code, call_type) or self._lookup_local_code_level(code, call_type)
+        card = self.card_named(call_type) if hit is None else None
+        if card is not None:
+            hit = self._lookup_bare_determinant(code, card) or self._lookup_local_code_level(code, card)
         if hit is None:
             entry = self.apco.get(normalise_apco(code))
             if entry is not None:
@@ -354,24 +355,28 @@ class CodeMappings:
             flags.extend(self.mpds_suffixes.get(card, {}).get(suffix, ()))
         return MappingHit("mpds", key + suffix.lower(), entry.category, _unique(flags), code)
 
-    def _lookup_bare_determinant(self, code: str, call_type: str) -> MappingHit | None:
+    def _lookup_bare_determinant(self, code: str, card: int) -> MappingHit | None:
+        """A determinant without its card number (``B6``) under a call type naming ``card``."""
         compact = re.sub(r"[\s_]", "", code.upper())
-        card = self.card_named(call_type)
-        if card is None or not _BARE_DETERMINANT.match(compact):
+        if not _BARE_DETERMINANT.match(compact):
             return None
-        parsed = parse_mpds(f"{card}{compact}")
-        if parsed is None or mpds_key(*parsed[:3]) not in self.mpds_known:
-            return None  # "E24" under "Psychological" is a local code, not 25E24
-        hit = self._lookup_mpds(f"{card}{compact}")
+        hit = self._known_determinant(card, compact)  # "E24" under "Psychological" is a local code, not 25E24
         return replace(hit, evidence=code) if hit is not None else None
 
-    def _lookup_local_code_level(self, code: str, call_type: str) -> MappingHit | None:
+    def _known_determinant(self, card: int, determinant: str) -> MappingHit | None:
+        """Card ``card``'s ``determinant`` (level and number, ``B6``) when it is a known one, else None."""
+        code = f"{card}{determinant}"
+        parsed = parse_mpds(code)
+        if parsed is None or mpds_key(*parsed[:3]) not in self.mpds_known:
+            return None
+        return self._lookup_mpds(code)
+
+    def _lookup_local_code_level(self, code: str, card: int) -> MappingHit | None:
         """A centre's own code carrying an MPDS level ("127D01": local code 127, level D)
-        under a call type that names a card: the level means what that card's level means
+        under a call type that names ``card``: the level means what that card's level means
         (25D: not alert). Only the level is read; the number belongs to the local scheme."""
         m = _LOCAL_CODE_LEVEL.match(re.sub(r"[\s_-]", "", code.upper()))
-        card = self.card_named(call_type)
-        if m is None or card is None or int(m["local"]) in self.mpds_cards:
+        if m is None or int(m["local"]) in self.mpds_cards:
             return None
         if not self._level_known(card, m["level"]) or f"{card}{m['level']}" not in self.mpds_determinants:
             return None
@@ -383,6 +388,10 @@ class CodeMappings:
         if not call_type or not self.level_cards:
             return None
         categories, _ = self._phrase_hits(self.rewrite_text(call_type))
+        return self._card_of(categories)
+
+    def _card_of(self, categories: Iterable[str]) -> int | None:
+        """The MPDS card of the first of ``categories`` that names one (``level_cards``), or None."""
         return next((self.level_cards[c] for c in categories if c in self.level_cards), None)
 
     def _level_known(self, card: int, level: str) -> bool:
@@ -466,7 +475,7 @@ class CodeMappings:
         categories, flags = self._phrase_hits(norm)
         # A determinant level written in a call type that names a card ("Psych ... (D)",
         # "PSYCHIATRIC-DELTA-PD"): it means what that card's level means (25D: not alert).
-        card = next((self.level_cards[c] for c in categories if c in self.level_cards), None)
+        card = self._card_of(categories)
         if card is not None and read_levels:
             for level in call_type_levels(call_type):
                 level_hit = self._lookup_mpds(f"{card}{level}") if self._level_known(card, level) else None
@@ -475,11 +484,9 @@ class CodeMappings:
             # ... and a whole determinant without its card ("PSY-B1 - Psychiatric"), when it
             # is a known one of that card (25B1: serious haemorrhage).
             for det in call_type_determinants(call_type):
-                parsed = parse_mpds(f"{card}{det}")
-                if parsed is not None and mpds_key(*parsed[:3]) in self.mpds_known:
-                    det_hit = self._lookup_mpds(f"{card}{det}")
-                    if det_hit is not None:
-                        flags.extend(det_hit.flags)
+                det_hit = self._known_determinant(card, det)
+                if det_hit is not None:
+                    flags.extend(det_hit.flags)
         for word in words[:2]:  # "25B03 - PSYCH": a determinant (not a bare number) leading the type
             parsed = parse_mpds(word)
             hit = self._lookup_mpds(word) if parsed is not None and parsed[1] else None
