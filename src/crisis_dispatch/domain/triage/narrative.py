@@ -538,8 +538,8 @@ class _Verdict:
 
 def _judge(text: str, start: int, end: int) -> _Verdict:
     """Judge the cue at ``text[start:end]`` from its clause: present, denied or unknown."""
-    words = list(re.finditer(r"\S+", text[_clause_start(text, start) : start]))
     offset = _clause_start(text, start)
+    words = list(re.finditer(r"\S+", text[offset:start]))
     window_start = offset + words[-_WINDOW_WORDS].start() if len(words) >= _WINDOW_WORDS else (
         offset + words[0].start() if words else start
     )
