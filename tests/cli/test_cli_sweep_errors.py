@@ -118,3 +118,16 @@ def test_a_fleet_size_grid_on_a_multi_area_scenario_is_refused_before_anything_r
     r = runner.invoke(app, ["sweep", "california", "--grid", str(path)])
     assert r.exit_code == 2
     assert r.stderr.count("\n") == 1 and "grid.fleet_size needs a single-area scenario" in r.stderr
+
+
+def test_the_cli_starts_without_loading_the_simulator() -> None:
+    # `sweep --help` is built at start-up; it must not cost every command numpy, scipy and
+    # the road graph (PEP 562 names in crisis_dispatch.simulation, the grid in its own module).
+    import subprocess
+    import sys
+
+    code = ("import sys, crisis_dispatch.entrypoints.cli; "
+            "print(sorted(m for m in ('crisis_dispatch.simulation.runner', 'crisis_dispatch.simulation.sweep') "
+            "if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

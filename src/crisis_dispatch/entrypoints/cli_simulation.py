@@ -401,7 +401,7 @@ def sweep_cmd(
 
 def sweep_help() -> str:
     """The ``sweep --help`` text: what it does and a whole grid file (Rich markup escaped)."""
-    from crisis_dispatch.simulation.sweep import GRID_EXAMPLE
+    from crisis_dispatch.simulation.grid import GRID_EXAMPLE
 
     return ("Run a parameter grid (on Dask) and report each point's KPIs with confidence intervals.\n\n"
             "The grid file is a \\[grid] table; every key is optional and the points are all combinations "

@@ -2,7 +2,8 @@
 every point simulated (on Dask) and reported side by side.
 
 A grid file is a ``[grid]`` table; every key is optional and the points are all
-combinations of the listed values (:data:`GRID_EXAMPLE` is a complete one).
+combinations of the listed values (:data:`GRID_EXAMPLE` is a complete one; it and the axes
+live in the import-free :mod:`.grid`, re-exported here).
 """
 
 from __future__ import annotations
@@ -14,24 +15,13 @@ from pathlib import Path
 from typing import Any
 
 from .distributed import Executor, local_executor
+from .grid import AXES, EXAMPLE, GRID_EXAMPLE
 from .region import PlacedVan, build_region
 from .runner import prepare, run_replication
 from .scenario import Scenario, ScenarioError
 from .whatif import check_protocol
 
-AXES = ("fleet_size", "shift", "protocol", "demand_growth")
-#: A complete grid file (also in docs/simulation.md and ``sweep --help``).
-GRID_EXAMPLE = """\
-[grid]
-fleet_size = [5, 8, 11]               # vans, placed by greedy p-median
-shift = ["24/7", "peak-12h"]          # a shift of the scenario, every van
-protocol = ["narrow-2019", "default"] # a packaged name or a .yaml file
-demand_growth = [1.0, 1.25]           # times the scenario's call volume
-replications = 2                      # per point (default: the scenario's)
-"""
-#: One example value per axis, for error messages (the module docstring has a whole grid).
-EXAMPLE = {"fleet_size": "[5, 8]", "shift": '["24/7", "peak-12h"]', "protocol": '["narrow-2019", "default"]',
-           "demand_growth": "[1.0, 1.25]"}
+__all__ = ["AXES", "EXAMPLE", "GRID_EXAMPLE", "REPORTED", "load_grid", "points", "sweep"]
 REPORTED = ("team_calls", "response_minutes.p50", "response_minutes.p90", "share_within_60_min", "share_within_budget",
             "p_wait", "mean_queue_wait_minutes", "utilisation", "fell_back_to_police_or_ems", "ed_visits_avoided")
 
