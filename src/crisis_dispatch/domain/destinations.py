@@ -32,7 +32,7 @@ from enum import StrEnum
 from typing import NamedTuple
 
 from .errors import InvalidInput
-from .outcomes import DestinationType
+from .outcomes import DestinationType, HoldType, check_hold_age
 from .station import Facility
 
 __all__ = [
@@ -84,7 +84,9 @@ class Consent(StrEnum):
     IMPLIED = "implied"  # e.g. an intoxicated person found on the street (Ref. 528 III.A.1.a)
 
 
-HOLDS = frozenset({Consent.HOLD_5150, Consent.HOLD_5585})
+#: The involuntary consents, and the hold each one is.
+_HOLD_TYPE = {Consent.HOLD_5150: HoldType.WIC_5150, Consent.HOLD_5585: HoldType.WIC_5585}
+HOLDS = frozenset(_HOLD_TYPE)
 
 
 # --------------------------------------------------------------------------- the assessment
@@ -165,11 +167,8 @@ class PatientAssessment:
                 _check_plausible(f.name, value)
             elif not isinstance(value, bool):
                 raise InvalidInput(f"{f.name} must be true, false or not recorded, not {value!r}")
-        if self.age is not None:
-            if self.consent is Consent.HOLD_5150 and self.age < 18:
-                raise InvalidInput("a minor is held under WIC 5585, not 5150")
-            if self.consent is Consent.HOLD_5585 and self.age >= 18:
-                raise InvalidInput("WIC 5585 is for minors; an adult is held under 5150")
+        if self.consent in _HOLD_TYPE:
+            check_hold_age(_HOLD_TYPE[self.consent], self.age)
 
     @property
     def is_minor(self) -> bool | None:
@@ -500,8 +499,7 @@ def _hold_reasons(a: PatientAssessment, facility: Facility, destination_type: De
         return []
     if "accepts_5150_holds" in facility.capabilities:
         return []
-    hold = "5585" if a.consent is Consent.HOLD_5585 else "5150"
-    return [f"does not take WIC {hold} holds (no accepts_5150_holds capability; Ref. 526 III.A.1.a)"]
+    return [f"does not take WIC {_HOLD_TYPE[a.consent].value} holds (no accepts_5150_holds capability; Ref. 526 III.A.1.a)"]
 
 
 def _capacity_cite(destination_type: DestinationType) -> str:

@@ -43,6 +43,17 @@ class HoldType(StrEnum):
     WIC_5585 = "5585"  # minors
 
 
+def check_hold_age(hold: HoldType, age: int | None) -> None:
+    """Raise InvalidInput when ``hold`` is the wrong kind for ``age``: a minor is held under
+    WIC 5585, an adult under 5150. An unknown age has nothing to check."""
+    if age is None:
+        return
+    if age < 18 and hold is HoldType.WIC_5150:
+        raise InvalidInput("a minor is held under WIC 5585, not 5150")
+    if age >= 18 and hold is HoldType.WIC_5585:
+        raise InvalidInput("WIC 5585 is for minors; an adult is held under 5150")
+
+
 class HoldCriterion(StrEnum):
     DANGER_TO_SELF = "danger_to_self"
     DANGER_TO_OTHERS = "danger_to_others"
@@ -137,11 +148,7 @@ class Hold:
             )
         if ensure_aware(self.first_detained_at) > ensure_aware(self.placed_at):
             raise InvalidInput("first detention cannot be after the hold was placed")
-        if subject_age is not None:
-            if subject_age < 18 and self.type is HoldType.WIC_5150:
-                raise InvalidInput("a minor is held under WIC 5585, not 5150")
-            if subject_age >= 18 and self.type is HoldType.WIC_5585:
-                raise InvalidInput("WIC 5585 is for minors; an adult is held under 5150")
+        check_hold_age(self.type, subject_age)
 
     def to_dict(self) -> dict[str, Any]:
         return {
