@@ -97,10 +97,7 @@ def take_call(ctx: ServiceContext, actor: Actor, intake: CallIntake, idempotency
         existing = _replay(ctx, actor, intake, idempotency_key)
         if existing is not None:
             return existing
-    now = ctx.clock.now()
-    received = intake.received_at or now
-    if received > now:
-        raise InvalidInput("a call cannot be received in the future")
+    now, received = _received(ctx, intake)
     incident = Incident(
         id=ctx.new_id("INC"),
         location=Location(intake.lat, intake.lon, intake.address),
@@ -121,17 +118,7 @@ def take_call(ctx: ServiceContext, actor: Actor, intake: CallIntake, idempotency
             incident_id=incident.id,
         )
     ]
-    result = ctx.triage(
-        {
-            "id": incident.id,
-            "call_type": intake.call_type,
-            "narrative": intake.narrative,
-            "code": intake.code,
-            "priority": intake.priority,
-            "answers": dict(intake.answers),
-            "age": intake.subject_age,
-        }
-    )
+    result = ctx.triage(_triage_request(incident, intake))
     changes.append(incident.apply_triage(result, now=now, by=actor.username))
     changes.extend(_route_after_triage(incident, now=now, by=actor.username))
     try:
@@ -166,34 +153,44 @@ def attach_call(ctx: ServiceContext, actor: Actor, incident_id: str, intake: Cal
     (history event ``retriage``) when the tier changes.
     """
     actor.require(Permission.CALL_CREATE)
-    now = ctx.clock.now()
-    received = intake.received_at or now
-    if received > now:
-        raise InvalidInput("a call cannot be received in the future")
+    now, received = _received(ctx, intake)
     with ctx.uow() as uow:
         incident = uow.incidents.get(incident_id)
         if not incident.is_open:
             raise Conflict(f"incident {incident.id} is {incident.status.value}; take the call as a new incident")
         incident.calls.append(intake.to_call(ctx.new_id("CALL"), incident.id, received))
-        answers: dict[str, Any] = {}
-        for c in incident.calls:
-            answers.update(c.answers)
-        result = ctx.triage(
-            {
-                "id": incident.id,
-                "call_type": intake.call_type or incident.calls[0].call_type,
-                "narrative": "\n".join(c.narrative for c in incident.calls if c.narrative),
-                "code": intake.code or incident.calls[0].code,
-                "priority": intake.priority,
-                "answers": answers,
-            }
-        )
+        result = ctx.triage(_triage_request(incident, intake))
         if result.get("tier") != incident.tier:
             uow.history.add(incident.update_triage(result, now=now, by=actor.username, reason="additional call"))
         audit.record(ctx, uow, actor, "update", "incident", [incident.id], detail="additional call attached")
         view = _view(ctx, incident)
         uow.commit()
     return redact_incident(view, actor.role)
+
+
+def _received(ctx: ServiceContext, intake: CallIntake) -> tuple[datetime, datetime]:
+    """Now, and when the call was received (now unless the intake says); never in the future."""
+    now = ctx.clock.now()
+    received = intake.received_at or now
+    if received > now:
+        raise InvalidInput("a call cannot be received in the future")
+    return now, received
+
+
+def _triage_request(incident: Incident, latest: CallIntake) -> dict[str, Any]:
+    """What the triage engine reads (see ``Triager``): every call of the incident so far, the
+    ``latest`` one (already attached) naming the call type and code unless it left them out."""
+    answers: dict[str, Any] = {}
+    for c in incident.calls:
+        answers.update(c.answers)
+    return {
+        "id": incident.id,
+        "call_type": latest.call_type or incident.calls[0].call_type,
+        "narrative": "\n".join(c.narrative for c in incident.calls if c.narrative),
+        "code": latest.code or incident.calls[0].code,
+        "priority": latest.priority,
+        "answers": answers,
+    }
 
 
 def _replay(ctx: ServiceContext, actor: Actor, intake: CallIntake, key: str) -> IntakeResult | None:
