@@ -489,7 +489,7 @@ def _population_reasons(a: PatientAssessment, facility: Facility) -> list[str]:
     takes = "adults only" if min_age == 18 else f"ages {min_age} and over"
     if a.age is not None:
         return [] if a.age >= min_age else [f"age {a.age}: facility takes {takes} (Ref. 501 patient category)"]
-    if a.consent is Consent.HOLD_5585 and min_age == 18:
+    if a.is_minor and min_age == 18:  # age unknown, but a WIC 5585 hold says a minor
         return [f"a minor on a WIC 5585 hold: facility takes {takes} (Ref. 501 patient category)"]
     return [f"age not recorded: facility takes {takes} (Ref. 501 patient category)"]
 
@@ -509,7 +509,8 @@ def _capacity_cite(destination_type: DestinationType) -> str:
 
 
 def _time_limit_cite(destination_type: DestinationType) -> str:
-    return "Ref. 526 III.A" if destination_type is DestinationType.PSYCHIATRIC_URGENT_CARE else "Ref. 528 III.A"
+    """Ref. 526/528 III.A: a PUCC or sobering center must be within the transport-time limit."""
+    return _POLICIES[destination_type].cite("III.A")
 
 
 def _destination_type(facility: Facility) -> DestinationType:
