@@ -10,6 +10,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+#: The event of a change of status (reports of intervals read these rows).
+STATUS_EVENT = "status"
+#: The event of an escalation of a waiting incident: "escalation:<kind>".
+ESCALATION_PREFIX = "escalation:"
+
 
 class Subject(StrEnum):
     INCIDENT = "incident"
@@ -31,9 +36,5 @@ class StatusChange:
     unit_id: str | None = None
     #: "status" for a change of status; "escalation:<kind>" for an escalation of a waiting
     #: incident (from and to are then the same status). Reports of intervals use "status" rows.
-    event: str = "status"
+    event: str = STATUS_EVENT
     id: int | None = None
-
-
-STATUS_EVENT = "status"
-ESCALATION_PREFIX = "escalation:"

@@ -51,7 +51,6 @@ INFORMATION = "information"  # answers, a mapped code/call type, or a narrative 
 
 YES_VALUES = frozenset({"yes", "y", "true", "1"})
 NO_VALUES = frozenset({"no", "n", "false", "0"})
-UNKNOWN_VALUES = frozenset({"", "unknown", "unk", "u", "?", "none", "null"})
 
 
 @dataclass(frozen=True)
@@ -118,10 +117,6 @@ class Protocol:
     default_response: DefaultResponse
     determinant_prefix: str = ""
     mappings: CodeMappings = field(default_factory=CodeMappings.empty)
-
-    @property
-    def question_ids(self) -> frozenset[str]:
-        return frozenset(q.id for q in self.questions)
 
     def question(self, qid: str) -> Question | None:
         return next((q for q in self.questions if q.id == qid), None)
