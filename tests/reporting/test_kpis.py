@@ -80,3 +80,15 @@ def test_step_integral_splits_busy_time_into_bins() -> None:
     delta = np.array([1.0, -1.0])
     assert step_integral(t, delta, np.array([0.0, 100.0, 200.0])).tolist() == [70.0, 50.0]
     assert step_integral(np.array([]), np.array([]), np.array([0.0, 10.0]), level0=2.0).tolist() == [20.0]
+
+
+def test_team_responses_count_from_triage_and_place_calls_in_the_local_hour_with_its_minutes() -> None:
+    from crisis_dispatch.reporting.kpis import team_responses
+
+    tier = np.array(["MH_TEAM", "POLICE_ONLY", "MH_TEAM_WITH_POLICE"])
+    triaged = np.array([0.0, 60.0, 1800.0])
+    on_scene = np.array([1200.0, np.nan, np.nan])
+    team, minutes, hour = team_responses(tier, triaged, on_scene, local_hour0=23.5)
+    assert team.tolist() == [True, False, True]
+    assert minutes.tolist() == [20.0, np.inf]  # never reached: later than any target
+    assert hour.tolist() == [23, 0]  # 23:30 and, half an hour later, midnight

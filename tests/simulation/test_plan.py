@@ -115,3 +115,17 @@ def test_counties_planned_on_a_local_dask_cluster_match_the_in_process_plan() ->
         there = plan(s, target, areas=COUNTIES, executor=ex)
     strip = [{k: v for k, v in r.items() if k != "wall_s"} for r in here["areas"]]
     assert [{k: v for k, v in r.items() if k != "wall_s"} for r in there["areas"]] == strip
+
+
+def test_a_plan_checks_each_hour_of_day_as_the_run_reports_it_when_the_start_is_not_on_the_hour() -> None:
+    from datetime import datetime
+
+    from crisis_dispatch.simulation.plan import evaluate
+    from crisis_dispatch.simulation.runner import prepare, run_replication
+
+    s = load_scenario("la-ttp").with_changes(horizon_days=3, start=datetime.fromisoformat("2025-01-06T07:30:00-08:00"))
+    prep = prepare(s)
+    kpis = run_replication(prep, 0).kpis
+    checked = evaluate(prep, list(prep.region.vans), Target(90, 60), 1)
+    reported = [h["p90"] for h in kpis["response_minutes_by_hour"]]
+    assert [None if v is None else round(v, 2) for v in reported] == checked["by_hour"]

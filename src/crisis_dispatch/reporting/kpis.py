@@ -51,6 +51,19 @@ def _minutes(x: np.ndarray) -> np.ndarray:
     return x / 60.0
 
 
+def team_responses(
+    tier: np.ndarray, triaged: np.ndarray, on_scene: np.ndarray, local_hour0: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per incident, whether it is a team call (tier ``MH_TEAM*``); per team call, its response
+    in minutes (triage to on scene, +infinity when the team never got there) and the local hour
+    of day it was triaged in (``local_hour0``: the hour of day at t = 0, minutes as a fraction).
+    ``triaged`` and ``on_scene`` are per incident (:meth:`HistoryTable.first_time`)."""
+    team = np.char.startswith(tier.astype(str), "MH_TEAM") if len(tier) else np.zeros(0, bool)
+    minutes = _minutes(np.where(np.isnan(on_scene), np.inf, on_scene - triaged)[team])
+    hour = np.floor((local_hour0 + triaged[team] / 3600.0) % 24.0).astype(int)
+    return team, minutes, hour
+
+
 def percentiles(values: np.ndarray) -> dict[str, float | None]:
     out: dict[str, float | None] = {}
     for p in PERCENTILES:
@@ -95,7 +108,6 @@ def compute_kpis(
     job): ``units_on_duty_at_start`` / ``units_busy_at_start`` say how many, since their
     rows predate the window (a simulation starts every van with a row at t = 0)."""
     n = len(facts)
-    team = np.char.startswith(facts.tier.astype(str), "MH_TEAM") if n else np.zeros(0, bool)
     triaged = history.first_time(INCIDENT, "triaged", n)
     queued = history.first_time(INCIDENT, "queued", n)
     dispatched = history.first_time(INCIDENT, "dispatched", n)
@@ -103,11 +115,9 @@ def compute_kpis(
     cancelled = history.first_time(INCIDENT, "cancelled", n)
     closed = history.first_time(INCIDENT, "closed", n)
 
-    resp = np.where(np.isnan(on_scene), np.inf, on_scene - triaged)[team]
-    resp_min = _minutes(resp)
+    team, resp_min, hour = team_responses(facts.tier, triaged, on_scene, local_hour0)
     rural_inc = np.asarray(facts.area_rural, dtype=bool)[facts.area] if n else np.zeros(0, bool)
     budget_min = np.where(rural_inc[team], 120.0, 60.0)
-    hour = np.floor((local_hour0 + triaged[team] / 3600.0) % 24.0).astype(int) if team.any() else np.zeros(0, int)
 
     waited = ~np.isnan(queued[team])
     wait_end = np.where(np.isnan(dispatched[team]), np.where(np.isnan(cancelled[team]), horizon_s, cancelled[team]), dispatched[team])

@@ -194,8 +194,7 @@ def simulate_area(
         seq += 1
         heapq.heappush(heap, (t, kind, seq, kind, arg))
 
-    offset = start.utcoffset() or timedelta(0)
-    local_hour0 = (start.hour + start.minute / 60.0) if offset is not None else 0.0
+    local_hour0 = scenario.local_hour0
     windows = {name: w for name, w in scenario.shifts.items()}
 
     def next_boundary(t: float, shift: str) -> tuple[float, bool]:

@@ -31,6 +31,7 @@ import numpy as np
 
 from crisis_dispatch.domain.queueing import budget_for
 from crisis_dispatch.reporting.history import INCIDENT
+from crisis_dispatch.reporting.kpis import team_responses
 
 from .demand import DISPOSITIONS, TRANSPORT_CODES
 from .distributed import Executor, local_executor
@@ -189,9 +190,9 @@ def evaluate(prep: Prepared, vans: list[PlacedVan], target: Target, replications
         n = len(res.mix)
         tri = res.history.first_time(INCIDENT, "triaged", n)
         on = res.history.first_time(INCIDENT, "on_scene", n)
-        team = np.char.startswith(tiers[res.mix], "MH_TEAM") if n else np.zeros(0, bool)
-        resp.append(np.where(np.isnan(on), np.inf, on - tri)[team] / 60.0)
-        hours.append(np.floor((prep.scenario.start.hour + tri[team] / 3600.0) % 24).astype(int))
+        _, minutes, hour = team_responses(tiers[res.mix], tri, on, prep.scenario.local_hour0)
+        resp.append(minutes)
+        hours.append(hour)
     all_resp, all_hours = np.concatenate(resp), np.concatenate(hours)
     minutes = target.minutes_for(prep.region.areas[area])
     ok, by_hour = _meets(all_resp, all_hours, target.percentile, minutes)

@@ -74,10 +74,6 @@ class ReplicationResult:
     wall_s: float
 
 
-def local_hour0(s: Scenario) -> float:
-    return s.start.hour + s.start.minute / 60.0
-
-
 def combine(prep: Prepared, replication: int, parts: Sequence[tuple[int, AreaResult]], wall_s: float) -> ReplicationResult:
     s = prep.scenario
     parts = sorted(parts, key=lambda p: p[0])
@@ -104,7 +100,7 @@ def combine(prep: Prepared, replication: int, parts: Sequence[tuple[int, AreaRes
         fell_back=np.concatenate([r.fell_back for _, r in parts]) if parts else np.zeros(0, bool),
     )
     impact = Impact(s.police_hours_per_call, s.fire_hours_per_call, s.baseline_ed_share)
-    kpis = compute_kpis(history, facts, horizon_s=s.horizon_s, local_hour0=local_hour0(s), impact=impact)
+    kpis = compute_kpis(history, facts, horizon_s=s.horizon_s, local_hour0=s.local_hour0, impact=impact)
     kpis["units"] = sum(len(r.units) for _, r in parts)
     events = sum(r.events for _, r in parts)
     return ReplicationResult(replication, kpis, history, facts, events, wall_s)

@@ -89,6 +89,11 @@ class Scenario:
     def horizon_s(self) -> float:
         return self.horizon_days * DAY_S
 
+    @property
+    def local_hour0(self) -> float:
+        """The local hour of day at t = 0 (``start`` in its own UTC offset), minutes as a fraction."""
+        return self.start.hour + self.start.minute / 60.0
+
     def with_changes(self, **changes: Any) -> Scenario:
         return replace(self, **changes)
 
