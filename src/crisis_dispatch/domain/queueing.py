@@ -15,6 +15,7 @@ from enum import StrEnum
 
 from .clock import ensure_aware
 from .incident import Incident, IncidentStatus
+from .triage.tier import TEAM_TIERS
 
 URBAN_BUDGET = timedelta(minutes=60)
 RURAL_BUDGET = timedelta(minutes=120)
@@ -89,7 +90,7 @@ class ResponseClock:
 def response_clock(incident: Incident, *, rural: bool, now: datetime, thresholds: Thresholds = Thresholds()) -> ResponseClock | None:
     """The clock of an incident for the crisis team; None when no team response was needed."""
     started = incident.triaged_at
-    if started is None or not (incident.tier or "").startswith("MH_TEAM"):
+    if started is None or incident.tier not in TEAM_TIERS:
         return None
     started = ensure_aware(started)
     budget = budget_for(rural)

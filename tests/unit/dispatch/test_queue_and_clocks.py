@@ -17,6 +17,7 @@ from crisis_dispatch.domain.queueing import (
     ordered,
     response_clock,
 )
+from crisis_dispatch.domain.triage import Tier
 
 T = datetime(2026, 11, 27, 18, tzinfo=timezone.utc)
 
@@ -70,6 +71,13 @@ def test_calls_not_for_the_team_have_no_clock() -> None:
     inc = Incident(id="p", location=Location(34.0, -118.0), received_at=T)
     inc.apply_triage({"tier": "POLICE", "priority": 1}, now=T, by="t")
     assert response_clock(inc, rural=False, now=T) is None
+
+
+@pytest.mark.parametrize("tier", list(Tier))
+def test_every_tier_that_sends_the_team_has_a_clock_and_no_other_tier_does(tier: Tier) -> None:
+    inc = Incident(id="p", location=Location(34.0, -118.0), received_at=T)
+    inc.apply_triage({"tier": tier.value, "priority": 1}, now=T, by="t")
+    assert (response_clock(inc, rural=False, now=T) is not None) is tier.includes_team
 
 
 def test_escalations_fire_once_each_at_their_thresholds() -> None:

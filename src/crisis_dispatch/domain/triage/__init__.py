@@ -28,7 +28,7 @@ from .mappings import CodeMappings, MappingHit, normalise_text, parse_mpds
 from .model import NO_MENTAL_HEALTH_COMPONENT, NOT_TRIAGED, CallInput, TriageResult
 from .narrative import NarrativeReading, read_narrative
 from .protocol import Protocol, ProtocolError, parse_protocol
-from .tier import Responder, Tier
+from .tier import TEAM_TIERS, Responder, Tier
 from .whatif import WhatIfReport, whatif
 
 __all__ = [
@@ -40,6 +40,7 @@ __all__ = [
     "NO_MENTAL_HEALTH_COMPONENT",
     "SAFETY_FLAGS",
     "SAFETY_FLOOR_RULE",
+    "TEAM_TIERS",
     "UNCERTAINTY_FLAGS",
     "CallInput",
     "CodeMappings",

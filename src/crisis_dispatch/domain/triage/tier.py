@@ -75,3 +75,7 @@ _RESPONDERS: dict[Tier, frozenset[Responder]] = {
     Tier.POLICE_AND_EMS: frozenset({_P, _E}),
     Tier.PHONE_988: frozenset({_F}),
 }
+
+#: The tiers that send the crisis team. A tier read back as a plain string (an incident's
+#: ``tier``) is a member too: ``"MH_TEAM" in TEAM_TIERS``.
+TEAM_TIERS: frozenset[Tier] = frozenset(t for t in Tier if t.includes_team)
