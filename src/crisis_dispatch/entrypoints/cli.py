@@ -14,6 +14,8 @@ from rich.console import Console
 from crisis_dispatch.config import ConfigError, Settings
 from crisis_dispatch.domain.errors import DomainError
 
+from .cli_errors import fail
+
 app = typer.Typer(
     help="crisis-dispatch: send mental-health 911 calls to crisis teams. Run a command with --help for details.",
     no_args_is_help=True,
@@ -49,12 +51,6 @@ DEMO_USERS: tuple[tuple[str, str, str | None], ...] = (
     ("court", "court_liaison", None),
     ("admin", "admin", None),
 )
-
-
-def fail(message: str, code: int = 2) -> typer.Exit:
-    """One readable line on stderr (never wrapped, whatever the terminal width)."""
-    sys.stderr.write("error: " + " ".join(message.split()) + "\n")
-    return typer.Exit(code)
 
 
 def readable_errors(fn: F) -> F:

@@ -17,11 +17,12 @@ import typer
 
 from crisis_dispatch.routing.errors import RoutingError
 
+from .cli_errors import fail
+
 if TYPE_CHECKING:
     from crisis_dispatch.routing.geometry import LatLon
 
 REQUIRED_COLUMNS = ("o_lat", "o_lon", "d_lat", "d_lon")
-EXIT_BAD_INPUT = 2
 
 
 class _BadInput(Exception):
@@ -69,8 +70,7 @@ def travel_times(
         provider = provider_for_region(region or "la", graph_path=graph)
         seconds = pairwise_seconds(provider, pairs)
     except (_BadInput, RoutingError) as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(EXIT_BAD_INPUT) from None
+        raise fail(str(exc)) from None
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=[*header, "seconds"], lineterminator="\n")
     writer.writeheader()

@@ -28,11 +28,10 @@ from crisis_dispatch.domain.triage import Protocol, ProtocolError, triage, whati
 from crisis_dispatch.domain.triage.tier import Tier
 from crisis_dispatch.services.triage_io import CallInputError, LineError, find_unmapped, read_call_lines, read_calls
 
+from .cli_errors import fail, print_error
+
 DEFAULT_COMMAND = "run"
 EXIT_BAD_LINE = 1
-EXIT_BAD_INPUT = 2
-
-_err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 class DefaultCommandGroup(TyperGroup):
@@ -44,11 +43,6 @@ class DefaultCommandGroup(TyperGroup):
         return super().parse_args(ctx, args)
 
 
-def _fail(message: str) -> typer.Exit:
-    _err.print(f"error: {message}", markup=False)
-    return typer.Exit(EXIT_BAD_INPUT)
-
-
 def _one_line(exc: ProtocolError) -> str:
     return f"{exc.origin}: " + "; ".join(exc.errors)
 
@@ -58,7 +52,7 @@ def _load(spec: Path | None) -> Protocol:
     try:
         return load_default_protocol() if spec is None else resolve_protocol(spec)
     except ProtocolError as exc:
-        raise _fail(_one_line(exc)) from None
+        raise fail(_one_line(exc)) from None
 
 
 def _read_text(file: str) -> str:
@@ -68,7 +62,7 @@ def _read_text(file: str) -> str:
         return Path(file).read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         reason = getattr(exc, "strerror", None) or str(exc)
-        raise _fail(f"cannot read {file}: {reason}") from None
+        raise fail(f"cannot read {file}: {reason}") from None
 
 
 ProtocolOpt = Annotated[
@@ -98,7 +92,7 @@ def register(app: typer.Typer) -> None:
         for item in read_call_lines(text.splitlines()):
             if isinstance(item, LineError):
                 bad += 1
-                _err.print(f"error: {file}: {item}", markup=False)
+                print_error(f"{file}: {item}")
                 continue
             sys.stdout.write(json.dumps(triage(item, proto).to_dict(), ensure_ascii=False) + "\n")
         sys.stdout.flush()
@@ -115,12 +109,12 @@ def register(app: typer.Typer) -> None:
         as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
     ) -> None:
         if len(protocol) != 2:
-            raise _fail(f"whatif needs exactly two --protocol options (A and B), got {len(protocol)}")
+            raise fail(f"whatif needs exactly two --protocol options (A and B), got {len(protocol)}")
         a, b = _load(protocol[0]), _load(protocol[1])
         try:
             calls = read_calls(_read_text(file))
         except CallInputError as exc:
-            raise _fail(f"{file}: {exc}") from None
+            raise fail(f"{file}: {exc}") from None
         report = whatif(calls, a, b)
         if as_json:
             sys.stdout.write(json.dumps(report.to_dict(), ensure_ascii=False) + "\n")
@@ -139,7 +133,7 @@ def register(app: typer.Typer) -> None:
         try:
             result = find_unmapped(text, load_code_mappings(), filename=file, column=column)
         except CallInputError as exc:
-            raise _fail(f"{file}: {exc}") from None
+            raise fail(f"{file}: {exc}") from None
         data = result.to_dict()
         if as_json:
             sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
