@@ -19,7 +19,6 @@ from .history import INCIDENT, STATUS_CODES, UNIT, HistoryTable
 PERCENTILES = (50, 90, 95)
 COMMITTED_UNIT = tuple(STATUS_CODES[s] for s in ("dispatched", "en_route", "on_scene", "transporting", "at_destination"))
 OFF_DUTY = tuple(STATUS_CODES[s] for s in ("off_shift", "out_of_service"))
-TRANSPORTS = ("voluntary_transport", "involuntary_hold")
 
 
 @dataclass

@@ -14,18 +14,18 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from crisis_dispatch.domain.outcomes import TRANSPORTS, DestinationType, Disposition
+
 from .callmix import CallMix
 from .region import Area, Region, sample_locations
 from .scenario import Scenario
 
 HOUR_S = 3600.0
-#: Order of dispositions and destination types in the integer codes used in arrays.
-DISPOSITIONS = (
-    "treated_and_released", "voluntary_transport", "involuntary_hold", "referred", "declined_services",
-    "no_person_found", "escalated_to_ems", "escalated_to_police", "care_court_petition_recommended",
-)
-DESTINATIONS = ("psychiatric_urgent_care", "sobering_center", "crisis_residential", "emergency_department", "other")
-TRANSPORT_CODES = frozenset({1, 2})
+#: The integer codes of dispositions and destination types in arrays: positions in the
+#: domain's enums (declaration order); the transports are the domain's ``TRANSPORTS``.
+DISPOSITIONS: tuple[str, ...] = tuple(d.value for d in Disposition)
+DESTINATIONS: tuple[str, ...] = tuple(d.value for d in DestinationType)
+TRANSPORT_CODES = frozenset(DISPOSITIONS.index(d.value) for d in TRANSPORTS)
 
 
 @dataclass

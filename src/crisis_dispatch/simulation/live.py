@@ -146,12 +146,13 @@ class Autopilot:
         return self.plan[incident.id]
 
     def _outcome(self, fate: dict[str, Any], crew: dict[Any, Any]) -> Any:
-        from crisis_dispatch.domain.outcomes import Destination, DestinationType, Disposition, Hold, HoldCriterion, HoldType, Outcome
+        from crisis_dispatch.domain.outcomes import (TRANSPORTS, Destination, DestinationType, Disposition, Hold,
+                                                     HoldCriterion, HoldType, Outcome)
 
         now = self.ctx.clock.now()
         d = Disposition(fate["disposition"])
         destination = hold = None
-        if d in (Disposition.VOLUNTARY_TRANSPORT, Disposition.INVOLUNTARY_HOLD):
+        if d in TRANSPORTS:
             destination = Destination(DestinationType(fate["destination"]), name=fate["destination"].replace("_", " "))
         if d is Disposition.INVOLUNTARY_HOLD:
             writers = [p for p in crew.values() if p.can_place_hold(HoldType.WIC_5150)]
