@@ -92,3 +92,19 @@ def test_team_responses_count_from_triage_and_place_calls_in_the_local_hour_with
     assert team.tolist() == [True, False, True]
     assert minutes.tolist() == [20.0, np.inf]  # never reached: later than any target
     assert hour.tolist() == [23, 0]  # 23:30 and, half an hour later, midnight
+
+
+def test_escalation_rows_are_counted_under_their_kind_whatever_the_order_of_the_kinds() -> None:
+    from crisis_dispatch.domain.history import StatusChange, Subject
+    from crisis_dispatch.domain.queueing import EscalationKind
+
+    inc = Incident(id="i1", location=Location(34.0, -118.0), received_at=_at(0))
+    rows = [inc.apply_triage({"tier": "MH_TEAM", "priority": 3}, now=_at(0), by="t"),
+            inc.transition(IncidentStatus.QUEUED, now=_at(0), by="t")]
+    for minute, kind in ((30, EscalationKind.SUPERVISOR_ALERT), (60, EscalationKind.BREACH)):
+        rows.append(StatusChange(Subject.INCIDENT, "i1", "queued", "queued", _at(minute), "t", "", "i1", None,
+                                 f"escalation:{kind.value}"))
+    facts = IncidentFacts(np.array(["MH_TEAM"]), np.array([0]), ["LA"], [False], np.array([""]), np.array([""]),
+                          np.array([False]))
+    k = compute_kpis(HistoryTable.from_changes(rows, epoch=T0), facts, horizon_s=2 * 3600.0)
+    assert k["escalations"] == {"supervisor_alert": 1, "offer_fallback_tier": 0, "budget_breached": 1}

@@ -14,7 +14,9 @@ from typing import Any
 
 import numpy as np
 
-from .history import INCIDENT, STATUS_CODES, UNIT, HistoryTable
+from crisis_dispatch.domain.queueing import EscalationKind
+
+from .history import EVENT_CODES, INCIDENT, STATUS_CODES, UNIT, HistoryTable
 
 PERCENTILES = (50, 90, 95)
 COMMITTED_UNIT = tuple(STATUS_CODES[s] for s in ("dispatched", "en_route", "on_scene", "transporting", "at_destination"))
@@ -159,9 +161,9 @@ def compute_kpis(
     ed_transports = int((dest[reached] == "emergency_department").sum())
     ed_avoided = impact.baseline_ed_share * float(reached.sum()) - ed_transports
 
-    escalations = {}
-    for code_, name in enumerate(("supervisor_alert", "offer_fallback_tier", "budget_breached"), start=1):
-        escalations[name] = int(((history.subject == INCIDENT) & (history.event == code_)).sum())
+    on_incident = history.subject == INCIDENT
+    escalations = {k.value: int((on_incident & (history.event == EVENT_CODES[f"escalation:{k.value}"])).sum())
+                   for k in EscalationKind}
 
     n_team = int(team.sum())
     phone = int((tier_s == "PHONE_988").sum())
