@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from enum import Enum
+from typing import TypeVar
+
+_E = TypeVar("_E", bound=Enum)
+
 
 class DomainError(Exception):
     """A rule of the domain was broken; the message is meant for a person."""
@@ -40,3 +45,15 @@ class NotDispatchable(Conflict):
 
 class PermissionDenied(DomainError):
     """The user's role may not do this (HTTP 403)."""
+
+
+def parse_enum(enum: type[_E], value: object, what: str) -> _E:
+    """``value`` as a member of ``enum``; InvalidInput naming ``what`` and the allowed values if
+    it is none of them (``unknown unit status 'x' (expected one of: available, ...)``)."""
+    if isinstance(value, enum):
+        return value
+    try:
+        return enum(value)
+    except ValueError:
+        allowed = ", ".join(str(e.value) for e in enum)
+        raise InvalidInput(f"unknown {what} '{value}' (expected one of: {allowed})") from None

@@ -12,7 +12,7 @@ from enum import StrEnum
 from typing import Any
 
 from .clock import ensure_aware
-from .errors import IllegalTransition, InvalidInput
+from .errors import IllegalTransition, InvalidInput, parse_enum  # parse_enum: re-exported for services and routes
 from .history import StatusChange, Subject
 from .outcomes import NEMSIS_CANCELLED_ON_SCENE, NEMSIS_CANCELLED_PRIOR_TO_ARRIVAL, TRANSPORTS, Outcome
 
@@ -161,7 +161,7 @@ class Incident:
 
     def transition(self, to: IncidentStatus | str, *, now: datetime, by: str, reason: str = "") -> StatusChange:
         """Move to ``to`` if the table allows it; record the first time each phase is reached."""
-        to = _parse(IncidentStatus, to, "incident status")
+        to = parse_enum(IncidentStatus, to, "incident status")
         now = self._check_time(now)
         if not self.can_go(to):
             raise IllegalTransition("incident", self.id, self.status.value, to.value)
@@ -276,16 +276,3 @@ class Incident:
                 "incident", self.id, self.status.value, f"closed: the outcome must be {what}" if transported else
                 f"closed with outcome {what}; move to transporting first or correct the outcome"
             )
-
-
-def _parse(enum: type, value: object, what: str):  # type: ignore[no-untyped-def]
-    if isinstance(value, enum):
-        return value
-    try:
-        return enum(value)
-    except ValueError:
-        allowed = ", ".join(e.value for e in enum)
-        raise InvalidInput(f"unknown {what} '{value}' (expected one of: {allowed})") from None
-
-
-parse_enum = _parse

@@ -14,7 +14,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from .clock import ensure_aware
-from .errors import IllegalTransition, InvalidInput
+from .errors import IllegalTransition, InvalidInput, parse_enum
 from .history import StatusChange, Subject
 from .outcomes import HoldType
 
@@ -129,11 +129,7 @@ class Unit:
     def transition(
         self, to: UnitStatus | str, *, now: datetime, by: str, reason: str = "", incident_id: str | None = None
     ) -> StatusChange:
-        if not isinstance(to, UnitStatus):
-            try:
-                to = UnitStatus(to)
-            except ValueError:
-                raise InvalidInput(f"unknown unit status '{to}'") from None
+        to = parse_enum(UnitStatus, to, "unit status")
         now = ensure_aware(now)
         if self.status_since is not None and now < ensure_aware(self.status_since):
             raise InvalidInput(
