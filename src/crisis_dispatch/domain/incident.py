@@ -206,21 +206,24 @@ class Incident:
             raise IllegalTransition("incident", self.id, self.status.value, S.DISPATCHED.value)
         self._check_time(now)
         self.unit_id = unit_id
-        change = self.transition(S.DISPATCHED, now=now, by=by, reason=reason or f"unit {unit_id} assigned")
-        change.unit_id = unit_id
-        return change
+        # transition() records self.unit_id on the history row: the van just given.
+        return self.transition(S.DISPATCHED, now=now, by=by, reason=reason or f"unit {unit_id} assigned")
 
     def apply_triage(self, result: dict[str, Any], *, now: datetime, by: str) -> StatusChange:
         """Record a triage decision (the engine's ``to_dict()``) and move to ``triaged``."""
         if not self.can_go(S.TRIAGED):
             raise IllegalTransition("incident", self.id, self.status.value, S.TRIAGED.value)
         self._check_time(now)
+        self._take_triage(result)
+        return self.transition(S.TRIAGED, now=now, by=by, reason=f"triage: {self.tier}")
+
+    def _take_triage(self, result: dict[str, Any]) -> None:
+        """Keep the decision whole and the fields the queue and the views read from it."""
         self.triage = dict(result)
         self.tier = result.get("tier")
         self.priority = result.get("priority")
         self.determinant = result.get("determinant")
         self.screened_out_reason = result.get("screened_out")
-        return self.transition(S.TRIAGED, now=now, by=by, reason=f"triage: {self.tier}")
 
     def event(self, kind: str, *, now: datetime, by: str, reason: str) -> StatusChange:
         """A history row that is not a change of status (from == to): an escalation, a
@@ -247,11 +250,7 @@ class Incident:
             raise IllegalTransition("incident", self.id, self.status.value, "re-triaged (only open, triaged incidents)")
         now = self._check_time(now)
         before = self.tier
-        self.triage = dict(result)
-        self.tier = result.get("tier")
-        self.priority = result.get("priority")
-        self.determinant = result.get("determinant")
-        self.screened_out_reason = result.get("screened_out")
+        self._take_triage(result)
         self.last_change_at = now
         return self.event("retriage", now=now, by=by, reason=f"{reason}: tier {before} -> {self.tier}")
 
