@@ -32,10 +32,10 @@ def new_id(prefix: str) -> str:
 
 def make_triager(protocol_path: Path | None = None) -> Triager:
     """The triage engine with the configured protocol, as a dict-in, dict-out function."""
-    from .adapters.protocol_loader import load_default_protocol, load_protocol
+    from .adapters.protocol_loader import configured_protocol
     from .domain.triage import CallInput, triage
 
-    protocol = load_protocol(protocol_path) if protocol_path else load_default_protocol()
+    protocol = configured_protocol(protocol_path)
 
     def run(call: dict[str, Any]) -> dict[str, Any]:
         answers = dict(call.get("answers") or {})

@@ -77,6 +77,14 @@ def load_default_protocol() -> Protocol:
     return load_packaged_protocol(DEFAULT_PROTOCOL)
 
 
+@lru_cache(maxsize=8)
+def configured_protocol(path: Path | None = None) -> Protocol:
+    """The protocol a deployment runs: the configured file (``Settings.protocol_path``), else
+    the shipped default. Read once per process and path: the triage engine and the console's
+    question list use the same parse."""
+    return load_protocol(path) if path else load_default_protocol()
+
+
 def resolve_protocol(spec: str | Path) -> Protocol:
     """A protocol file, or the name of a packaged one (``default``, ``narrow-2019``, with or
     without ``.yaml``): an existing file wins; neither is one ProtocolError naming both."""

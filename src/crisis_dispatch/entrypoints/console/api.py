@@ -10,7 +10,7 @@ from typing import Any
 from fastapi import APIRouter, Request, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
-from crisis_dispatch.adapters.protocol_loader import load_default_protocol, load_protocol
+from crisis_dispatch.adapters.protocol_loader import configured_protocol
 from crisis_dispatch.data.reference import california_counties_geojson, la_neighborhoods_geojson
 from crisis_dispatch.services import checkin
 
@@ -30,7 +30,7 @@ class CheckinBody(BaseModel):
 @lru_cache(maxsize=4)
 def protocol_summary(path: Path | None) -> dict[str, Any]:
     """The questions of the configured triage protocol, in the order the form asks them."""
-    protocol = load_protocol(path) if path else load_default_protocol()
+    protocol = configured_protocol(path)
     return {
         "protocol": protocol.name,
         "version": protocol.version,
