@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from enum import StrEnum
 from typing import Any
 
+from .triage.flags import NEEDS_POLICE, UNSAFE_LOCATION
+
 
 class UserRole(StrEnum):
     CALL_TAKER = "call_taker"
@@ -81,8 +83,9 @@ CLINICAL_FIELDS = frozenset(
 )
 #: Personal data: never sent to analysts (they get de-identified views).
 PERSONAL_FIELDS = frozenset({"calls", "notes", "subject_description", "subject_age", "address"})
-#: Triage flags that police may see: safety only.
-SAFETY_FLAGS = frozenset({"weapon", "violence", "unsafe_location"})
+#: Triage flags that police may see: the dangers police are sent for, and a scene not safe to
+#: approach; nothing clinical. (Not ``triage.flags.SAFETY_FLAGS``, which adds the medical dangers.)
+POLICE_VISIBLE_FLAGS: frozenset[str] = NEEDS_POLICE | {UNSAFE_LOCATION}
 
 
 def allowed(role: UserRole | str, permission: Permission) -> bool:
@@ -100,7 +103,7 @@ def redact_incident(view: dict[str, Any], role: UserRole | str) -> dict[str, Any
         out["safety_flags"] = [
             {"name": f.get("name"), "evidence": f.get("evidence")}
             for f in triage.get("flags", [])
-            if f.get("name") in SAFETY_FLAGS
+            if f.get("name") in POLICE_VISIBLE_FLAGS
         ]
     elif role is R.COURT_LIAISON:
         # A CARE Court petition is about the person, not about who called 911.

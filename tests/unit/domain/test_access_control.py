@@ -13,6 +13,7 @@ import pytest
 from crisis_dispatch.domain.access import Permission, UserRole, allowed, redact_incident
 from crisis_dispatch.domain.incident import Call, Incident, IncidentStatus, Note
 from crisis_dispatch.domain.outcomes import HoldCriterion
+from crisis_dispatch.domain.triage import KNOWN_FLAGS
 from crisis_dispatch.services.context import Triager
 from crisis_dispatch.services.views import incident_view
 from tests.unit.domain.builders import MINUTE, T0, hold, hold_outcome, new_incident
@@ -192,6 +193,12 @@ def test_the_police_liaison_view_carries_a_violence_flag() -> None:
         {"name": "violence", "evidence": "threatening neighbours"},
         {"name": "weapon", "evidence": "weapon=yes"},
     ]
+
+
+def test_the_police_liaison_sees_weapon_violence_and_an_unsafe_scene_and_no_other_flag() -> None:
+    triage = {"flags": [{"name": name, "evidence": "e", "source": "narrative"} for name in sorted(KNOWN_FLAGS)]}
+    view = redact_incident({"id": "INC-1", "triage": triage}, "police_liaison")
+    assert {f["name"] for f in view["safety_flags"]} == {"weapon", "violence", "unsafe_location"}
 
 
 def test_the_police_liaison_view_keeps_where_to_go_and_who_to_look_for(full_view: dict[str, Any]) -> None:
