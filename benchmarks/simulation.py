@@ -33,10 +33,9 @@ from crisis_dispatch.domain.incident import Incident, IncidentStatus, Location
 from crisis_dispatch.domain.queueing import budget_for, escalations_due, queue_key
 from crisis_dispatch.domain.unit import Unit, UnitStatus
 from crisis_dispatch.reporting.history import EVENT_CODES
-from crisis_dispatch.simulation.demand import DISPOSITIONS, TRANSPORT_CODES, resolve_fates
+from crisis_dispatch.simulation.demand import DISPOSITIONS, TRANSPORT_CODES
 from crisis_dispatch.simulation.engine import BY, ESCALATION_FRACTIONS, AreaResult, _outcome, _Recorder, build_crew
-from crisis_dispatch.simulation.region import station_etas
-from crisis_dispatch.simulation.runner import Prepared, area_demand, prepare, run_replication
+from crisis_dispatch.simulation.runner import Prepared, area_inputs, prepare, run_replication
 from crisis_dispatch.simulation.scenario import load_scenario
 
 IS, US = IncidentStatus, UnitStatus
@@ -47,12 +46,10 @@ def simpy_area(prep: Prepared, replication: int, area_index: int) -> AreaResult:
     import simpy
 
     s, region, mix = prep.scenario, prep.region, prep.mix
-    demand = area_demand(prep, replication, area_index)
-    disp_arr, dest_arr, scene_arr, transport_arr, handover_arr = resolve_fates(s, mix, demand)
+    inputs = area_inputs(prep, replication, area_index)
+    demand, vans, etas = inputs.demand, inputs.vans, inputs.etas
+    disp_arr, dest_arr, scene_arr, transport_arr, handover_arr = inputs.fates
     area = region.areas[area_index]
-    vans = [v for v in region.vans if v.area == area_index]
-    team_rows = np.array([e.includes_team for e in mix.entries])[demand.mix] if len(demand) else np.zeros(0, bool)
-    etas = station_etas(region.provider, [(v.station, v.lat, v.lon) for v in vans], demand, team_rows, {})
     start = s.start.astimezone(timezone.utc)
     end = s.start + timedelta(seconds=s.horizon_s + 86_400)
     budget_s = budget_for(area.rural).total_seconds()

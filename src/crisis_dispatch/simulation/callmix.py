@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +42,11 @@ class CallMix:
     def probabilities(self) -> np.ndarray:
         w = np.array([e.weight for e in self.entries], dtype=float)
         return w / w.sum()
+
+    @cached_property
+    def team_mask(self) -> np.ndarray:
+        """Per entry: does its triage send a team (index it with a demand's ``mix``)."""
+        return np.array([e.includes_team for e in self.entries], dtype=bool)
 
     @property
     def team_share(self) -> float:

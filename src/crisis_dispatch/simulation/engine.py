@@ -43,7 +43,7 @@ from crisis_dispatch.routing.geometry import LatLon
 
 from .callmix import CallMix
 from .demand import DESTINATIONS, DISPOSITIONS, TRANSPORT_CODES, AreaDemand
-from .region import PlacedVan, Region, station_etas
+from .region import Region
 from .scenario import Scenario
 
 IS = IncidentStatus
@@ -130,14 +130,14 @@ def simulate_area(
     demand: AreaDemand,
     fates: tuple[np.ndarray, ...],
     *,
-    vans: tuple[PlacedVan, ...] | None = None,
-    etas: np.ndarray | None = None,
+    etas: np.ndarray,
 ) -> AreaResult:
-    """Simulate one area over the horizon. ``etas`` (calls x the area's vans, seconds) may be
-    given by a caller that caches them across runs; otherwise they are computed here."""
+    """Simulate one area over the horizon. ``etas``: per call, the provider's travel seconds
+    from each of the area's vans (in ``region.vans`` order); vans wait at their stations and
+    go back there after each job (the drive back is not modelled), so these are all the ETAs
+    the run needs (:func:`~crisis_dispatch.simulation.runner.area_inputs` computes them)."""
     area = region.areas[area_index]
-    vans = tuple(v for v in (vans if vans is not None else region.vans) if v.area == area_index)
-    provider = region.provider
+    vans = tuple(v for v in region.vans if v.area == area_index)
     start = scenario.start
     horizon = scenario.horizon_s
     end_dt = start + timedelta(seconds=horizon + 86_400.0)
@@ -167,12 +167,6 @@ def simulate_area(
         home.append(LatLon(v.lat, v.lon))
     nu = len(units)
     index_of = {u.id: i for i, u in enumerate(units)}
-    # Vans wait at their stations and go back there after each job (the drive back is not
-    # modelled), so each call's ETAs come from one vectorised provider pass up front.
-    if etas is None:
-        team_rows = np.array([e.includes_team for e in mix.entries])[demand.mix] if len(demand) else np.zeros(0, bool)
-        etas = station_etas(provider, [(v.station, v.lat, v.lon) for v in vans], demand, team_rows, {})
-    etas_all = etas
     free_mask = np.zeros(nu, dtype=bool)
     n_free = 0
     unit_ids = [u.id for u in units]
@@ -264,7 +258,7 @@ def simulate_area(
     def choose(i: int, needs) -> tuple[int, float] | None:  # type: ignore[no-untyped-def]
         if not n_free:
             return None
-        row = etas_all[i]
+        row = etas[i]
         free_idx = np.flatnonzero(free_mask)
         pool = free_idx
         if len(free_idx) > max_cand:
@@ -292,7 +286,7 @@ def simulate_area(
             if eligibility(cands[u], needs):
                 skipped.append((key, i))
                 continue
-            dispatch(i, inc, u, float(etas_all[i][u]), t, now)
+            dispatch(i, inc, u, float(etas[i][u]), t, now)
             taken = True
             break
         for item in skipped:

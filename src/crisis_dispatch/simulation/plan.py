@@ -152,8 +152,7 @@ def _sample_rows(prep: Prepared, sample: int, area: int = 0) -> tuple[Any, np.nd
     from .runner import area_demand
 
     demand = area_demand(prep, 0, area)
-    team = np.array([e.includes_team for e in prep.mix.entries])[demand.mix] if len(demand) else np.zeros(0, bool)
-    idx = np.flatnonzero(team)
+    idx = np.flatnonzero(prep.mix.team_mask[demand.mix])
     if len(idx) > sample:
         idx = idx[np.linspace(0, len(idx) - 1, sample).astype(int)]
     rows = np.zeros(len(demand), dtype=bool)

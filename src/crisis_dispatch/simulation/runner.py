@@ -54,14 +54,32 @@ def area_demand(prep: Prepared, replication: int, area: int) -> AreaDemand:
     return generate(s, prep.region.areas[area], prep.calls_per_year, prep.mix.probabilities, rng, covers=covers)
 
 
-def run_area(prep: Prepared, replication: int, area: int) -> AreaResult:
+@dataclass
+class AreaInputs:
+    """What one area's run needs before its event loop: its calls, their fates, its vans and
+    the ETAs from each van's station to each call (calls x vans, seconds)."""
+
+    demand: AreaDemand
+    fates: tuple[np.ndarray, ...]
+    vans: list[PlacedVan]
+    etas: np.ndarray
+
+
+def area_inputs(prep: Prepared, replication: int, area: int) -> AreaInputs:
+    """The per-area set-up every engine shares (ours, the benchmark's SimPy baseline). ETA
+    columns are cached per station in ``prep.eta_cache``: planning moves vans between runs."""
     demand = area_demand(prep, replication, area)
     fates = resolve_fates(prep.scenario, prep.mix, demand)
     vans = [v for v in prep.region.vans if v.area == area]
-    team_rows = np.array([e.includes_team for e in prep.mix.entries])[demand.mix] if len(demand) else np.zeros(0, bool)
     cache = prep.eta_cache.setdefault((replication, area), {})
-    etas = station_etas(prep.region.provider, [(v.station, v.lat, v.lon) for v in vans], demand, team_rows, cache)
-    return simulate_area(prep.scenario, prep.region, area, prep.mix, demand, fates, etas=etas)
+    etas = station_etas(prep.region.provider, [(v.station, v.lat, v.lon) for v in vans], demand,
+                        prep.mix.team_mask[demand.mix], cache)
+    return AreaInputs(demand, fates, vans, etas)
+
+
+def run_area(prep: Prepared, replication: int, area: int) -> AreaResult:
+    a = area_inputs(prep, replication, area)
+    return simulate_area(prep.scenario, prep.region, area, prep.mix, a.demand, a.fates, etas=a.etas)
 
 
 @dataclass
