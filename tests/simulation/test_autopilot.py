@@ -47,3 +47,18 @@ def test_calls_taken_by_hand_are_left_for_a_person_to_dispatch(sqlite_container:
         pilot.step()
         clock.advance(timedelta(seconds=30))
     assert incidents.get_incident(ctx, SYSTEM, by_hand["id"])["status"] == "queued"
+
+
+def test_autopilot_durations_follow_the_scenario_contract_exponential_at_cv_one() -> None:
+    import math
+
+    import numpy as np
+
+    from crisis_dispatch.simulation.live import draw_minutes
+
+    rng = np.random.default_rng(3)
+    draws = np.array([draw_minutes(rng, (30.0, 1.0)) for _ in range(20_000)])
+    assert abs(draws.mean() - 30.0) < 1.0
+    # Exponential: e^-1 = 0.368 of draws above the mean (a lognormal with cv 1 gives 0.339).
+    assert abs((draws > 30.0).mean() - math.exp(-1)) < 0.01
+    assert draw_minutes(rng, (12.0, 0.0)) == 12.0

@@ -89,14 +89,14 @@ TURNOUT_MIN = 2.0
 HANDOVER_MIN = 10.0
 
 
-def _lognormal_minutes(rng: Any, dist: tuple[float, float]) -> float:
-    import math
+def draw_minutes(rng: Any, dist: tuple[float, float]) -> float:
+    """One duration in minutes from a scenario's ``(mean, cv)``, by the batch simulator's own
+    rule (:func:`~crisis_dispatch.simulation.demand.durations_s`): exponential at ``cv == 1``,
+    fixed at 0, lognormal otherwise."""
+    from .demand import durations_s
 
     mean, cv = dist
-    if cv <= 0:
-        return mean
-    sigma2 = math.log(1 + cv * cv)
-    return float(rng.lognormal(math.log(mean) - sigma2 / 2, math.sqrt(sigma2)))
+    return float(durations_s(mean, cv, rng.standard_normal(1))[0]) / 60.0
 
 
 class Autopilot:
@@ -139,9 +139,9 @@ class Autopilot:
             self.plan[incident.id] = {
                 "disposition": disposition,
                 "destination": destination,
-                "drive": _lognormal_minutes(self.rng, (12.0, 0.5)),
-                "scene": _lognormal_minutes(self.rng, sc.on_scene.get(disposition, (45.0, 0.5))),
-                "transport": _lognormal_minutes(self.rng, sc.transport.get(destination, (25.0, 0.5))),
+                "drive": draw_minutes(self.rng, (12.0, 0.5)),
+                "scene": draw_minutes(self.rng, sc.on_scene.get(disposition, (45.0, 0.5))),
+                "transport": draw_minutes(self.rng, sc.transport.get(destination, (25.0, 0.5))),
             }
         return self.plan[incident.id]
 
