@@ -92,12 +92,19 @@ class TravelTimeModel:
         return s.lat_min - m <= lat <= s.lat_max + m and s.lon_min - m <= lon <= s.lon_max + m
 
     def check_covered(self, lat: ArrayLike, lon: ArrayLike) -> None:
-        """Raise :class:`PointOutsideCoverageError` for the first point outside the fitted area."""
-        for la, lo in zip(np.atleast_1d(lat).tolist(), np.atleast_1d(lon).tolist(), strict=True):
-            if not self.covers(la, lo):
-                raise PointOutsideCoverageError(
-                    f"point ({la:.6f}, {lo:.6f}) is outside the area the '{self.region}' travel-time model covers"
-                )
+        """Raise :class:`PointOutsideCoverageError` for the first point outside the fitted area
+        (one vectorised test: a year of calls times a fleet is millions of points)."""
+        la, lo = np.atleast_1d(np.asarray(lat, float)).ravel(), np.atleast_1d(np.asarray(lon, float)).ravel()
+        if len(la) != len(lo):
+            raise ValueError(f"{len(la)} latitudes but {len(lo)} longitudes")
+        m, sp = self.coverage_margin_deg, self.spec
+        # Written as covers() is, so a NaN is outside here too.
+        inside = (sp.lat_min - m <= la) & (la <= sp.lat_max + m) & (sp.lon_min - m <= lo) & (lo <= sp.lon_max + m)
+        if not inside.all():
+            k = int(np.argmin(inside))
+            raise PointOutsideCoverageError(
+                f"point ({la[k]:.6f}, {lo[k]:.6f}) is outside the area the '{self.region}' travel-time model covers"
+            )
 
     def log_seconds(self, o_lat: ArrayLike, o_lon: ArrayLike, d_lat: ArrayLike, d_lon: ArrayLike) -> NDArray[np.float64]:
         """Predicted log travel seconds (no coverage check)."""

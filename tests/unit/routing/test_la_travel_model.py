@@ -61,3 +61,18 @@ def test_held_out_errors_and_ranking_beat_straight_line_distance() -> None:
     ranking = ranking_agreement(test, predicted)
     assert ranking["top1_model"] > ranking["top1_straight_line"]
     assert ranking["pairwise_model"] > ranking["pairwise_straight_line"]
+
+
+def test_the_coverage_check_names_the_first_point_outside_and_agrees_with_covers() -> None:
+    from crisis_dispatch.routing.errors import PointOutsideCoverageError
+
+    model = load_region_model("la")
+    s, m = model.spec, model.coverage_margin_deg
+    lat = np.array([34.05, s.lat_max + m + 0.5, 34.1, np.nan, s.lat_min - m])
+    lon = np.array([-118.25, -118.25, s.lon_max + m + 0.25, -118.2, s.lon_min - m])
+    assert [model.covers(a, b) for a, b in zip(lat, lon, strict=True)] == [True, False, False, False, True]
+    model.check_covered(lat[[0, 4]], lon[[0, 4]])  # the margin's edge is inside
+    with pytest.raises(PointOutsideCoverageError, match=rf"point \({lat[1]:.6f}, -118.250000\) is outside .*'la'"):
+        model.check_covered(lat, lon)
+    with pytest.raises(PointOutsideCoverageError, match=r"point \(nan, -118.200000\)"):
+        model.check_covered(lat[3], lon[3])
