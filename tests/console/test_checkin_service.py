@@ -64,3 +64,24 @@ def test_crew_follow_and_check_in_only_for_their_own_van(container: Container) -
 def test_police_liaisons_do_not_follow_check_ins(container: Container) -> None:
     with pytest.raises(PermissionDenied):
         checkin.checkin_states(container.ctx, Actor("pat", UserRole.POLICE_LIAISON))
+
+
+def test_a_check_in_is_audited_as_a_read_of_the_incident_and_a_note_added(container: Container) -> None:
+    incident = on_scene(container, "TTP-7")
+    with container.ctx.uow() as uow:
+        before = {r.id for r in uow.audit.list(object_id=incident)}
+    checkin.check_in(container.ctx, crew_of("TTP-7"), incident, "fine")
+    with container.ctx.uow() as uow:
+        rows = [r for r in reversed(uow.audit.list(object_id=incident)) if r.id not in before]
+    assert [(r.action, r.username, r.detail) for r in rows] == [("read", "crew-TTP-7", ""), ("update", "crew-TTP-7", "note added")]
+
+
+def test_a_refused_check_in_still_audits_the_read(container: Container) -> None:
+    unit = staffed_unit(container, "TTP-7")
+    incident = new_incident(container)
+    incidents.assign_unit(container.ctx, SYSTEM, incident, unit)
+    with pytest.raises(InvalidInput):
+        checkin.check_in(container.ctx, crew_of("TTP-7"), incident)
+    with container.ctx.uow() as uow:
+        latest = uow.audit.list(object_id=incident, limit=1)[0]
+    assert (latest.action, latest.username) == ("read", "crew-TTP-7")

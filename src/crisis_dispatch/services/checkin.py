@@ -13,7 +13,7 @@ from crisis_dispatch.domain.checkin import checkin_note_text, checkin_state, is_
 from crisis_dispatch.domain.errors import InvalidInput
 from crisis_dispatch.domain.incident import Incident, IncidentStatus
 
-from . import incidents
+from . import audit, incidents
 from .context import Actor, ServiceContext
 from .crews import crew_unit
 
@@ -23,13 +23,19 @@ def check_in(ctx: ServiceContext, actor: Actor, incident_id: str, comment: str =
     actor.require(Permission.INCIDENT_NOTE)
     if len(comment) > 500:
         raise InvalidInput("a check-in comment is at most 500 characters")
-    # Both use cases check the role's scope (crew: own van only) and audit.
-    current = incidents.get_incident(ctx, actor, incident_id)
-    if current["status"] != IncidentStatus.ON_SCENE.value:
-        raise InvalidInput(f"incident {incident_id} is {current['status']}: safety check-ins are for crews on scene")
-    incidents.add_note(ctx, actor, incident_id, checkin_note_text(comment))
-    found = [c for c in checkin_states(ctx, actor)["checkins"] if c["incident_id"] == incident_id]
-    return found[0] if found else {"incident_id": incident_id}
+    now = ctx.clock.now()
+    with ctx.uow() as uow:
+        incident = uow.incidents.get(incident_id)
+        incidents.check_scope(ctx, uow, actor, incident)  # crew: their own van's incident only
+        audit.record(ctx, uow, actor, "read", "incident", [incident.id])
+        if incident.status is not IncidentStatus.ON_SCENE:
+            uow.commit()  # the refusal tells the status: the read stays audited
+            raise InvalidInput(f"incident {incident.id} is {incident.status.value}: safety check-ins are for crews on scene")
+        incidents.append_note(ctx, uow, actor, incident, checkin_note_text(comment), now)
+        unit = uow.units.find(incident.unit_id) if incident.unit_id else None
+        call_signs = {unit.id: unit.call_sign} if unit else {}
+        uow.commit()
+    return _state(incident, call_signs, now) if incident.on_scene_at else {"incident_id": incident.id}
 
 
 def _state(incident: Incident, call_signs: dict[str, str], now: Any) -> dict[str, Any]:

@@ -395,8 +395,13 @@ def add_note(ctx: ServiceContext, actor: Actor, incident_id: str, text: str) -> 
     with ctx.uow() as uow:
         incident = uow.incidents.get(incident_id)
         check_scope(ctx, uow, actor, incident)
-        incident.notes.append(Note(id=ctx.new_id("NOTE"), incident_id=incident.id, at=now, by=actor.username, text=text))
-        audit.record(ctx, uow, actor, "update", "incident", [incident.id], detail="note added")
+        append_note(ctx, uow, actor, incident, text, now)
         view = _view(ctx, incident)
         uow.commit()
     return redact_incident(view, actor.role)
+
+
+def append_note(ctx: ServiceContext, uow: UnitOfWork, actor: Actor, incident: Incident, text: str, now: datetime) -> None:
+    """Add a (non-empty, stripped) note to ``incident`` in the caller's unit of work, audited."""
+    incident.notes.append(Note(id=ctx.new_id("NOTE"), incident_id=incident.id, at=now, by=actor.username, text=text.strip()))
+    audit.record(ctx, uow, actor, "update", "incident", [incident.id], detail="note added")
