@@ -216,8 +216,8 @@ def _cpu() -> float:
     return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
-def _measure(args: tuple[str, str, int, bool]) -> dict[str, Any]:
-    name, engine, workers, baseline = args
+def _measure(args: tuple[str, str, int]) -> dict[str, Any]:
+    name, engine, workers = args
     scenario = load_scenario(name)
     c0 = _cpu()
     t0 = time.perf_counter()
@@ -229,9 +229,9 @@ def _measure(args: tuple[str, str, int, bool]) -> dict[str, Any]:
             "wall_s": wall, "peak_memory_mb": _peak_mb(), "p90": result.kpis["response_minutes"]["p90"]}
 
 
-def _isolated(args: tuple[str, str, int, bool]) -> dict[str, Any]:
+def _isolated(args: tuple[str, str, int]) -> dict[str, Any]:
     """Run one measurement in a fresh process (its own peak memory, no warm caches)."""
-    name, engine, workers, _ = args
+    name, engine, workers = args
     cmd = [sys.executable, __file__, "--child", name, engine, str(workers)]
     done = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if done.returncode != 0:
@@ -242,7 +242,7 @@ def _isolated(args: tuple[str, str, int, bool]) -> dict[str, Any]:
 def bench(names: list[str], workers: int, with_simpy: bool) -> dict[str, Any]:
     out = []
     for name in names:
-        ours = _isolated((name, "ours", workers, False))
+        ours = _isolated((name, "ours", workers))
         entry: dict[str, Any] = {
             "name": name,
             "calls": ours["calls"],
@@ -255,7 +255,7 @@ def bench(names: list[str], workers: int, with_simpy: bool) -> dict[str, Any]:
             "response_p90_min": ours["p90"],
         }
         if with_simpy:
-            base = _isolated((name, "simpy", workers, True))
+            base = _isolated((name, "simpy", workers))
             entry["simpy_wall_s"] = round(base["wall_s"], 3)
             entry["simpy_cpu_s"] = round(base["cpu_s"], 3)
             entry["speedup"] = round(base["wall_s"] / ours["wall_s"], 3)
@@ -278,7 +278,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.child:
         name, engine, workers = args.child
-        print(json.dumps(_measure((name, engine, int(workers), engine == "simpy"))))
+        print(json.dumps(_measure((name, engine, int(workers)))))
         return
     result = bench(args.scenario or ["california", "la-ttp"], args.workers, not args.no_simpy)
     print(json.dumps(result) if args.json else json.dumps(result, indent=2))

@@ -37,10 +37,6 @@ EVENT_CODES: dict[str, int] = {name: i for i, name in enumerate(EVENT_NAMES)}
 INCIDENT, UNIT = 0, 1
 
 
-def code(status: str) -> int:
-    return STATUS_CODES[status]
-
-
 @dataclass
 class HistoryTable:
     subject: np.ndarray  # int8: 0 incident, 1 unit

@@ -137,7 +137,7 @@ def compute_kpis(
     duty_delta = np.where((to == STATUS_CODES["available"]) & (np.isin(frm, OFF_DUTY)), 1.0, 0.0) - np.where(
         np.isin(to, OFF_DUTY) & (frm == STATUS_CODES["available"]), 1.0, 0.0)
     edges = np.arange(0.0, horizon_s + 3600.0, 3600.0)
-    edges[-1] = min(edges[-1], horizon_s) if edges[-1] > horizon_s else edges[-1]
+    edges[-1] = min(edges[-1], horizon_s)
     busy = step_integral(t, busy_delta, edges, level0=float(units_busy_at_start))
     duty = step_integral(t, duty_delta, edges, level0=float(units_on_duty_at_start))
     hod = np.floor((local_hour0 + edges[:-1] / 3600.0) % 24.0).astype(int)

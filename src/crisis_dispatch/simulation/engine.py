@@ -51,9 +51,9 @@ US = UnitStatus
 BY = "simulator"
 
 # Event kinds, in tie-break order at equal times: a van that clears is free before a new
-# call at the same instant is dispatched.
+# call at the same instant is dispatched (arrivals, merged from their own array, come after
+# every heap event at the same time).
 CLEAR, SHIFT_ON, SHIFT_OFF, ARRIVE_SCENE, END_SCENE, AT_DEST, ESCALATE, FALLBACK, ROLL = range(9)
-ARRIVAL_PRIORITY = 9
 ESCALATION_FRACTIONS = (0.5, 0.75, 1.0)
 
 

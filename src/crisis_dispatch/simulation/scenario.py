@@ -10,7 +10,7 @@ repository's ``scenarios/`` is a link to it): ``la-ttp`` → ``scenarios/la-ttp.
 from __future__ import annotations
 
 import tomllib
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
@@ -83,7 +83,6 @@ class Scenario:
     source: str = ""
     #: Planning only: rings of candidate stations around each county centre (california).
     candidate_rings: int = 0
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def horizon_s(self) -> float:
@@ -101,7 +100,6 @@ class Scenario:
         d = asdict(self)
         d["start"] = self.start.isoformat()
         d["vans"] = len(self.vans) if self.vans_per_100k is None else f"{self.vans_per_100k} per 100k people"
-        d.pop("extra", None)
         return d
 
 
