@@ -41,7 +41,10 @@ from crisis_dispatch.routing.model_evaluation import error_metrics, read_uber_od
 from crisis_dispatch.routing.provider import RoadNetworkProvider, load_region_model
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO / ".." / "shared" / "data"
+#: The real-data folder, found as the tests find it (tests/shared_data.py): the
+#: ``CRISIS_DISPATCH_SHARED_DATA`` variable if set, else ``../shared/data`` beside the repository.
+SHARED_DATA_ENV = "CRISIS_DISPATCH_SHARED_DATA"
+SHARED = Path(os.environ.get(SHARED_DATA_ENV) or REPO / ".." / "shared" / "data")
 UNITS = 200
 QUERIES = 300
 JITTER_DEG = 0.00015
@@ -226,6 +229,8 @@ def main() -> None:
     if args.path or args.grid:
         _child(args)
         return
+    if not SHARED.is_dir():
+        raise SystemExit(f"shared data folder not found at {SHARED.resolve()} (set {SHARED_DATA_ENV} to its path)")
     jobs = [(["--path", str(p)], 20 if p.stat().st_size < 5e6 else 5) for p in sorted((SHARED / "osm").glob("*.graphml"))]
     jobs.append((["--grid"], 1))
     graphs = []
