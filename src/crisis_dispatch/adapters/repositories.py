@@ -156,11 +156,6 @@ class HistoryRepository:
     def add_all(self, changes: Iterable[StatusChange]) -> None:
         self.session.add_all(list(changes))
 
-    def for_subject(self, subject: Subject, subject_id: str) -> list[StatusChange]:
-        t = orm.status_history.c
-        q = select(StatusChange).where(t.subject == subject.value, t.subject_id == subject_id).order_by(t.id)
-        return list(self.session.scalars(q))
-
     def for_incidents(self, incident_ids: Sequence[str], *, chunk: int = 500) -> list[StatusChange]:
         t = orm.status_history.c
         out: list[StatusChange] = []

@@ -18,9 +18,6 @@ from . import audit
 from .context import SYSTEM, Actor, ServiceContext
 from .crews import crews
 
-UNREACHABLE = "travel time unknown"
-
-
 def clock_view(ctx: ServiceContext, incident: Incident, now: datetime) -> dict[str, Any] | None:
     clock = response_clock(
         incident, rural=ctx.rural_at(incident.location.lat, incident.location.lon), now=now, thresholds=ctx.thresholds

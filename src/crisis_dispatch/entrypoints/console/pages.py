@@ -19,8 +19,8 @@ from crisis_dispatch.services.context import Actor
 
 from .api import protocol_summary
 from .paths import TEMPLATES
-from ..api.deps import set_session_cookie
-from .session import HOME, PAGE_ROLES, ROLE_LABEL, SESSION_COOKIE, ctx_of, page_actor
+from ..api.deps import get_ctx, set_session_cookie
+from .session import HOME, PAGE_ROLES, ROLE_LABEL, SESSION_COOKIE, page_actor
 
 router = APIRouter(include_in_schema=False)
 
@@ -47,7 +47,7 @@ def _render(request: Request, template: str, actor: Actor | None, code: int = 20
         "version": __version__,
         "demo": request.app.state.container.settings.demo,
         # The clocks on screen run on the server's time (the tests' clock is not the wall clock).
-        "server_now": ctx_of(request).clock.now().isoformat(),
+        "server_now": get_ctx(request).clock.now().isoformat(),
     } | extra
     return TEMPLATES.TemplateResponse(request, template, context, status_code=code, headers=SECURITY_HEADERS)
 
@@ -81,7 +81,7 @@ def login_submit(
     password: Annotated[str, Form(max_length=500)] = "",
     next: Annotated[str, Form()] = "",
 ) -> Response:
-    ctx = ctx_of(request)
+    ctx = get_ctx(request)
     if not username.strip() or not password:
         return _render(request, "login.html", None, code=422, next=_safe_next(next), error="Enter your username and password.", username=username)
     try:
@@ -101,7 +101,7 @@ def login_submit(
 def logout(request: Request) -> Response:
     token = request.cookies.get(SESSION_COOKIE)
     if token:
-        auth.logout(ctx_of(request), token)
+        auth.logout(get_ctx(request), token)
     response = RedirectResponse("/login", status_code=status.HTTP_303_SEE_OTHER)
     response.delete_cookie(SESSION_COOKIE)
     return response

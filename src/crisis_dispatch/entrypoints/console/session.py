@@ -6,9 +6,9 @@ from fastapi import Request
 
 from crisis_dispatch.domain.access import UserRole
 from crisis_dispatch.services import auth
-from crisis_dispatch.services.context import Actor, ServiceContext
+from crisis_dispatch.services.context import Actor
 
-from ..api.deps import SESSION_COOKIE, bearer_token
+from ..api.deps import SESSION_COOKIE, bearer_token, get_ctx
 
 R = UserRole
 
@@ -43,19 +43,15 @@ ROLE_LABEL: dict[UserRole, str] = {
 }
 
 
-def ctx_of(request: Request) -> ServiceContext:
-    return request.app.state.container.ctx
-
-
 def page_actor(request: Request) -> Actor | None:
     """The logged-in user behind the request, or None (then the page sends them to log in)."""
     token = bearer_token(request)
     if not token:
         return None
     try:
-        return auth.authenticate(ctx_of(request), token)
+        return auth.authenticate(get_ctx(request), token)
     except auth.AuthenticationFailed:
         return None
 
 
-__all__ = ["HOME", "PAGE_ROLES", "ROLE_LABEL", "SESSION_COOKIE", "ctx_of", "page_actor"]
+__all__ = ["HOME", "PAGE_ROLES", "ROLE_LABEL", "SESSION_COOKIE", "page_actor"]
