@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from crisis_dispatch.entrypoints.cli import app
-from crisis_dispatch.entrypoints.cli_simulation import one_line
+from crisis_dispatch.entrypoints.cli_errors import one_line
 
 runner = CliRunner()
 

@@ -32,7 +32,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
-EXIT_BAD_INPUT = 2
+from .cli_errors import fail
 
 
 def _err() -> Console:
@@ -42,19 +42,6 @@ def _err() -> Console:
 
 def _out() -> Console:
     return Console(highlight=False, soft_wrap=True)
-
-
-def one_line(message: str) -> str:
-    """A possibly multi-line error report as one line: ``"head: a; b; c"``."""
-    lines = [line.strip() for line in str(message).splitlines() if line.strip()]
-    if len(lines) <= 1:
-        return lines[0] if lines else "error"
-    return f"{lines[0].rstrip(':')}: {'; '.join(lines[1:])}"
-
-
-def _fail(message: str) -> typer.Exit:
-    _err().print(f"error: {one_line(message)}", markup=False)
-    return typer.Exit(EXIT_BAD_INPUT)
 
 
 def _progress_bar(*columns: Any) -> Progress:
@@ -70,7 +57,7 @@ def _load(name: str):  # type: ignore[no-untyped-def]
     try:
         return load_scenario(name)
     except ScenarioError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
 
 
 @contextlib.contextmanager
@@ -94,13 +81,13 @@ def _executor(n_tasks: int, scheduler: str | None, in_process: bool, workers: in
         with dask_executor(scheduler, workers=workers, progress=advance) as ex:
             yield ex
     except OSError as exc:
-        raise _fail(f"cannot reach the Dask scheduler {scheduler}: {exc}") from None
+        raise fail(f"cannot reach the Dask scheduler {scheduler}: {exc}") from None
 
 
 def _apply(s: Any, days: float | None, seed: int | None) -> Any:
     if days is not None:
         if days <= 0:
-            raise _fail("--days must be positive")
+            raise fail("--days must be positive")
         s = s.with_changes(horizon_days=days)
     if seed is not None:
         s = s.with_changes(seed=seed)
@@ -136,12 +123,12 @@ def simulate_cmd(
     s = _apply(_load(scenario), days, seed)
     protocols = protocol or []
     if len(protocols) > 2:
-        raise _fail("give at most two --protocol options (two make a what-if)")
+        raise fail("give at most two --protocol options (two make a what-if)")
     try:
         for name in protocols:
             check_protocol(name)
     except ScenarioError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     reps = replications or s.replications
     try:
         if len(protocols) == 2:
@@ -164,7 +151,7 @@ def simulate_cmd(
 
             problems = check_invariants(run_replication(prepare(s, protocol=proto), 0, workers=workers).history, s.horizon_s)
     except ScenarioError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     inputs = _inputs(s, result)
     payload = {"scenario": s.name, "inputs": inputs, **mmc_summary(s, result), "replications": result["replications"],
                "wall_s": result["wall_s"], "kpis": result["per_replication"][0]["kpis"], "ci95": result["ci95"],
@@ -177,7 +164,7 @@ def simulate_cmd(
         try:
             payload["files"] = write_outputs(result, inputs, out)
         except OSError as exc:
-            raise _fail(f"cannot write to {out}: {exc.strerror or exc}") from None
+            raise fail(f"cannot write to {out}: {exc.strerror or exc}") from None
     if as_json:
         sys.stdout.write(json.dumps(payload, default=str) + "\n")
     else:
@@ -266,11 +253,11 @@ def plan_cmd(
     try:
         t = parse_target(target)
     except TargetError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     s = _apply(_load(scenario), days, None)
     names = [n.strip() for item in areas or [] for n in item.split(",") if n.strip()] if areas else None
     if areas and not names:
-        raise _fail("--areas lists no area")
+        raise fail("--areas lists no area")
     try:
         n_areas = len(build_region(s).areas)
         if n_areas == 1:
@@ -285,7 +272,7 @@ def plan_cmd(
                     result = plan(s, t, max_vans=max_vans, replications=replications, areas=names,
                                   executor=ex or _counting_executor(advance))
     except ScenarioError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     result["inputs"] = s.to_dict()
     if as_json:
         sys.stdout.write(json.dumps(result, default=str) + "\n")
@@ -379,7 +366,7 @@ def sweep_cmd(
             with _executor(n, scheduler, in_process, workers, advance) as ex:
                 result = sweep(s, g, executor=ex)
     except ScenarioError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     result["inputs"] = s.to_dict()
     if out is not None:
         import csv
@@ -392,7 +379,7 @@ def sweep_cmd(
                 w.writeheader()
                 w.writerows(result["points"])
         except OSError as exc:
-            raise _fail(f"cannot write to {out}: {exc.strerror or exc}") from None
+            raise fail(f"cannot write to {out}: {exc.strerror or exc}") from None
     if as_json:
         sys.stdout.write(json.dumps(result, default=str) + "\n")
         return
