@@ -18,13 +18,13 @@ from . import audit
 from .context import SYSTEM, Actor, ServiceContext
 from .crews import crews
 
+
 def clock_view(ctx: ServiceContext, incident: Incident, now: datetime) -> dict[str, Any] | None:
-    clock = response_clock(
-        incident, rural=ctx.rural_at(incident.location.lat, incident.location.lon), now=now, thresholds=ctx.thresholds
-    )
+    rural = ctx.rural_at(incident.location.lat, incident.location.lon)
+    clock = response_clock(incident, rural=rural, now=now, thresholds=ctx.thresholds)
     if clock is None:
         return None
-    return clock.to_dict() | {"rural": ctx.rural_at(incident.location.lat, incident.location.lon)}
+    return clock.to_dict() | {"rural": rural}
 
 
 def _candidates(uow: UnitOfWork, now: datetime) -> list[Candidate]:
@@ -72,7 +72,7 @@ def leg_times(ctx: ServiceContext, legs: list[tuple[list[Point], Point]]) -> tup
 
 def _recommend(
     ctx: ServiceContext, uow: UnitOfWork, incident: Incident, now: datetime, k: int
-) -> tuple[Recommendation, list[Candidate], str]:
+) -> tuple[Recommendation, list[Candidate], Needs, str]:
     if ctx.travel is None:
         raise InvalidInput("no travel-time provider is configured for this region")
     needs = Needs.from_triage(incident.triage)
@@ -84,7 +84,7 @@ def _recommend(
         here = (incident.location.lat, incident.location.lon)
         (times,), source = leg_times(ctx, [([_origin(uow, c.unit) for c in fit], here)])
         etas = {c.unit.id: t for c, t in zip(fit, times, strict=True)}
-    return recommend(candidates, needs, etas, k=k), candidates, source
+    return recommend(candidates, needs, etas, k=k), candidates, needs, source
 
 
 def recommendations(ctx: ServiceContext, actor: Actor, incident_id: str, k: int = 3) -> dict[str, Any]:
@@ -95,9 +95,8 @@ def recommendations(ctx: ServiceContext, actor: Actor, incident_id: str, k: int 
     now = ctx.clock.now()
     with ctx.uow() as uow:
         incident = uow.incidents.get(incident_id)
-        rec, candidates, source = _recommend(ctx, uow, incident, now, k)
-        crews = {c.unit.id: c.crew for c in candidates}
-        needs = Needs.from_triage(incident.triage)
+        rec, candidates, needs, source = _recommend(ctx, uow, incident, now, k)
+        crew_of = {c.unit.id: c.crew for c in candidates}
         view = {
             "incident_id": incident.id,
             "status": incident.status.value,
@@ -109,7 +108,7 @@ def recommendations(ctx: ServiceContext, actor: Actor, incident_id: str, k: int 
                     "call_sign": r.call_sign,
                     "eta_s": round(r.eta_s, 1),
                     "eta_minutes": round(r.eta_s / 60, 1),
-                    "crew": {role.value: s.name for role, s in crews[r.unit_id].items()},
+                    "crew": {role.value: s.name for role, s in crew_of[r.unit_id].items()},
                 }
                 for r in rec.ranked
             ],
@@ -126,7 +125,7 @@ def ranked_unit_ids(ctx: ServiceContext, incident_id: str, k: int = 3) -> list[s
     """The recommended units' ids, best first (for automation; no read-model, no audit row)."""
     now = ctx.clock.now()
     with ctx.uow() as uow:
-        rec, _, _ = _recommend(ctx, uow, uow.incidents.get(incident_id), now, k)
+        rec, *_ = _recommend(ctx, uow, uow.incidents.get(incident_id), now, k)
     return [r.unit_id for r in rec.ranked]
 
 
