@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from crisis_dispatch.domain.queueing import EscalationKind
+from crisis_dispatch.domain.triage import TEAM_TIERS
 
 from .history import EVENT_CODES, INCIDENT, STATUS_CODES, UNIT, HistoryTable
 
@@ -52,14 +53,17 @@ def _minutes(x: np.ndarray) -> np.ndarray:
     return x / 60.0
 
 
+_TEAM_TIER_NAMES = sorted(t.value for t in TEAM_TIERS)
+
+
 def team_responses(
     tier: np.ndarray, triaged: np.ndarray, on_scene: np.ndarray, local_hour0: float
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per incident, whether it is a team call (tier ``MH_TEAM*``); per team call, its response
+    """Per incident, whether it is a team call (a tier of ``TEAM_TIERS``); per team call, its response
     in minutes (triage to on scene, +infinity when the team never got there) and the local hour
     of day it was triaged in (``local_hour0``: the hour of day at t = 0, minutes as a fraction).
     ``triaged`` and ``on_scene`` are per incident (:meth:`HistoryTable.first_time`)."""
-    team = np.char.startswith(tier.astype(str), "MH_TEAM") if len(tier) else np.zeros(0, bool)
+    team = np.isin(tier.astype(str), _TEAM_TIER_NAMES) if len(tier) else np.zeros(0, bool)
     minutes = _minutes(np.where(np.isnan(on_scene), np.inf, on_scene - triaged)[team])
     hour = np.floor((local_hour0 + triaged[team] / 3600.0) % 24.0).astype(int)
     return team, minutes, hour

@@ -16,6 +16,7 @@ from crisis_dispatch.domain.errors import AssignmentConflict, Conflict, InvalidI
 from crisis_dispatch.domain.history import StatusChange, Subject
 from crisis_dispatch.domain.incident import Call, Incident, IncidentStatus, Location, Note, parse_enum
 from crisis_dispatch.domain.outcomes import Destination, Disposition, Outcome
+from crisis_dispatch.domain.triage import TEAM_TIERS
 from crisis_dispatch.domain.unit import UnitStatus, readiness
 
 from . import audit
@@ -211,7 +212,7 @@ def _route_after_triage(incident: Incident, *, now: datetime, by: str) -> list[S
     """A call for the crisis team waits in the queue; any other response leaves our hands."""
     triage = incident.triage or {}
     tier = incident.tier or ""
-    if tier.startswith("MH_TEAM"):
+    if tier in TEAM_TIERS:
         return [incident.transition(S.QUEUED, now=now, by=by, reason="awaiting a crisis team")]
     reason = incident.screened_out_reason or "ineligible"
     responders = tier or "default responder"

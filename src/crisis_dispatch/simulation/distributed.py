@@ -30,18 +30,10 @@ def dask_executor(
     logging.getLogger("distributed").setLevel(logging.ERROR)
     cluster = None
     if scheduler is None:
-        # A local cluster can fail to start on a machine busy enough that a worker misses its
-        # start-up deadline (seen once under two concurrent test suites): try once more.
-        for attempt in (1, 2):
-            try:
-                # ":0": any free port for the scheduler's HTTP server. None still means 8787, so
-                # a second cluster on the machine (another run, another test session) started
-                # with a port-in-use warning, an error where warnings are errors (pytest).
-                cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0")
-                break
-            except RuntimeError:
-                if attempt == 2:
-                    raise
+        # ":0": any free port for the scheduler's HTTP server. None still means 8787, so a
+        # second cluster on the machine (another run, another test session) started with a
+        # port-in-use warning, an error where warnings are errors (pytest).
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0")
         client = Client(cluster)
     else:
         client = Client(scheduler)

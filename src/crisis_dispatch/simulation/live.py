@@ -176,8 +176,8 @@ class Autopilot:
         """One look at the floor: dispatch what has waited, move every van whose time has come."""
         from crisis_dispatch.domain.incident import IncidentStatus as S
         from crisis_dispatch.domain.queueing import ordered
-        from crisis_dispatch.domain.unit import crew_on_shift
         from crisis_dispatch.services import incidents, units
+        from crisis_dispatch.services.crews import crews as crews_of
         from crisis_dispatch.services.dispatching import ranked_unit_ids
 
         ctx, actor, manual = self.ctx, self.actor, self.manual_units
@@ -190,10 +190,7 @@ class Autopilot:
             ]
             busy = [u for u in uow.units.list() if u.incident_id and u.id not in manual and u.status_since]
             working = {i.id: i for i in uow.incidents.list(ids=[u.incident_id for u in busy], limit=1000)}
-            now = ctx.clock.now()
-            shifts = uow.shifts.covering(now, [u.id for u in busy])
-            people = uow.staff.by_ids(s.staff_id for s in shifts)
-            crews = {u.id: crew_on_shift(u.id, shifts, people, now) for u in busy}
+            crews = crews_of(uow, busy, ctx.clock.now())
         for incident_id, received_at in waiting:
             if self._sim_minutes_since(received_at) >= AUTO_DISPATCH_AFTER_MIN:
                 automatic = [u for u in ranked_unit_ids(ctx, incident_id, k=10) if u not in manual]
