@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.cli.helpers import assert_one_error_line
+
 CLI = [sys.executable, "-m", "crisis_dispatch"]
 
 
@@ -41,8 +43,7 @@ def test_usage_errors_are_one_readable_line_with_exit_code_2() -> None:
         (["serve", "--port", "many"], "Invalid value for '--port'"),
     ):
         r = run(*args)
-        assert r.returncode == 2, (args, r.stderr)
-        assert len(r.stderr.strip().splitlines()) == 1 and fragment in r.stderr, (args, r.stderr)
+        assert_one_error_line(r, fragment)
         assert "(see 'crisis-dispatch" in r.stderr and "--help')" in r.stderr
 
 
@@ -70,10 +71,7 @@ def test_user_errors_are_one_readable_line_with_exit_code_2(tmp_path: Path) -> N
     ]
     for args, stdin, message in cases:
         r = run(*args, stdin=stdin)
-        assert r.returncode == 2, (args, r.stdout, r.stderr)
-        assert message in r.stderr
-        assert "Traceback" not in r.stderr
-        assert len(r.stderr.strip().splitlines()) == 1, r.stderr
+        assert_one_error_line(r, message)
     run("users", "create", "maria", "--role", "dispatcher", "--password-stdin", "--db", db, stdin="a long passphrase\n")
     r = run("users", "create", "maria", "--role", "dispatcher", "--password-stdin", "--db", db, stdin="a long passphrase\n")
     assert r.returncode == 2 and "already exists" in r.stderr
@@ -90,8 +88,7 @@ def test_an_unusable_database_path_is_a_readable_error(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("not a directory")
     r = run("db", "upgrade", "--db", str(blocker / "sub" / "db.sqlite3"))
-    assert r.returncode == 2 and "Traceback" not in r.stderr
-    assert r.stderr.startswith("error:")
+    assert_one_error_line(r)
 
 
 def test_seed_la_loads_the_demo_fleet_once(tmp_path: Path) -> None:

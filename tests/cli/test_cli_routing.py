@@ -11,6 +11,7 @@ import typer
 from typer.testing import CliRunner
 
 from crisis_dispatch.entrypoints import cli_routing
+from tests.cli.helpers import assert_one_error_line
 from tests.shared_data import shared_data_dir
 
 GOOD = "id,o_lat,o_lon,d_lat,d_lon,note\n7,34.05,-118.25,34.00,-118.40,first\n8,34.10,-118.30,34.00,-118.40,second\n"
@@ -79,10 +80,8 @@ def test_a_road_graph_gives_network_times(app, tmp_path: Path) -> None:
 )
 def test_bad_input_exits_2_with_one_readable_line(app, tmp_path: Path, text: str, args: list[str], message: str) -> None:
     result = _run(app, str(_write(tmp_path, text)), *args)
-    assert result.exit_code == 2
+    assert_one_error_line(result, message)
     assert result.stdout == ""
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error: ") and message in lines[0]
 
 
 def test_a_point_off_the_road_graph_exits_2(app, tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from crisis_dispatch.entrypoints.cli import app
 from crisis_dispatch.entrypoints.cli_errors import one_line
+from tests.cli.helpers import assert_one_error_line
 
 runner = CliRunner()
 
@@ -18,30 +19,22 @@ def _run(*args: str, columns: int = 80):  # type: ignore[no-untyped-def]
     return runner.invoke(app, list(args), env={"COLUMNS": str(columns)})
 
 
-def _assert_one_error_line(r, *fragments: str) -> None:  # type: ignore[no-untyped-def]
-    assert r.exit_code == 2, r.output
-    assert r.stderr.startswith("error: "), repr(r.stderr)  # no blank line first
-    assert r.stderr.count("\n") == 1, r.stderr
-    for f in fragments:
-        assert f in r.stderr
-
-
 def test_an_unknown_protocol_is_one_line_naming_the_packaged_ones() -> None:
     r = _run("simulate", "la-ttp", "--protocol", "nosuch", "--days", "1")
-    _assert_one_error_line(r, "protocol 'nosuch' not found", "default", "narrow-2019")
+    assert_one_error_line(r, "protocol 'nosuch' not found", "default", "narrow-2019")
 
 
 def test_a_bad_protocol_file_is_one_line_with_all_its_errors(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("version: x\nrules: 3\n")
     r = _run("simulate", "la-ttp", "--protocol", str(bad), "--protocol", "default", "--days", "1")
-    _assert_one_error_line(r, f"protocol '{bad}': 5 errors: ", "; rules: expected a list")
+    assert_one_error_line(r, f"protocol '{bad}': 5 errors: ", "; rules: expected a list")
 
 
 @pytest.mark.parametrize("target", ["p90<=60", "p95 <= 2", "p90<=60s"])
 def test_plan_refuses_a_target_without_a_unit_listing_the_accepted_forms(target: str) -> None:
     r = _run("plan", "la-ttp", "--target", target)
-    _assert_one_error_line(r, f"bad target '{target}'", "'p90<=60m'", "'p95<=2h'", "'p90<=budget'")
+    assert_one_error_line(r, f"bad target '{target}'", "'p90<=60m'", "'p95<=2h'", "'p90<=budget'")
 
 
 def test_several_replications_on_a_pipe_print_no_progress_bar() -> None:

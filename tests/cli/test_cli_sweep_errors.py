@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from crisis_dispatch.entrypoints.cli import app
 from crisis_dispatch.entrypoints.cli_simulation import sweep_cell
+from tests.cli.helpers import assert_one_error_line
 
 runner = CliRunner()
 
@@ -44,9 +45,7 @@ def test_a_bad_grid_value_is_one_line_naming_its_key_and_value_with_exit_2(
     path = tmp_path / "grid.toml"
     path.write_text(f"[grid]\n{grid}\n")
     r = _sweep(path)
-    assert r.exit_code == 2, r.output
-    assert r.stderr.startswith("error: ") and r.stderr.count("\n") == 1, r.stderr
-    assert named in r.stderr and "grid.toml" in r.stderr
+    assert_one_error_line(r, named, "grid.toml")
     assert "Traceback" not in r.output
 
 
@@ -54,10 +53,7 @@ def test_every_bad_value_of_a_grid_is_named_in_the_one_line(tmp_path: Path) -> N
     path = tmp_path / "grid.toml"
     path.write_text('[grid]\nfleet_size = ["x", 3]\ndemand_growth = [1.0, -1]\nreplications = "two"\n')
     r = _sweep(path)
-    assert r.exit_code == 2
-    assert r.stderr.count("\n") == 1
-    for named in ("grid.fleet_size: 'x'", "grid.demand_growth: -1", "grid.replications: 'two'"):
-        assert named in r.stderr
+    assert_one_error_line(r, "grid.fleet_size: 'x'", "grid.demand_growth: -1", "grid.replications: 'two'")
 
 
 def test_a_bad_protocol_file_in_a_grid_is_one_line_listing_its_errors(tmp_path: Path) -> None:
@@ -65,9 +61,7 @@ def test_a_bad_protocol_file_in_a_grid_is_one_line_listing_its_errors(tmp_path: 
     path = tmp_path / "grid.toml"
     path.write_text(f'[grid]\nprotocol = ["default", "{tmp_path / "bad.yaml"}"]\n')
     r = _sweep(path)
-    assert r.exit_code == 2
-    assert r.stderr.count("\n") == 1
-    assert "errors: " in r.stderr and "rules: expected a list" in r.stderr
+    assert_one_error_line(r, "errors: ", "rules: expected a list")
 
 
 def test_sweep_help_shows_a_whole_grid_file() -> None:
@@ -116,8 +110,7 @@ def test_a_fleet_size_grid_on_a_multi_area_scenario_is_refused_before_anything_r
     path = tmp_path / "grid.toml"
     path.write_text("[grid]\nfleet_size = [3]\n")
     r = runner.invoke(app, ["sweep", "california", "--grid", str(path)])
-    assert r.exit_code == 2
-    assert r.stderr.count("\n") == 1 and "grid.fleet_size needs a single-area scenario" in r.stderr
+    assert_one_error_line(r, "grid.fleet_size needs a single-area scenario")
 
 
 def test_the_cli_starts_without_loading_the_simulator() -> None:

@@ -10,6 +10,7 @@ import typer
 from typer.testing import CliRunner
 
 from crisis_dispatch.entrypoints import cli_triage
+from tests.cli.helpers import assert_one_error_line
 from tests.shared_data import shared_data_dir
 
 REPO = Path(__file__).resolve().parents[2]
@@ -78,15 +79,13 @@ def test_an_invalid_protocol_is_one_readable_line_and_exit_2(app: typer.Typer, t
     broken = tmp_path / "broken.yaml"
     broken.write_text((REPO / "protocols" / "default.yaml").read_text().replace("weapon: present}", "weapn: present}"))
     result = invoke(app, "triage", "-", "--protocol", str(broken), input=GOOD)
-    assert result.exit_code == 2
-    assert result.stderr.count("\n") == 1
-    assert "rules[0].when.weapn: unknown flag 'weapn'" in result.stderr
-    assert "Traceback" not in result.stderr
+    assert_one_error_line(result, "rules[0].when.weapn: unknown flag 'weapn'")
 
 
 def test_a_missing_input_file_is_one_readable_line(app: typer.Typer, tmp_path: Path) -> None:
     result = invoke(app, "triage", str(tmp_path / "none.jsonl"))
-    assert result.exit_code == 2 and result.stderr.startswith("error: cannot read")
+    assert_one_error_line(result)
+    assert result.stderr.startswith("error: cannot read")
 
 
 def test_whatif_prints_a_table_and_json(app: typer.Typer, tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from crisis_dispatch.entrypoints.cli import app
+from tests.cli.helpers import assert_one_error_line
 
 runner = CliRunner()
 
@@ -71,10 +72,7 @@ def test_simulate_with_two_protocols_is_the_eligibility_whatif() -> None:
 )
 def test_bad_input_gives_one_readable_line_and_exit_2(args: tuple[str, ...], message: str) -> None:
     r = _run(*args)
-    assert r.exit_code == 2
-    assert message in r.stderr
-    assert "Traceback" not in r.stderr
-    assert r.stderr.startswith("error: ") and r.stderr.count("\n") == 1
+    assert_one_error_line(r, message)
 
 
 def test_bad_toml_is_reported_with_its_file(tmp_path: Path) -> None:
