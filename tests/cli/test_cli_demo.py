@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 
 
 def _free_port() -> int:
@@ -18,6 +19,7 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+@pytest.mark.slow
 def test_demo_serves_la_with_a_live_feed_that_gets_calls_worked(tmp_path: Path) -> None:
     port = _free_port()
     env = os.environ | {"COLUMNS": "200"}

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
+import pytest
 
 CLI = [sys.executable, "-m", "crisis_dispatch"]
 
@@ -50,6 +51,7 @@ def _server(db: Path, port: int, env: dict[str, str]) -> Iterator[subprocess.Pop
             proc.stderr.close()
 
 
+@pytest.mark.slow
 def test_an_acknowledged_incident_survives_kill_9_and_restart(tmp_path: Path) -> None:
     db = tmp_path / "durable.sqlite3"
     env = os.environ | {"CRISIS_DISPATCH_SECRET_KEY": "durability-test-secret-0123456789"}
