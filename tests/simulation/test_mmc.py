@@ -36,16 +36,9 @@ import numpy as np
 import pytest
 
 from crisis_dispatch.simulation import Scenario, load_scenario
-from crisis_dispatch.simulation.validation import mmc_calls
+from crisis_dispatch.simulation.validation import erlang_c, mmc_calls
 
 BATCHES_PER_REPLICATION = 25
-
-
-def erlang_c(c: int, offered: float) -> float:
-    """Probability that an arrival waits in an M/M/c queue with offered load ``offered`` Erlang."""
-    below = sum(offered**k / math.factorial(k) for k in range(c))
-    top = offered**c / math.factorial(c) * c / (c - offered)
-    return top / (below + top)
 
 
 def _batch_means(x: np.ndarray, batches: int) -> np.ndarray:
@@ -135,5 +128,6 @@ def test_mmc_queue_wait_and_probability_of_waiting_match_erlang_c() -> None:
 
 
 def test_erlang_c_formula_matches_a_textbook_value() -> None:
-    # M/M/2 at one Erlang: P(wait) = 1/3.
+    # M/M/2 at one Erlang: P(wait) = 1/3. The function simulate --json reports, which the
+    # slow test above also measures the simulator against.
     assert erlang_c(2, 1.0) == pytest.approx(1 / 3)
