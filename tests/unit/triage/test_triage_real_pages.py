@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from crisis_dispatch.domain.triage import NEEDS_EMS, NEEDS_POLICE, CallInput, Tier, TriageResult, triage
+from crisis_dispatch.domain.triage import NEEDS_EMS, NEEDS_POLICE, Tier, TriageResult, triage
+from crisis_dispatch.services.triage_io import call_from_dict
 from tests.shared_data import shared_data_dir
 
 from .builders import default
@@ -42,30 +43,41 @@ def _read(name: str) -> dict[str, dict]:
     return {row["id"]: row for row in map(json.loads, (NARRATIVES / name).read_text(encoding="utf-8").splitlines())}
 
 
-def _triage_pages(rows: dict[str, dict]) -> list[tuple[dict, TriageResult]]:
-    """Triage the real pages whose ids are in ``rows`` with the default protocol."""
-    path = shared_data_dir() / "calls" / "dispatch_narratives" / "dispatch_pages_mh_related.jsonl"
+def _triage_pages(pages: list[dict], rows: dict[str, dict]) -> list[tuple[dict, TriageResult]]:
+    """Triage the real pages whose ids are in ``rows`` with the default protocol, read as
+    ``crisis-dispatch triage`` reads a JSON line."""
     protocol = default()
-    out = []
-    with path.open(encoding="utf-8") as fh:
-        for line in fh:
-            page = json.loads(line)
-            if page["id"] in rows:
-                call = CallInput(page["id"], page["call_type"], page["narrative"], page["code"] or None)
-                out.append((rows[page["id"]], triage(call, protocol)))
+    out = [(rows[page["id"]], triage(call_from_dict(page), protocol)) for page in pages if page["id"] in rows]
     assert len(out) == len(rows), "labelled page ids missing from the shared data"
     return out
 
 
-@pytest.fixture(scope="module")
-def labelled() -> list[tuple[dict, TriageResult]]:
-    return _triage_pages({k: v for name in LABEL_SETS for k, v in _read(name).items()})
+def _unsafe(flags: set[str], tier: Tier) -> bool:
+    """A page labelled with these dangers sent to the team alone (or 988), or without the
+    police or EMS one of them needs."""
+    return (
+        tier in (Tier.MH_TEAM, Tier.PHONE_988)
+        or bool(flags & NEEDS_POLICE and not tier.includes_police)
+        or bool(flags & NEEDS_EMS and not tier.includes_ems)
+    )
 
 
 @pytest.fixture(scope="module")
-def audited() -> list[tuple[dict, TriageResult]]:
+def pages() -> list[dict]:
+    """Every real page, read once for the module."""
+    path = shared_data_dir() / "calls" / "dispatch_narratives" / "dispatch_pages_mh_related.jsonl"
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+@pytest.fixture(scope="module")
+def labelled(pages: list[dict]) -> list[tuple[dict, TriageResult]]:
+    return _triage_pages(pages, {k: v for name in LABEL_SETS for k, v in _read(name).items()})
+
+
+@pytest.fixture(scope="module")
+def audited(pages: list[dict]) -> list[tuple[dict, TriageResult]]:
     """Pages the reader sent to the team alone, audited by hand for a danger it missed."""
-    return _triage_pages({k: v for name in AUDITS for k, v in _read(name).items()})
+    return _triage_pages(pages, {k: v for name in AUDITS for k, v in _read(name).items()})
 
 
 def test_the_dangers_an_audit_of_team_alone_pages_found_are_no_longer_missed(
@@ -87,11 +99,7 @@ def test_no_labelled_dangerous_page_goes_to_the_team_alone_or_misses_police_or_e
         gold = set(label["page_flags"])
         if not gold & (NEEDS_POLICE | NEEDS_EMS):
             continue
-        if (
-            result.tier in (Tier.MH_TEAM, Tier.PHONE_988)
-            or (gold & NEEDS_POLICE and not result.tier.includes_police)
-            or (gold & NEEDS_EMS and not result.tier.includes_ems)
-        ):
+        if _unsafe(gold, result.tier):
             unsafe.append((result.call_id, sorted(gold), str(result.tier)))
     assert not unsafe
 
@@ -115,23 +123,18 @@ def test_most_calm_mental_health_pages_go_to_the_team_alone(labelled: list[tuple
     assert sum(r.tier is Tier.MH_TEAM for r in calm) / len(calm) >= 0.75
 
 
-def test_a_random_sample_of_mental_health_pages_is_safe_and_goes_to_the_team() -> None:
+def test_a_random_sample_of_mental_health_pages_is_safe_and_goes_to_the_team(pages: list[dict]) -> None:
     # audit2_mh_routing.jsonl: unlabelled pages in a seeded random order, judged one by one
     # until 60 were mental-health pages (measured: 59/60 with the team, the other an
     # overdose call type that sends EMS; 37/37 calm ones with the team, 34 of them alone).
     rows = {k: v for k, v in _read("audit2_mh_routing.jsonl").items() if v["mental_health_page"]}
-    pages = _triage_pages(rows)
+    sample = _triage_pages(pages, rows)
     unsafe = [
         (row["id"], str(result.tier))
-        for row, result in pages
-        if row["danger_flags"] and not row["borderline"]
-        and (
-            result.tier in (Tier.MH_TEAM, Tier.PHONE_988)
-            or (set(row["danger_flags"]) & NEEDS_POLICE and not result.tier.includes_police)
-            or (set(row["danger_flags"]) & NEEDS_EMS and not result.tier.includes_ems)
-        )
+        for row, result in sample
+        if row["danger_flags"] and not row["borderline"] and _unsafe(set(row["danger_flags"]), result.tier)
     ]
     assert not unsafe
-    calm = [result for row, result in pages if not row["danger_flags"]]
+    calm = [result for row, result in sample if not row["danger_flags"]]
     assert all(r.tier.includes_team for r in calm)
-    assert sum(r.tier.includes_team for _, r in pages) / len(pages) >= 0.95
+    assert sum(r.tier.includes_team for _, r in sample) / len(sample) >= 0.95
