@@ -4,7 +4,6 @@ test moves; and Debian's Chromium driven by Playwright."""
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -23,6 +22,7 @@ from crisis_dispatch.services import auth
 from crisis_dispatch.services.context import SYSTEM, Triager
 from crisis_dispatch.services.seed import seed_la
 from tests.shared_data import skip_or_fail
+from tests.support.net import free_port
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -72,12 +72,6 @@ class LiveConsole:
         return self.container.ctx
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def seed(container: Container) -> None:
     """The LA demo (stations, facilities, five vans with 24/7 crews) and a login per role;
     the crew login sits in TTP-1's peer-support seat."""
@@ -97,7 +91,7 @@ def serving(container: Container) -> Iterator[str]:
     import uvicorn
 
     app = create_app(container.settings, container=container)
-    port = _free_port()
+    port = free_port()
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", ws="none", lifespan="on", timeout_graceful_shutdown=2)
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name=f"console-server-{port}", daemon=True)

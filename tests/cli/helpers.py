@@ -1,8 +1,13 @@
-"""What every CLI test checks of a refused command (no tests here)."""
+"""Shared by the CLI tests (no tests here): the command as a process, and what every test
+checks of a refused command."""
 
 from __future__ import annotations
 
+import sys
 from typing import Any
+
+#: ``crisis-dispatch`` as a real process, with this interpreter.
+CLI = [sys.executable, "-m", "crisis_dispatch"]
 
 
 def assert_one_error_line(result: Any, *fragments: str) -> None:

@@ -10,16 +10,12 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 from typer.testing import CliRunner, Result
 
 from crisis_dispatch.entrypoints.cli import app
-from tests.cli.helpers import assert_one_error_line
-
-CLI = [sys.executable, "-m", "crisis_dispatch"]
-
+from tests.cli.helpers import CLI, assert_one_error_line
 
 def run(*args: str, stdin: str = "", env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     base = os.environ | {"COLUMNS": "200"}

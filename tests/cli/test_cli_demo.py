@@ -3,30 +3,25 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import httpx
 import pytest
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.cli.helpers import CLI
+from tests.support.net import free_port
 
 
 @pytest.mark.slow
 def test_demo_serves_la_with_a_live_feed_that_gets_calls_worked(tmp_path: Path) -> None:
-    port = _free_port()
+    port = free_port()
     env = os.environ | {"COLUMNS": "200"}
     env.pop("DATABASE_URL", None)
     env.pop("CRISIS_DISPATCH_SECRET_KEY", None)  # demo mode needs no secret
     proc = subprocess.Popen(
-        [sys.executable, "-m", "crisis_dispatch", "demo", "--port", str(port), "--db", str(tmp_path / "demo.sqlite3"), "--speed", "3600"],
+        [*CLI, "demo", "--port", str(port), "--db", str(tmp_path / "demo.sqlite3"), "--speed", "3600"],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
     base = f"http://127.0.0.1:{port}"

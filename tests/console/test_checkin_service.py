@@ -13,13 +13,9 @@ from crisis_dispatch.domain.clock import FixedClock
 from crisis_dispatch.domain.errors import InvalidInput, NotFound, PermissionDenied
 from crisis_dispatch.services import checkin, incidents
 from crisis_dispatch.services.context import SYSTEM, Actor
-from tests.integration.helpers import new_incident, staffed_unit
+from tests.integration.helpers import crew_of, new_incident, staffed_unit
 
 DISPATCHER = Actor("dana", UserRole.DISPATCHER)
-
-
-def crew_of(call_sign: str) -> Actor:
-    return Actor("crew-" + call_sign, UserRole.CREW, staff_id=f"stf-{call_sign.lower()}-peer_")
 
 
 def on_scene(container: Container, call_sign: str) -> str:

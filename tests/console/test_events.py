@@ -12,16 +12,12 @@ from crisis_dispatch.domain.access import UserRole
 from crisis_dispatch.domain.history import Subject
 from crisis_dispatch.services import events, incidents
 from crisis_dispatch.services.context import SYSTEM, Actor, Triager
-from tests.integration.helpers import T0, new_incident, staffed_unit
+from tests.integration.helpers import T0, crew_of, new_incident, staffed_unit
 
 DISPATCHER = Actor("dana", UserRole.DISPATCHER)
 POLICE = Actor("pat", UserRole.POLICE_LIAISON)
 ANALYST = Actor("ann", UserRole.ANALYST)
 COURT = Actor("cory", UserRole.COURT_LIAISON)
-
-
-def crew_of(call_sign: str) -> Actor:
-    return Actor("crew-" + call_sign, UserRole.CREW, staff_id=f"stf-{call_sign.lower()}-peer_")
 
 
 def test_the_feed_gives_status_changes_after_an_id_oldest_first(container: Container) -> None:

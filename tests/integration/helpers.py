@@ -6,10 +6,11 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from crisis_dispatch.bootstrap import Container
+from crisis_dispatch.domain.access import UserRole
 from crisis_dispatch.domain.unit import Qualification, Role, Shift, Staff, Unit, UnitStatus
 from crisis_dispatch.domain.station import Station
 from crisis_dispatch.services import incidents
-from crisis_dispatch.services.context import SYSTEM
+from crisis_dispatch.services.context import SYSTEM, Actor
 from crisis_dispatch.services.incidents import CallIntake
 
 T0 = datetime(2026, 11, 27, 18, 0, tzinfo=timezone.utc)  # 10:00 in Los Angeles
@@ -44,6 +45,11 @@ def staffed_unit(container: Container, call_sign: str = "TTP-9", *, hold_writer:
             uow.shifts.add(Shift(id=f"shf-{call_sign.lower()}-{role.value[:5]}", unit_id=unit.id, staff_id=person.id, role=role, starts_at=now - timedelta(hours=1), ends_at=now + timedelta(hours=hours)))
         uow.commit()
         return unit.id
+
+
+def crew_of(call_sign: str) -> Actor:
+    """The crew login of the peer-support seat of a van built by ``staffed_unit``."""
+    return Actor("crew-" + call_sign, UserRole.CREW, staff_id=f"stf-{call_sign.lower()}-peer_")
 
 
 def new_incident(container: Container, **overrides: Any) -> str:

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,14 +13,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-CLI = [sys.executable, "-m", "crisis_dispatch"]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
+from tests.cli.helpers import CLI
+from tests.support.net import free_port
 
 @contextmanager
 def _server(db: Path, port: int, env: dict[str, str]) -> Iterator[subprocess.Popen[bytes]]:
@@ -61,7 +53,7 @@ def test_an_acknowledged_incident_survives_kill_9_and_restart(tmp_path: Path) ->
         input=b"correct horse battery\n", env=env, capture_output=True, timeout=60,
     )
     assert made.returncode == 0, made.stderr.decode()
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}/api/v1"
     with _server(db, port, env) as proc:
         token = httpx.post(f"{base}/auth/login", json={"username": "dana", "password": "correct horse battery"}).json()["access_token"]

@@ -24,12 +24,13 @@ import os
 import pwd
 import shlex
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+
+from tests.support.net import free_port
 
 ENV_URL = "DATABASE_URL"
 SERVICE_USER = "postgres"
@@ -195,7 +196,7 @@ class _Cluster:
     def start(self) -> None:
         last: PostgresUnavailable | None = None
         for _ in range(_START_ATTEMPTS):
-            self.port = _free_port()
+            self.port = free_port()
             options = " ".join(
                 [
                     f"-p {self.port}",
@@ -246,9 +247,3 @@ class _Cluster:
                 self._run([self.bindir / "pg_ctl", "--pgdata", self.data, "--mode", "immediate", "--wait", "stop"])
         finally:
             shutil.rmtree(self.root, ignore_errors=True)
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
