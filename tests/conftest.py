@@ -12,6 +12,7 @@ from crisis_dispatch.bootstrap import Container, build, make_triager, upgrade
 from crisis_dispatch.config import Settings
 from crisis_dispatch.domain.clock import FixedClock
 from crisis_dispatch.services.context import Triager
+from tests.support.app import TEST_SECRET, sqlite_container_at
 from tests.support.postgres import skip_unless_postgres, throwaway_postgres
 
 from tests.integration.helpers import T0
@@ -36,7 +37,7 @@ def postgres_url() -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def _pg_migrated(postgres_url: str) -> str:
-    settings = Settings(database_url=postgres_url, secret_key="test-secret-key-0123456789")
+    settings = Settings(database_url=postgres_url, secret_key=TEST_SECRET)
     container = build(settings, triager=lambda c: {})
     with container.engine.begin() as conn:
         conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
@@ -57,9 +58,9 @@ def _truncate_all(container: Container) -> None:
 def db_settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
     """Settings for each database we support: an embedded SQLite file and a real PostgreSQL."""
     if request.param == "sqlite":
-        return Settings(db_path=tmp_path / "test.sqlite3", secret_key="test-secret-key-0123456789")
+        return Settings(db_path=tmp_path / "test.sqlite3", secret_key=TEST_SECRET)
     url = request.getfixturevalue("_pg_migrated")
-    return Settings(database_url=url, secret_key="test-secret-key-0123456789")
+    return Settings(database_url=url, secret_key=TEST_SECRET)
 
 
 @pytest.fixture
@@ -75,7 +76,5 @@ def container(db_settings: Settings, clock: FixedClock, triager: Triager) -> Ite
 
 @pytest.fixture
 def sqlite_container(tmp_path: Path, clock: FixedClock, triager: Triager) -> Iterator[Container]:
-    c = build(Settings(db_path=tmp_path / "test.sqlite3", secret_key="test-secret-key-0123456789"), clock=clock, triager=triager)
-    upgrade(c.engine)
-    yield c
-    c.dispose()
+    with sqlite_container_at(tmp_path / "test.sqlite3", clock, triager) as c:
+        yield c

@@ -12,16 +12,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from crisis_dispatch.bootstrap import Container, build, upgrade
-from crisis_dispatch.config import Settings
+from crisis_dispatch.bootstrap import Container
 from crisis_dispatch.domain.access import UserRole
 from crisis_dispatch.domain.clock import FixedClock
 from crisis_dispatch.domain.unit import Role, Staff
 from crisis_dispatch.entrypoints.api.app import create_app
-from crisis_dispatch.services import auth
-from crisis_dispatch.services.context import SYSTEM, Triager
+from crisis_dispatch.services.context import Triager
 from crisis_dispatch.services.seed import seed_la
 from tests.shared_data import skip_or_fail
+from tests.support.app import add_users, sqlite_container_at
 from tests.support.net import free_port
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -49,6 +48,8 @@ LOGINS: dict[UserRole, str] = {
     UserRole.COURT_LIAISON: "court",
     UserRole.ADMIN: "admin",
 }
+#: ``(username, password)`` per role.
+CREDENTIALS: dict[UserRole, tuple[str, str]] = {role: (name, name + PASSWORD_SUFFIX) for role, name in LOGINS.items()}
 
 
 def require_chromium() -> None:
@@ -80,8 +81,7 @@ def seed(container: Container) -> None:
         uow.staff.add(Staff(id=CREW_STAFF, name="Robin Crew", roles={Role.PEER_SUPPORT_SPECIALIST}))
         uow.commit()
     seed_la(ctx, days=2, demo_crew_staff_id=CREW_STAFF)
-    for role, name in LOGINS.items():
-        auth.create_user(ctx, SYSTEM, name, name + PASSWORD_SUFFIX, role.value, CREW_STAFF if role is UserRole.CREW else None)
+    add_users(ctx, CREDENTIALS, CREW_STAFF)
 
 
 @contextmanager
@@ -110,15 +110,10 @@ def serving(container: Container) -> Iterator[str]:
 
 @contextmanager
 def live_console(db_path: Path, clock: FixedClock, triager: Triager) -> Iterator[LiveConsole]:
-    settings = Settings(db_path=db_path, secret_key="browser-test-secret-0123456789")
-    container = build(settings, clock=clock, triager=triager)
-    upgrade(container.engine)
-    seed(container)
-    try:
+    with sqlite_container_at(db_path, clock, triager) as container:
+        seed(container)
         with serving(container) as url:
             yield LiveConsole(url, container, clock)
-    finally:
-        container.dispose()
 
 
 @contextmanager
@@ -154,9 +149,9 @@ def _watch(page: Any) -> Any:
 def submit_login(page: Any, base: str, role: UserRole) -> None:
     """Fill and send the login form (does not wait for the next page)."""
     page.goto(base + "/login")
-    name = LOGINS[role]
-    page.fill("#username", name)
-    page.fill("#password", name + PASSWORD_SUFFIX)
+    username, password = CREDENTIALS[role]
+    page.fill("#username", username)
+    page.fill("#password", password)
     page.click("button[type=submit]", no_wait_after=True)
 
 

@@ -16,8 +16,9 @@ from crisis_dispatch.domain.clock import FixedClock
 from crisis_dispatch.services import auth, events, incidents
 from crisis_dispatch.services.context import SYSTEM, Triager
 from crisis_dispatch.services.incidents import CallIntake
-from tests.browser.harness import LOGINS, PASSWORD_SUFFIX, LiveConsole, live_console, serving
+from tests.browser.harness import CREDENTIALS, LiveConsole, live_console, serving
 from tests.integration.helpers import CALM_CALL, T0
+from tests.support.app import login_tokens
 
 pytestmark = pytest.mark.slow
 
@@ -30,10 +31,8 @@ def live(tmp_path_factory: pytest.TempPathFactory, triager: Triager) -> Iterator
 
 
 def token(live: LiveConsole, role: UserRole) -> str:
-    name = LOGINS[role]
-    r = httpx.post(live.url + "/api/v1/auth/login", json={"username": name, "password": name + PASSWORD_SUFFIX})
-    r.raise_for_status()
-    return str(r.json()["access_token"])
+    with httpx.Client(base_url=live.url) as client:
+        return login_tokens(client, {role: CREDENTIALS[role]})[role]
 
 
 def read_events(lines: Iterator[str], until: Any) -> list[dict[str, Any]]:

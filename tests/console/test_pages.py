@@ -7,46 +7,34 @@ import re
 from collections.abc import Iterator
 from html import unescape
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
-from crisis_dispatch.bootstrap import build, upgrade
-from crisis_dispatch.config import Settings
 from crisis_dispatch.domain.access import UserRole
 from crisis_dispatch.domain.clock import FixedClock
 from crisis_dispatch.domain.destinations import PatientAssessment
 from crisis_dispatch.entrypoints.api.app import create_app
 from crisis_dispatch.entrypoints.console.session import HOME, PAGE_ROLES
 from crisis_dispatch.services.context import Triager
-from tests.browser.harness import LOGINS, PASSWORD_SUFFIX, seed
+from tests.browser.harness import CREDENTIALS, LOGINS, PASSWORD_SUFFIX, seed
 from tests.integration.helpers import T0
+from tests.support.app import login_tokens, sqlite_container_at
 
 R = UserRole
 
 
 @pytest.fixture(scope="module")
 def client(tmp_path_factory: pytest.TempPathFactory, triager: Triager) -> Iterator[TestClient]:
-    path: Path = tmp_path_factory.mktemp("pages") / "pages.sqlite3"
-    settings = Settings(db_path=path, secret_key="pages-test-secret-0123456789")
-    container = build(settings, clock=FixedClock(T0), triager=triager)
-    upgrade(container.engine)
-    seed(container)
-    with TestClient(create_app(settings, container=container)) as c:
-        yield c
-    container.dispose()
+    with sqlite_container_at(tmp_path_factory.mktemp("pages") / "pages.sqlite3", FixedClock(T0), triager) as container:
+        seed(container)
+        with TestClient(create_app(container.settings, container=container)) as c:
+            yield c
 
 
 @pytest.fixture(scope="module")
 def tokens(client: TestClient) -> dict[UserRole, str]:
-    out = {}
-    for role, name in LOGINS.items():
-        r = client.post("/api/v1/auth/login", json={"username": name, "password": name + PASSWORD_SUFFIX})
-        assert r.status_code == 200, r.text
-        out[role] = r.json()["access_token"]
-    client.cookies.clear()
-    return out
+    return login_tokens(client, CREDENTIALS)
 
 
 def as_role(tokens: dict[UserRole, str], role: UserRole) -> dict[str, str]:
