@@ -88,7 +88,7 @@ def test_user_errors_are_one_readable_line_with_exit_code_2(tmp_path: Path) -> N
 
 
 def test_serve_refuses_the_default_secret_outside_demo_mode(tmp_path: Path) -> None:
-    env = {k: "" for k in ()} | {"CRISIS_DISPATCH_SECRET_KEY": "insecure-default-secret-change-me"}
+    env = {"CRISIS_DISPATCH_SECRET_KEY": "insecure-default-secret-change-me"}
     r = run("serve", "--db", str(tmp_path / "x.sqlite3"), env=env)
     assert r.returncode == 2
     assert "refusing to start" in r.stderr and "Traceback" not in r.stderr

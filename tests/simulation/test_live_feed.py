@@ -16,8 +16,7 @@ def test_live_feed_turns_scenario_calls_into_triaged_incidents(sqlite_container:
     stop = threading.Event()
     sent = run_live_feed(sqlite_container.ctx, small_scenario(days=1), speed=1e9, stop_event=stop, max_calls=5)
     assert sent == 5
-    listed = incidents.list_incidents(sqlite_container.ctx, SYSTEM)
-    rows = listed if isinstance(listed, list) else listed.get("items", [])
+    rows = incidents.list_incidents(sqlite_container.ctx, SYSTEM)
     assert len(rows) == 5
     assert all(r["tier"] for r in rows)
 

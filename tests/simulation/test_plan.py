@@ -84,7 +84,12 @@ def test_single_area_scenarios_keep_their_plan_at_the_top_level() -> None:
 
 @pytest.mark.parametrize(
     ("text", "target"),
-    [("p90<=budget", Target(90, None)), ("P95 <= Budget", Target(95, None)), ("p90<=1.5h", Target(90, 90))],
+    [
+        ("p90<=budget", Target(90, None)),
+        ("P95 <= Budget", Target(95, None)),
+        ("p90<=1.5h", Target(90, 90)),
+        ("P95 <= 2h", Target(95, 120)),
+    ],
 )
 def test_targets_parse_a_budget_or_a_time(text: str, target: Target) -> None:
     assert parse_target(text) == target
@@ -92,7 +97,8 @@ def test_targets_parse_a_budget_or_a_time(text: str, target: Target) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["p90<=", "p0<=60m", "p100<=60m", "p90<=0m", "p90<=budgets", "90<=60m", "p90<=60s", "p90<=60", "p95<=1.5"]
+    "text",
+    ["p90<=", "p0<=60m", "p100<=60m", "p90<=0m", "p90<=budgets", "90<=60m", "p90<=60s", "p90<=60", "p95<=1.5", "p90 < 60"],
 )
 def test_bad_targets_are_rejected_with_the_text(text: str) -> None:
     with pytest.raises(TargetError, match="bad target"):

@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 
 from crisis_dispatch.simulation import ScenarioError, load_scenario, shipped_scenarios
-from crisis_dispatch.simulation.plan import TargetError, parse_target
 
 MMC = Path(load_scenario("validation/mmc").source)
 
@@ -40,10 +39,3 @@ def test_mistakes_in_a_scenario_name_the_key(tmp_path: Path, old: str, new: str,
     with pytest.raises(ScenarioError, match=None) as err:
         prepare(load_scenario(_variant(tmp_path, old, new)))
     assert message in str(err.value)
-
-
-def test_targets_parse_minutes_and_hours() -> None:
-    assert (parse_target("p90<=60m").percentile, parse_target("p90<=60m").minutes) == (90, 60)
-    assert parse_target("P95 <= 2h").minutes == 120
-    with pytest.raises(TargetError):
-        parse_target("p90 < 60")
