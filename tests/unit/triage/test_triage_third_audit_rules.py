@@ -11,7 +11,8 @@ import pytest
 
 from crisis_dispatch.adapters.protocol_loader import load_code_mappings
 from crisis_dispatch.domain.triage import CodeMappings, Tier, read_narrative
-from crisis_dispatch.domain.triage.mappings import call_type_determinants, call_type_levels, one_edit_apart
+from crisis_dispatch.domain.triage.mappings import call_type_determinants, call_type_levels
+from crisis_dispatch.domain.triage.reader.typos import one_edit_apart
 
 from .builders import CALM_ANSWERS, run
 

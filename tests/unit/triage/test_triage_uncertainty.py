@@ -76,10 +76,16 @@ def test_a_partial_answer_does_not_settle_the_doubt() -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["Mannen har tagit tabletter och vill inte prata", "Hon står vid bron", "La señora dice que no quiere vivir"],
+    ["Mannen har tagit tabletter och vill inte prata", "Hon står vid bron", "Elle est sur le pont avec un couteau"],
 )
 def test_text_in_another_language_is_unreadable(text: str) -> None:
     assert "unreadable" in read_narrative(text).names
+
+
+def test_spanish_is_read_not_doubted() -> None:
+    reading = read_narrative("La señora dice que no quiere vivir")
+    assert "unreadable" not in reading.names
+    assert {"suicidal", "mental_health"} <= reading.names
 
 
 @pytest.mark.parametrize(

@@ -32,7 +32,7 @@ from typing import Any
 
 from .flags import NEEDS_EMS, NEEDS_POLICE, SAFETY_FLAGS, UNCERTAINTY_FLAGS, Flag, FlagSource
 from .model import NO_MENTAL_HEALTH_COMPONENT, NOT_TRIAGED, CallInput, TriageResult
-from .narrative import NarrativeReading, quoted_codes, read_narrative
+from .reader import NarrativeReading, quoted_codes, read_narrative
 from .protocol import (
     ANSWERS_GIVEN,
     INFORMATION,

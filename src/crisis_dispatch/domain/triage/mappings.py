@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .flags import KNOWN_FLAGS
+from .reader.typos import one_edit_apart
 
 
 @dataclass(frozen=True)
@@ -71,20 +72,6 @@ def normalise_text(value: str) -> str:
 #: A key danger word is only read through a typo when it is at least this long: shorter
 #: words are one letter away from too many other words.
 TYPO_MIN_LENGTH = 6
-
-
-def one_edit_apart(a: str, b: str) -> bool:
-    """True when ``a`` and ``b`` differ by exactly one letter changed, added or dropped, or
-    by two neighbouring letters swapped (``ATIEMPT``, ``ATTMPT``, ``ATTEPMT`` vs ``ATTEMPT``)."""
-    if a == b or abs(len(a) - len(b)) > 1:
-        return False
-    if len(a) == len(b):
-        diff = [i for i in range(len(a)) if a[i] != b[i]]
-        return len(diff) == 1 or (
-            len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
-        )
-    short, long_ = (a, b) if len(a) < len(b) else (b, a)
-    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
 
 
 # A determinant level written in a call type: "(D)", "-D" or " D" at the end, or spelt

@@ -1,50 +1,28 @@
-"""The narrative reader: risk flags, with their evidence span, from dispatch free text.
+"""The English pattern table: the cues of each flag as regular expressions.
 
-Real narratives are shouted, abbreviated and telegraphic (``PT``, ``RP``, ``OD``, ``SI``,
-``EDP``, ``W/``, ``UNC``, ``C/B``), full of negations (``NO WEAPONS``, ``DENIES SI``,
-``NOT VIOLENT``, ``He does not have a weapon.``) and of ProQA answer lines
-(``2. No wpn.``, ``Suffix: V (Violent)``, ``17-year-old, Male, Conscious, Breathing``).
-
-The reader is plain rules, in three steps:
-
-1. every cue of every flag is found with a regular expression on the original text, so
-   ``narrative[start:end]`` is exactly the evidence;
-2. each cue is judged in its clause (the text back to the previous ``/``, ``.``, ``;``,
-   `` - ``, line break, ``BUT``...): a negation just before it (``NO``, ``NOT``,
-   ``DENIES``, ``DOES NOT HAVE A``...) or just after it (``WEAPONS: NO``) makes it a
-   *denial*; an uncertainty (``UNK IF``, ``NOT KNOWN IF``, ``ANY WEAPONS?``) makes it
-   nothing; otherwise the flag is *present*;
-3. per flag, present outranks denied (``NO WEAPONS BUT HAS A KNIFE`` → weapon).
-
-It errs on the side of safety: "possible" counts as present (``POSS HAS A GUN``).
-Where the text speaks of a danger too loosely to be sure (``PILLS/``, ``FEELS LIKE HER
-SUGAR IS LOW``, ``ON THE GROUND MOANING``, ``EXTREMELY INTOXICATED``) it raises the
-uncertainty flag ``possible_medical`` instead of ``medical`` or ``overdose``; text in
-another language raises ``unreadable``. Neither is a finding: each says the reader cannot
-rule a danger out, and the protocol decides who goes (see ``flags.UNCERTAINTY_FLAGS``).
+The regular expressions found in five rounds of reading real pages (see
+``docs/triage-measurements.md``): a cue names a danger, a person, a means or an act in the
+words dispatchers use. A cue only *finds* a concept; whether the text raises it, denies it
+or leaves it open is the context module's verdict (``context.py``), and the phrase lexicon
+(``lexicon/concepts/``) adds phrases of Spanish and English that need no pattern.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 
-from .flags import (
+from ..flags import (
     INTOXICATION,
     MEDICAL,
     MENTAL_HEALTH,
-    MINOR,
     OVERDOSE,
     POSSIBLE_MEDICAL,
     SELF_HARM_IN_PROGRESS,
     SUICIDAL,
-    UNREADABLE,
     UNSAFE_LOCATION,
     VIOLENCE,
     WEAPON,
-    Flag,
-    FlagSource,
 )
 
 ADULT_AGE = 18
@@ -53,7 +31,7 @@ _I = re.IGNORECASE
 
 #: Phrases that look like evidence but are only a protocol title (the chief complaint
 #: name echoed by ProQA): "... / Suicide Attempt" there says nothing about this call.
-_TITLES = re.compile(
+TITLES = re.compile(
     r"PSYCHIATRIC\s*/\s*ABNORMAL\s+BEHAVIOU?R\s*/\s*SUICIDE\s*(?:A(?:TTEMPT|TT|\w*)?\.*)?"
     r"|PSYCH(?:IATRIC)?\s*/\s*(?:ABNORMAL|SUICIDE)\s*(?:/|\s)\s*(?:SUICIDE\s+)?ATTEMPT"
     r"|SUICIDE\s+ATTEMPT\s*/\s*PSYCH\w*"
@@ -97,7 +75,7 @@ _WEAPON_WORDS = (
 
 
 @dataclass(frozen=True)
-class _Cue:
+class Cue:
     flag: str
     regex: re.Pattern[str]
     denial: bool = False  # the cue itself denies the flag ("Conscious, Breathing")
@@ -108,12 +86,22 @@ class _Cue:
     # The cue names the means at hand, so a wish before it does not make it mere talk
     # ("GOING TO DRINK THAT TO KILL HIMSELF": the bottle is there).
     means: bool = False
+    # The cue puts the person at a dangerous place (a bridge, an overpass, the tracks): the
+    # attempt needs a rescue, so police come as well as EMS.
+    place: bool = False
 
 
 def _cue(
-    flag: str, pattern: str, *, denial: bool = False, negatable: bool = True, implied: bool = False, means: bool = False
-) -> _Cue:
-    return _Cue(flag, re.compile(pattern, _I), denial, negatable, implied, means)
+    flag: str,
+    pattern: str,
+    *,
+    denial: bool = False,
+    negatable: bool = True,
+    implied: bool = False,
+    means: bool = False,
+    place: bool = False,
+) -> Cue:
+    return Cue(flag, re.compile(pattern, _I), denial, negatable, implied, means, place)
 
 
 # Shooting oneself, said in full: "SHOOT HIMSELF", "BLOW HER BRAINS OUT", "PUT A BULLET IN
@@ -125,7 +113,7 @@ _SHOOTING_ONESELF = (
 )
 
 
-_CUES: tuple[_Cue, ...] = (
+CUES: tuple[Cue, ...] = (
     # -- weapon --------------------------------------------------------------------
     _cue(WEAPON, rf"(?<![\w-])(?:{_WEAPON_WORDS})(?![\w-])"),
     _cue(WEAPON, r"\bSuffix\s*:?\s*[WB]\b(?:\s*\((?:Weapons?|Both[^)]*)\))?", negatable=False),
@@ -246,7 +234,7 @@ _CUES: tuple[_Cue, ...] = (
          r"CUT(?:TING)?\s+(?:HIS|HER|THEIR)?\s*(?:WRISTS?|ARMS?|THROAT|NECK|LEGS?)|CUT(?:TING)?\s+(?:" + _SELF + r")|"
          r"SLIT\w*|SLASH(?:ED|ING)?\s+(?:HIS|HER|THEIR)\s+WRISTS?|HANG(?:ING|ED)?\s+(?:" + _SELF + r")|"
          r"HUNG\s+(?:" + _SELF + r")|HANGING|NOOSE|JUMP(?:ED|ING)?\s+(?:OFF|FROM|IN\s+FRONT)|"
-         r"ON\s+(?:THE|A)\s+(?:LEDGE|ROOF|BRIDGE|OVERPASS|TRACKS)|GUN\s+TO\s+(?:HIS|HER|THEIR)\s+HEAD|"
+         r"GUN\s+TO\s+(?:HIS|HER|THEIR)\s+HEAD|"
          r"(?:KNIFE|BLADE|RAZOR|GUN)\s+TO\s+(?:HIS|HER|THEIR)\s+(?:THROAT|WRISTS?|HEAD|CHEST|NECK)|"
          r"(?:STANDING|WALKING|LAYING|LYING)\s+IN\s+(?:THE\s+)?(?:TRAFFIC|ROADWAY|ROAD|STREET)|"
          r"SELF[- ]INFLICTED|(?:SHOT|STABB?(?:ED|ING)?)\s+(?:" + _SELF + r")|"
@@ -257,6 +245,14 @@ _CUES: tuple[_Cue, ...] = (
          r"(?:STEER|DRIVE|DROVE|DRIVING|STEERING|SWERV)\w*\s+(?:[\w/]+\s+){0,3}?INTO\s+(?:ONCOMING\s+)?TRAFFIC|"
          r"(?:RUN|RUNNING|RAN|WALK|WALKING|WALKED|JUMP|JUMPING)\s*INTO\s*(?:THE\s*)?(?:TRAFFIC|ROADWAY|ROAD|STREET|HIGHWAY))\b"),
     _cue(SELF_HARM_IN_PROGRESS, r"\b0?23-?[A-EO]-?\d{1,2}-?I\b", negatable=False),
+    # at a dangerous place, with or without an article: "ON OVERPASS", "ON THE TRACKS",
+    # "ON TOP OF THE PARKING STRUCTURE", "ON THE EDGE OF THE ROOF"
+    _cue(SELF_HARM_IN_PROGRESS,
+         r"\b(?:ON|ATOP|ON\s+TOP\s+OF|ON\s+THE\s+EDGE\s+OF|AT\s+THE\s+EDGE\s+OF|OVER\s+THE\s+(?:RAIL(?:ING)?|EDGE)\s+OF|"
+         r"HANGING\s+(?:OFF|FROM))\s+(?:(?:THE|A|AN)\s+)?(?:(?:FREEWAY|HIGHWAY|HWY|FWY)\s+)?"
+         r"(?:LEDGE|ROOF(?:TOP)?|BRIDGE|OVER\s?PASS|(?:(?:RAIL(?:ROAD|WAY)?|TRAIN|METRO|LIGHT\s+RAIL)\s+)?TRACKS|"
+         r"PARKING\s+(?:GARAGE|STRUCTURE)|BALCONY\s+(?:LEDGE|RAILING|EDGE)|CLIFF|EDGE)\b",
+         place=True),
     # sweep 2026-11-27: stepping in front of vehicles (not "walking in front of the TV"),
     # harming oneself now ("HURTING HIMSELF AND IS RUNNING", not "thoughts of hurting
     # himself"), setting oneself on fire or dousing oneself in fuel
@@ -330,231 +326,13 @@ _CUES: tuple[_Cue, ...] = (
 )
 
 # A person's age: "17YOM", "17 Y/O", "16 YRS OLD", "17-year-old", "65 year(s)", "AGE: 15".
-_AGE = re.compile(
+AGE = re.compile(
     r"\b(?P<age>\d{1,3})\s*-?\s*(?:YOA|Y/O|YO|YR|YRS|YEARS?|YEAR\(S\))(?:[- ]OLD)?"
     r"(?:[MFWBH]{1,2})?\b|\bAGE\s*:?\s*(?P<age2>\d{1,3})\b",
     _I,
 )
-_MINOR_WORDS = re.compile(
+MINOR_WORDS = re.compile(
     r"\b(?:JUV(?:ENILE)?S?|CHILD|KID|TEEN(?:AGER|AGED)?|MINOR(?!\s+(?:HEMORR?HAGE|INJUR\w*|BLEED\w*|CUTS?|"
     r"LACERAT\w*|BURNS?|PAIN)))\b",
     _I,
 )
-
-# Clause boundaries: a negation does not reach across them.
-_BOUNDARY = re.compile(r"//|/|;|\n|\.\s|\.$|\s-\s|\s--\s|\bBUT\b|\bHOWEVER\b|\bTHOUGH\b|\bALTHOUGH\b|,|\d\.\s|\*\*", _I)
-_UNCERTAIN = re.compile(
-    r"(?:\b(?:UNKN?|UNKNOWN?S?)\b(?!\s*(?:DEST(?:INATION)?|LOC(?:ATION)?|ADDR(?:ESS)?|NAME|DOB|C/?B|PH(?:ONE)?|XST|"
-    r"CROSS\s*(?:ST(?:REET)?)?|DIR(?:ECTION)?|RACE|SEX)\b)|\bPOSS(?:IBLY)?\s+NOT\b|NOT\s+KNOWN|NOT\s+SURE|UNSURE|DON'?T\s+KNOW|DOESN'?T\s+KNOW|"
-    r"DOES\s+NOT\s+KNOW|UNABLE\s+TO\s+(?:DETERMINE|TELL|CONFIRM)|\bIF\b|\bWHETHER\b|\bASK(?:ED|ING)?\b|"
-    r"\bANY\b\s*$|\bCHECK\s+FOR\b)",
-    _I,
-)
-_NEGATION = re.compile(
-    r"(?:\b(?:DOES|DO|DID|IS|WAS|HAS|HAVE)\s+NOT\b|\bNO\b|\bNOT\b|\bNON(?:-|\s)|\bNEG\b|\bNEGATIVE\b|\bDEN(?:IES|Y|IED|YING)\b|\bNEVER\b|\bWITHOUT\b|W/O\b|"
-    r"\bNOR\b|\bNONE\b|N'T\b|\bNO\s+LONGER\b|\bZERO\b|\bFREE\s+OF\b|\bNO\s+KNOWN\b|\bNOTHING\b)",
-    _I,
-)
-_POST_DENIAL = re.compile(r"^\s*(?:[:=\-?]|\bINVOLVED\b|\bSEEN\b|\bPRESENT\b)?\s*[:=\-]?\s*(?:NO|NEG|NEGATIVE|NONE|DENIED|N)\b", _I)
-_POST_QUESTION = re.compile(r"^\s*(?:INVOLVED\s*)?\?|^\s*[:=]\s*(?:UNK|UNKNOWN|\?)", _I)
-_WINDOW_WORDS = 5
-_MEDICAL_DANGERS = frozenset({MEDICAL, OVERDOSE, SELF_HARM_IN_PROGRESS, POSSIBLE_MEDICAL})
-
-# The language check: words that are common in the dispatch text of other languages and
-# never words (or abbreviations) of US dispatch English, and English function words. A text
-# whose foreign markers (these words, or words with letters such as å, ä, ö, é, ñ)
-# outnumber its English function words is unreadable to a reader written for English.
-# Weak markers are also English abbreviations ("ATT" attempt, "CON", "SIG", "DEL", "OM"):
-# they only count beside a strong one.
-_FOREIGN_WORDS = frozenset(
-    # Swedish, Norwegian, Danish
-    "och som är för till hon det på av kvar ett har vid från hos eller efter enligt ska jag hennes hans mig "
-    "dig också ringer ringt oklart ej og ikke jeg tagit hotat skurit brukare kvinna vänninna"
-    # Spanish, Portuguese
-    " que por está esta muy pero mujer hombre tiene dice quiere los las una señor señora não com uma"
-    # French, German
-    " les est avec pour dans elle pas qui und ist nicht sich ein eine auf".split()
-)
-_WEAK_FOREIGN_WORDS = frozenset("om att sig inte con del su para se el la de".split())
-_ENGLISH_WORDS = frozenset(
-    "the a an and or of to in on at is was are were he she his her him they them with for not no has have had "
-    "that this by from it be been said states stated will would who what about there as if out up all can my me "
-    "i you we per advised adv rp caller pt subj male female".split()
-)
-_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
-_NON_ENGLISH_LETTER = re.compile(r"[À-ÖØ-öø-ÿ]")
-
-
-def _foreign_language(text: str) -> re.Match[str] | None:
-    """The first foreign marker of ``text`` when the text reads as another language, else None."""
-    first: re.Match[str] | None = None
-    strong = weak = english = 0
-    for m in _WORD.finditer(text):
-        word = m.group().lower()
-        if word in _ENGLISH_WORDS:
-            english += 1
-        elif word in _FOREIGN_WORDS or _NON_ENGLISH_LETTER.search(word):
-            strong += 1
-            first = first or m
-        elif word in _WEAK_FOREIGN_WORDS:
-            weak += 1
-    return first if strong and strong + weak > english else None
-
-
-@dataclass(frozen=True)
-class NarrativeReading:
-    """The flags a narrative raises and the ones it denies, each with its evidence span."""
-
-    flags: tuple[Flag, ...]
-    denials: tuple[Flag, ...]
-
-    @property
-    def names(self) -> frozenset[str]:
-        return frozenset(f.name for f in self.flags)
-
-    @property
-    def denied_names(self) -> frozenset[str]:
-        return frozenset(f.name for f in self.denials) - self.names
-
-
-def read_narrative(text: str | None) -> NarrativeReading:
-    """Read ``text`` and return every flag it raises (first evidence per flag) and every denial."""
-    if not text or not text.strip():
-        return NarrativeReading((), ())
-    masked = [(m.start(), m.end()) for m in _TITLES.finditer(text)]
-    present: dict[str, Flag] = {}
-    denied: dict[str, Flag] = {}
-    implied: dict[str, Flag] = {}
-
-    def note(flag: str, start: int, end: int, is_denial: bool) -> None:
-        target = denied if is_denial else present
-        found = Flag(flag, text[start:end], FlagSource.NARRATIVE, start, end)
-        if flag not in target or start < (target[flag].start or 0):
-            target[flag] = found
-
-    for cue in _CUES:
-        for m in cue.regex.finditer(text):
-            if any(s < m.end() and m.start() < e for s, e in masked):
-                continue
-            if cue.denial:
-                note(cue.flag, m.start(), m.end(), True)
-                continue
-            verdict = _judge(text, m.start(), m.end()) if cue.negatable else _Verdict("present", m.start(), m.end())
-            flag = cue.flag
-            if cue.implied:
-                if verdict.kind == "present" and cue.flag not in implied:
-                    implied[cue.flag] = Flag(cue.flag, text[m.start():m.end()], FlagSource.NARRATIVE, m.start(), m.end())
-                continue
-            if verdict.kind == "unknown":
-                # "UNK IF SHE TOOK ANYTHING": a medical danger nobody could rule out.
-                if flag in _MEDICAL_DANGERS:
-                    note(POSSIBLE_MEDICAL, verdict.start, verdict.end, False)
-                continue
-            if flag == SELF_HARM_IN_PROGRESS and verdict.kind == "present" and not cue.means and _intent_only(text, m.start()):
-                flag = SUICIDAL  # "WANTS TO JUMP OFF THE BRIDGE": a threat, not an attempt
-            note(flag, verdict.start, verdict.end, verdict.kind == "denied")
-    _read_ages(text, note)
-    foreign = _foreign_language(text)
-    if foreign:
-        note(UNREADABLE, foreign.start(), foreign.end(), False)
-    # What the text implies counts unless the text says otherwise ("SHOOT HIMSELF ... NO GUNS").
-    for name, f in implied.items():
-        if name not in present and name not in denied:
-            present[name] = f
-    # Pills taken, or a weapon at hand, in a suicidal context: an attempt, not just talk.
-    if SUICIDAL in present and SELF_HARM_IN_PROGRESS not in present:
-        for means in (OVERDOSE, WEAPON):
-            if means in present:
-                f = present[means]
-                present[SELF_HARM_IN_PROGRESS] = Flag(SELF_HARM_IN_PROGRESS, f.evidence, FlagSource.NARRATIVE, f.start, f.end)
-                break
-    # Suicidal talk or self-harm is a mental-health component in its own right.
-    for implied in (SUICIDAL, SELF_HARM_IN_PROGRESS):
-        if implied in present and MENTAL_HEALTH not in present:
-            f = present[implied]
-            present[MENTAL_HEALTH] = Flag(MENTAL_HEALTH, f.evidence, FlagSource.NARRATIVE, f.start, f.end)
-    flags = tuple(sorted(present.values(), key=lambda f: (f.start or 0, f.name)))
-    denials = tuple(sorted((d for n, d in denied.items() if n not in present), key=lambda f: (f.start or 0, f.name)))
-    return NarrativeReading(flags, denials)
-
-
-# An MPDS determinant quoted in the text ("Dispatch Code: 25-A-02", "DELTA 25D01"): the
-# words before it must say it is a code, so unit names and addresses are not read as one.
-_QUOTED_CODE = re.compile(
-    r"(?:CODE|LEVEL|DETERMINANT|DISPATCH|PROQA|ALPHA|BRAVO|CHARLIE|DELTA|ECHO|OMEGA|FROM|TO)\W{0,3}"
-    r"(?P<code>(?<![\w-])0?\d{1,2}-?[A-EO]-?\d{1,2}[A-Z]?)(?![\w-])",
-    _I,
-)
-
-
-def quoted_codes(text: str | None) -> list[tuple[str, int, int]]:
-    """MPDS-looking determinants quoted in ``text``: ``(code, start, end)``, for the code mappings."""
-    return [(m["code"], m.start("code"), m.end("code")) for m in _QUOTED_CODE.finditer(text or "")]
-
-
-def _read_ages(text: str, note: Callable[[str, int, int, bool], None]) -> None:
-    for m in _AGE.finditer(text):
-        age = int(m.group("age") or m.group("age2"))
-        if 0 < age < ADULT_AGE:
-            verdict = _judge(text, m.start(), m.end())
-            note(MINOR, verdict.start, verdict.end, verdict.kind == "denied")
-        elif ADULT_AGE <= age < 120:
-            note(MINOR, m.start(), m.end(), True)  # an adult: the hold rules for minors do not apply
-    for m in _MINOR_WORDS.finditer(text):
-        verdict = _judge(text, m.start(), m.end())
-        if verdict.kind != "unknown":
-            note(MINOR, verdict.start, verdict.end, verdict.kind == "denied")
-
-
-_INTENT = re.compile(
-    r"\b(?:WANTS?|WANTED|WANTING|THREAT\w*|THREA\w*|GOING|GONNA|WILL|WOULD|MIGHT|THINKING|THOUGHTS?|TALK\w*|"
-    r"PLANS?|PLANNING|FEELS?|FEELING|LIKE|ABOUT)\b",
-    _I,
-)
-
-
-def _intent_only(text: str, start: int) -> bool:
-    """True when the words just before a self-harm cue make it a wish or a threat."""
-    return bool(_INTENT.search(" ".join(_clause_before(text, start).split()[-4:])))
-
-
-def _clause_start(text: str, start: int) -> int:
-    clause_start = 0
-    for b in _BOUNDARY.finditer(text, max(0, start - 120), start):
-        clause_start = b.end()
-    return clause_start
-
-
-def _clause_before(text: str, start: int) -> str:
-    return text[_clause_start(text, start) : start]
-
-
-@dataclass(frozen=True)
-class _Verdict:
-    kind: str  # "present" | "denied" | "unknown"
-    start: int  # the evidence span: the cue, widened to take in its negation
-    end: int
-
-
-def _judge(text: str, start: int, end: int) -> _Verdict:
-    """Judge the cue at ``text[start:end]`` from its clause: present, denied or unknown."""
-    offset = _clause_start(text, start)
-    words = list(re.finditer(r"\S+", text[offset:start]))
-    window_start = offset + words[-_WINDOW_WORDS].start() if len(words) >= _WINDOW_WORDS else (
-        offset + words[0].start() if words else start
-    )
-    before = text[window_start:start]
-    clause_end = len(text)
-    b = _BOUNDARY.search(text, end, min(len(text), end + 40))
-    if b:
-        clause_end = b.start()
-    after = text[end : min(clause_end, end + 25)]
-    if _POST_QUESTION.search(after) or _UNCERTAIN.search(before):
-        return _Verdict("unknown", start, end)
-    negation = _NEGATION.search(before)
-    if negation:
-        return _Verdict("denied", window_start + negation.start(), end)
-    post = _POST_DENIAL.search(after)
-    if post:
-        return _Verdict("denied", start, end + post.end())
-    return _Verdict("present", start, end)
