@@ -303,8 +303,7 @@ def build_facilities(source: Path, neighborhoods: dict) -> str:
     names = [r["name"] for r in rows]
     by_code = {r["hospital_code"]: r for r in rows if r["hospital_code"]}
     westwood = next(
-        f for f in neighborhoods["features"]
-        if f["properties"]["NAME"] == "Westwood" and f["properties"]["CITY"] == "Los Angeles"
+        f for f in neighborhoods["features"] if f["properties"]["NAME"] == "Westwood" and f["properties"]["CITY"] == "Los Angeles"
     )
     westwood_lon, westwood_lat = ring_centroid(polygons_of(westwood["geometry"])[0][0])
 
@@ -368,9 +367,26 @@ def build_facilities(source: Path, neighborhoods: dict) -> str:
     order = {"psychiatric_urgent_care": 0, "sobering_center": 1, "emergency_department": 2}
     out.sort(key=lambda r: (order[r[2]], r[0]))
     header = (
-        "id", "name", "type", "street", "city", "zip", "phone", "county", "hospital_code", "lat", "lon",
-        "coordinates", "trauma_level", "pediatric_trauma", "accepts", "ems_min_age", "ems_max_age",
-        "ems_max_transport_minutes", "capabilities", "capacity",
+        "id",
+        "name",
+        "type",
+        "street",
+        "city",
+        "zip",
+        "phone",
+        "county",
+        "hospital_code",
+        "lat",
+        "lon",
+        "coordinates",
+        "trauma_level",
+        "pediatric_trauma",
+        "accepts",
+        "ems_min_age",
+        "ems_max_age",
+        "ems_max_transport_minutes",
+        "capabilities",
+        "capacity",
     )
     return csv_text(header, out)
 
@@ -444,8 +460,16 @@ def build_counties(source: Path) -> tuple[str, str]:
             }
         )
     header = (
-        "fips", "name", "population", "census2010_population", "area_km2", "area_mi2",
-        "people_per_mi2", "rural", "centroid_lat", "centroid_lon",
+        "fips",
+        "name",
+        "population",
+        "census2010_population",
+        "area_km2",
+        "area_mi2",
+        "people_per_mi2",
+        "rural",
+        "centroid_lat",
+        "centroid_lon",
     )
     geojson = {
         "type": "FeatureCollection",
@@ -457,8 +481,14 @@ def build_counties(source: Path) -> tuple[str, str]:
 
 # --------------------------------------------------------------------------- NEMSIS
 
-NEMSIS_ELEMENTS = ("eDisposition.21", "eDisposition.27", "eDisposition.28", "eDisposition.29",
-                   "eDisposition.30", "eDisposition.31")
+NEMSIS_ELEMENTS = (
+    "eDisposition.21",
+    "eDisposition.27",
+    "eDisposition.28",
+    "eDisposition.29",
+    "eDisposition.30",
+    "eDisposition.31",
+)
 _XS = "{http://www.w3.org/2001/XMLSchema}"
 _NEMSIS = "{http://www.nemsis.org}"
 

@@ -92,7 +92,9 @@ def serving(container: Container) -> Iterator[str]:
 
     app = create_app(container.settings, container=container)
     port = free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", ws="none", lifespan="on", timeout_graceful_shutdown=2)
+    config = uvicorn.Config(
+        app, host="127.0.0.1", port=port, log_level="warning", ws="none", lifespan="on", timeout_graceful_shutdown=2
+    )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name=f"console-server-{port}", daemon=True)
     thread.start()

@@ -15,8 +15,16 @@ from .small import small_scenario
 
 simulation_benchmark = pytest.importorskip("benchmarks.simulation")
 
-KEYS = ("team_calls", "response_minutes", "mean_queue_wait_minutes", "p_wait", "outcomes", "escalations",
-        "fell_back_to_police_or_ems", "transports_by_destination")
+KEYS = (
+    "team_calls",
+    "response_minutes",
+    "mean_queue_wait_minutes",
+    "p_wait",
+    "outcomes",
+    "escalations",
+    "fell_back_to_police_or_ems",
+    "transports_by_destination",
+)
 
 
 def test_simpy_version_of_the_model_gives_the_same_kpis() -> None:

@@ -173,8 +173,7 @@ def _records(cls: type[R], *parts: str) -> tuple[R, ...]:
     """Parse a shipped CSV into ``cls`` records: one column per dataclass field, typed by annotation."""
     parsers = {f.name: _PARSERS[str(f.type)] for f in fields(cls)}  # type: ignore[arg-type]
     return tuple(
-        cls(**{name: parse(row[name]) for name, parse in parsers.items()})
-        for row in csv.DictReader(io.StringIO(_text(*parts)))
+        cls(**{name: parse(row[name]) for name, parse in parsers.items()}) for row in csv.DictReader(io.StringIO(_text(*parts)))
     )
 
 

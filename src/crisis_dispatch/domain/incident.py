@@ -272,6 +272,10 @@ class Incident:
         if transported != (self.outcome.disposition in TRANSPORTS):
             what = "a transport" if transported else f"'{self.outcome.disposition.value}' (no transport was made)"
             raise IllegalTransition(
-                "incident", self.id, self.status.value, f"closed: the outcome must be {what}" if transported else
-                f"closed with outcome {what}; move to transporting first or correct the outcome"
+                "incident",
+                self.id,
+                self.status.value,
+                f"closed: the outcome must be {what}"
+                if transported
+                else f"closed with outcome {what}; move to transporting first or correct the outcome",
             )

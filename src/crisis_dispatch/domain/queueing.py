@@ -87,7 +87,9 @@ class ResponseClock:
         }
 
 
-def response_clock(incident: Incident, *, rural: bool, now: datetime, thresholds: Thresholds = Thresholds()) -> ResponseClock | None:
+def response_clock(
+    incident: Incident, *, rural: bool, now: datetime, thresholds: Thresholds = Thresholds()
+) -> ResponseClock | None:
     """The clock of an incident for the crisis team; None when no team response was needed."""
     started = incident.triaged_at
     if started is None or incident.tier not in TEAM_TIERS:

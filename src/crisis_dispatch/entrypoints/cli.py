@@ -111,8 +111,13 @@ def db_upgrade(db: DbOption = None) -> None:
 @readable_errors
 def users_create(
     username: Annotated[str, typer.Argument(help="Login name: lower-case letters, digits, '.', '_', '-'.")],
-    role: Annotated[str, typer.Option("--role", help="call_taker, dispatcher, crew, supervisor, analyst, police_liaison, court_liaison or admin.")],
-    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from standard input (first line).")] = False,
+    role: Annotated[
+        str,
+        typer.Option("--role", help="call_taker, dispatcher, crew, supervisor, analyst, police_liaison, court_liaison or admin."),
+    ],
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input (first line).")
+    ] = False,
     staff_id: Annotated[str | None, typer.Option("--staff-id", help="For crew: the staff record the login belongs to.")] = None,
     db: DbOption = None,
 ) -> None:
@@ -193,7 +198,9 @@ def demo(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port.")] = 8000,
     speed: Annotated[float, typer.Option(min=1.0, max=3600.0, help="Live feed speed: simulated seconds per real second.")] = 60.0,
-    feed: Annotated[bool, typer.Option("--feed/--no-feed", help="Run the live LA feed (calls arrive, vans are dispatched and work them).")] = True,
+    feed: Annotated[
+        bool, typer.Option("--feed/--no-feed", help="Run the live LA feed (calls arrive, vans are dispatched and work them).")
+    ] = True,
     db: DbOption = None,
 ) -> None:
     """Seed the Los Angeles demo on SQLite and serve it with a live feed; prints the URL and the demo logins.
@@ -210,7 +217,9 @@ def demo(
     _check_can_listen(host, port)
     _seed_demo(settings)
     url = f"http://{host}:{port}"
-    out.print(f"crisis-dispatch LA demo on {url}  (console: {url}/console, OpenAPI: {url}/openapi.json, database: {settings.database()})")
+    out.print(
+        f"crisis-dispatch LA demo on {url}  (console: {url}/console, OpenAPI: {url}/openapi.json, database: {settings.database()})"
+    )
     out.print("demo logins (username / password):")
     for username, role, _ in DEMO_USERS:
         out.print(f"  {username:<11} {username + DEMO_PASSWORD_SUFFIX:<22} {role}")

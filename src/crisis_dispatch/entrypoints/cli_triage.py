@@ -75,8 +75,7 @@ def register(app: typer.Typer) -> None:
     """Add the ``triage`` command group to ``app``."""
     group = typer.Typer(
         cls=DefaultCommandGroup,
-        help="Triage calls with a versioned protocol: FILE|- of JSON lines in, JSON lines out. "
-        "Subcommands: whatif, unmapped.",
+        help="Triage calls with a versioned protocol: FILE|- of JSON lines in, JSON lines out. Subcommands: whatif, unmapped.",
         add_completion=False,
         pretty_exceptions_enable=False,
     )
@@ -123,10 +122,13 @@ def register(app: typer.Typer) -> None:
 
     @group.command("unmapped", help="Call-type strings and codes of FILE (JSON lines or CSV) that no mapping covers.")
     def unmapped_cmd(
-        file: Annotated[str, typer.Argument(help="JSON-lines calls, or a CSV with a call-type column (and optional code, Count).")],
+        file: Annotated[
+            str, typer.Argument(help="JSON-lines calls, or a CSV with a call-type column (and optional code, Count).")
+        ],
         as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
         column: Annotated[
-            str | None, typer.Option("--column", help="The CSV column holding the call types, when its header is not one we know.")
+            str | None,
+            typer.Option("--column", help="The CSV column holding the call types, when its header is not one we know."),
         ] = None,
     ) -> None:
         text = _read_text(file)
@@ -159,8 +161,9 @@ def _print_whatif(data: dict[str, Any]) -> None:
     for tier in Tier:
         a, b = data["tiers"]["a"][tier], data["tiers"]["b"][tier]
         tiers.add_row(str(tier), str(a), str(b), f"{b - a:+d}")
-    tiers.add_row("crisis team goes", str(data["team"]["a"]), str(data["team"]["b"]),
-                  f"{data['team']['b'] - data['team']['a']:+d}")
+    tiers.add_row(
+        "crisis team goes", str(data["team"]["a"]), str(data["team"]["b"]), f"{data['team']['b'] - data['team']['a']:+d}"
+    )
     out.print(tiers)
     out.print(f"{data['changed']} of {data['calls']} calls change tier")
     moves = Table(title="Changes (tier under A -> tier under B)")

@@ -63,12 +63,27 @@ class HistoryTable:
                 parts.append(np.where(a >= 0, a + off, a) if offsets else a)
             return np.concatenate(parts) if parts else np.zeros(0)
 
-        sid = np.concatenate([
-            np.where(tab.subject == INCIDENT, tab.subject_id + io, tab.subject_id + uo)
-            for tab, io, uo in zip(tables, incident_offsets, unit_offsets, strict=True)
-        ]) if tables else np.zeros(0, np.int32)
-        table = cls(cat("subject"), sid, cat("from_status"), cat("to_status"), cat("t"), cat("incident", incident_offsets),
-                    cat("unit", unit_offsets), cat("event"), tables[0].epoch if tables else None)
+        sid = (
+            np.concatenate(
+                [
+                    np.where(tab.subject == INCIDENT, tab.subject_id + io, tab.subject_id + uo)
+                    for tab, io, uo in zip(tables, incident_offsets, unit_offsets, strict=True)
+                ]
+            )
+            if tables
+            else np.zeros(0, np.int32)
+        )
+        table = cls(
+            cat("subject"),
+            sid,
+            cat("from_status"),
+            cat("to_status"),
+            cat("t"),
+            cat("incident", incident_offsets),
+            cat("unit", unit_offsets),
+            cat("event"),
+            tables[0].epoch if tables else None,
+        )
         if len(tables) > 1:
             # One chronological history, as the live table is (ties keep each area's order).
             table.take(np.argsort(table.t, kind="stable"))
@@ -113,14 +128,37 @@ class HistoryTable:
 
     def rows_at(self, k: int) -> tuple[str, int, str | None, str, float, int, int, str]:
         f, to = int(self.from_status[k]), int(self.to_status[k])
-        return ("incident" if self.subject[k] == INCIDENT else "unit", int(self.subject_id[k]),
-                STATUS_NAMES[f] if f >= 0 else None, STATUS_NAMES[to], float(self.t[k]), int(self.incident[k]),
-                int(self.unit[k]), EVENT_NAMES[int(self.event[k])])
+        return (
+            "incident" if self.subject[k] == INCIDENT else "unit",
+            int(self.subject_id[k]),
+            STATUS_NAMES[f] if f >= 0 else None,
+            STATUS_NAMES[to],
+            float(self.t[k]),
+            int(self.incident[k]),
+            int(self.unit[k]),
+            EVENT_NAMES[int(self.event[k])],
+        )
 
     def rows(self) -> Iterable[tuple[str, int, str | None, str, float, int, int, str]]:
         """Readable rows (tests, CSV export)."""
-        for s, i, f, to, t, inc, u, e in zip(self.subject.tolist(), self.subject_id.tolist(), self.from_status.tolist(),
-                                            self.to_status.tolist(), self.t.tolist(), self.incident.tolist(),
-                                            self.unit.tolist(), self.event.tolist(), strict=True):
-            yield ("incident" if s == INCIDENT else "unit", i, STATUS_NAMES[f] if f >= 0 else None, STATUS_NAMES[to], t,
-                   inc, u, EVENT_NAMES[e])
+        for s, i, f, to, t, inc, u, e in zip(
+            self.subject.tolist(),
+            self.subject_id.tolist(),
+            self.from_status.tolist(),
+            self.to_status.tolist(),
+            self.t.tolist(),
+            self.incident.tolist(),
+            self.unit.tolist(),
+            self.event.tolist(),
+            strict=True,
+        ):
+            yield (
+                "incident" if s == INCIDENT else "unit",
+                i,
+                STATUS_NAMES[f] if f >= 0 else None,
+                STATUS_NAMES[to],
+                t,
+                inc,
+                u,
+                EVENT_NAMES[e],
+            )

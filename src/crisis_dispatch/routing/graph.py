@@ -55,9 +55,7 @@ class RoadGraph:
         """The same graph as a networkx ``DiGraph`` with weight attribute ``ms`` (for checks)."""
         g = nx.DiGraph()
         g.add_nodes_from(range(self.node_count))
-        g.add_weighted_edges_from(
-            zip(self.tail.tolist(), self.head.tolist(), self.weight_ms.tolist(), strict=True), weight="ms"
-        )
+        g.add_weighted_edges_from(zip(self.tail.tolist(), self.head.tolist(), self.weight_ms.tolist(), strict=True), weight="ms")
         return g
 
 

@@ -203,7 +203,12 @@ def offer_for_unit(ctx: ServiceContext, uow: UnitOfWork, unit: Unit, now: dateti
     chosen = next_for_unit(waiting, lambda i: not eligibility(candidate, Needs.from_triage(i.triage)))
     if chosen is None:
         return None
-    return {"incident_id": chosen.id, "tier": chosen.tier, "priority": chosen.priority, "queue_key": [str(x) for x in queue_key(chosen)]}
+    return {
+        "incident_id": chosen.id,
+        "tier": chosen.tier,
+        "priority": chosen.priority,
+        "queue_key": [str(x) for x in queue_key(chosen)],
+    }
 
 
 def alerts(ctx: ServiceContext, actor: Actor) -> list[dict[str, Any]]:

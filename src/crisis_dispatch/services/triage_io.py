@@ -170,8 +170,9 @@ def _unmapped_csv(text: str, mappings: CodeMappings, column: str | None = None) 
     return Unmapped(types, codes, rows)
 
 
-def _count(call_type: str | None, code: str | None, weight: int, mappings: CodeMappings,
-           types: Counter[str], codes: Counter[str]) -> None:
+def _count(
+    call_type: str | None, code: str | None, weight: int, mappings: CodeMappings, types: Counter[str], codes: Counter[str]
+) -> None:
     if call_type and call_type.strip() and mappings.lookup_call_type(call_type) is None:
         types[call_type.strip()] += weight
     if code and code.strip() and mappings.lookup_code(code, call_type=call_type) is None:

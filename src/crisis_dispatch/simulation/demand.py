@@ -63,8 +63,9 @@ def start_hour_of_week(scenario: Scenario) -> int:
     return scenario.start.weekday() * 24 + scenario.start.hour
 
 
-def generate(scenario: Scenario, area: Area, calls_per_year: float, mix_p: np.ndarray, rng: np.random.Generator,
-             covers: object = None) -> AreaDemand:
+def generate(
+    scenario: Scenario, area: Area, calls_per_year: float, mix_p: np.ndarray, rng: np.random.Generator, covers: object = None
+) -> AreaDemand:
     hours = int(np.ceil(scenario.horizon_s / HOUR_S))
     w = hour_of_week_weights(scenario)
     how = (start_hour_of_week(scenario) + np.arange(hours)) % 168
@@ -83,8 +84,9 @@ def generate(scenario: Scenario, area: Area, calls_per_year: float, mix_p: np.nd
             hubs = np.asarray(area.hubs)
             d = (hubs[None, :, 0] - lat[bad, None]) ** 2 + (hubs[None, :, 1] - lon[bad, None]) ** 2
             lat[bad], lon[bad] = hubs[d.argmin(1), 0], hubs[d.argmin(1), 1]
-    return AreaDemand(t, mix_idx, lat, lon, rng.random(n), rng.random(n), rng.standard_normal(n),
-                      rng.standard_normal(n), rng.random(n))
+    return AreaDemand(
+        t, mix_idx, lat, lon, rng.random(n), rng.random(n), rng.standard_normal(n), rng.standard_normal(n), rng.random(n)
+    )
 
 
 def durations_s(mean_min: float, cv: float, z: np.ndarray, *, uniform: bool = False) -> np.ndarray:

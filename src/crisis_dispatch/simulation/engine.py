@@ -160,8 +160,14 @@ def simulate_area(
     cands: list[Candidate] = []
     home: list[LatLon] = []
     for v in vans:
-        unit = Unit(id=f"{area.name}/{v.call_sign}", call_sign=v.call_sign, station_id=v.station,
-                    capabilities={"transport", "mental_health"}, lat=v.lat, lon=v.lon)
+        unit = Unit(
+            id=f"{area.name}/{v.call_sign}",
+            call_sign=v.call_sign,
+            station_id=v.station,
+            capabilities={"transport", "mental_health"},
+            lat=v.lat,
+            lon=v.lon,
+        )
         units.append(unit)
         cands.append(Candidate(unit, build_crew(unit.id, scenario.hold_designated, start, end_dt)))
         home.append(LatLon(v.lat, v.lon))
@@ -176,6 +182,7 @@ def simulate_area(
         if free_mask[u] != free:
             free_mask[u] = free
             n_free += 1 if free else -1
+
     off_when_clear = [False] * nu
     unit_inc = [-1] * nu
     unit_eta = [0.0] * nu
@@ -348,7 +355,14 @@ def simulate_area(
                 i = unit_inc[arg]
                 inc = live.pop(i)
                 add(inc.transition(IS.CLOSED, now=now, by=BY, reason=DISPOSITIONS[int(disp_arr[i])]), t, inc_code, i, i, arg)
-                add(units[arg].transition(US.AVAILABLE, now=now, by=BY, reason="cleared at destination"), t, unit_code, arg, i, arg)
+                add(
+                    units[arg].transition(US.AVAILABLE, now=now, by=BY, reason="cleared at destination"),
+                    t,
+                    unit_code,
+                    arg,
+                    i,
+                    arg,
+                )
                 unit_inc[arg] = -1
                 free(arg, t, now)
             elif kind == ESCALATE:
@@ -357,8 +371,18 @@ def simulate_area(
                     done = escalated.setdefault(arg, [])
                     for due in escalations_due(inc, rural=rural, now=now, already=done):
                         done.append(due.kind.value)
-                        change = StatusChange(Subject.INCIDENT, inc.id, IS.QUEUED.value, IS.QUEUED.value, now, BY,
-                                              due.message, inc.id, None, f"escalation:{due.kind.value}")
+                        change = StatusChange(
+                            Subject.INCIDENT,
+                            inc.id,
+                            IS.QUEUED.value,
+                            IS.QUEUED.value,
+                            now,
+                            BY,
+                            due.message,
+                            inc.id,
+                            None,
+                            f"escalation:{due.kind.value}",
+                        )
                         add(change, t, inc_code, arg, arg, -1, EVENT_CODES[change.event])
                     # The next step is scheduled only once this one is reached (fewer events).
                     triaged_s = (inc.triaged_at - start_dt).total_seconds() if inc.triaged_at else t
@@ -368,8 +392,14 @@ def simulate_area(
             elif kind == FALLBACK:
                 inc = live.get(arg)
                 if inc is not None and inc.status is IS.QUEUED:
-                    add(inc.transition(IS.CANCELLED, now=now, by=BY, reason="no van: handed to the fallback responder"),
-                        t, inc_code, arg, arg, -1)
+                    add(
+                        inc.transition(IS.CANCELLED, now=now, by=BY, reason="no van: handed to the fallback responder"),
+                        t,
+                        inc_code,
+                        arg,
+                        arg,
+                        -1,
+                    )
                     fell_back[arg] = True
                     del live[arg]
             elif kind == SHIFT_OFF:
@@ -403,8 +433,14 @@ def simulate_area(
         inc = Incident(id=f"{prefix}#{i}", location=Location(arr_lat[i], arr_lon[i]), received_at=now, seq=i)
         add(inc.apply_triage(entry.triage, now=now, by=BY), t, inc_code, i, i, -1)
         if not entry.includes_team:
-            add(inc.transition(IS.CLOSED, now=now, by=BY, reason=f"screened out: {entry.triage.get('screened_out')}"),
-                t, inc_code, i, i, -1)
+            add(
+                inc.transition(IS.CLOSED, now=now, by=BY, reason=f"screened out: {entry.triage.get('screened_out')}"),
+                t,
+                inc_code,
+                i,
+                i,
+                -1,
+            )
             continue
         live[i] = inc
         best = choose(i, entry.needs)
@@ -427,4 +463,3 @@ def simulate_area(
         units=tuple(u.id for u in units),
         events=events,
     )
-

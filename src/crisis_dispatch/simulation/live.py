@@ -108,7 +108,9 @@ class Autopilot:
     A person may act on any incident first; the autopilot then steps aside.
     """
 
-    def __init__(self, ctx: Any, scenario: Scenario, speed: float, *, manual_units: frozenset[str] = frozenset(), seed: int = 0) -> None:
+    def __init__(
+        self, ctx: Any, scenario: Scenario, speed: float, *, manual_units: frozenset[str] = frozenset(), seed: int = 0
+    ) -> None:
         import numpy as np
 
         from crisis_dispatch.domain.access import UserRole
@@ -146,8 +148,16 @@ class Autopilot:
         return self.plan[incident.id]
 
     def _outcome(self, fate: dict[str, Any], crew: dict[Any, Any]) -> Any:
-        from crisis_dispatch.domain.outcomes import (TRANSPORTS, Destination, DestinationType, Disposition, Hold,
-                                                     HoldCriterion, HoldType, Outcome)
+        from crisis_dispatch.domain.outcomes import (
+            TRANSPORTS,
+            Destination,
+            DestinationType,
+            Disposition,
+            Hold,
+            HoldCriterion,
+            HoldType,
+            Outcome,
+        )
 
         now = self.ctx.clock.now()
         d = Disposition(fate["disposition"])
@@ -195,7 +205,9 @@ class Autopilot:
             if self._sim_minutes_since(received_at) >= AUTO_DISPATCH_AFTER_MIN:
                 automatic = [u for u in ranked_unit_ids(ctx, incident_id, k=10) if u not in manual]
                 if automatic:
-                    self._act(lambda iid=incident_id, uid=automatic[0]: incidents.assign_unit(ctx, actor, iid, uid, "demo autopilot"))
+                    self._act(
+                        lambda iid=incident_id, uid=automatic[0]: incidents.assign_unit(ctx, actor, iid, uid, "demo autopilot")
+                    )
         for unit in busy:
             incident = working.get(unit.incident_id)
             if incident is None:

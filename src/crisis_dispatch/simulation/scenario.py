@@ -105,6 +105,7 @@ class Scenario:
 
 # --------------------------------------------------------------------------- loading
 
+
 def scenarios_root() -> Path:
     return Path(str(resources.files("crisis_dispatch.scenarios")))
 
@@ -176,10 +177,26 @@ DISPOSITIONS = {d.value for d in Disposition}
 DESTINATIONS = {d.value for d in DestinationType}
 
 
-KNOWN_KEYS = frozenset({
-    "name", "description", "seed", "replications", "horizon_days", "start", "region", "demand", "call_mix",
-    "durations", "outcomes", "destinations", "fleet", "shifts", "policy", "impact",
-})
+KNOWN_KEYS = frozenset(
+    {
+        "name",
+        "description",
+        "seed",
+        "replications",
+        "horizon_days",
+        "start",
+        "region",
+        "demand",
+        "call_mix",
+        "durations",
+        "outcomes",
+        "destinations",
+        "fleet",
+        "shifts",
+        "policy",
+        "impact",
+    }
+)
 
 
 def _parse(data: dict[str, Any], path: Path) -> Scenario:
@@ -238,7 +255,10 @@ def _parse(data: dict[str, Any], path: Path) -> Scenario:
     for probs in outcomes.values():
         for disp in probs:
             on_scene.setdefault(disp, default_scene)
-    destinations = {k: _num(v, f"destinations.{k}", minimum=0.0) for k, v in dict(_get(data, "destinations", {"emergency_department": 1.0})).items()}
+    destinations = {
+        k: _num(v, f"destinations.{k}", minimum=0.0)
+        for k, v in dict(_get(data, "destinations", {"emergency_department": 1.0})).items()
+    }
     for k in destinations:
         if k not in DESTINATIONS:
             raise ScenarioError(f"'destinations.{k}': unknown destination type")
@@ -258,7 +278,11 @@ def _parse(data: dict[str, Any], path: Path) -> Scenario:
         shifts[name] = tuple(sorted(ws))
     vans = []
     for i, v in enumerate(_get(fleet, "vans", [])):
-        van = Van(str(_get(v, "call_sign", f"V{i + 1}")), str(_get(v, "station", where=f"fleet.vans[{i}].")), str(v.get("shift", "24/7")))
+        van = Van(
+            str(_get(v, "call_sign", f"V{i + 1}")),
+            str(_get(v, "station", where=f"fleet.vans[{i}].")),
+            str(v.get("shift", "24/7")),
+        )
         if van.shift not in shifts:
             raise ScenarioError(f"'fleet.vans[{i}].shift': unknown shift '{van.shift}' (defined: {', '.join(shifts)})")
         vans.append(van)

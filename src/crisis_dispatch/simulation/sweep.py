@@ -22,8 +22,18 @@ from .scenario import Scenario, ScenarioError
 from .whatif import check_protocol
 
 __all__ = ["AXES", "EXAMPLE", "GRID_EXAMPLE", "REPORTED", "load_grid", "points", "sweep"]
-REPORTED = ("team_calls", "response_minutes.p50", "response_minutes.p90", "share_within_60_min", "share_within_budget",
-            "p_wait", "mean_queue_wait_minutes", "utilisation", "fell_back_to_police_or_ems", "ed_visits_avoided")
+REPORTED = (
+    "team_calls",
+    "response_minutes.p50",
+    "response_minutes.p90",
+    "share_within_60_min",
+    "share_within_budget",
+    "p_wait",
+    "mean_queue_wait_minutes",
+    "utilisation",
+    "fell_back_to_police_or_ems",
+    "ed_visits_avoided",
+)
 
 
 def load_grid(path: str | Path, scenario: Scenario | None = None) -> dict[str, Any]:
@@ -105,8 +115,10 @@ def _grown(scenario: Scenario, point: dict[str, Any]) -> Scenario:
     s = scenario
     if "demand_growth" in point:
         g = float(point["demand_growth"])
-        s = s.with_changes(annual_calls=s.annual_calls * g,
-                           team_calls_per_year=None if s.team_calls_per_year is None else s.team_calls_per_year * g)
+        s = s.with_changes(
+            annual_calls=s.annual_calls * g,
+            team_calls_per_year=None if s.team_calls_per_year is None else s.team_calls_per_year * g,
+        )
     if "shift" in point and point["shift"] not in s.shifts:
         raise ScenarioError(f"unknown shift '{point['shift']}' (defined: {', '.join(s.shifts)})")
     return s
@@ -121,12 +133,15 @@ def _placement(s: Scenario, n: int) -> tuple[PlacedVan, ...]:
     prep = prepare(s)
     order = greedy_placement(prep, n)
     st = prep.region.stations
-    return tuple(PlacedVan(f"V{i + 1}", 0, st[sid][1], st[sid][2], "24/7", sid)
-                 for i, sid in ((i, order[i % len(order)]) for i in range(n)))
+    return tuple(
+        PlacedVan(f"V{i + 1}", 0, st[sid][1], st[sid][2], "24/7", sid)
+        for i, sid in ((i, order[i % len(order)]) for i in range(n))
+    )
 
 
-def _point_vans(s: Scenario, point: dict[str, Any],
-                placements: dict[tuple[Any, int], tuple[PlacedVan, ...]]) -> tuple[PlacedVan, ...] | None:
+def _point_vans(
+    s: Scenario, point: dict[str, Any], placements: dict[tuple[Any, int], tuple[PlacedVan, ...]]
+) -> tuple[PlacedVan, ...] | None:
     """The fleet of a point: ``fleet_size`` vans on the greedy stations (one placement per
     demand growth and size, computed once and shared by every shift, protocol and
     replication: it depends on nothing else), or the scenario's vans on the point's shift."""

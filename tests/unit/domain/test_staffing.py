@@ -64,9 +64,7 @@ def test_a_van_missing_any_one_role_is_not_dispatchable(missing: Role) -> None:
     assert any(missing.value in r for r in ready.reasons)
 
 
-@pytest.mark.parametrize(
-    "status", [s for s in UnitStatus if s is not UnitStatus.AVAILABLE], ids=lambda s: s.value
-)
+@pytest.mark.parametrize("status", [s for s in UnitStatus if s is not UnitStatus.AVAILABLE], ids=lambda s: s.value)
 def test_a_fully_staffed_van_that_is_not_available_is_not_dispatchable(status: UnitStatus) -> None:
     ready = _ready_now(day_shifts(), status=status)
     assert not ready.dispatchable

@@ -66,7 +66,9 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
     app.state.container = container or build(settings)
     errors.install(app)
     app.include_router(router)
-    from crisis_dispatch.entrypoints.console import mount; mount(app)  # noqa: E702 -- pages, static files, live feed
+    from crisis_dispatch.entrypoints.console import mount
+
+    mount(app)  # noqa: E702 -- pages, static files, live feed
 
     @app.get("/health", tags=["meta"])
     def health() -> dict[str, Any]:

@@ -82,7 +82,9 @@ def load_graphml(path: Path | str) -> RoadGraph:
     tail_a, head_a = np.array(tails), np.array(heads)
     length_a = np.array(lengths)
     missing = np.isnan(length_a)
-    length_a[missing] = haversine_m(lat_a[tail_a[missing]], lon_a[tail_a[missing]], lat_a[head_a[missing]], lon_a[head_a[missing]])
+    length_a[missing] = haversine_m(
+        lat_a[tail_a[missing]], lon_a[tail_a[missing]], lat_a[head_a[missing]], lon_a[head_a[missing]]
+    )
     seconds = length_a / (np.array(speeds) / 3.6)
     given = np.array(times)
     seconds = np.where(np.isnan(given), seconds, given)

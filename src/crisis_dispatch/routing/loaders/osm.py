@@ -64,11 +64,7 @@ def load_overpass_json(path: Path | str) -> RoadGraph:
             payload = json.load(handle)
         elements = payload["elements"]
         nodes = {int(e["id"]): (float(e["lat"]), float(e["lon"])) for e in elements if e.get("type") == "node"}
-        ways = [
-            ([int(r) for r in e.get("nodes", [])], dict(e.get("tags", {})))
-            for e in elements
-            if e.get("type") == "way"
-        ]
+        ways = [([int(r) for r in e.get("nodes", [])], dict(e.get("tags", {}))) for e in elements if e.get("type") == "way"]
     except (OSError, EOFError, ValueError, KeyError, TypeError) as exc:
         raise GraphFormatError(f"cannot read Overpass JSON {path.name}: {exc}") from exc
     return _graph_from_ways(nodes, ways, _stem(path))
