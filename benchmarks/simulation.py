@@ -18,11 +18,11 @@ from __future__ import annotations
 import argparse
 import heapq
 import json
-import subprocess
 import resource
+import subprocess
 import sys
 import time
-from datetime import timedelta, timezone
+from datetime import UTC, timedelta
 from typing import Any
 
 import numpy as np
@@ -50,7 +50,7 @@ def simpy_area(prep: Prepared, replication: int, area_index: int) -> AreaResult:
     demand, vans, etas = inputs.demand, inputs.vans, inputs.etas
     disp_arr, dest_arr, scene_arr, transport_arr, handover_arr = inputs.fates
     area = region.areas[area_index]
-    start = s.start.astimezone(timezone.utc)
+    start = s.start.astimezone(UTC)
     end = s.start + timedelta(seconds=s.horizon_s + 86_400)
     budget_s = budget_for(area.rural).total_seconds()
     fallback_s = None if s.fallback_after_minutes is None else s.fallback_after_minutes * 60.0

@@ -7,9 +7,8 @@ from datetime import timedelta
 import pytest
 
 from crisis_dispatch.domain.access import CLINICAL_FIELDS
-from tests.integration.helpers import staffed_unit
-
 from tests.api.conftest import Api
+from tests.integration.helpers import staffed_unit
 
 
 def test_health_and_openapi_need_no_login(api: Api) -> None:

@@ -7,7 +7,6 @@ from datetime import timedelta
 import pytest
 
 from crisis_dispatch.domain.access import UserRole
-
 from tests.api.conftest import Api
 
 R = UserRole

@@ -7,8 +7,8 @@ from sqlalchemy import insert
 from crisis_dispatch.adapters import orm
 from crisis_dispatch.bootstrap import Container, build
 from crisis_dispatch.config import Settings
-from crisis_dispatch.domain.clock import FixedClock
 from crisis_dispatch.domain.access import UserRole
+from crisis_dispatch.domain.clock import FixedClock
 from crisis_dispatch.domain.history import Subject
 from crisis_dispatch.services import events, incidents
 from crisis_dispatch.services.context import SYSTEM, Actor, Triager

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from crisis_dispatch.bootstrap import Container
 from crisis_dispatch.domain.access import UserRole
-from crisis_dispatch.domain.unit import Qualification, Role, Shift, Staff, Unit, UnitStatus
 from crisis_dispatch.domain.station import Station
+from crisis_dispatch.domain.unit import Qualification, Role, Shift, Staff, Unit, UnitStatus
 from crisis_dispatch.services import incidents
 from crisis_dispatch.services.context import SYSTEM, Actor
 from crisis_dispatch.services.incidents import CallIntake
 
-T0 = datetime(2026, 11, 27, 18, 0, tzinfo=timezone.utc)  # 10:00 in Los Angeles
+T0 = datetime(2026, 11, 27, 18, 0, tzinfo=UTC)  # 10:00 in Los Angeles
 
 CALM_CALL = dict(
     lat=34.0522,

@@ -12,7 +12,6 @@ from crisis_dispatch.domain.outcomes import Destination, DestinationType, Dispos
 from crisis_dispatch.services import incidents, seed, units
 from crisis_dispatch.services.context import SYSTEM
 from crisis_dispatch.services.incidents import CallIntake
-
 from tests.integration.helpers import CALM_CALL, new_incident, staffed_unit
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import pytest
@@ -13,7 +13,7 @@ from crisis_dispatch.domain.unit import Unit, UnitStatus
 from crisis_dispatch.reporting import HistoryTable, IncidentFacts, compute_kpis
 from crisis_dispatch.reporting.kpis import step_integral
 
-T0 = datetime(2026, 1, 5, 0, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 1, 5, 0, 0, tzinfo=UTC)
 
 
 def _at(minutes: float) -> datetime:

@@ -26,4 +26,4 @@ def test_disposition_and_destination_codes_are_the_domain_enums_in_declaration_o
 
 def test_the_transport_codes_are_the_domains_transports() -> None:
     assert {Disposition(DISPOSITIONS[c]) for c in TRANSPORT_CODES} == TRANSPORTS
-    assert TRANSPORT_CODES == frozenset({1, 2})
+    assert frozenset({1, 2}) == TRANSPORT_CODES

@@ -424,9 +424,8 @@ def sweep_cmd(
     try:
         g = load_grid(grid, s)
         n = len(points(g)) * g.get("replications", s.replications)
-        with _progress(n, "sweep", as_json) as advance:
-            with _executor(n, scheduler, in_process, workers, advance) as ex:
-                result = sweep(s, g, executor=ex)
+        with _progress(n, "sweep", as_json) as advance, _executor(n, scheduler, in_process, workers, advance) as ex:
+            result = sweep(s, g, executor=ex)
     except ScenarioError as exc:
         raise fail(str(exc)) from None
     result["inputs"] = s.to_dict()

@@ -11,7 +11,7 @@ from crisis_dispatch.domain.dispatch import Candidate, Needs, Recommendation, el
 from crisis_dispatch.domain.errors import InvalidInput
 from crisis_dispatch.domain.history import ESCALATION_PREFIX, StatusChange
 from crisis_dispatch.domain.incident import Incident, IncidentStatus
-from crisis_dispatch.domain.queueing import next_for_unit, ordered, queue_key, response_clock, escalations_due
+from crisis_dispatch.domain.queueing import escalations_due, next_for_unit, ordered, queue_key, response_clock
 from crisis_dispatch.domain.unit import Unit
 
 from . import audit

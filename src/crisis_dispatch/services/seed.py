@@ -6,7 +6,7 @@ Idempotent: running it again adds what is missing and tops up shifts, never dupl
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -125,7 +125,7 @@ def seed_la(
                         )
                         added["staff"] += 1
         uow.flush()
-        window_start = datetime.combine(first_day, time(0), LA_TZ).astimezone(timezone.utc)
+        window_start = datetime.combine(first_day, time(0), LA_TZ).astimezone(UTC)
         window_end = window_start + timedelta(days=days + 1)
         existing = {(s.unit_id, s.role, s.starts_at) for s in uow.shifts.in_window(window_start, window_end)}
         for n, (call_sign, _station) in enumerate(LA_VANS, start=1):
@@ -133,11 +133,11 @@ def seed_la(
             for d in range(-1, days + 1):
                 day = first_day + timedelta(days=d)
                 for slot, start_t in enumerate(SHIFT_STARTS):
-                    starts = datetime.combine(day, start_t, LA_TZ).astimezone(timezone.utc)
+                    starts = datetime.combine(day, start_t, LA_TZ).astimezone(UTC)
                     # End at the next shift's local start, so DST days have no gap or overlap.
                     nxt = slot + 1
                     end_day = day + timedelta(days=nxt // len(SHIFT_STARTS))
-                    ends = datetime.combine(end_day, SHIFT_STARTS[nxt % len(SHIFT_STARTS)], LA_TZ).astimezone(timezone.utc)
+                    ends = datetime.combine(end_day, SHIFT_STARTS[nxt % len(SHIFT_STARTS)], LA_TZ).astimezone(UTC)
                     if ends <= window_start or starts >= window_end:
                         continue
                     for role in Role:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import heapq
 from array import array
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
 
@@ -219,7 +219,7 @@ def simulate_area(
         h = (local_hour0 + t / 3600.0) % 24.0
         return any(a <= h < b for a, b in windows[shift])
 
-    start_dt = start.astimezone(timezone.utc)  # UTC in, so the domain's ensure_aware is cheap
+    start_dt = start.astimezone(UTC)  # UTC in, so the domain's ensure_aware is cheap
     for i, (v, unit) in enumerate(zip(vans, units, strict=True)):
         if windows[v.shift] == ((0.0, 24.0),) or on_duty(0.0, v.shift):
             add(unit.transition(US.AVAILABLE, now=start_dt, by=BY, reason="on shift"), 0.0, unit_code, i, -1, i)

@@ -16,7 +16,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from crisis_dispatch.domain.outcomes import Disposition, DestinationType
+from crisis_dispatch.domain.outcomes import DestinationType, Disposition
 
 
 class ScenarioError(ValueError):

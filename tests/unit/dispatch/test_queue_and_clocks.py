@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -19,7 +19,7 @@ from crisis_dispatch.domain.queueing import (
 )
 from crisis_dispatch.domain.triage import Tier
 
-T = datetime(2026, 11, 27, 18, tzinfo=timezone.utc)
+T = datetime(2026, 11, 27, 18, tzinfo=UTC)
 
 
 def queued(ident: str, *, priority: int | None = 3, received: datetime = T, seq: int = 1, tier: str = "MH_TEAM") -> Incident:

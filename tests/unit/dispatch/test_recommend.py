@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from hypothesis import given
@@ -12,7 +12,7 @@ from crisis_dispatch.domain.dispatch import Candidate, Needs, recommend
 from crisis_dispatch.domain.outcomes import HoldType
 from crisis_dispatch.domain.unit import Qualification, Role, Staff, Unit, UnitStatus
 
-NOW = datetime(2026, 11, 27, 18, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 27, 18, tzinfo=UTC)
 
 
 def crew(tag: str, *, hold: set[Qualification] | None = None, licensed: bool = True) -> dict[Role, Staff]:

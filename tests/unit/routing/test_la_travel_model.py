@@ -8,10 +8,10 @@ from importlib import resources
 import numpy as np
 import pytest
 
+from crisis_dispatch.routing import travel_model
 from crisis_dispatch.routing.geometry import haversine_m
 from crisis_dispatch.routing.model_evaluation import error_metrics, ranking_agreement, read_uber_od, split_by_destination
 from crisis_dispatch.routing.provider import load_region_model
-from crisis_dispatch.routing import travel_model
 from crisis_dispatch.routing.travel_model import MAX_SPEED_KMH, MIN_SPEED_KMH
 from tests.shared_data import shared_data_dir
 

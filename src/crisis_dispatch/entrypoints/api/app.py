@@ -10,8 +10,8 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
-from starlette.concurrency import run_in_threadpool
 from sqlalchemy import text
+from starlette.concurrency import run_in_threadpool
 
 from crisis_dispatch import __version__
 from crisis_dispatch.bootstrap import Container, build

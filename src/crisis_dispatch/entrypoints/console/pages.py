@@ -17,9 +17,9 @@ from crisis_dispatch.domain.outcomes import DestinationType, Disposition, HoldCr
 from crisis_dispatch.services import auth
 from crisis_dispatch.services.context import Actor
 
+from ..api.deps import get_ctx, set_session_cookie
 from .api import protocol_summary
 from .paths import TEMPLATES
-from ..api.deps import get_ctx, set_session_cookie
 from .session import HOME, PAGE_ROLES, ROLE_LABEL, SESSION_COOKIE, page_actor
 
 router = APIRouter(include_in_schema=False)

@@ -7,8 +7,8 @@ Create Date: 2026-11-27 10:21:47
 
 from __future__ import annotations
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision = "0001"

@@ -22,7 +22,6 @@ from crisis_dispatch.routing.graph import RoadGraph, build_road_graph
 from crisis_dispatch.routing.loaders._io import open_binary
 from crisis_dispatch.routing.speeds import edge_speed_kmh
 
-
 _NS = "{http://graphml.graphdrawing.org/xmlns}"
 _TAGS = {name: (f"{_NS}{name}", name) for name in ("key", "node", "edge", "graph")}
 _KIND = {tag: name for name, tags in _TAGS.items() for tag in tags}
