@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any, Generic, TypeVar
@@ -142,7 +143,8 @@ class IncidentRepository(_Repo[Incident]):
         q = q.order_by(t.received_at.desc(), t.seq.desc()).limit(limit).offset(offset)
         return list(self.session.scalars(q))
 
-    def received_between(self, start: datetime, end: datetime) -> list[Incident]:
+    # In this class body `list` is the method above, so annotations below it name the builtin.
+    def received_between(self, start: datetime, end: datetime) -> builtins.list[Incident]:
         t = orm.incidents.c
         q = select(Incident).where(t.received_at >= start, t.received_at < end).order_by(t.received_at, t.seq)
         return list(self.session.scalars(q))
