@@ -41,7 +41,7 @@ from crisis_dispatch.simulation.scenario import load_scenario
 IS, US = IncidentStatus, UnitStatus
 
 
-def simpy_area(prep: Prepared, replication: int, area_index: int) -> AreaResult:
+def simpy_area(prep: Prepared, replication: int, area_index: int) -> AreaResult:  # noqa: C901  -- SimPy twin of simulate_area, refactor tracked in issue 16 item 4
     """The simulator's model of one area, on SimPy."""
     import simpy
 

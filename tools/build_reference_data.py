@@ -23,6 +23,7 @@ import sys
 import unicodedata
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable, Sequence
+from itertools import pairwise
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -56,7 +57,7 @@ def polygons_of(geometry: dict) -> list[list[Ring]]:
 def ring_area_m2(ring: Sequence[Sequence[float]]) -> float:
     """Area of a lon/lat ring on the sphere (Chamberlain & Duquette 2007), unsigned."""
     total = 0.0
-    for (lon1, lat1), (lon2, lat2) in zip(ring, ring[1:]):
+    for (lon1, lat1), (lon2, lat2) in pairwise(ring):
         total += math.radians(lon2 - lon1) * (2 + math.sin(math.radians(lat1)) + math.sin(math.radians(lat2)))
     return abs(total) * EARTH_RADIUS_M**2 / 2
 
@@ -68,7 +69,7 @@ def geometry_area_m2(geometry: dict) -> float:
 def ring_centroid(ring: Sequence[Sequence[float]]) -> Point:
     """Planar area-weighted centroid of a small lon/lat ring (fine at neighbourhood scale)."""
     area2 = cx = cy = 0.0
-    for (x1, y1), (x2, y2) in zip(ring, ring[1:]):
+    for (x1, y1), (x2, y2) in pairwise(ring):
         cross = x1 * y2 - x2 * y1
         area2 += cross
         cx += (x1 + x2) * cross
@@ -103,7 +104,7 @@ def douglas_peucker(points: Sequence[Point], tolerance: float) -> list[Point]:
             keep[worst_index] = True
             stack.append((first, worst_index))
             stack.append((worst_index, last))
-    return [p for p, k in zip(points, keep) if k]
+    return [p for p, k in zip(points, keep, strict=True) if k]
 
 
 def simplify_ring(ring: Sequence[Sequence[float]], tolerance: float, decimals: int) -> Ring | None:
@@ -328,10 +329,7 @@ def build_facilities(source: Path, neighborhoods: dict) -> str:
             lat = lon = ""
             precision = "unknown"
         level, pediatric = trauma.get(row["hospital_code"], (None, False))
-        if kind == "emergency_department":
-            accepts = "all_ages"
-        else:
-            accepts = categories[_normal_street(row["street"])]
+        accepts = "all_ages" if kind == "emergency_department" else categories[_normal_street(row["street"])]
         min_age, max_age, max_minutes = EMS_TRIAGE.get(kind, (None, None, None))
         capabilities = set(TYPE_CAPABILITIES[kind])
         if level:

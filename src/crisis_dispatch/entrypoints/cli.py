@@ -218,7 +218,8 @@ def demo(
     _seed_demo(settings)
     url = f"http://{host}:{port}"
     out.print(
-        f"crisis-dispatch LA demo on {url}  (console: {url}/console, OpenAPI: {url}/openapi.json, database: {settings.database()})"
+        f"crisis-dispatch LA demo on {url}  "
+        f"(console: {url}/console, OpenAPI: {url}/openapi.json, database: {settings.database()})"
     )
     out.print("demo logins (username / password):")
     for username, role, _ in DEMO_USERS:

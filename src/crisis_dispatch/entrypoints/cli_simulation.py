@@ -152,9 +152,11 @@ def simulate_cmd(
             with _progress(n_areas, "areas", False) as advance:
                 result = run(s, replications=1, protocol=proto, workers=workers, area_progress=advance)
         else:
-            with _progress(reps, "replications", False) as advance:
-                with _executor(reps, scheduler, in_process, workers, advance) as ex:
-                    result = run(s, replications=reps, protocol=proto, executor=ex, progress=advance)
+            with (
+                _progress(reps, "replications", False) as advance,
+                _executor(reps, scheduler, in_process, workers, advance) as ex,
+            ):
+                result = run(s, replications=reps, protocol=proto, executor=ex, progress=advance)
         problems: list[str] = []
         if check:
             from crisis_dispatch.simulation.invariants import check_invariants
@@ -229,9 +231,11 @@ def _whatif(
 ) -> None:
     from crisis_dispatch.simulation.whatif import describe_tier_mix, whatif
 
-    with _progress(2 * reps, "what-if runs", as_json) as advance:
-        with _executor(2 * reps, scheduler, in_process, workers, advance) as ex:
-            report = whatif(s, protocols[0], protocols[1], replications=reps, executor=ex)
+    with (
+        _progress(2 * reps, "what-if runs", as_json) as advance,
+        _executor(2 * reps, scheduler, in_process, workers, advance) as ex,
+    ):
+        report = whatif(s, protocols[0], protocols[1], replications=reps, executor=ex)
     if as_json:
         slim = {k: v for k, v in report.items() if k != "runs"}
         slim["inputs"] = s.to_dict()
@@ -299,16 +303,18 @@ def plan_cmd(
                 )
         else:
             n_tasks = len(names) if names else n_areas
-            with _progress(n_tasks, "areas planned", as_json) as advance:
-                with _executor(n_tasks, scheduler, in_process, workers, advance) as ex:
-                    result = plan(
-                        s,
-                        t,
-                        max_vans=max_vans,
-                        replications=replications,
-                        areas=names,
-                        executor=ex or _counting_executor(advance),
-                    )
+            with (
+                _progress(n_tasks, "areas planned", as_json) as advance,
+                _executor(n_tasks, scheduler, in_process, workers, advance) as ex,
+            ):
+                result = plan(
+                    s,
+                    t,
+                    max_vans=max_vans,
+                    replications=replications,
+                    areas=names,
+                    executor=ex or _counting_executor(advance),
+                )
     except ScenarioError as exc:
         raise fail(str(exc)) from None
     result["inputs"] = s.to_dict()

@@ -228,9 +228,10 @@ def check_scope(ctx: ServiceContext, uow: UnitOfWork, actor: Actor, incident: In
         if unit_id is None or incident.unit_id != unit_id:
             # Not "forbidden": crew must not even learn that other incidents exist.
             raise NotFound(f"incident '{incident.id}' not found")
-    if actor.role in SCOPED_TO_CARE_COURT:
-        if incident.outcome is None or incident.outcome.disposition is not Disposition.CARE_COURT_PETITION_RECOMMENDED:
-            raise NotFound(f"incident '{incident.id}' not found")
+    if actor.role in SCOPED_TO_CARE_COURT and (
+        incident.outcome is None or incident.outcome.disposition is not Disposition.CARE_COURT_PETITION_RECOMMENDED
+    ):
+        raise NotFound(f"incident '{incident.id}' not found")
 
 
 def get_incident(ctx: ServiceContext, actor: Actor, incident_id: str) -> dict[str, Any]:

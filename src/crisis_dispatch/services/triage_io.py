@@ -46,7 +46,7 @@ def call_from_dict(data: Any) -> CallInput:
     if ident is None or isinstance(ident, (bool, dict, list)) or str(ident).strip() == "":
         raise CallInputError("missing 'id'")
     texts: dict[str, str | None] = {}
-    for key, required in (("call_type", False), ("narrative", False), ("code", False), ("priority", False)):
+    for key in ("call_type", "narrative", "code", "priority"):
         value = data.get(key)
         if value is None:
             texts[key] = None

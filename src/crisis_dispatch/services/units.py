@@ -77,9 +77,8 @@ def set_unit_status(ctx: ServiceContext, actor: Actor, unit_id: str, to: str, re
     now = ctx.clock.now()
     with ctx.uow() as uow:
         unit = uow.units.get(unit_id)
-        if actor.role in SCOPED_TO_OWN_UNIT:
-            if crew_unit(uow, actor, now) != unit.id:
-                raise PermissionDenied("crew may only change the status of their own van")
+        if actor.role in SCOPED_TO_OWN_UNIT and crew_unit(uow, actor, now) != unit.id:
+            raise PermissionDenied("crew may only change the status of their own van")
         incident = uow.incidents.get(unit.incident_id) if unit.incident_id else None
         changes = []
         if incident is not None and target in INCIDENT_MIRROR:

@@ -122,7 +122,7 @@ def _outcome(disp: int, dest: int, now: datetime, detained: datetime) -> Outcome
     return Outcome(d, now, BY, destination=destination, hold=hold)
 
 
-def simulate_area(
+def simulate_area(  # noqa: C901  -- one event loop over every event kind, refactor tracked in issue 16 item 4
     scenario: Scenario,
     region: Region,
     area_index: int,

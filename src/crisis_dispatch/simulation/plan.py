@@ -197,7 +197,7 @@ def evaluate(prep: Prepared, vans: list[PlacedVan], target: Target, replications
     return {"meets": ok, "value": round(q, 2) if math.isfinite(q) else None, "by_hour": by_hour}
 
 
-def plan_area(
+def plan_area(  # noqa: C901  -- grow, bisect and part-time searches share one memo of trials, refactor tracked in issue 16 item 4
     prep: Prepared,
     area: int,
     target: Target,

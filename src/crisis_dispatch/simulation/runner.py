@@ -233,10 +233,7 @@ def confidence_intervals(kpis: Sequence[dict[str, Any]]) -> dict[str, dict[str, 
     for key in keys:
         vals = np.array([f[key] for f in flats if key in f])
         mean = float(vals.mean())
-        if len(vals) > 1:
-            half = t95(len(vals) - 1) * float(vals.std(ddof=1)) / math.sqrt(len(vals))
-        else:
-            half = float("nan")
+        half = t95(len(vals) - 1) * float(vals.std(ddof=1)) / math.sqrt(len(vals)) if len(vals) > 1 else float("nan")
         low, high = kpi_bounds(key)
         out[key] = {
             "mean": round(mean, 4),

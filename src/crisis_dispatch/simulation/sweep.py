@@ -45,6 +45,21 @@ def load_grid(path: str | Path, scenario: Scenario | None = None) -> dict[str, A
     one :class:`ScenarioError` line, each naming its key and value.
     """
     p = Path(path)
+    grid = _read_grid(p)
+    problems: list[str] = []
+    checked = dict(grid)
+    if "fleet_size" in grid:
+        checked["fleet_size"] = [_whole(v, "grid.fleet_size", problems) for v in grid["fleet_size"]]
+    if "replications" in grid:
+        checked["replications"] = _whole(grid["replications"], "grid.replications", problems)
+    problems += _value_problems(grid, scenario)
+    if problems:
+        raise ScenarioError(f"{p}: " + "; ".join(problems))
+    return checked
+
+
+def _read_grid(p: Path) -> dict[str, Any]:
+    """The file's [grid] table, with known keys only and a non-empty list on each axis it names."""
     if not p.is_file():
         raise ScenarioError(f"grid file not found: {p}")
     try:
@@ -59,17 +74,19 @@ def load_grid(path: str | Path, scenario: Scenario | None = None) -> dict[str, A
     unknown = set(grid) - {*AXES, "replications"}
     if unknown:
         raise ScenarioError(f"{p}: unknown grid keys {sorted(unknown)} (known: {', '.join(AXES)}, replications)")
-    problems: list[str] = []
-    for axis in AXES:
-        if axis in grid and (not isinstance(grid[axis], list) or not grid[axis]):
-            problems.append(f"grid.{axis} must be a non-empty list (e.g. {axis} = {EXAMPLE[axis]})")
+    problems = [
+        f"grid.{axis} must be a non-empty list (e.g. {axis} = {EXAMPLE[axis]})"
+        for axis in AXES
+        if axis in grid and (not isinstance(grid[axis], list) or not grid[axis])
+    ]
     if problems:
         raise ScenarioError(f"{p}: " + "; ".join(problems))
-    checked = dict(grid)
-    if "fleet_size" in grid:
-        checked["fleet_size"] = [_whole(v, "grid.fleet_size", problems) for v in grid["fleet_size"]]
-    if "replications" in grid:
-        checked["replications"] = _whole(grid["replications"], "grid.replications", problems)
+    return grid
+
+
+def _value_problems(grid: dict[str, Any], scenario: Scenario | None) -> list[str]:
+    """What is wrong with the demand_growth, shift and protocol values, and with fleet_size for ``scenario``."""
+    problems: list[str] = []
     for v in grid.get("demand_growth", []):
         if not _is_number(v) or not math.isfinite(v) or v <= 0:
             problems.append(f"grid.demand_growth: {v!r} is not a multiplier > 0 (1.0 is the scenario's volume)")
@@ -88,9 +105,7 @@ def load_grid(path: str | Path, scenario: Scenario | None = None) -> dict[str, A
             problems.append(f"grid.{exc}")
     if scenario is not None and "fleet_size" in grid and len(build_region(scenario).areas) != 1:
         problems.append(f"grid.fleet_size needs a single-area scenario (la-ttp, la-ttp-20k), not {scenario.name}")
-    if problems:
-        raise ScenarioError(f"{p}: " + "; ".join(problems))
-    return checked
+    return problems
 
 
 def _is_number(v: Any) -> bool:

@@ -3,8 +3,8 @@
 ``networkx.read_graphml`` builds a full DOM and a networkx graph and takes minutes on a
 300k-node network; this streams the file once with ``lxml.etree.iterparse`` (events only
 for ``key``/``node``/``edge``, finished elements freed at once; ~2x faster than the standard
-library's iterparse) and keeps only what routing needs: node ``x``/``y``, and edge ``length``, ``highway``, ``maxspeed`` (or an osmnx
-``travel_time`` when present). osmnx GraphML is already directed with one edge per allowed
+library's iterparse) and keeps only what routing needs: node ``x``/``y``, and edge ``length``,
+``highway``, ``maxspeed`` (or an osmnx ``travel_time`` when present). osmnx GraphML is already directed with one edge per allowed
 direction, so one-way streets are respected as given; an ``edgedefault="undirected"`` file
 gets both directions of every edge.
 """
