@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import JSON, DateTime, String
 from sqlalchemy.dialects.postgresql import JSONB
@@ -76,13 +76,19 @@ class EnumSet(TypeDecorator[set]):
         return {self.enum(v) for v in value} if self.enum else set(value)
 
 
+class _FromDict(Protocol):
+    """A value class that rebuilds itself from its ``to_dict``: its ``from_dict`` classmethod."""
+
+    def from_dict(self, data: dict[str, Any], /) -> Any: ...
+
+
 class Serialized(TypeDecorator[Any]):
     """A frozen value object stored as JSON through its ``to_dict``/``from_dict``."""
 
     impl = JSON
     cache_ok = True
 
-    def __init__(self, cls: type) -> None:
+    def __init__(self, cls: _FromDict) -> None:
         super().__init__()
         self.cls = cls
 

@@ -12,7 +12,7 @@ from enum import StrEnum
 from typing import Any
 
 from .clock import ensure_aware
-from .errors import IllegalTransition, InvalidInput, parse_enum  # parse_enum: re-exported for services and routes
+from .errors import IllegalTransition, InvalidInput, parse_enum
 from .history import StatusChange, Subject
 from .outcomes import NEMSIS_CANCELLED_ON_SCENE, NEMSIS_CANCELLED_PRIOR_TO_ARRIVAL, TRANSPORTS, Outcome
 

@@ -6,7 +6,7 @@ import sys
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar, cast
 
 import typer
 from rich.console import Console
@@ -15,6 +15,11 @@ from crisis_dispatch.config import ConfigError, Settings
 from crisis_dispatch.domain.errors import DomainError
 
 from .cli_errors import fail
+
+if TYPE_CHECKING:  # imported where used, so that the CLI starts fast
+    import threading
+
+    from crisis_dispatch.bootstrap import Container
 
 app = typer.Typer(
     help="crisis-dispatch: send mental-health 911 calls to crisis teams. Run a command with --help for details.",
@@ -65,7 +70,7 @@ def readable_errors(fn: F) -> F:
         except OSError as e:
             raise fail(f"{e.strerror or e}: {getattr(e, 'filename', '') or ''}".rstrip(": ")) from None
 
-    return wrapper  # type: ignore[return-value]
+    return cast(F, wrapper)
 
 
 def _settings(db: Path | None, **extra: Any) -> Settings:
@@ -75,11 +80,11 @@ def _settings(db: Path | None, **extra: Any) -> Settings:
     return settings
 
 
-def _container(settings: Settings):  # type: ignore[no-untyped-def]
+def _container(settings: Settings) -> Container:
     return _upgraded(settings)[0]
 
 
-def _upgraded(settings: Settings):  # type: ignore[no-untyped-def]
+def _upgraded(settings: Settings) -> tuple[Container, tuple[str | None, str | None]]:
     """The container on a migrated database, and the schema revision before and after."""
     from crisis_dispatch.bootstrap import build, upgrade
 
@@ -234,7 +239,7 @@ def demo(
             stop.set()
 
 
-def _start_live_feed(settings: Settings, speed: float):  # type: ignore[no-untyped-def]
+def _start_live_feed(settings: Settings, speed: float) -> threading.Event:
     """Calls arrive and get worked on their own: two daemon threads on their own engine."""
     import threading
 
@@ -336,10 +341,11 @@ def main() -> None:
             print(ctx.get_help())  # no arguments at all: the help, as before
             raise SystemExit(2) from None
         command = ctx.command_path if ctx is not None else "crisis-dispatch"
+        # The ignore: e is click's UsageError, a class found at run time (see _click_error).
         print(f"error: {e.format_message()} (see '{command} --help')", file=sys.stderr)  # type: ignore[attr-defined]
         raise SystemExit(2) from None
     except click_exception as e:
-        print(f"error: {e.format_message()}", file=sys.stderr)  # type: ignore[attr-defined]
+        print(f"error: {e.format_message()}", file=sys.stderr)  # type: ignore[attr-defined]  # a ClickException, as above
         raise SystemExit(getattr(e, "exit_code", 1)) from None
     if isinstance(code, int) and code:
         raise SystemExit(code)

@@ -16,7 +16,7 @@ import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich import box
@@ -33,6 +33,9 @@ from rich.progress import (
 from rich.table import Table
 
 from .cli_errors import fail
+
+if TYPE_CHECKING:  # imported where used, so that the CLI starts fast
+    from crisis_dispatch.simulation.scenario import Scenario
 
 
 def _err() -> Console:
@@ -51,7 +54,7 @@ def _progress_bar(*columns: Any) -> Progress:
     return Progress(*columns, console=console, transient=True, disable=not console.is_terminal)
 
 
-def _load(name: str):  # type: ignore[no-untyped-def]
+def _load(name: str) -> Scenario:
     from crisis_dispatch.simulation.scenario import ScenarioError, load_scenario
 
     try:

@@ -17,7 +17,6 @@ import sys
 from pathlib import Path
 from typing import Annotated, Any
 
-import click
 import typer
 from rich.console import Console
 from rich.table import Table
@@ -37,7 +36,9 @@ EXIT_BAD_LINE = 1
 class DefaultCommandGroup(TyperGroup):
     """A group that runs ``run`` when the first argument is not one of its subcommands."""
 
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+    # ctx: the Context of the click that typer runs on (click itself, or since typer 0.2x its
+    # own private copy), so it is not named here; this method only passes it on.
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         if not args or (args[0] not in self.commands and args[0] not in ("--help", "-h")):
             args = [DEFAULT_COMMAND, *args]
         return super().parse_args(ctx, args)

@@ -114,8 +114,20 @@ class HistoryTable:
             cols[6].append(unit_ids.setdefault(str(unit), len(unit_ids)) if unit is not None else -1)
             cols[7].append(EVENT_CODES.get(event or "status", EVENT_CODES["other"]))
         dt = (np.int8, np.int32, np.int8, np.int8, np.float64, np.int32, np.int32, np.int8)
-        arrays = [np.asarray(c, dtype=d) for c, d in zip(cols, dt, strict=True)]
-        return cls(*arrays, epoch=epoch, incident_ids=list(inc_ids), unit_ids=list(unit_ids))
+        a = [np.asarray(c, dtype=d) for c, d in zip(cols, dt, strict=True)]
+        return cls(
+            subject=a[0],
+            subject_id=a[1],
+            from_status=a[2],
+            to_status=a[3],
+            t=a[4],
+            incident=a[5],
+            unit=a[6],
+            event=a[7],
+            epoch=epoch,
+            incident_ids=list(inc_ids),
+            unit_ids=list(unit_ids),
+        )
 
     def first_time(self, subject: int, status: str, n: int) -> np.ndarray:
         """Per subject index (0..n-1): when it first entered ``status`` (NaN never)."""

@@ -179,7 +179,10 @@ def compute_kpis(
     screened = n - n_team - phone
     fell_back = int(facts.fell_back.sum())
     open_at_end = int((team & np.isnan(closed) & np.isnan(cancelled)).sum())
-    within = lambda m: round(float((resp_min <= m).mean()), 4) if n_team else None  # noqa: E731
+
+    def within(m: float) -> float | None:
+        return round(float((resp_min <= m).mean()), 4) if n_team else None
+
     return {
         "calls": int(n),
         "team_calls": n_team,

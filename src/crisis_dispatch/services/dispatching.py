@@ -142,7 +142,7 @@ def queue(ctx: ServiceContext, actor: Actor) -> list[dict[str, Any]]:
     with ctx.uow() as uow:
         waiting = ordered(uow.incidents.list(statuses=[IncidentStatus.QUEUED], limit=10_000))
         escalated = _escalations(uow, waiting)
-        out = []
+        out: list[dict[str, Any]] = []
         for position, incident in enumerate(waiting, start=1):
             out.append(
                 {

@@ -12,9 +12,9 @@ from sqlalchemy.exc import IntegrityError
 
 from crisis_dispatch.adapters.uow import UnitOfWork
 from crisis_dispatch.domain.access import SCOPED_TO_CARE_COURT, SCOPED_TO_OWN_UNIT, Permission, redact_incident
-from crisis_dispatch.domain.errors import AssignmentConflict, Conflict, InvalidInput, NotDispatchable, NotFound
+from crisis_dispatch.domain.errors import AssignmentConflict, Conflict, InvalidInput, NotDispatchable, NotFound, parse_enum
 from crisis_dispatch.domain.history import StatusChange, Subject
-from crisis_dispatch.domain.incident import Call, Incident, IncidentStatus, Location, Note, parse_enum
+from crisis_dispatch.domain.incident import Call, Incident, IncidentStatus, Location, Note
 from crisis_dispatch.domain.outcomes import Destination, Disposition, Outcome
 from crisis_dispatch.domain.triage import TEAM_TIERS
 from crisis_dispatch.domain.unit import UnitStatus, readiness

@@ -7,8 +7,8 @@ from typing import Any
 
 from crisis_dispatch.adapters.uow import UnitOfWork
 from crisis_dispatch.domain.access import SCOPED_TO_OWN_UNIT, Permission
-from crisis_dispatch.domain.errors import InvalidInput, PermissionDenied
-from crisis_dispatch.domain.incident import IncidentStatus, parse_enum
+from crisis_dispatch.domain.errors import InvalidInput, PermissionDenied, parse_enum
+from crisis_dispatch.domain.incident import IncidentStatus
 from crisis_dispatch.domain.unit import (
     COMMITTED,
     Qualification,

@@ -10,6 +10,7 @@ common random numbers, which make what-ifs and fleet comparisons sharp.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -64,7 +65,12 @@ def start_hour_of_week(scenario: Scenario) -> int:
 
 
 def generate(
-    scenario: Scenario, area: Area, calls_per_year: float, mix_p: np.ndarray, rng: np.random.Generator, covers: object = None
+    scenario: Scenario,
+    area: Area,
+    calls_per_year: float,
+    mix_p: np.ndarray,
+    rng: np.random.Generator,
+    covers: Callable[[float, float], bool] | None = None,
 ) -> AreaDemand:
     hours = int(np.ceil(scenario.horizon_s / HOUR_S))
     w = hour_of_week_weights(scenario)
@@ -78,7 +84,7 @@ def generate(
     mix_idx = rng.choice(len(mix_p), size=n, p=mix_p)
     lat, lon = sample_locations(area, n, rng)
     if covers is not None and n:
-        bad = ~np.fromiter((covers(a, b) for a, b in zip(lat, lon, strict=True)), bool, n)  # type: ignore[operator]
+        bad = ~np.fromiter((covers(a, b) for a, b in zip(lat, lon, strict=True)), np.bool_, n)
         if bad.any():
             # A point off the fitted model's area falls back to the nearest hub of calls.
             hubs = np.asarray(area.hubs)

@@ -24,7 +24,7 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 
-from crisis_dispatch.domain.dispatch import Candidate, eligibility, recommend
+from crisis_dispatch.domain.dispatch import Candidate, Needs, eligibility, recommend
 from crisis_dispatch.domain.history import StatusChange, Subject
 from crisis_dispatch.domain.incident import Incident, IncidentStatus, Location
 from crisis_dispatch.domain.outcomes import (
@@ -262,7 +262,7 @@ def simulate_area(  # noqa: C901  -- one event loop over every event kind, refac
         add(units[u].transition(US.EN_ROUTE, now=now, by=BY), t, unit_code, u, i, u)
         push(t + unit_eta[u], ARRIVE_SCENE, u)
 
-    def choose(i: int, needs) -> tuple[int, float] | None:  # type: ignore[no-untyped-def]
+    def choose(i: int, needs: Needs) -> tuple[int, float] | None:
         if not n_free:
             return None
         row = etas[i]
@@ -366,34 +366,34 @@ def simulate_area(  # noqa: C901  -- one event loop over every event kind, refac
                 unit_inc[arg] = -1
                 free(arg, t, now)
             elif kind == ESCALATE:
-                inc = live.get(arg)
-                if inc is not None and inc.status is IS.QUEUED:
+                waiting = live.get(arg)
+                if waiting is not None and waiting.status is IS.QUEUED:
                     done = escalated.setdefault(arg, [])
-                    for due in escalations_due(inc, rural=rural, now=now, already=done):
+                    for due in escalations_due(waiting, rural=rural, now=now, already=done):
                         done.append(due.kind.value)
                         change = StatusChange(
                             Subject.INCIDENT,
-                            inc.id,
+                            waiting.id,
                             IS.QUEUED.value,
                             IS.QUEUED.value,
                             now,
                             BY,
                             due.message,
-                            inc.id,
+                            waiting.id,
                             None,
                             f"escalation:{due.kind.value}",
                         )
                         add(change, t, inc_code, arg, arg, -1, EVENT_CODES[change.event])
                     # The next step is scheduled only once this one is reached (fewer events).
-                    triaged_s = (inc.triaged_at - start_dt).total_seconds() if inc.triaged_at else t
+                    triaged_s = (waiting.triaged_at - start_dt).total_seconds() if waiting.triaged_at else t
                     later = [f for f in ESCALATION_FRACTIONS if triaged_s + f * budget_s > t + 1e-6]
                     if later:
                         push(triaged_s + later[0] * budget_s, ESCALATE, arg)
             elif kind == FALLBACK:
-                inc = live.get(arg)
-                if inc is not None and inc.status is IS.QUEUED:
+                waiting = live.get(arg)
+                if waiting is not None and waiting.status is IS.QUEUED:
                     add(
-                        inc.transition(IS.CANCELLED, now=now, by=BY, reason="no van: handed to the fallback responder"),
+                        waiting.transition(IS.CANCELLED, now=now, by=BY, reason="no van: handed to the fallback responder"),
                         t,
                         inc_code,
                         arg,

@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -24,6 +25,9 @@ from crisis_dispatch.routing.geometry import LatLon, haversine_m
 from crisis_dispatch.routing.provider import StraightLineProvider, TravelTimeProvider, provider_for_region
 
 from .scenario import Scenario, ScenarioError, Van
+
+if TYPE_CHECKING:  # demand imports this module
+    from .demand import AreaDemand
 
 KM_PER_DEG_LAT = 111.32
 
@@ -194,7 +198,7 @@ def eta_matrix(
 def station_etas(
     provider: TravelTimeProvider,
     stations: Sequence[tuple[str, float, float]],
-    demand: object,
+    demand: AreaDemand,
     rows: np.ndarray,
     cache: dict[str, np.ndarray],
 ) -> np.ndarray:
@@ -203,7 +207,7 @@ def station_etas(
     ``cache`` maps a station id to its column for this demand, so planning runs that move
     vans between stations compute each station's column once.
     """
-    lat, lon = demand.lat, demand.lon  # type: ignore[attr-defined]
+    lat, lon = demand.lat, demand.lon
     missing = [(sid, a, b) for sid, a, b in dict.fromkeys(stations) if sid not in cache]
     if missing:
         sel = np.flatnonzero(rows)

@@ -225,7 +225,7 @@ def t95(dof: int) -> float:
     return T95[keys[-1]] if dof < 60 else 1.96
 
 
-def confidence_intervals(kpis: Sequence[dict[str, Any]]) -> dict[str, dict[str, float]]:
+def confidence_intervals(kpis: Sequence[dict[str, Any]]) -> dict[str, dict[str, float | None]]:
     """Mean and 95 % confidence interval across replications for every numeric KPI."""
     flats = [_flatten(k) for k in kpis]
     keys = sorted(set().union(*flats)) if flats else []

@@ -68,7 +68,7 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
     app.include_router(router)
     from crisis_dispatch.entrypoints.console import mount
 
-    mount(app)  # noqa: E702 -- pages, static files, live feed
+    mount(app)  # pages, static files, live feed
 
     @app.get("/health", tags=["meta"])
     def health() -> dict[str, Any]:

@@ -8,8 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, Query, Request, Response, status
 
 from crisis_dispatch.domain.access import Permission
-from crisis_dispatch.domain.errors import InvalidInput
-from crisis_dispatch.domain.incident import parse_enum
+from crisis_dispatch.domain.errors import InvalidInput, parse_enum
 from crisis_dispatch.domain.outcomes import Destination, DestinationType, Disposition, Hold, HoldCriterion, HoldType, Outcome
 from crisis_dispatch.services import auth, destinations, dispatching, incidents, reference, reports, units
 from crisis_dispatch.services.incidents import CallIntake
