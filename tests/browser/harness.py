@@ -55,7 +55,7 @@ CREDENTIALS: dict[UserRole, tuple[str, str]] = {role: (name, name + PASSWORD_SUF
 def require_chromium() -> None:
     """Skip (fail in CI) when Playwright or Debian's Chromium is missing."""
     try:
-        import playwright.sync_api  # noqa: F401
+        import playwright.sync_api  # noqa: F401  -- imported only to see whether it is installed
     except ImportError:
         skip_or_fail("browser tests need the Python package 'playwright' (pip install -e '.[test]')")
     if not CHROMIUM.exists():

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from crisis_dispatch.entrypoints.cli import app
 from crisis_dispatch.entrypoints.cli_errors import one_line
@@ -15,7 +15,7 @@ from tests.cli.helpers import assert_one_error_line
 runner = CliRunner()
 
 
-def _run(*args: str, columns: int = 80):  # type: ignore[no-untyped-def]
+def _run(*args: str, columns: int = 80) -> Result:
     return runner.invoke(app, list(args), env={"COLUMNS": str(columns)})
 
 

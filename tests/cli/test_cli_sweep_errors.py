@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from crisis_dispatch.entrypoints.cli import app
 from crisis_dispatch.entrypoints.cli_simulation import sweep_cell
@@ -16,7 +16,7 @@ from tests.cli.helpers import assert_one_error_line
 runner = CliRunner()
 
 
-def _sweep(grid: Path, *extra: str, columns: int = 80):  # type: ignore[no-untyped-def]
+def _sweep(grid: Path, *extra: str, columns: int = 80) -> Result:
     args = ["sweep", "la-ttp", "--grid", str(grid), "--days", "2", "--in-process", *extra]
     return runner.invoke(app, args, env={"COLUMNS": str(columns)})
 

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 import pytest
 
+from crisis_dispatch.domain.history import StatusChange
 from crisis_dispatch.domain.incident import Incident, IncidentStatus, Location
 from crisis_dispatch.domain.outcomes import Disposition, Outcome
 from crisis_dispatch.domain.unit import Unit, UnitStatus
@@ -20,7 +21,7 @@ def _at(minutes: float) -> datetime:
     return T0 + timedelta(minutes=minutes)
 
 
-def _worked_incident() -> list:  # type: ignore[type-arg]
+def _worked_incident() -> list[StatusChange]:
     inc = Incident(id="i1", location=Location(34.0, -118.0), received_at=_at(0))
     van = Unit(id="u1", call_sign="V1", station_id="s", status=UnitStatus.OFF_SHIFT)
     rows = [van.transition(UnitStatus.AVAILABLE, now=_at(0), by="t")]

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from crisis_dispatch.entrypoints.cli import app
 from tests.cli.helpers import assert_one_error_line
@@ -15,7 +15,7 @@ from tests.cli.helpers import assert_one_error_line
 runner = CliRunner()
 
 
-def _run(*args: str):  # type: ignore[no-untyped-def]
+def _run(*args: str) -> Result:
     return runner.invoke(app, list(args))
 
 

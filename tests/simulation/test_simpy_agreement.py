@@ -7,9 +7,14 @@ bookkeeping against an independent implementation.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
 
 from crisis_dispatch.simulation.runner import prepare, run_replication
+
+if TYPE_CHECKING:
+    from crisis_dispatch.simulation.scenario import Van
 
 from .small import small_scenario
 
@@ -35,7 +40,7 @@ def test_simpy_version_of_the_model_gives_the_same_kpis() -> None:
     assert {k: ours[k] for k in KEYS} == {k: simpy[k] for k in KEYS}
 
 
-def load_24_7_vans():  # type: ignore[no-untyped-def]
+def load_24_7_vans() -> tuple[Van, ...]:
     # The SimPy model has no shift processes: compare on round-the-clock vans.
     from crisis_dispatch.simulation.scenario import Van
 

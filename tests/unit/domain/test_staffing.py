@@ -14,8 +14,10 @@ from crisis_dispatch.domain.outcomes import HoldType
 from crisis_dispatch.domain.unit import (
     CoverageGap,
     Qualification,
+    Readiness,
     Role,
     Shift,
+    Staff,
     UnitStatus,
     can_place_holds,
     coverage_gaps,
@@ -40,7 +42,13 @@ from tests.unit.domain.builders import (
 DURING = T0 + 2 * HOUR
 
 
-def _ready_now(shifts: list[Shift], staff=None, *, now: datetime = DURING, status=UnitStatus.AVAILABLE):  # type: ignore[no-untyped-def]
+def _ready_now(
+    shifts: list[Shift],
+    staff: dict[str, Staff] | None = None,
+    *,
+    now: datetime = DURING,
+    status: UnitStatus = UnitStatus.AVAILABLE,
+) -> Readiness:
     crew = crew_on_shift("U-1", shifts, staff if staff is not None else full_roster(), now)
     return readiness(unit_in(status), crew)
 
