@@ -1,4 +1,4 @@
-# The two commands of the README: `make demo` and `make test` (and `make check`, the quality gate).
+# The commands of the README: `make demo`, `make test` and `make check` (the quality gate).
 # Both create .venv when missing and install the project into it.
 PYTHON ?= python3
 VENV ?= .venv
