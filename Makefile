@@ -1,5 +1,5 @@
 # The commands of the README: `make demo`, `make test` and `make check` (the quality gate).
-# Both create .venv when missing and install the project into it.
+# Each creates .venv when missing and installs the project into it.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
