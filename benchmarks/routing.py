@@ -87,7 +87,11 @@ def _grid_graphml(path: Path, blocks: int = 190, shape_nodes: int = 4, seed: int
                 arterial = street % 8 == 0
                 oneway = not arterial and street % 4 == 2
                 forward = (street // 4) % 2 == 0
-                tag = '<data key="d2">secondary</data><data key="d3">45 mph</data>' if arterial else '<data key="d2">residential</data>'
+                tag = (
+                    '<data key="d2">secondary</data><data key="d3">45 mph</data>'
+                    if arterial
+                    else '<data key="d2">residential</data>'
+                )
                 chain = [r * blocks + c]
                 for k in range(1, shape_nodes + 1):
                     f = k / (shape_nodes + 1)
@@ -121,7 +125,10 @@ def run_graph(path: Path, name: str, baseline_queries: int, seed: int = 1) -> di
 
     def jittered(nodes: np.ndarray) -> list[LatLon]:
         d = rng.uniform(-JITTER_DEG, JITTER_DEG, (nodes.size, 2))
-        return [LatLon(a, b) for a, b in zip((graph.lat[nodes] + d[:, 0]).tolist(), (graph.lon[nodes] + d[:, 1]).tolist(), strict=True)]
+        return [
+            LatLon(a, b)
+            for a, b in zip((graph.lat[nodes] + d[:, 0]).tolist(), (graph.lon[nodes] + d[:, 1]).tolist(), strict=True)
+        ]
 
     queries = []
     for _ in range(QUERIES):

@@ -18,11 +18,11 @@ from __future__ import annotations
 import argparse
 import heapq
 import json
-import subprocess
 import resource
+import subprocess
 import sys
 import time
-from datetime import timedelta, timezone
+from datetime import UTC, timedelta
 from typing import Any
 
 import numpy as np
@@ -41,7 +41,7 @@ from crisis_dispatch.simulation.scenario import load_scenario
 IS, US = IncidentStatus, UnitStatus
 
 
-def simpy_area(prep: Prepared, replication: int, area_index: int) -> AreaResult:
+def simpy_area(prep: Prepared, replication: int, area_index: int) -> AreaResult:  # noqa: C901  -- SimPy twin of simulate_area, refactor tracked in issue 16 item 4
     """The simulator's model of one area, on SimPy."""
     import simpy
 
@@ -50,7 +50,7 @@ def simpy_area(prep: Prepared, replication: int, area_index: int) -> AreaResult:
     demand, vans, etas = inputs.demand, inputs.vans, inputs.etas
     disp_arr, dest_arr, scene_arr, transport_arr, handover_arr = inputs.fates
     area = region.areas[area_index]
-    start = s.start.astimezone(timezone.utc)
+    start = s.start.astimezone(UTC)
     end = s.start + timedelta(seconds=s.horizon_s + 86_400)
     budget_s = budget_for(area.rural).total_seconds()
     fallback_s = None if s.fallback_after_minutes is None else s.fallback_after_minutes * 60.0
@@ -61,8 +61,14 @@ def simpy_area(prep: Prepared, replication: int, area_index: int) -> AreaResult:
     units = []
     cands = []
     for v in vans:
-        u = Unit(id=f"{area.name}/{v.call_sign}", call_sign=v.call_sign, station_id=v.station,
-                 capabilities={"transport", "mental_health"}, lat=v.lat, lon=v.lon)
+        u = Unit(
+            id=f"{area.name}/{v.call_sign}",
+            call_sign=v.call_sign,
+            station_id=v.station,
+            capabilities={"transport", "mental_health"},
+            lat=v.lat,
+            lon=v.lon,
+        )
         units.append(u)
         cands.append(Candidate(u, build_crew(u.id, s.hold_designated, s.start, end)))
     index_of = {u.id: i for i, u in enumerate(units)}
@@ -126,22 +132,39 @@ def simpy_area(prep: Prepared, replication: int, area_index: int) -> AreaResult:
             if inc.status is not IS.QUEUED:
                 return
             if fallback_s is not None and at == t0 + fallback_s:
-                add(inc.transition(IS.CANCELLED, now=now(), by=BY, reason="no van: handed to the fallback responder"),
-                    env.now, 0, i, i, -1)
+                add(
+                    inc.transition(IS.CANCELLED, now=now(), by=BY, reason="no van: handed to the fallback responder"),
+                    env.now,
+                    0,
+                    i,
+                    i,
+                    -1,
+                )
                 fell_back[i] = True
                 live.pop(i, None)
                 return
             for due in escalations_due(inc, rural=area.rural, now=now(), already=done):
                 done.append(due.kind.value)
-                change = StatusChange(Subject.INCIDENT, inc.id, IS.QUEUED.value, IS.QUEUED.value, now(), BY, due.message,
-                                      inc.id, None, f"escalation:{due.kind.value}")
+                change = StatusChange(
+                    Subject.INCIDENT,
+                    inc.id,
+                    IS.QUEUED.value,
+                    IS.QUEUED.value,
+                    now(),
+                    BY,
+                    due.message,
+                    inc.id,
+                    None,
+                    f"escalation:{due.kind.value}",
+                )
                 add(change, env.now, 0, i, i, -1, EVENT_CODES[change.event])
 
     def call(i: int) -> Any:
         entry = entries[int(demand.mix[i])]
         t = env.now
-        inc = Incident(id=f"{area.name}#{i}", location=Location(float(demand.lat[i]), float(demand.lon[i])),
-                       received_at=now(), seq=i)
+        inc = Incident(
+            id=f"{area.name}#{i}", location=Location(float(demand.lat[i]), float(demand.lon[i])), received_at=now(), seq=i
+        )
         add(inc.apply_triage(entry.triage, now=now(), by=BY), t, 0, i, i, -1)
         if not entry.includes_team:
             add(inc.transition(IS.CLOSED, now=now(), by=BY, reason="screened out"), t, 0, i, i, -1)
@@ -201,8 +224,16 @@ def simpy_area(prep: Prepared, replication: int, area_index: int) -> AreaResult:
 
     env.process(arrivals())
     env.run(until=s.horizon_s)
-    return AreaResult(rec.table(), demand.mix.astype(np.int16), disposition, destination, fell_back, demand.t,
-                      tuple(u.id for u in units), counter["events"])
+    return AreaResult(
+        rec.table(),
+        demand.mix.astype(np.int16),
+        disposition,
+        destination,
+        fell_back,
+        demand.t,
+        tuple(u.id for u in units),
+        counter["events"],
+    )
 
 
 def _peak_mb() -> float:
@@ -225,8 +256,15 @@ def _measure(args: tuple[str, str, int]) -> dict[str, Any]:
     result = run_replication(prep, 0, workers=workers, area_runner=simpy_area if engine == "simpy" else None)
     wall = time.perf_counter() - t0
     cpu = _cpu() - c0
-    return {"cpu_s": cpu, "calls": result.kpis["calls"], "team_calls": result.kpis["team_calls"], "events": result.events,
-            "wall_s": wall, "peak_memory_mb": _peak_mb(), "p90": result.kpis["response_minutes"]["p90"]}
+    return {
+        "cpu_s": cpu,
+        "calls": result.kpis["calls"],
+        "team_calls": result.kpis["team_calls"],
+        "events": result.events,
+        "wall_s": wall,
+        "peak_memory_mb": _peak_mb(),
+        "p90": result.kpis["response_minutes"]["p90"],
+    }
 
 
 def _isolated(args: tuple[str, str, int]) -> dict[str, Any]:

@@ -12,10 +12,9 @@ from crisis_dispatch.bootstrap import Container, build, make_triager, upgrade
 from crisis_dispatch.config import Settings
 from crisis_dispatch.domain.clock import FixedClock
 from crisis_dispatch.services.context import Triager
+from tests.integration.helpers import T0
 from tests.support.app import TEST_SECRET, sqlite_container_at
 from tests.support.postgres import skip_unless_postgres, throwaway_postgres
-
-from tests.integration.helpers import T0
 
 
 @pytest.fixture

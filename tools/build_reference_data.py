@@ -23,6 +23,7 @@ import sys
 import unicodedata
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable, Sequence
+from itertools import pairwise
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -56,7 +57,7 @@ def polygons_of(geometry: dict) -> list[list[Ring]]:
 def ring_area_m2(ring: Sequence[Sequence[float]]) -> float:
     """Area of a lon/lat ring on the sphere (Chamberlain & Duquette 2007), unsigned."""
     total = 0.0
-    for (lon1, lat1), (lon2, lat2) in zip(ring, ring[1:]):
+    for (lon1, lat1), (lon2, lat2) in pairwise(ring):
         total += math.radians(lon2 - lon1) * (2 + math.sin(math.radians(lat1)) + math.sin(math.radians(lat2)))
     return abs(total) * EARTH_RADIUS_M**2 / 2
 
@@ -68,7 +69,7 @@ def geometry_area_m2(geometry: dict) -> float:
 def ring_centroid(ring: Sequence[Sequence[float]]) -> Point:
     """Planar area-weighted centroid of a small lon/lat ring (fine at neighbourhood scale)."""
     area2 = cx = cy = 0.0
-    for (x1, y1), (x2, y2) in zip(ring, ring[1:]):
+    for (x1, y1), (x2, y2) in pairwise(ring):
         cross = x1 * y2 - x2 * y1
         area2 += cross
         cx += (x1 + x2) * cross
@@ -103,7 +104,7 @@ def douglas_peucker(points: Sequence[Point], tolerance: float) -> list[Point]:
             keep[worst_index] = True
             stack.append((first, worst_index))
             stack.append((worst_index, last))
-    return [p for p, k in zip(points, keep) if k]
+    return [p for p, k in zip(points, keep, strict=True) if k]
 
 
 def simplify_ring(ring: Sequence[Sequence[float]], tolerance: float, decimals: int) -> Ring | None:
@@ -303,8 +304,7 @@ def build_facilities(source: Path, neighborhoods: dict) -> str:
     names = [r["name"] for r in rows]
     by_code = {r["hospital_code"]: r for r in rows if r["hospital_code"]}
     westwood = next(
-        f for f in neighborhoods["features"]
-        if f["properties"]["NAME"] == "Westwood" and f["properties"]["CITY"] == "Los Angeles"
+        f for f in neighborhoods["features"] if f["properties"]["NAME"] == "Westwood" and f["properties"]["CITY"] == "Los Angeles"
     )
     westwood_lon, westwood_lat = ring_centroid(polygons_of(westwood["geometry"])[0][0])
 
@@ -329,10 +329,7 @@ def build_facilities(source: Path, neighborhoods: dict) -> str:
             lat = lon = ""
             precision = "unknown"
         level, pediatric = trauma.get(row["hospital_code"], (None, False))
-        if kind == "emergency_department":
-            accepts = "all_ages"
-        else:
-            accepts = categories[_normal_street(row["street"])]
+        accepts = "all_ages" if kind == "emergency_department" else categories[_normal_street(row["street"])]
         min_age, max_age, max_minutes = EMS_TRIAGE.get(kind, (None, None, None))
         capabilities = set(TYPE_CAPABILITIES[kind])
         if level:
@@ -368,9 +365,26 @@ def build_facilities(source: Path, neighborhoods: dict) -> str:
     order = {"psychiatric_urgent_care": 0, "sobering_center": 1, "emergency_department": 2}
     out.sort(key=lambda r: (order[r[2]], r[0]))
     header = (
-        "id", "name", "type", "street", "city", "zip", "phone", "county", "hospital_code", "lat", "lon",
-        "coordinates", "trauma_level", "pediatric_trauma", "accepts", "ems_min_age", "ems_max_age",
-        "ems_max_transport_minutes", "capabilities", "capacity",
+        "id",
+        "name",
+        "type",
+        "street",
+        "city",
+        "zip",
+        "phone",
+        "county",
+        "hospital_code",
+        "lat",
+        "lon",
+        "coordinates",
+        "trauma_level",
+        "pediatric_trauma",
+        "accepts",
+        "ems_min_age",
+        "ems_max_age",
+        "ems_max_transport_minutes",
+        "capabilities",
+        "capacity",
     )
     return csv_text(header, out)
 
@@ -444,8 +458,16 @@ def build_counties(source: Path) -> tuple[str, str]:
             }
         )
     header = (
-        "fips", "name", "population", "census2010_population", "area_km2", "area_mi2",
-        "people_per_mi2", "rural", "centroid_lat", "centroid_lon",
+        "fips",
+        "name",
+        "population",
+        "census2010_population",
+        "area_km2",
+        "area_mi2",
+        "people_per_mi2",
+        "rural",
+        "centroid_lat",
+        "centroid_lon",
     )
     geojson = {
         "type": "FeatureCollection",
@@ -457,8 +479,14 @@ def build_counties(source: Path) -> tuple[str, str]:
 
 # --------------------------------------------------------------------------- NEMSIS
 
-NEMSIS_ELEMENTS = ("eDisposition.21", "eDisposition.27", "eDisposition.28", "eDisposition.29",
-                   "eDisposition.30", "eDisposition.31")
+NEMSIS_ELEMENTS = (
+    "eDisposition.21",
+    "eDisposition.27",
+    "eDisposition.28",
+    "eDisposition.29",
+    "eDisposition.30",
+    "eDisposition.31",
+)
 _XS = "{http://www.w3.org/2001/XMLSchema}"
 _NEMSIS = "{http://www.nemsis.org}"
 

@@ -7,9 +7,8 @@ from datetime import timedelta
 import pytest
 
 from crisis_dispatch.domain.access import CLINICAL_FIELDS
-from tests.integration.helpers import staffed_unit
-
 from tests.api.conftest import Api
+from tests.integration.helpers import staffed_unit
 
 
 def test_health_and_openapi_need_no_login(api: Api) -> None:
@@ -42,14 +41,22 @@ def test_call_to_closed_incident_through_the_api(api: Api) -> None:
         api.clock.advance(timedelta(minutes=5))
         r = api.client.post(f"{path}/status", json={"status": status}, headers=d)
         assert r.status_code == 200, r.text
-    r = api.client.post(f"{path}/outcome", json={"disposition": "treated_and_released", "summary": "calmed, safety plan"}, headers=d)
+    r = api.client.post(
+        f"{path}/outcome", json={"disposition": "treated_and_released", "summary": "calmed, safety plan"}, headers=d
+    )
     assert r.status_code == 200 and r.json()["outcome"]["nemsis"] == ["4227001", "4228001", "4230013", "4231005"]
     r = api.client.post(f"{path}/close", json={"reason": "done"}, headers=d)
     assert r.status_code == 200 and r.json()["status"] == "closed"
     history = api.client.get(path, headers=d).json()["history"]
     assert [h["reason"] for h in history if h["event"] == "outcome"] == ["outcome treated_and_released"]
     assert [h["to"] for h in history if h["subject"] == "incident" and h["event"] == "status"] == [
-        "received", "triaged", "queued", "dispatched", "en_route", "on_scene", "closed"
+        "received",
+        "triaged",
+        "queued",
+        "dispatched",
+        "en_route",
+        "on_scene",
+        "closed",
     ]
 
 
@@ -95,7 +102,12 @@ def test_illegal_transitions_and_unknown_statuses(api: Api) -> None:
 def test_second_dispatcher_gets_409_for_a_taken_van(api: Api) -> None:
     staffed_unit(api.container, "TTP-TAKEN")
     a, b = api.call(), api.call()
-    assert api.client.post(f"/api/v1/incidents/{a['id']}/assign", json={"unit_id": "TTP-TAKEN"}, headers=api.h("dispatcher")).status_code == 200
+    assert (
+        api.client.post(
+            f"/api/v1/incidents/{a['id']}/assign", json={"unit_id": "TTP-TAKEN"}, headers=api.h("dispatcher")
+        ).status_code
+        == 200
+    )
     r = api.client.post(f"/api/v1/incidents/{b['id']}/assign", json={"unit_id": "TTP-TAKEN"}, headers=api.h("supervisor"))
     assert r.status_code == 409 and "already assigned" in r.json()["detail"]
 
@@ -123,14 +135,26 @@ def test_outcome_validation_errors_are_422(api: Api) -> None:
     r = api.client.post(f"{path}/outcome", json={"disposition": "abducted_by_aliens"}, headers=d)
     assert r.status_code == 422 and "unknown disposition" in r.json()["detail"]
     now = api.clock.now().isoformat()
-    hold = {"type": "5150", "placed_by": "stf-ttp-out-psych", "placed_at": now, "first_detained_at": now,
-            "criteria": ["danger_to_self"], "could_be_served_without_detention": True}
-    r = api.client.post(f"{path}/outcome", json={"disposition": "involuntary_hold", "hold": hold,
-                                                  "destination": {"type": "psychiatric_urgent_care"}}, headers=d)
+    hold = {
+        "type": "5150",
+        "placed_by": "stf-ttp-out-psych",
+        "placed_at": now,
+        "first_detained_at": now,
+        "criteria": ["danger_to_self"],
+        "could_be_served_without_detention": True,
+    }
+    r = api.client.post(
+        f"{path}/outcome",
+        json={"disposition": "involuntary_hold", "hold": hold, "destination": {"type": "psychiatric_urgent_care"}},
+        headers=d,
+    )
     assert r.status_code == 422 and "served without detention" in r.json()["detail"]
     hold["could_be_served_without_detention"] = False
-    r = api.client.post(f"{path}/outcome", json={"disposition": "involuntary_hold", "hold": hold,
-                                                  "destination": {"type": "psychiatric_urgent_care"}}, headers=d)
+    r = api.client.post(
+        f"{path}/outcome",
+        json={"disposition": "involuntary_hold", "hold": hold, "destination": {"type": "psychiatric_urgent_care"}},
+        headers=d,
+    )
     assert r.status_code == 200, r.text
     assert r.json()["outcome"]["hold"]["expires_at"] == (api.clock.now() + timedelta(hours=72)).isoformat()
 
@@ -164,7 +188,9 @@ def test_crew_sees_only_their_own_assignment(api: Api) -> None:
     r = api.client.post(f"/api/v1/units/{api.crew_unit}/status", json={"status": "en_route"}, headers=api.h("crew"))
     assert r.status_code == 200 and r.json()["status"] == "en_route"
     api.client.post(f"/api/v1/units/{api.crew_unit}/status", json={"status": "on_scene"}, headers=api.h("crew"))
-    r = api.client.post(f"/api/v1/incidents/{mine['id']}/outcome", json={"disposition": "treated_and_released"}, headers=api.h("crew"))
+    r = api.client.post(
+        f"/api/v1/incidents/{mine['id']}/outcome", json={"disposition": "treated_and_released"}, headers=api.h("crew")
+    )
     assert r.status_code == 200
     r = api.client.post(f"/api/v1/units/{api.crew_unit}/status", json={"status": "available"}, headers=api.h("crew"))
     assert r.status_code == 200
@@ -174,7 +200,9 @@ def test_crew_sees_only_their_own_assignment(api: Api) -> None:
 def test_reads_and_writes_of_personal_data_are_audited(api: Api) -> None:
     incident = api.call()
     api.client.get(f"/api/v1/incidents/{incident['id']}", headers=api.h("police_liaison"))
-    rows = api.client.get("/api/v1/audit", params={"object_type": "incident", "object_id": incident["id"]}, headers=api.h("admin")).json()
+    rows = api.client.get(
+        "/api/v1/audit", params={"object_type": "incident", "object_id": incident["id"]}, headers=api.h("admin")
+    ).json()
     seen = {(r["username"], r["action"]) for r in rows}
     assert ("call-taker", "create") in seen and ("police-liaison", "read") in seen
     assert api.client.get("/api/v1/audit", headers=api.h("dispatcher")).status_code == 403
@@ -186,7 +214,9 @@ def _test_pucc(api: Api) -> str:
 
     with api.container.ctx.uow() as uow:
         if uow.facilities.find("pucc-test") is None:
-            uow.facilities.add(Facility(id="pucc-test", name="Test PUCC", type=DestinationType.PSYCHIATRIC_URGENT_CARE, lat=34.0, lon=-118.2))
+            uow.facilities.add(
+                Facility(id="pucc-test", name="Test PUCC", type=DestinationType.PSYCHIATRIC_URGENT_CARE, lat=34.0, lon=-118.2)
+            )
             uow.commit()
     return "pucc-test"
 
@@ -219,7 +249,10 @@ def test_bed_registry_updates(api: Api) -> None:
     assert r.status_code == 422 and "only 12 in total" in r.json()["detail"]
     r = api.client.put("/api/v1/facilities/pucc-test/beds", json={"beds_available": -1}, headers=api.h("crew"))
     assert r.status_code == 422
-    assert api.client.put("/api/v1/facilities/pucc-test/beds", json={"beds_available": 1}, headers=api.h("analyst")).status_code == 403
+    assert (
+        api.client.put("/api/v1/facilities/pucc-test/beds", json={"beds_available": 1}, headers=api.h("analyst")).status_code
+        == 403
+    )
 
 
 def test_destination_queries_check_their_input(api: Api) -> None:
@@ -241,10 +274,14 @@ def test_destinations_outside_the_travel_model_answer_with_a_labelled_estimate(a
 
     with api.container.ctx.uow() as uow:
         if uow.facilities.find("ed-outside") is None:
-            uow.facilities.add(Facility(id="ed-outside", name="Outside ED", type=DestinationType.EMERGENCY_DEPARTMENT, lat=34.40, lon=-118.92))
+            uow.facilities.add(
+                Facility(id="ed-outside", name="Outside ED", type=DestinationType.EMERGENCY_DEPARTMENT, lat=34.40, lon=-118.92)
+            )
             uow.commit()
     incident = api.call(lat=34.45, lon=-118.95)  # beyond the fitted LA travel model
-    r = api.client.post(f"/api/v1/incidents/{incident['id']}/destinations", json={"assessment": {"age": 40}}, headers=api.h("dispatcher"))
+    r = api.client.post(
+        f"/api/v1/incidents/{incident['id']}/destinations", json={"assessment": {"age": 40}}, headers=api.h("dispatcher")
+    )
     assert r.status_code == 200, r.text
     body = r.json()
     assert "straight-line estimate" in body["eta_source"]
@@ -255,7 +292,11 @@ def test_triage_can_be_evaluated_without_storing_anything(api: Api) -> None:
     before = len(api.client.get("/api/v1/incidents", headers=api.h("dispatcher")).json())
     r = api.client.post(
         "/api/v1/triage",
-        json={"call_type": "EDP", "narrative": "RP states son is off his meds, no weapons, not violent", "answers": {"weapon": False}},
+        json={
+            "call_type": "EDP",
+            "narrative": "RP states son is off his meds, no weapons, not violent",
+            "answers": {"weapon": False},
+        },
         headers=api.h("call_taker"),
     )
     assert r.status_code == 200

@@ -7,7 +7,6 @@ from datetime import timedelta
 import pytest
 
 from crisis_dispatch.domain.access import UserRole
-
 from tests.api.conftest import Api
 
 R = UserRole
@@ -17,7 +16,12 @@ ALL = set(R)
 #: the permission table in the domain, so that a change there has to be made here too.
 ROUTES = [
     ("POST", "/api/v1/calls", {"lat": 34.0, "lon": -118.2}, {R.CALL_TAKER, R.DISPATCHER, R.SUPERVISOR, R.ADMIN}),
-    ("POST", "/api/v1/incidents/{incident}/calls", {"lat": 34.0, "lon": -118.2, "narrative": "still upset"}, {R.CALL_TAKER, R.DISPATCHER, R.SUPERVISOR, R.ADMIN}),
+    (
+        "POST",
+        "/api/v1/incidents/{incident}/calls",
+        {"lat": 34.0, "lon": -118.2, "narrative": "still upset"},
+        {R.CALL_TAKER, R.DISPATCHER, R.SUPERVISOR, R.ADMIN},
+    ),
     ("POST", "/api/v1/triage", {"narrative": "sad and alone"}, {R.CALL_TAKER, R.DISPATCHER, R.SUPERVISOR, R.ANALYST, R.ADMIN}),
     ("GET", "/api/v1/incidents", None, ALL),
     ("POST", "/api/v1/incidents/{incident}/assign", {"unit_id": "NOPE"}, {R.DISPATCHER, R.SUPERVISOR, R.ADMIN}),
@@ -26,11 +30,21 @@ ROUTES = [
     ("GET", "/api/v1/alerts", None, {R.CALL_TAKER, R.DISPATCHER, R.SUPERVISOR, R.ADMIN}),
     ("POST", "/api/v1/incidents/{incident}/status", {"status": "cancelled"}, {R.DISPATCHER, R.SUPERVISOR, R.CREW, R.ADMIN}),
     ("POST", "/api/v1/incidents/{incident}/outcome", {"disposition": "referred"}, {R.CREW, R.DISPATCHER, R.SUPERVISOR, R.ADMIN}),
-    ("POST", "/api/v1/incidents/{incident}/destinations", {"assessment": {"age": 30}}, {R.CREW, R.DISPATCHER, R.SUPERVISOR, R.ADMIN}),
+    (
+        "POST",
+        "/api/v1/incidents/{incident}/destinations",
+        {"assessment": {"age": 30}},
+        {R.CREW, R.DISPATCHER, R.SUPERVISOR, R.ADMIN},
+    ),
     ("POST", "/api/v1/incidents/{incident}/notes", {"text": "n"}, {R.CREW, R.DISPATCHER, R.SUPERVISOR, R.ADMIN}),
     ("GET", "/api/v1/units", None, ALL - {R.COURT_LIAISON}),
     ("POST", "/api/v1/units/NOPE/status", {"status": "out_of_service"}, {R.DISPATCHER, R.SUPERVISOR, R.CREW, R.ADMIN}),
-    ("POST", "/api/v1/units/NOPE/crew", {"staff_id": "x", "role": "clinical_driver", "starts_at": "2026-11-27T00:00:00Z", "ends_at": "2026-11-27T08:00:00Z"}, {R.SUPERVISOR, R.ADMIN}),
+    (
+        "POST",
+        "/api/v1/units/NOPE/crew",
+        {"staff_id": "x", "role": "clinical_driver", "starts_at": "2026-11-27T00:00:00Z", "ends_at": "2026-11-27T08:00:00Z"},
+        {R.SUPERVISOR, R.ADMIN},
+    ),
     ("GET", "/api/v1/staff", None, {R.DISPATCHER, R.SUPERVISOR, R.ADMIN}),
     ("POST", "/api/v1/staff", {"name": "New Person", "roles": ["peer_support_specialist"]}, {R.SUPERVISOR, R.ADMIN}),
     ("GET", "/api/v1/shifts?start=2026-11-27T00:00:00Z&end=2026-11-28T00:00:00Z", None, {R.DISPATCHER, R.SUPERVISOR, R.ADMIN}),
@@ -39,7 +53,12 @@ ROUTES = [
     ("PUT", "/api/v1/facilities/NOPE/beds", {"beds_available": 1}, {R.SUPERVISOR, R.CREW, R.DISPATCHER, R.ADMIN}),
     ("POST", "/api/v1/users", {"username": "someone-new", "password": "long enough pw", "role": "analyst"}, {R.ADMIN}),
     ("GET", "/api/v1/audit", None, {R.SUPERVISOR, R.ADMIN}),
-    ("GET", "/api/v1/reports/kpis?start=2026-11-01T00:00:00-07:00&end=2026-11-27T00:00:00-08:00", None, {R.ANALYST, R.SUPERVISOR, R.ADMIN}),
+    (
+        "GET",
+        "/api/v1/reports/kpis?start=2026-11-01T00:00:00-07:00&end=2026-11-27T00:00:00-08:00",
+        None,
+        {R.ANALYST, R.SUPERVISOR, R.ADMIN},
+    ),
 ]
 
 

@@ -55,7 +55,7 @@ CREDENTIALS: dict[UserRole, tuple[str, str]] = {role: (name, name + PASSWORD_SUF
 def require_chromium() -> None:
     """Skip (fail in CI) when Playwright or Debian's Chromium is missing."""
     try:
-        import playwright.sync_api  # noqa: F401
+        import playwright.sync_api  # noqa: F401  -- imported only to see whether it is installed
     except ImportError:
         skip_or_fail("browser tests need the Python package 'playwright' (pip install -e '.[test]')")
     if not CHROMIUM.exists():
@@ -92,7 +92,9 @@ def serving(container: Container) -> Iterator[str]:
 
     app = create_app(container.settings, container=container)
     port = free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", ws="none", lifespan="on", timeout_graceful_shutdown=2)
+    config = uvicorn.Config(
+        app, host="127.0.0.1", port=port, log_level="warning", ws="none", lifespan="on", timeout_graceful_shutdown=2
+    )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name=f"console-server-{port}", daemon=True)
     thread.start()

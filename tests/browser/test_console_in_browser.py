@@ -27,7 +27,17 @@ from crisis_dispatch.domain.outcomes import Disposition, Outcome
 from crisis_dispatch.services import incidents, units
 from crisis_dispatch.services.context import SYSTEM, Triager
 from crisis_dispatch.services.incidents import CallIntake
-from tests.browser.harness import HOME_PATHS, LOGINS, LiveConsole, Sessions, chromium, live_console, require_chromium, screenshot, submit_login
+from tests.browser.harness import (
+    HOME_PATHS,
+    LOGINS,
+    LiveConsole,
+    Sessions,
+    chromium,
+    live_console,
+    require_chromium,
+    screenshot,
+    submit_login,
+)
 from tests.integration.helpers import T0
 
 pytestmark = pytest.mark.slow
@@ -60,7 +70,9 @@ def sessions(live: LiveConsole, browser: Any) -> Sessions:
 
 
 def new_call(live: LiveConsole, where: tuple[float, float], narrative: str, **extra: Any) -> str:
-    intake = CallIntake(lat=where[0], lon=where[1], address=extra.pop("address", "Test address"), call_type="EDP", narrative=narrative, **extra)
+    intake = CallIntake(
+        lat=where[0], lon=where[1], address=extra.pop("address", "Test address"), call_type="EDP", narrative=narrative, **extra
+    )
     return incidents.take_call(live.ctx, SYSTEM, intake).incident["id"]
 
 
@@ -139,7 +151,9 @@ def test_a_call_taken_through_the_form_shows_the_triage_reasons_as_answers_chang
 
 
 def test_assigning_the_recommended_van_arrives_live_in_a_second_dispatcher_context(live: LiveConsole, sessions: Sessions) -> None:
-    incident = new_call(live, VAN_NUYS, "Man in distress outside a store, calm, no weapons", answers={"weapon": "no", "violence": "no"})
+    incident = new_call(
+        live, VAN_NUYS, "Man in distress outside a store, calm, no weapons", answers={"weapon": "no", "violence": "no"}
+    )
     first = sessions.open(R.DISPATCHER)
     second = sessions.open(R.DISPATCHER)
     for page in (first, second):
@@ -185,8 +199,16 @@ def test_a_dispatcher_with_a_stale_screen_gets_the_conflict_plainly(live: LiveCo
     close(stale)
 
 
-def test_the_crew_works_the_call_on_a_phone_through_to_treated_and_released_on_site(live: LiveConsole, sessions: Sessions) -> None:
-    incident = new_call(live, DOWNTOWN, "Older man confused and cold, asking for help", address="Temple St & Alameda St", subject_description="man about 70, grey coat")
+def test_the_crew_works_the_call_on_a_phone_through_to_treated_and_released_on_site(
+    live: LiveConsole, sessions: Sessions
+) -> None:
+    incident = new_call(
+        live,
+        DOWNTOWN,
+        "Older man confused and cold, asking for help",
+        address="Temple St & Alameda St",
+        subject_description="man about 70, grey coat",
+    )
     incidents.assign_unit(live.ctx, SYSTEM, incident, "unit-ttp-1")
     phone = sessions.open(R.CREW, phone=True)
     assert phone.url.endswith("/crew")
@@ -227,7 +249,12 @@ def test_the_police_liaison_view_shows_no_clinical_field(live: LiveConsole, sess
     incidents.change_status(live.ctx, SYSTEM, incident, "on_scene")
     incidents.add_note(live.ctx, SYSTEM, incident, "History of psychosis, takes medication irregularly")
     incidents.record_outcome(
-        live.ctx, SYSTEM, incident, Outcome(disposition=Disposition.REFERRED, recorded_at=live.clock.now(), recorded_by="system", summary="referred to clinic")
+        live.ctx,
+        SYSTEM,
+        incident,
+        Outcome(
+            disposition=Disposition.REFERRED, recorded_at=live.clock.now(), recorded_by="system", summary="referred to clinic"
+        ),
     )
     page = sessions.open(R.POLICE_LIAISON)
     bodies: list[Any] = []

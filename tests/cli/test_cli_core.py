@@ -17,6 +17,7 @@ from typer.testing import CliRunner, Result
 from crisis_dispatch.entrypoints.cli import app
 from tests.cli.helpers import CLI, assert_one_error_line
 
+
 def run(*args: str, stdin: str = "", env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     base = os.environ | {"COLUMNS": "200"}
     base.pop("DATABASE_URL", None)
@@ -73,11 +74,27 @@ def test_serving_on_a_port_already_taken_is_one_readable_line(tmp_path: Path) ->
 def test_user_errors_are_one_readable_line_with_exit_code_2(tmp_path: Path) -> None:
     db = str(tmp_path / "cli.sqlite3")
     cases = [
-        (["users", "create", "maria", "--role", "wizard", "--password-stdin", "--db", db], "a long passphrase\n", "unknown role 'wizard'"),
-        (["users", "create", "maria", "--role", "dispatcher", "--password-stdin", "--db", db], "short\n", "at least 10 characters"),
-        (["users", "create", "Bad Name", "--role", "dispatcher", "--password-stdin", "--db", db], "a long passphrase\n", "username must be"),
+        (
+            ["users", "create", "maria", "--role", "wizard", "--password-stdin", "--db", db],
+            "a long passphrase\n",
+            "unknown role 'wizard'",
+        ),
+        (
+            ["users", "create", "maria", "--role", "dispatcher", "--password-stdin", "--db", db],
+            "short\n",
+            "at least 10 characters",
+        ),
+        (
+            ["users", "create", "Bad Name", "--role", "dispatcher", "--password-stdin", "--db", db],
+            "a long passphrase\n",
+            "username must be",
+        ),
         (["users", "create", "maria", "--role", "dispatcher", "--db", db], "", "--password-stdin"),
-        (["users", "create", "crewman", "--role", "crew", "--password-stdin", "--db", db], "a long passphrase\n", "linked to a staff member"),
+        (
+            ["users", "create", "crewman", "--role", "crew", "--password-stdin", "--db", db],
+            "a long passphrase\n",
+            "linked to a staff member",
+        ),
     ]
     for args, stdin, message in cases:
         r = invoke(*args, stdin=stdin)

@@ -22,7 +22,10 @@ def test_demo_serves_la_with_a_live_feed_that_gets_calls_worked(tmp_path: Path) 
     env.pop("CRISIS_DISPATCH_SECRET_KEY", None)  # demo mode needs no secret
     proc = subprocess.Popen(
         [*CLI, "demo", "--port", str(port), "--db", str(tmp_path / "demo.sqlite3"), "--speed", "3600"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -33,10 +36,16 @@ def test_demo_serves_la_with_a_live_feed_that_gets_calls_worked(tmp_path: Path) 
             assert proc.poll() is None, proc.stdout.read() if proc.stdout else ""
             try:
                 if token is None:
-                    r = httpx.post(f"{base}/api/v1/auth/login", json={"username": "supervisor", "password": "supervisor-demo-pass"}, timeout=2)
+                    r = httpx.post(
+                        f"{base}/api/v1/auth/login",
+                        json={"username": "supervisor", "password": "supervisor-demo-pass"},
+                        timeout=2,
+                    )
                     token = r.json()["access_token"] if r.status_code == 200 else None
                 if token:
-                    incidents = httpx.get(f"{base}/api/v1/incidents?limit=500", headers={"Authorization": f"Bearer {token}"}, timeout=5).json()
+                    incidents = httpx.get(
+                        f"{base}/api/v1/incidents?limit=500", headers={"Authorization": f"Bearer {token}"}, timeout=5
+                    ).json()
                     closed_with_outcome = [i for i in incidents if i["status"] == "closed" and i["outcome"]]
                     if closed_with_outcome:
                         break

@@ -9,7 +9,10 @@ from crisis_dispatch.entrypoints.cli_errors import EXIT_BAD_INPUT, fail, one_lin
 
 
 def test_a_multi_line_report_becomes_its_head_and_its_items_on_one_line() -> None:
-    assert one_line("p.yaml: 2 errors\n  rules[0]: unknown flag\n  rules[1]: no tier\n") == "p.yaml: 2 errors: rules[0]: unknown flag; rules[1]: no tier"
+    assert (
+        one_line("p.yaml: 2 errors\n  rules[0]: unknown flag\n  rules[1]: no tier\n")
+        == "p.yaml: 2 errors: rules[0]: unknown flag; rules[1]: no tier"
+    )
     assert one_line("  just one  ") == "just one"
     assert one_line("\n \n") == "error"
 

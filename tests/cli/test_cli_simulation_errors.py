@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from crisis_dispatch.entrypoints.cli import app
 from crisis_dispatch.entrypoints.cli_errors import one_line
@@ -15,7 +15,7 @@ from tests.cli.helpers import assert_one_error_line
 runner = CliRunner()
 
 
-def _run(*args: str, columns: int = 80):  # type: ignore[no-untyped-def]
+def _run(*args: str, columns: int = 80) -> Result:
     return runner.invoke(app, list(args), env={"COLUMNS": str(columns)})
 
 
@@ -44,8 +44,20 @@ def test_several_replications_on_a_pipe_print_no_progress_bar() -> None:
 
 
 def test_the_whatif_prints_tier_mixes_as_text_not_a_dict() -> None:
-    r = _run("simulate", "la-ttp", "--days", "3", "-r", "1", "--in-process",
-             "--protocol", "narrow-2019", "--protocol", "default", columns=200)
+    r = _run(
+        "simulate",
+        "la-ttp",
+        "--days",
+        "3",
+        "-r",
+        "1",
+        "--in-process",
+        "--protocol",
+        "narrow-2019",
+        "--protocol",
+        "default",
+        columns=200,
+    )
     assert r.exit_code == 0, r.output
     mixes = [line for line in r.stdout.splitlines() if line.startswith(("  narrow-2019", "  default"))]
     assert len(mixes) == 2, r.stdout
@@ -57,8 +69,10 @@ def test_plan_help_wraps_only_where_the_terminal_does() -> None:
     r = _run("plan", "--help", columns=250)
     assert r.exit_code == 0
     # each paragraph is one line on a wide terminal, not broken mid-sentence
-    assert any("every hour of the day, per area (each county" in line and line.rstrip().endswith("with totals.")
-               for line in r.stdout.splitlines())
+    assert any(
+        "every hour of the day, per area (each county" in line and line.rstrip().endswith("with totals.")
+        for line in r.stdout.splitlines()
+    )
     assert any("a bound with its unit: p90<=60m" in line and "Exit 1 if" in line for line in r.stdout.splitlines())
 
 

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from crisis_dispatch.entrypoints.cli import app
 from crisis_dispatch.entrypoints.cli_simulation import sweep_cell
@@ -16,7 +16,7 @@ from tests.cli.helpers import assert_one_error_line
 runner = CliRunner()
 
 
-def _sweep(grid: Path, *extra: str, columns: int = 80):  # type: ignore[no-untyped-def]
+def _sweep(grid: Path, *extra: str, columns: int = 80) -> Result:
     args = ["sweep", "la-ttp", "--grid", str(grid), "--days", "2", "--in-process", *extra]
     return runner.invoke(app, args, env={"COLUMNS": str(columns)})
 
@@ -39,9 +39,7 @@ def _sweep(grid: Path, *extra: str, columns: int = 80):  # type: ignore[no-untyp
         ("fleet_size = 3", "grid.fleet_size must be a non-empty list"),
     ],
 )
-def test_a_bad_grid_value_is_one_line_naming_its_key_and_value_with_exit_2(
-    tmp_path: Path, grid: str, named: str
-) -> None:
+def test_a_bad_grid_value_is_one_line_naming_its_key_and_value_with_exit_2(tmp_path: Path, grid: str, named: str) -> None:
     path = tmp_path / "grid.toml"
     path.write_text(f"[grid]\n{grid}\n")
     r = _sweep(path)
@@ -74,8 +72,9 @@ def test_sweep_help_shows_a_whole_grid_file() -> None:
 
 def test_the_sweep_table_is_readable_at_80_columns_and_shows_growth_as_given(tmp_path: Path) -> None:
     path = tmp_path / "grid.toml"
-    path.write_text('[grid]\nfleet_size = [2]\nshift = ["peak-12h"]\nprotocol = ["narrow-2019"]\n'
-                    "demand_growth = [1.25]\nreplications = 1\n")
+    path.write_text(
+        '[grid]\nfleet_size = [2]\nshift = ["peak-12h"]\nprotocol = ["narrow-2019"]\ndemand_growth = [1.25]\nreplications = 1\n'
+    )
     r = _sweep(path)
     assert r.exit_code == 0, r.output
     assert r.stderr == ""  # no progress bar when stderr is not a terminal
@@ -119,8 +118,10 @@ def test_the_cli_starts_without_loading_the_simulator() -> None:
     import subprocess
     import sys
 
-    code = ("import sys, crisis_dispatch.entrypoints.cli; "
-            "print(sorted(m for m in ('crisis_dispatch.simulation.runner', 'crisis_dispatch.simulation.sweep') "
-            "if m in sys.modules))")
+    code = (
+        "import sys, crisis_dispatch.entrypoints.cli; "
+        "print(sorted(m for m in ('crisis_dispatch.simulation.runner', 'crisis_dispatch.simulation.sweep') "
+        "if m in sys.modules))"
+    )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 import typer
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from crisis_dispatch.entrypoints import cli_triage
 from tests.cli.helpers import assert_one_error_line
@@ -33,7 +33,7 @@ def app() -> typer.Typer:
     return app
 
 
-def invoke(app: typer.Typer, *args: str, input: str | None = None):  # type: ignore[no-untyped-def]
+def invoke(app: typer.Typer, *args: str, input: str | None = None) -> Result:
     return CliRunner().invoke(app, list(args), input=input)
 
 

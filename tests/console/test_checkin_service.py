@@ -26,7 +26,9 @@ def on_scene(container: Container, call_sign: str) -> str:
     return incident
 
 
-def test_a_crew_on_scene_is_missed_after_the_interval_and_ok_again_after_checking_in(container: Container, clock: FixedClock) -> None:
+def test_a_crew_on_scene_is_missed_after_the_interval_and_ok_again_after_checking_in(
+    container: Container, clock: FixedClock
+) -> None:
     incident = on_scene(container, "TTP-7")
     crew = crew_of("TTP-7")
     (state,) = checkin.checkin_states(container.ctx, DISPATCHER)["checkins"]
@@ -69,7 +71,10 @@ def test_a_check_in_is_audited_as_a_read_of_the_incident_and_a_note_added(contai
     checkin.check_in(container.ctx, crew_of("TTP-7"), incident, "fine")
     with container.ctx.uow() as uow:
         rows = [r for r in reversed(uow.audit.list(object_id=incident)) if r.id not in before]
-    assert [(r.action, r.username, r.detail) for r in rows] == [("read", "crew-TTP-7", ""), ("update", "crew-TTP-7", "note added")]
+    assert [(r.action, r.username, r.detail) for r in rows] == [
+        ("read", "crew-TTP-7", ""),
+        ("update", "crew-TTP-7", "note added"),
+    ]
 
 
 def test_a_refused_check_in_still_audits_the_read(container: Container) -> None:

@@ -29,7 +29,9 @@ def test_the_form_and_the_triage_engine_read_the_same_configured_protocol(tmp_pa
     expected = load_packaged_protocol("narrow-2019.yaml").version
     try:
         with TestClient(create_app(settings, container=container)) as client:
-            token = client.post("/api/v1/auth/login", json={"username": "taker", "password": "taker-password-123"}).json()["access_token"]
+            token = client.post("/api/v1/auth/login", json={"username": "taker", "password": "taker-password-123"}).json()[
+                "access_token"
+            ]
             h = {"Authorization": f"Bearer {token}"}
             form = client.get("/api/v1/protocol", headers=h).json()
             decision = client.post("/api/v1/triage", json={"call_type": "EDP", "narrative": "calm, no weapons"}, headers=h).json()

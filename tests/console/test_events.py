@@ -7,8 +7,8 @@ from sqlalchemy import insert
 from crisis_dispatch.adapters import orm
 from crisis_dispatch.bootstrap import Container, build
 from crisis_dispatch.config import Settings
-from crisis_dispatch.domain.clock import FixedClock
 from crisis_dispatch.domain.access import UserRole
+from crisis_dispatch.domain.clock import FixedClock
 from crisis_dispatch.domain.history import Subject
 from crisis_dispatch.services import events, incidents
 from crisis_dispatch.services.context import SYSTEM, Actor, Triager
@@ -83,7 +83,15 @@ def _insert_history(container: Container, row_id: int, to: str) -> None:
         assert uow.session is not None
         uow.session.execute(
             insert(orm.status_history).values(
-                id=row_id, subject="incident", subject_id="INC-X", from_status=None, to_status=to, at=T0, by="test", reason="", incident_id="INC-X"
+                id=row_id,
+                subject="incident",
+                subject_id="INC-X",
+                from_status=None,
+                to_status=to,
+                at=T0,
+                by="test",
+                reason="",
+                incident_id="INC-X",
             )
         )
         uow.commit()
@@ -121,7 +129,9 @@ def test_a_hole_that_never_fills_is_forgotten_after_a_while(sqlite_container: Co
     assert cursor.gaps == {}
 
 
-def test_on_postgresql_a_transaction_that_commits_after_a_newer_one_is_still_delivered(_pg_migrated: str, triager: Triager) -> None:
+def test_on_postgresql_a_transaction_that_commits_after_a_newer_one_is_still_delivered(
+    _pg_migrated: str, triager: Triager
+) -> None:
     """The real race: ids come from a sequence at insert, commits land in any order."""
     c = build(Settings(database_url=_pg_migrated, secret_key="test-secret-key-0123456789"), clock=FixedClock(T0), triager=triager)
     row = dict(subject="incident", subject_id="INC-RACE", from_status=None, at=T0, by="test", reason="", incident_id="INC-RACE")

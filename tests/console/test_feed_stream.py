@@ -110,7 +110,9 @@ def test_two_api_servers_on_one_database_stream_each_others_changes(container: C
     try:
         with serving(container) as first_url, serving(second) as second_url:
             login = {"username": "dana", "password": "dana-password-123"}
-            bearer = {"Authorization": "Bearer " + httpx.post(second_url + "/api/v1/auth/login", json=login).json()["access_token"]}
+            bearer = {
+                "Authorization": "Bearer " + httpx.post(second_url + "/api/v1/auth/login", json=login).json()["access_token"]
+            }
             with httpx.stream("GET", second_url + "/api/v1/events", headers=bearer, timeout=10) as r:
                 lines = r.iter_lines()
                 read_events(lines, lambda evs: True)  # hello: subscribed

@@ -106,7 +106,9 @@ class _Controls(HTMLParser):
 
 
 @pytest.mark.parametrize(("path", "role"), [("/console", R.DISPATCHER), ("/crew", R.CREW), ("/login", None)])
-def test_every_form_control_has_a_label(client: TestClient, tokens: dict[UserRole, str], path: str, role: UserRole | None) -> None:
+def test_every_form_control_has_a_label(
+    client: TestClient, tokens: dict[UserRole, str], path: str, role: UserRole | None
+) -> None:
     html = client.get(path, headers=as_role(tokens, role) if role else {}).text
     parser = _Controls()
     parser.feed(html)

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from crisis_dispatch.bootstrap import Container
 from crisis_dispatch.domain.access import UserRole
-from crisis_dispatch.domain.unit import Qualification, Role, Shift, Staff, Unit, UnitStatus
 from crisis_dispatch.domain.station import Station
+from crisis_dispatch.domain.unit import Qualification, Role, Shift, Staff, Unit, UnitStatus
 from crisis_dispatch.services import incidents
 from crisis_dispatch.services.context import SYSTEM, Actor
 from crisis_dispatch.services.incidents import CallIntake
 
-T0 = datetime(2026, 11, 27, 18, 0, tzinfo=timezone.utc)  # 10:00 in Los Angeles
+T0 = datetime(2026, 11, 27, 18, 0, tzinfo=UTC)  # 10:00 in Los Angeles
 
 CALM_CALL = dict(
     lat=34.0522,
@@ -32,17 +32,38 @@ def staffed_unit(container: Container, call_sign: str = "TTP-9", *, hold_writer:
     with ctx.uow() as uow:
         if uow.stations.find("st-test") is None:
             uow.stations.add(Station(id="st-test", name="Test station", lat=34.05, lon=-118.25))
-        unit = Unit(id=f"unit-{call_sign.lower()}", call_sign=call_sign, station_id="st-test", status=UnitStatus.AVAILABLE, lat=34.05, lon=-118.25)
+        unit = Unit(
+            id=f"unit-{call_sign.lower()}",
+            call_sign=call_sign,
+            station_id="st-test",
+            status=UnitStatus.AVAILABLE,
+            lat=34.05,
+            lon=-118.25,
+        )
         uow.units.add(unit)
         uow.flush()
         for role in Role:
             quals = {Qualification.HOLD_5150} if (hold_writer and role is Role.PSYCHIATRIC_TECHNICIAN) else set()
             if role is Role.CLINICAL_DRIVER:
                 quals = {Qualification.DRIVER_LICENSE}
-            person = Staff(id=f"stf-{call_sign.lower()}-{role.value[:5]}", name=f"{role.value} of {call_sign}", roles={role}, qualifications=quals)
+            person = Staff(
+                id=f"stf-{call_sign.lower()}-{role.value[:5]}",
+                name=f"{role.value} of {call_sign}",
+                roles={role},
+                qualifications=quals,
+            )
             uow.staff.add(person)
             uow.flush()
-            uow.shifts.add(Shift(id=f"shf-{call_sign.lower()}-{role.value[:5]}", unit_id=unit.id, staff_id=person.id, role=role, starts_at=now - timedelta(hours=1), ends_at=now + timedelta(hours=hours)))
+            uow.shifts.add(
+                Shift(
+                    id=f"shf-{call_sign.lower()}-{role.value[:5]}",
+                    unit_id=unit.id,
+                    staff_id=person.id,
+                    role=role,
+                    starts_at=now - timedelta(hours=1),
+                    ends_at=now + timedelta(hours=hours),
+                )
+            )
         uow.commit()
         return unit.id
 

@@ -10,7 +10,6 @@ from crisis_dispatch.bootstrap import Container
 from crisis_dispatch.domain.errors import Conflict
 from crisis_dispatch.services import incidents, units
 from crisis_dispatch.services.context import SYSTEM
-
 from tests.integration.helpers import new_incident, staffed_unit
 
 RACERS = 8

@@ -11,13 +11,37 @@ from crisis_dispatch.services.context import SYSTEM
 from tests.integration.helpers import new_incident
 
 CALM_ADULT = dict(
-    age=34, heart_rate=88, resp_rate=16, spo2=98, sbp=128, gcs=15, diabetic=False, behavioral_crisis=True,
-    alcohol_intoxication=False, drug_intoxication=False, emergent_medical_condition=False, trauma=False,
-    focal_neuro_deficit=False, ambulatory=True, cooperative=True, requires_restraints=False, suspected_pregnancy=False,
-    chest_pain_sob_abdominal_syncope=False, bleeding=False, bruising_above_clavicles=False, suicidal_ideation=False,
-    on_anticoagulants=False, developmental_disability=False, special_equipment=False, dangerous_behavior=False,
-    midazolam_given=False, loss_of_consciousness_24h=False, altered_consciousness=False, crew_judges_unstable=False,
-    requests_emergency_department=False, consent="voluntary",
+    age=34,
+    heart_rate=88,
+    resp_rate=16,
+    spo2=98,
+    sbp=128,
+    gcs=15,
+    diabetic=False,
+    behavioral_crisis=True,
+    alcohol_intoxication=False,
+    drug_intoxication=False,
+    emergent_medical_condition=False,
+    trauma=False,
+    focal_neuro_deficit=False,
+    ambulatory=True,
+    cooperative=True,
+    requires_restraints=False,
+    suspected_pregnancy=False,
+    chest_pain_sob_abdominal_syncope=False,
+    bleeding=False,
+    bruising_above_clavicles=False,
+    suicidal_ideation=False,
+    on_anticoagulants=False,
+    developmental_disability=False,
+    special_equipment=False,
+    dangerous_behavior=False,
+    midazolam_given=False,
+    loss_of_consciousness_24h=False,
+    altered_consciousness=False,
+    crew_judges_unstable=False,
+    requests_emergency_department=False,
+    consent="voluntary",
 )
 BOYLE_HEIGHTS = dict(lat=34.0407, lon=-118.2066)
 
@@ -45,7 +69,9 @@ def test_a_full_pucc_is_skipped_for_the_next_one(la: Container) -> None:
 
 
 def test_altered_consciousness_requires_an_emergency_department(la: Container) -> None:
-    rec = destinations.recommend_for_incident(la.ctx, SYSTEM, new_incident(la, **BOYLE_HEIGHTS), CALM_ADULT | {"altered_consciousness": True})
+    rec = destinations.recommend_for_incident(
+        la.ctx, SYSTEM, new_incident(la, **BOYLE_HEIGHTS), CALM_ADULT | {"altered_consciousness": True}
+    )
     assert {r["type"] for r in rec["ranked"]} == {"emergency_department"}
     assert rec["emergency_department_required"]
 

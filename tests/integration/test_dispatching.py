@@ -62,7 +62,9 @@ def test_with_every_van_busy_the_incident_waits_and_escalates_on_time(la: Contai
     assert len(dispatching.alerts(ctx, SYSTEM)) == 3
     history = incidents.get_incident(ctx, SYSTEM, waiting)["history"]
     assert [h["event"] for h in history if h["event"] != "status"] == [
-        "escalation:supervisor_alert", "escalation:offer_fallback_tier", "escalation:budget_breached"
+        "escalation:supervisor_alert",
+        "escalation:offer_fallback_tier",
+        "escalation:budget_breached",
     ]
 
 

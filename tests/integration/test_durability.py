@@ -16,6 +16,7 @@ import pytest
 from tests.cli.helpers import CLI
 from tests.support.net import free_port
 
+
 @contextmanager
 def _server(db: Path, port: int, env: dict[str, str]) -> Iterator[subprocess.Popen[bytes]]:
     proc = subprocess.Popen(
@@ -50,15 +51,24 @@ def test_an_acknowledged_incident_survives_kill_9_and_restart(tmp_path: Path) ->
     env.pop("DATABASE_URL", None)
     made = subprocess.run(
         [*CLI, "users", "create", "dana", "--role", "dispatcher", "--password-stdin", "--db", str(db)],
-        input=b"correct horse battery\n", env=env, capture_output=True, timeout=60,
+        input=b"correct horse battery\n",
+        env=env,
+        capture_output=True,
+        timeout=60,
     )
     assert made.returncode == 0, made.stderr.decode()
     port = free_port()
     base = f"http://127.0.0.1:{port}/api/v1"
     with _server(db, port, env) as proc:
-        token = httpx.post(f"{base}/auth/login", json={"username": "dana", "password": "correct horse battery"}).json()["access_token"]
+        token = httpx.post(f"{base}/auth/login", json={"username": "dana", "password": "correct horse battery"}).json()[
+            "access_token"
+        ]
         headers = {"Authorization": f"Bearer {token}", "Idempotency-Key": "durable-1"}
-        created = httpx.post(f"{base}/calls", json={"lat": 34.05, "lon": -118.25, "narrative": "Woman crying, says she feels hopeless; no weapons."}, headers=headers)
+        created = httpx.post(
+            f"{base}/calls",
+            json={"lat": 34.05, "lon": -118.25, "narrative": "Woman crying, says she feels hopeless; no weapons."},
+            headers=headers,
+        )
         assert created.status_code == 201, created.text
         incident_id = created.json()["id"]
         os.kill(proc.pid, signal.SIGKILL)
@@ -68,5 +78,9 @@ def test_an_acknowledged_incident_survives_kill_9_and_restart(tmp_path: Path) ->
         got = httpx.get(f"{base}/incidents/{incident_id}", headers={"Authorization": f"Bearer {token}"})
         assert got.status_code == 200, got.text
         assert got.json()["id"] == incident_id
-        again = httpx.post(f"{base}/calls", json={"lat": 34.05, "lon": -118.25, "narrative": "Woman crying, says she feels hopeless; no weapons."}, headers=headers)
+        again = httpx.post(
+            f"{base}/calls",
+            json={"lat": 34.05, "lon": -118.25, "narrative": "Woman crying, says she feels hopeless; no weapons."},
+            headers=headers,
+        )
         assert again.status_code == 200 and again.json()["id"] == incident_id

@@ -12,7 +12,6 @@ from crisis_dispatch.domain.outcomes import Destination, DestinationType, Dispos
 from crisis_dispatch.services import incidents, seed, units
 from crisis_dispatch.services.context import SYSTEM
 from crisis_dispatch.services.incidents import CallIntake
-
 from tests.integration.helpers import CALM_CALL, new_incident, staffed_unit
 
 
@@ -66,7 +65,12 @@ def test_full_lifecycle_to_treated_and_released(container: Container, clock) -> 
     ts = full["timestamps"]
     assert ts["dispatched_at"] < ts["en_route_at"] < ts["on_scene_at"] < ts["closed_at"]
     unit_changes = [(h["from"], h["to"]) for h in full["history"] if h["subject"] == "unit"]
-    assert unit_changes == [("available", "dispatched"), ("dispatched", "en_route"), ("en_route", "on_scene"), ("on_scene", "available")]
+    assert unit_changes == [
+        ("available", "dispatched"),
+        ("dispatched", "en_route"),
+        ("en_route", "on_scene"),
+        ("on_scene", "available"),
+    ]
 
 
 def test_crew_status_on_the_unit_moves_the_incident_too(container: Container, clock) -> None:
@@ -80,8 +84,15 @@ def test_crew_status_on_the_unit_moves_the_incident_too(container: Container, cl
     assert incidents.get_incident(ctx, SYSTEM, iid)["status"] == "transporting"
     units.set_unit_status(ctx, SYSTEM, unit_id, "at_destination")
     incidents.record_outcome(
-        ctx, SYSTEM, iid,
-        Outcome(Disposition.VOLUNTARY_TRANSPORT, clock.now(), "system", destination=Destination(DestinationType.PSYCHIATRIC_URGENT_CARE, "PUCC")),
+        ctx,
+        SYSTEM,
+        iid,
+        Outcome(
+            Disposition.VOLUNTARY_TRANSPORT,
+            clock.now(),
+            "system",
+            destination=Destination(DestinationType.PSYCHIATRIC_URGENT_CARE, "PUCC"),
+        ),
     )
     units.set_unit_status(ctx, SYSTEM, unit_id, "available", "cleared at PUCC")
     assert incidents.get_incident(ctx, SYSTEM, iid)["status"] == "closed"
@@ -142,12 +153,16 @@ def test_a_hold_needs_a_designated_writer_and_expires_72_hours_after_first_deten
     incidents.assign_unit(ctx, SYSTEM, iid, unit_id)
     incidents.change_status(ctx, SYSTEM, iid, "on_scene")
     detained = clock.now() - timedelta(minutes=30)
+
     def hold(by: str) -> Outcome:
         return Outcome(
-            Disposition.INVOLUNTARY_HOLD, clock.now(), "system",
+            Disposition.INVOLUNTARY_HOLD,
+            clock.now(),
+            "system",
             destination=Destination(DestinationType.PSYCHIATRIC_URGENT_CARE, "PUCC"),
             hold=Hold(HoldType.WIC_5150, by, clock.now(), detained, frozenset({HoldCriterion.DANGER_TO_SELF}), False, "facts"),
         )
+
     with pytest.raises(InvalidInput, match="not designated"):
         incidents.record_outcome(ctx, SYSTEM, iid, hold("stf-ttp-9-clini"))
     view = incidents.record_outcome(ctx, SYSTEM, iid, hold("stf-ttp-9-psych"))
@@ -181,7 +196,10 @@ def test_a_second_call_reporting_a_weapon_changes_the_response(container: Contai
     iid = new_incident(container)
     assert incidents.get_incident(ctx, SYSTEM, iid)["tier"] == "MH_TEAM"
     view = incidents.attach_call(
-        ctx, SYSTEM, iid, CallIntake(**(CALM_CALL | {"narrative": "Neighbour calling: he now has a knife and is threatening people."}))
+        ctx,
+        SYSTEM,
+        iid,
+        CallIntake(**(CALM_CALL | {"narrative": "Neighbour calling: he now has a knife and is threatening people."})),
     )
     assert "POLICE" in view["tier"] and len(view["calls"]) == 2
     history = incidents.get_incident(ctx, SYSTEM, iid)["history"]

@@ -43,12 +43,11 @@ def test_cluster_is_stopped_and_removed_when_the_body_raises() -> None:
     if os.environ.get(ENV_URL):
         pytest.skip(f"{ENV_URL} points at an external server; there is no throwaway cluster to remove")
     seen: dict[str, str] = {}
-    with pytest.raises(RuntimeError, match="boom"):
-        with throwaway_postgres() as url:
-            seen["url"] = url
-            with psycopg.connect(_libpq(url)) as conn:
-                seen["data"] = conn.execute("show data_directory").fetchone()[0]
-            raise RuntimeError("boom")
+    with pytest.raises(RuntimeError, match="boom"), throwaway_postgres() as url:
+        seen["url"] = url
+        with psycopg.connect(_libpq(url)) as conn:
+            seen["data"] = conn.execute("show data_directory").fetchone()[0]
+        raise RuntimeError("boom")
     assert not Path(seen["data"]).exists()
     with pytest.raises(psycopg.OperationalError):
         psycopg.connect(_libpq(seen["url"]), connect_timeout=2)

@@ -33,7 +33,15 @@ def test_a_months_report_counts_response_times_and_outcomes(container: Container
     units.set_unit_status(ctx, SYSTEM, unit2, "on_scene")
     units.set_unit_status(ctx, SYSTEM, unit2, "transporting")
     incidents.record_outcome(
-        ctx, SYSTEM, second, Outcome(Disposition.VOLUNTARY_TRANSPORT, clock.now(), "system", destination=Destination(DestinationType.PSYCHIATRIC_URGENT_CARE))
+        ctx,
+        SYSTEM,
+        second,
+        Outcome(
+            Disposition.VOLUNTARY_TRANSPORT,
+            clock.now(),
+            "system",
+            destination=Destination(DestinationType.PSYCHIATRIC_URGENT_CARE),
+        ),
     )
     new_incident(container, narrative="He has a gun and is threatening to shoot his neighbour.")
     clock.advance(timedelta(minutes=5))

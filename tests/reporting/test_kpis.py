@@ -2,25 +2,26 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import pytest
 
+from crisis_dispatch.domain.history import StatusChange
 from crisis_dispatch.domain.incident import Incident, IncidentStatus, Location
 from crisis_dispatch.domain.outcomes import Disposition, Outcome
 from crisis_dispatch.domain.unit import Unit, UnitStatus
 from crisis_dispatch.reporting import HistoryTable, IncidentFacts, compute_kpis
 from crisis_dispatch.reporting.kpis import step_integral
 
-T0 = datetime(2026, 1, 5, 0, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 1, 5, 0, 0, tzinfo=UTC)
 
 
 def _at(minutes: float) -> datetime:
     return T0 + timedelta(minutes=minutes)
 
 
-def _worked_incident() -> list:  # type: ignore[type-arg]
+def _worked_incident() -> list[StatusChange]:
     inc = Incident(id="i1", location=Location(34.0, -118.0), received_at=_at(0))
     van = Unit(id="u1", call_sign="V1", station_id="s", status=UnitStatus.OFF_SHIFT)
     rows = [van.transition(UnitStatus.AVAILABLE, now=_at(0), by="t")]
@@ -40,9 +41,15 @@ def _worked_incident() -> list:  # type: ignore[type-arg]
 
 def test_live_status_changes_give_response_time_wait_and_utilisation() -> None:
     table = HistoryTable.from_changes(_worked_incident(), epoch=T0)
-    facts = IncidentFacts(tier=np.array(["MH_TEAM"]), area=np.array([0]), area_names=["LA"], area_rural=[False],
-                          disposition=np.array(["treated_and_released"]), destination=np.array([""]),
-                          fell_back=np.array([False]))
+    facts = IncidentFacts(
+        tier=np.array(["MH_TEAM"]),
+        area=np.array([0]),
+        area_names=["LA"],
+        area_rural=[False],
+        disposition=np.array(["treated_and_released"]),
+        destination=np.array([""]),
+        fell_back=np.array([False]),
+    )
     k = compute_kpis(table, facts, horizon_s=2 * 3600.0)
     assert k["response_minutes"]["p50"] == pytest.approx(30.0)  # triage at 1, on scene at 31
     assert k["mean_queue_wait_minutes"] == pytest.approx(10.0)
@@ -55,8 +62,9 @@ def test_live_status_changes_give_response_time_wait_and_utilisation() -> None:
 
 def test_tuples_from_the_status_history_table_build_the_same_table() -> None:
     changes = _worked_incident()
-    tuples = [(c.subject.value, c.subject_id, c.from_status, c.to_status, c.at, c.incident_id, c.unit_id, c.event)
-              for c in changes]
+    tuples = [
+        (c.subject.value, c.subject_id, c.from_status, c.to_status, c.at, c.incident_id, c.unit_id, c.event) for c in changes
+    ]
     a = HistoryTable.from_changes(changes, epoch=T0)
     b = HistoryTable.from_changes(tuples, epoch=T0)
     assert list(a.rows()) == list(b.rows())
@@ -64,11 +72,12 @@ def test_tuples_from_the_status_history_table_build_the_same_table() -> None:
 
 def test_a_call_never_reached_counts_as_later_than_any_target() -> None:
     inc = Incident(id="i1", location=Location(34.0, -118.0), received_at=_at(0))
-    rows = [inc.apply_triage({"tier": "MH_TEAM", "priority": 3}, now=_at(0), by="t"),
-            inc.transition(IncidentStatus.QUEUED, now=_at(0), by="t"),
-            inc.transition(IncidentStatus.CANCELLED, now=_at(240), by="t")]
-    facts = IncidentFacts(np.array(["MH_TEAM"]), np.array([0]), ["LA"], [False], np.array([""]), np.array([""]),
-                          np.array([True]))
+    rows = [
+        inc.apply_triage({"tier": "MH_TEAM", "priority": 3}, now=_at(0), by="t"),
+        inc.transition(IncidentStatus.QUEUED, now=_at(0), by="t"),
+        inc.transition(IncidentStatus.CANCELLED, now=_at(240), by="t"),
+    ]
+    facts = IncidentFacts(np.array(["MH_TEAM"]), np.array([0]), ["LA"], [False], np.array([""]), np.array([""]), np.array([True]))
     k = compute_kpis(HistoryTable.from_changes(rows, epoch=T0), facts, horizon_s=6 * 3600.0)
     assert k["response_minutes"]["p90"] is None
     assert k["share_within_120_min"] == 0.0
@@ -99,12 +108,16 @@ def test_escalation_rows_are_counted_under_their_kind_whatever_the_order_of_the_
     from crisis_dispatch.domain.queueing import EscalationKind
 
     inc = Incident(id="i1", location=Location(34.0, -118.0), received_at=_at(0))
-    rows = [inc.apply_triage({"tier": "MH_TEAM", "priority": 3}, now=_at(0), by="t"),
-            inc.transition(IncidentStatus.QUEUED, now=_at(0), by="t")]
+    rows = [
+        inc.apply_triage({"tier": "MH_TEAM", "priority": 3}, now=_at(0), by="t"),
+        inc.transition(IncidentStatus.QUEUED, now=_at(0), by="t"),
+    ]
     for minute, kind in ((30, EscalationKind.SUPERVISOR_ALERT), (60, EscalationKind.BREACH)):
-        rows.append(StatusChange(Subject.INCIDENT, "i1", "queued", "queued", _at(minute), "t", "", "i1", None,
-                                 f"escalation:{kind.value}"))
-    facts = IncidentFacts(np.array(["MH_TEAM"]), np.array([0]), ["LA"], [False], np.array([""]), np.array([""]),
-                          np.array([False]))
+        rows.append(
+            StatusChange(Subject.INCIDENT, "i1", "queued", "queued", _at(minute), "t", "", "i1", None, f"escalation:{kind.value}")
+        )
+    facts = IncidentFacts(
+        np.array(["MH_TEAM"]), np.array([0]), ["LA"], [False], np.array([""]), np.array([""]), np.array([False])
+    )
     k = compute_kpis(HistoryTable.from_changes(rows, epoch=T0), facts, horizon_s=2 * 3600.0)
     assert k["escalations"] == {"supervisor_alert": 1, "offer_fallback_tier": 0, "budget_breached": 1}

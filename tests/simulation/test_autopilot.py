@@ -41,7 +41,9 @@ def test_calls_taken_by_hand_are_left_for_a_person_to_dispatch(sqlite_container:
 
     ctx = sqlite_container.ctx
     seed.seed_la(ctx, days=2)
-    by_hand = incidents.take_call(ctx, SYSTEM, CallIntake(lat=34.05, lon=-118.25, call_type="EDP", narrative="calm, no weapons")).incident
+    by_hand = incidents.take_call(
+        ctx, SYSTEM, CallIntake(lat=34.05, lon=-118.25, call_type="EDP", narrative="calm, no weapons")
+    ).incident
     pilot = Autopilot(ctx, load_scenario("la-ttp"), speed=60.0, seed=1)
     for _ in range(5):
         pilot.step()

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from crisis_dispatch.entrypoints.cli import app
 from tests.cli.helpers import assert_one_error_line
@@ -15,7 +15,7 @@ from tests.cli.helpers import assert_one_error_line
 runner = CliRunner()
 
 
-def _run(*args: str):  # type: ignore[no-untyped-def]
+def _run(*args: str) -> Result:
     return runner.invoke(app, list(args))
 
 
@@ -38,8 +38,16 @@ def test_simulate_writes_tables_plots_and_an_html_summary(tmp_path: Path) -> Non
     assert r.exit_code == 0, r.output
     data = json.loads(r.stdout)
     assert data["invariant_violations"] == []
-    for name in ("kpis.csv", "by_hour.csv", "by_tier.csv", "by_area.csv", "outcomes.csv", "response_by_hour.png",
-                 "utilisation_by_hour.png", "summary.html"):
+    for name in (
+        "kpis.csv",
+        "by_hour.csv",
+        "by_tier.csv",
+        "by_area.csv",
+        "outcomes.csv",
+        "response_by_hour.png",
+        "utilisation_by_hour.png",
+        "summary.html",
+    ):
         assert (tmp_path / name).stat().st_size > 0, name
     html = (tmp_path / "summary.html").read_text()
     assert "la-ttp" in html
@@ -47,8 +55,20 @@ def test_simulate_writes_tables_plots_and_an_html_summary(tmp_path: Path) -> Non
 
 
 def test_simulate_with_two_protocols_is_the_eligibility_whatif() -> None:
-    r = _run("simulate", "la-ttp", "--days", "10", "-r", "1", "--in-process",
-             "--protocol", "narrow-2019", "--protocol", "default", "--json")
+    r = _run(
+        "simulate",
+        "la-ttp",
+        "--days",
+        "10",
+        "-r",
+        "1",
+        "--in-process",
+        "--protocol",
+        "narrow-2019",
+        "--protocol",
+        "default",
+        "--json",
+    )
     assert r.exit_code == 0, r.output
     data = json.loads(r.stdout)
     rows = {row["kpi"]: row for row in data["comparison"]}
@@ -93,8 +113,18 @@ def test_plan_finds_a_fleet_for_the_pilot_volume() -> None:
 
 
 def test_plan_on_a_multi_area_scenario_gives_each_county_and_statewide_totals() -> None:
-    r = _run("plan", "california", "--target", "p90<=budget", "--areas", "Sierra,San Francisco", "--days", "14",
-             "--in-process", "--json")
+    r = _run(
+        "plan",
+        "california",
+        "--target",
+        "p90<=budget",
+        "--areas",
+        "Sierra,San Francisco",
+        "--days",
+        "14",
+        "--in-process",
+        "--json",
+    )
     assert r.exit_code == 0, r.output
     data = json.loads(r.stdout)
     areas = {a["area"]: a for a in data["areas"]}
@@ -108,8 +138,19 @@ def test_plan_on_a_multi_area_scenario_gives_each_county_and_statewide_totals() 
 
 
 def test_plan_table_names_each_county_and_the_total() -> None:
-    args = ["plan", "california", "--target", "p90<=budget", "--areas", "Alpine", "--areas", "Sierra", "--days", "14",
-            "--in-process"]
+    args = [
+        "plan",
+        "california",
+        "--target",
+        "p90<=budget",
+        "--areas",
+        "Alpine",
+        "--areas",
+        "Sierra",
+        "--days",
+        "14",
+        "--in-process",
+    ]
     r = runner.invoke(app, args, env={"COLUMNS": "160"})
     assert r.exit_code == 0, r.output
     assert "Alpine" in r.stdout and "Sierra" in r.stdout and "2 of 2 met" in r.stdout

@@ -13,8 +13,19 @@ from crisis_dispatch.simulation.runner import prepare, run_replication
 from .small import small_scenario
 
 GOLDEN = Path(__file__).parent / "golden" / "small_seed11.json"
-KEYS = ("calls", "team_calls", "p_wait", "mean_queue_wait_minutes", "response_minutes", "share_within_60_min",
-        "outcomes", "transports_by_destination", "escalations", "fell_back_to_police_or_ems", "utilisation")
+KEYS = (
+    "calls",
+    "team_calls",
+    "p_wait",
+    "mean_queue_wait_minutes",
+    "response_minutes",
+    "share_within_60_min",
+    "outcomes",
+    "transports_by_destination",
+    "escalations",
+    "fell_back_to_police_or_ems",
+    "utilisation",
+)
 
 
 def test_two_runs_with_one_seed_are_identical_bit_for_bit() -> None:

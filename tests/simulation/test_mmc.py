@@ -67,9 +67,9 @@ def estimates(scenario: Scenario, mean_service: float, mean_interarrival: float)
     wait = np.concatenate([_batch_means(x["wait"], b) for x in reps])
     # What a waiting call can expect, given the queue it finds (all vans busy, q calls ahead):
     # (q + 1) mean service times shared by the vans. Same mean as the realised waits, less noise.
-    expected = np.concatenate([
-        _batch_means(np.where(x["wait"] > 0, (x["waiting_ahead"] + 1) * mean_service / units, 0.0), b) for x in reps
-    ])
+    expected = np.concatenate(
+        [_batch_means(np.where(x["wait"] > 0, (x["waiting_ahead"] + 1) * mean_service / units, 0.0), b) for x in reps]
+    )
     waited = np.concatenate([_batch_means((x["wait"] > 0).astype(float), b) for x in reps])
     service = np.concatenate([_batch_means(x["service"], b) for x in reps])
     gaps = np.concatenate([_batch_means(x["interarrival"], b) for x in reps])

@@ -7,16 +7,29 @@ bookkeeping against an independent implementation.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
 
 from crisis_dispatch.simulation.runner import prepare, run_replication
+
+if TYPE_CHECKING:
+    from crisis_dispatch.simulation.scenario import Van
 
 from .small import small_scenario
 
 simulation_benchmark = pytest.importorskip("benchmarks.simulation")
 
-KEYS = ("team_calls", "response_minutes", "mean_queue_wait_minutes", "p_wait", "outcomes", "escalations",
-        "fell_back_to_police_or_ems", "transports_by_destination")
+KEYS = (
+    "team_calls",
+    "response_minutes",
+    "mean_queue_wait_minutes",
+    "p_wait",
+    "outcomes",
+    "escalations",
+    "fell_back_to_police_or_ems",
+    "transports_by_destination",
+)
 
 
 def test_simpy_version_of_the_model_gives_the_same_kpis() -> None:
@@ -27,7 +40,7 @@ def test_simpy_version_of_the_model_gives_the_same_kpis() -> None:
     assert {k: ours[k] for k in KEYS} == {k: simpy[k] for k in KEYS}
 
 
-def load_24_7_vans():  # type: ignore[no-untyped-def]
+def load_24_7_vans() -> tuple[Van, ...]:
     # The SimPy model has no shift processes: compare on round-the-clock vans.
     from crisis_dispatch.simulation.scenario import Van
 

@@ -53,12 +53,13 @@ def test_a_fleet_size_point_runs_its_vans_on_the_greedy_stations_of_its_own_dema
     s = load_scenario("la-ttp").with_changes(horizon_days=2)
     grid = {"fleet_size": [2], "shift": ["24/7", "peak-12h"], "demand_growth": [1.0, 2.0], "replications": 1}
     rows = sweep(s, grid)["points"]
-    grown = s.with_changes(annual_calls=s.annual_calls * 2.0,
-                           team_calls_per_year=None if s.team_calls_per_year is None else s.team_calls_per_year * 2.0)
+    grown = s.with_changes(
+        annual_calls=s.annual_calls * 2.0,
+        team_calls_per_year=None if s.team_calls_per_year is None else s.team_calls_per_year * 2.0,
+    )
     prep = prepare(grown)
     st = prep.region.stations
-    vans = [PlacedVan(f"V{i + 1}", 0, st[sid][1], st[sid][2], "peak-12h", sid)
-            for i, sid in enumerate(greedy_placement(prep, 2))]
+    vans = [PlacedVan(f"V{i + 1}", 0, st[sid][1], st[sid][2], "peak-12h", sid) for i, sid in enumerate(greedy_placement(prep, 2))]
     direct = run_replication(prepare(grown, vans=vans), 0).kpis
     row = next(r for r in rows if r["shift"] == "peak-12h" and r["demand_growth"] == 2.0)
     assert row["team_calls"] == direct["team_calls"]

@@ -83,10 +83,7 @@ def pg_available() -> str | None:
     if os.environ.get(ENV_URL):
         return None
     if find_pg_bindir() is None:
-        return (
-            "PostgreSQL binaries (initdb, pg_ctl) not found on PATH or in /usr/lib/postgresql/*/bin "
-            f"and {ENV_URL} is not set"
-        )
+        return f"PostgreSQL binaries (initdb, pg_ctl) not found on PATH or in /usr/lib/postgresql/*/bin and {ENV_URL} is not set"
     if _running_as_root():
         if _service_account() is None:
             return f"running as root but there is no '{SERVICE_USER}' OS user to run PostgreSQL as"
@@ -182,11 +179,16 @@ class _Cluster:
         result = self._run(
             [
                 self.bindir / "initdb",
-                "--pgdata", self.data,
-                "--username", SERVICE_USER,
-                "--auth", "trust",
-                "--encoding", "UTF8",
-                "--locale", "C",
+                "--pgdata",
+                self.data,
+                "--username",
+                SERVICE_USER,
+                "--auth",
+                "trust",
+                "--encoding",
+                "UTF8",
+                "--locale",
+                "C",
                 "--no-sync",
                 "--no-instructions",
             ]
@@ -209,8 +211,19 @@ class _Cluster:
                 ]
             )
             result = self._run(
-                [self.bindir / "pg_ctl", "--pgdata", self.data, "--log", self.log,
-                 "--options", options, "--wait", "--timeout", "30", "start"]
+                [
+                    self.bindir / "pg_ctl",
+                    "--pgdata",
+                    self.data,
+                    "--log",
+                    self.log,
+                    "--options",
+                    options,
+                    "--wait",
+                    "--timeout",
+                    "30",
+                    "start",
+                ]
             )
             try:
                 self._check(result, "pg_ctl start")

@@ -24,7 +24,8 @@ def test_the_domain_imports_only_the_standard_library_and_itself() -> None:
     offenders = {}
     for path in (SRC / "domain").rglob("*.py"):
         bad = sorted(
-            m for m in _imports(path)
+            m
+            for m in _imports(path)
             if m.split(".")[0] not in sys.stdlib_module_names and not m.startswith("crisis_dispatch.domain")
         )
         if bad:

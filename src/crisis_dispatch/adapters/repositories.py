@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any, Generic, TypeVar
@@ -82,7 +83,9 @@ class ShiftRepository(_Repo[Shift]):
             q = q.where(t.unit_id.in_(list(unit_ids)))
         return list(self.session.scalars(q.order_by(t.starts_at, t.id)))
 
-    def in_window(self, start: datetime, end: datetime, *, unit_id: str | None = None, staff_id: str | None = None) -> list[Shift]:
+    def in_window(
+        self, start: datetime, end: datetime, *, unit_id: str | None = None, staff_id: str | None = None
+    ) -> list[Shift]:
         t = orm.shifts.c
         q = select(Shift).where(t.starts_at < end, t.ends_at > start)
         if unit_id is not None:
@@ -140,7 +143,8 @@ class IncidentRepository(_Repo[Incident]):
         q = q.order_by(t.received_at.desc(), t.seq.desc()).limit(limit).offset(offset)
         return list(self.session.scalars(q))
 
-    def received_between(self, start: datetime, end: datetime) -> list[Incident]:
+    # In this class body `list` is the method above, so annotations below it name the builtin.
+    def received_between(self, start: datetime, end: datetime) -> builtins.list[Incident]:
         t = orm.incidents.c
         q = select(Incident).where(t.received_at >= start, t.received_at < end).order_by(t.received_at, t.seq)
         return list(self.session.scalars(q))
@@ -175,8 +179,10 @@ class HistoryRepository:
         """Each unit's status just before ``moment``: the ``to_status`` of its last row before it."""
         t = orm.status_history.c
         last = (
-            select(func.max(t.id)).where(t.subject == Subject.UNIT.value, t.at < moment, t.from_status != t.to_status)
-            .group_by(t.subject_id).scalar_subquery()
+            select(func.max(t.id))
+            .where(t.subject == Subject.UNIT.value, t.at < moment, t.from_status != t.to_status)
+            .group_by(t.subject_id)
+            .scalar_subquery()
         )
         rows = self.session.execute(select(t.subject_id, t.to_status).where(t.id.in_(last)))
         return {subject_id: status for subject_id, status in rows}
@@ -211,9 +217,7 @@ class TokenRepository:
 
     def add(self, token_hash: str, user_id: str, created_at: datetime, expires_at: datetime) -> None:
         self.session.execute(
-            insert(orm.auth_tokens).values(
-                token_hash=token_hash, user_id=user_id, created_at=created_at, expires_at=expires_at
-            )
+            insert(orm.auth_tokens).values(token_hash=token_hash, user_id=user_id, created_at=created_at, expires_at=expires_at)
         )
 
     def user_id_for(self, token_hash: str, now: datetime) -> str | None:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import JSON, DateTime, String
 from sqlalchemy.dialects.postgresql import JSONB
@@ -24,15 +24,15 @@ class UTCDateTime(TypeDecorator[datetime]):
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime given to the database")
-        value = value.astimezone(timezone.utc)
+        value = value.astimezone(UTC)
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
     def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:
-            return value.replace(tzinfo=timezone.utc)
-        return value.astimezone(timezone.utc)
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
 
 
 class EnumString(TypeDecorator[StrEnum]):
@@ -76,13 +76,19 @@ class EnumSet(TypeDecorator[set]):
         return {self.enum(v) for v in value} if self.enum else set(value)
 
 
+class _FromDict(Protocol):
+    """A value class that rebuilds itself from its ``to_dict``: its ``from_dict`` classmethod."""
+
+    def from_dict(self, data: dict[str, Any], /) -> Any: ...
+
+
 class Serialized(TypeDecorator[Any]):
     """A frozen value object stored as JSON through its ``to_dict``/``from_dict``."""
 
     impl = JSON
     cache_ok = True
 
-    def __init__(self, cls: type) -> None:
+    def __init__(self, cls: _FromDict) -> None:
         super().__init__()
         self.cls = cls
 

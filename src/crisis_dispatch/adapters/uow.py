@@ -35,9 +35,7 @@ class UnitOfWork:
         self.idempotency = r.IdempotencyRepository(s)
         return self
 
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
         assert self.session is not None
         # close() rolls back whatever was not committed and detaches the objects without
         # expiring them, so what a use case read stays readable after the block.

@@ -17,7 +17,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
 from functools import cache
 from importlib import resources
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
 __all__ = [
     "FACILITY_TYPES",
@@ -35,7 +38,7 @@ __all__ = [
 ]
 
 T = TypeVar("T")
-R = TypeVar("R")
+R = TypeVar("R", bound="DataclassInstance")
 
 #: Destination types of a voluntary transport (the ``type`` of a facility).
 FACILITY_TYPES = (
@@ -171,10 +174,9 @@ _PARSERS: dict[str, Callable[[str], Any]] = {
 @cache
 def _records(cls: type[R], *parts: str) -> tuple[R, ...]:
     """Parse a shipped CSV into ``cls`` records: one column per dataclass field, typed by annotation."""
-    parsers = {f.name: _PARSERS[str(f.type)] for f in fields(cls)}  # type: ignore[arg-type]
+    parsers = {f.name: _PARSERS[str(f.type)] for f in fields(cls)}
     return tuple(
-        cls(**{name: parse(row[name]) for name, parse in parsers.items()})
-        for row in csv.DictReader(io.StringIO(_text(*parts)))
+        cls(**{name: parse(row[name]) for name, parse in parsers.items()}) for row in csv.DictReader(io.StringIO(_text(*parts)))
     )
 
 

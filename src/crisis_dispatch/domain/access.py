@@ -107,9 +107,7 @@ def redact_incident(view: dict[str, Any], role: UserRole | str) -> dict[str, Any
         ]
     elif role is R.COURT_LIAISON:
         # A CARE Court petition is about the person, not about who called 911.
-        out["calls"] = [
-            {k: v for k, v in c.items() if k not in ("caller_name", "caller_phone")} for c in view.get("calls", [])
-        ]
+        out["calls"] = [{k: v for k, v in c.items() if k not in ("caller_name", "caller_phone")} for c in view.get("calls", [])]
     elif role is R.ANALYST:
         for key in PERSONAL_FIELDS:
             out.pop(key, None)

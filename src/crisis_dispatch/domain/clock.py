@@ -6,7 +6,7 @@ the simulator use :class:`FixedClock` / their own simulated clock.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from .errors import InvalidInput
@@ -20,11 +20,11 @@ class Clock(Protocol):
 
 def ensure_aware(moment: datetime) -> datetime:
     """Refuse naive datetimes: every instant in the domain is timezone-aware (returned in UTC)."""
-    if moment.tzinfo is timezone.utc:
+    if moment.tzinfo is UTC:
         return moment  # the common case, on the hot path of the simulator
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise InvalidInput("times must carry a UTC offset (timezone-aware), e.g. 2026-11-27T10:00:00Z")
-    return moment.astimezone(timezone.utc)
+    return moment.astimezone(UTC)
 
 
 class FixedClock:

@@ -341,7 +341,8 @@ _POLICIES: dict[DestinationType, _Policy] = {
 
 def _flag_value(a: PatientAssessment, key: str) -> bool | None:
     # "alcohol_intoxication_excl" is the exclusion reading of the same recorded flag.
-    return getattr(a, key.removesuffix("_excl"))
+    value: bool | None = getattr(a, key.removesuffix("_excl"))
+    return value
 
 
 def _range(value: float | None, label: str, unit: str, low: float, high: float | None, cite: str) -> list[str]:

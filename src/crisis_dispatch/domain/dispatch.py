@@ -73,9 +73,7 @@ def eligibility(candidate: Candidate, needs: Needs) -> tuple[str, ...]:
     return tuple(reasons)
 
 
-def recommend(
-    candidates: Sequence[Candidate], needs: Needs, etas: Mapping[str, float | None], *, k: int = 3
-) -> Recommendation:
+def recommend(candidates: Sequence[Candidate], needs: Needs, etas: Mapping[str, float | None], *, k: int = 3) -> Recommendation:
     """Rank eligible units by ETA (seconds). ``etas`` only needs entries for eligible units."""
     if k < 1:
         raise ValueError("k must be at least 1")

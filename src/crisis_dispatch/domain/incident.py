@@ -12,7 +12,7 @@ from enum import StrEnum
 from typing import Any
 
 from .clock import ensure_aware
-from .errors import IllegalTransition, InvalidInput, parse_enum  # parse_enum: re-exported for services and routes
+from .errors import IllegalTransition, InvalidInput, parse_enum
 from .history import StatusChange, Subject
 from .outcomes import NEMSIS_CANCELLED_ON_SCENE, NEMSIS_CANCELLED_PRIOR_TO_ARRIVAL, TRANSPORTS, Outcome
 
@@ -272,6 +272,10 @@ class Incident:
         if transported != (self.outcome.disposition in TRANSPORTS):
             what = "a transport" if transported else f"'{self.outcome.disposition.value}' (no transport was made)"
             raise IllegalTransition(
-                "incident", self.id, self.status.value, f"closed: the outcome must be {what}" if transported else
-                f"closed with outcome {what}; move to transporting first or correct the outcome"
+                "incident",
+                self.id,
+                self.status.value,
+                f"closed: the outcome must be {what}"
+                if transported
+                else f"closed with outcome {what}; move to transporting first or correct the outcome",
             )

@@ -143,9 +143,7 @@ class Hold:
         if not self.criteria:
             raise InvalidInput("a hold needs at least one criterion: danger to self, danger to others or grave disability")
         if self.could_be_served_without_detention:
-            raise InvalidInput(
-                "a hold cannot be placed when the person could be served without detention (WIC 5150(c))"
-            )
+            raise InvalidInput("a hold cannot be placed when the person could be served without detention (WIC 5150(c))")
         if ensure_aware(self.first_detained_at) > ensure_aware(self.placed_at):
             raise InvalidInput("first detention cannot be after the hold was placed")
         check_hold_age(self.type, subject_age)

@@ -87,7 +87,9 @@ class ResponseClock:
         }
 
 
-def response_clock(incident: Incident, *, rural: bool, now: datetime, thresholds: Thresholds = Thresholds()) -> ResponseClock | None:
+def response_clock(
+    incident: Incident, *, rural: bool, now: datetime, thresholds: Thresholds = Thresholds()
+) -> ResponseClock | None:
     """The clock of an incident for the crisis team; None when no team response was needed."""
     started = incident.triaged_at
     if started is None or incident.tier not in TEAM_TIERS:
@@ -170,10 +172,13 @@ def escalations_due(
     for at, kind in policy.steps:
         if fraction >= at and kind.value not in done:
             minutes = at * clock.budget.total_seconds() / 60
+            waited_min, budget_min = clock.elapsed.total_seconds() / 60, clock.budget.total_seconds() / 60
             text = {
-                EscalationKind.SUPERVISOR_ALERT: f"waiting {clock.elapsed.total_seconds() / 60:.0f} min for a van (alert at {minutes:.0f} of {clock.budget.total_seconds() / 60:.0f} min)",
+                EscalationKind.SUPERVISOR_ALERT: (
+                    f"waiting {waited_min:.0f} min for a van (alert at {minutes:.0f} of {budget_min:.0f} min)"
+                ),
                 EscalationKind.OFFER_FALLBACK: f"no van after {minutes:.0f} min: offer fallback response {policy.fallback_tier}",
-                EscalationKind.BREACH: f"response-time budget of {clock.budget.total_seconds() / 60:.0f} min breached",
+                EscalationKind.BREACH: f"response-time budget of {budget_min:.0f} min breached",
             }[kind]
             due.append(EscalationDue(incident.id, kind, at, text))
     return due

@@ -160,9 +160,7 @@ class Unit:
         return change
 
 
-def crew_on_shift(
-    unit_id: str, shifts: Iterable[Shift], staff: dict[str, Staff], now: datetime
-) -> dict[Role, Staff]:
+def crew_on_shift(unit_id: str, shifts: Iterable[Shift], staff: dict[str, Staff], now: datetime) -> dict[Role, Staff]:
     """Who fills each role of the unit at ``now`` (the earliest-starting qualified shift wins)."""
     now = ensure_aware(now)
     crew: dict[Role, Staff] = {}
@@ -214,9 +212,7 @@ class CoverageGap:
     ends_at: datetime
 
 
-def coverage_gaps(
-    unit_id: str, shifts: Sequence[Shift], start: datetime, end: datetime
-) -> list[CoverageGap]:
+def coverage_gaps(unit_id: str, shifts: Sequence[Shift], start: datetime, end: datetime) -> list[CoverageGap]:
     """The windows within [start, end) where a role of the unit has nobody on shift.
 
     An empty list means the unit is staffed around the clock over the period.

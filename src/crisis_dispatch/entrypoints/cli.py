@@ -6,7 +6,7 @@ import sys
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar, cast
 
 import typer
 from rich.console import Console
@@ -15,6 +15,11 @@ from crisis_dispatch.config import ConfigError, Settings
 from crisis_dispatch.domain.errors import DomainError
 
 from .cli_errors import fail
+
+if TYPE_CHECKING:  # imported where used, so that the CLI starts fast
+    import threading
+
+    from crisis_dispatch.bootstrap import Container
 
 app = typer.Typer(
     help="crisis-dispatch: send mental-health 911 calls to crisis teams. Run a command with --help for details.",
@@ -65,7 +70,7 @@ def readable_errors(fn: F) -> F:
         except OSError as e:
             raise fail(f"{e.strerror or e}: {getattr(e, 'filename', '') or ''}".rstrip(": ")) from None
 
-    return wrapper  # type: ignore[return-value]
+    return cast(F, wrapper)
 
 
 def _settings(db: Path | None, **extra: Any) -> Settings:
@@ -75,11 +80,11 @@ def _settings(db: Path | None, **extra: Any) -> Settings:
     return settings
 
 
-def _container(settings: Settings):  # type: ignore[no-untyped-def]
+def _container(settings: Settings) -> Container:
     return _upgraded(settings)[0]
 
 
-def _upgraded(settings: Settings):  # type: ignore[no-untyped-def]
+def _upgraded(settings: Settings) -> tuple[Container, tuple[str | None, str | None]]:
     """The container on a migrated database, and the schema revision before and after."""
     from crisis_dispatch.bootstrap import build, upgrade
 
@@ -111,8 +116,13 @@ def db_upgrade(db: DbOption = None) -> None:
 @readable_errors
 def users_create(
     username: Annotated[str, typer.Argument(help="Login name: lower-case letters, digits, '.', '_', '-'.")],
-    role: Annotated[str, typer.Option("--role", help="call_taker, dispatcher, crew, supervisor, analyst, police_liaison, court_liaison or admin.")],
-    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from standard input (first line).")] = False,
+    role: Annotated[
+        str,
+        typer.Option("--role", help="call_taker, dispatcher, crew, supervisor, analyst, police_liaison, court_liaison or admin."),
+    ],
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input (first line).")
+    ] = False,
     staff_id: Annotated[str | None, typer.Option("--staff-id", help="For crew: the staff record the login belongs to.")] = None,
     db: DbOption = None,
 ) -> None:
@@ -193,7 +203,9 @@ def demo(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port.")] = 8000,
     speed: Annotated[float, typer.Option(min=1.0, max=3600.0, help="Live feed speed: simulated seconds per real second.")] = 60.0,
-    feed: Annotated[bool, typer.Option("--feed/--no-feed", help="Run the live LA feed (calls arrive, vans are dispatched and work them).")] = True,
+    feed: Annotated[
+        bool, typer.Option("--feed/--no-feed", help="Run the live LA feed (calls arrive, vans are dispatched and work them).")
+    ] = True,
     db: DbOption = None,
 ) -> None:
     """Seed the Los Angeles demo on SQLite and serve it with a live feed; prints the URL and the demo logins.
@@ -210,7 +222,10 @@ def demo(
     _check_can_listen(host, port)
     _seed_demo(settings)
     url = f"http://{host}:{port}"
-    out.print(f"crisis-dispatch LA demo on {url}  (console: {url}/console, OpenAPI: {url}/openapi.json, database: {settings.database()})")
+    out.print(
+        f"crisis-dispatch LA demo on {url}  "
+        f"(console: {url}/console, OpenAPI: {url}/openapi.json, database: {settings.database()})"
+    )
     out.print("demo logins (username / password):")
     for username, role, _ in DEMO_USERS:
         out.print(f"  {username:<11} {username + DEMO_PASSWORD_SUFFIX:<22} {role}")
@@ -224,7 +239,7 @@ def demo(
             stop.set()
 
 
-def _start_live_feed(settings: Settings, speed: float):  # type: ignore[no-untyped-def]
+def _start_live_feed(settings: Settings, speed: float) -> threading.Event:
     """Calls arrive and get worked on their own: two daemon threads on their own engine."""
     import threading
 
@@ -326,10 +341,11 @@ def main() -> None:
             print(ctx.get_help())  # no arguments at all: the help, as before
             raise SystemExit(2) from None
         command = ctx.command_path if ctx is not None else "crisis-dispatch"
+        # The ignore: e is click's UsageError, a class found at run time (see _click_error).
         print(f"error: {e.format_message()} (see '{command} --help')", file=sys.stderr)  # type: ignore[attr-defined]
         raise SystemExit(2) from None
     except click_exception as e:
-        print(f"error: {e.format_message()}", file=sys.stderr)  # type: ignore[attr-defined]
+        print(f"error: {e.format_message()}", file=sys.stderr)  # type: ignore[attr-defined]  # a ClickException, as above
         raise SystemExit(getattr(e, "exit_code", 1)) from None
     if isinstance(code, int) and code:
         raise SystemExit(code)

@@ -16,7 +16,7 @@ import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich import box
@@ -33,6 +33,9 @@ from rich.progress import (
 from rich.table import Table
 
 from .cli_errors import fail
+
+if TYPE_CHECKING:  # imported where used, so that the CLI starts fast
+    from crisis_dispatch.simulation.scenario import Scenario
 
 
 def _err() -> Console:
@@ -51,7 +54,7 @@ def _progress_bar(*columns: Any) -> Progress:
     return Progress(*columns, console=console, transient=True, disable=not console.is_terminal)
 
 
-def _load(name: str):  # type: ignore[no-untyped-def]
+def _load(name: str) -> Scenario:
     from crisis_dispatch.simulation.scenario import ScenarioError, load_scenario
 
     try:
@@ -96,15 +99,25 @@ def _apply(s: Any, days: float | None, seed: int | None) -> Any:
 
 def _inputs(s: Any, result: dict[str, Any]) -> dict[str, Any]:
     d = s.to_dict()
-    d.update(calls_per_year=result["calls_per_year"], team_share=result["team_share"],
-             protocol_version=result["protocol"], units=result["kpis"]["units"])
+    d.update(
+        calls_per_year=result["calls_per_year"],
+        team_share=result["team_share"],
+        protocol_version=result["protocol"],
+        units=result["kpis"]["units"],
+    )
     return d
 
 
 def simulate_cmd(
-    scenario: Annotated[str, typer.Argument(help="Shipped scenario name (la-ttp, la-ttp-20k, california, validation/mmc) or a .toml path.")],
-    replications: Annotated[int | None, typer.Option("--replications", "-r", min=1, help="Replications (default: the scenario's).")] = None,
-    protocol: Annotated[list[str] | None, typer.Option("--protocol", help="Protocol name or path; give two for a what-if.")] = None,
+    scenario: Annotated[
+        str, typer.Argument(help="Shipped scenario name (la-ttp, la-ttp-20k, california, validation/mmc) or a .toml path.")
+    ],
+    replications: Annotated[
+        int | None, typer.Option("--replications", "-r", min=1, help="Replications (default: the scenario's).")
+    ] = None,
+    protocol: Annotated[
+        list[str] | None, typer.Option("--protocol", help="Protocol name or path; give two for a what-if.")
+    ] = None,
     days: Annotated[float | None, typer.Option(help="Simulated days (default: the scenario's horizon).")] = None,
     seed: Annotated[int | None, typer.Option(help="Override the scenario's seed.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
@@ -142,9 +155,11 @@ def simulate_cmd(
             with _progress(n_areas, "areas", False) as advance:
                 result = run(s, replications=1, protocol=proto, workers=workers, area_progress=advance)
         else:
-            with _progress(reps, "replications", False) as advance:
-                with _executor(reps, scheduler, in_process, workers, advance) as ex:
-                    result = run(s, replications=reps, protocol=proto, executor=ex, progress=advance)
+            with (
+                _progress(reps, "replications", False) as advance,
+                _executor(reps, scheduler, in_process, workers, advance) as ex,
+            ):
+                result = run(s, replications=reps, protocol=proto, executor=ex, progress=advance)
         problems: list[str] = []
         if check:
             from crisis_dispatch.simulation.invariants import check_invariants
@@ -153,9 +168,16 @@ def simulate_cmd(
     except ScenarioError as exc:
         raise fail(str(exc)) from None
     inputs = _inputs(s, result)
-    payload = {"scenario": s.name, "inputs": inputs, **mmc_summary(s, result), "replications": result["replications"],
-               "wall_s": result["wall_s"], "kpis": result["per_replication"][0]["kpis"], "ci95": result["ci95"],
-               "per_replication": result["per_replication"]}
+    payload = {
+        "scenario": s.name,
+        "inputs": inputs,
+        **mmc_summary(s, result),
+        "replications": result["replications"],
+        "wall_s": result["wall_s"],
+        "kpis": result["per_replication"][0]["kpis"],
+        "ci95": result["ci95"],
+        "per_replication": result["per_replication"],
+    }
     if check:
         payload["invariant_violations"] = problems
     if out is not None:
@@ -200,18 +222,23 @@ def _print_summary(p: dict[str, Any]) -> None:
     out = _out()
     out.print(table)
     if "erlang_c" in p:
-        out.print(f"Erlang C: p_wait {p['erlang_c']['p_wait']:.4f}, mean queue wait {p['erlang_c']['mean_queue_wait_minutes']:.3f} min")
+        out.print(
+            f"Erlang C: p_wait {p['erlang_c']['p_wait']:.4f}, mean queue wait {p['erlang_c']['mean_queue_wait_minutes']:.3f} min"
+        )
     for f in p.get("files", []):
         out.print(f"wrote {f}")
 
 
-def _whatif(s: Any, protocols: list[str], reps: int, as_json: bool, scheduler: str | None, in_process: bool,
-            workers: int) -> None:
+def _whatif(
+    s: Any, protocols: list[str], reps: int, as_json: bool, scheduler: str | None, in_process: bool, workers: int
+) -> None:
     from crisis_dispatch.simulation.whatif import describe_tier_mix, whatif
 
-    with _progress(2 * reps, "what-if runs", as_json) as advance:
-        with _executor(2 * reps, scheduler, in_process, workers, advance) as ex:
-            report = whatif(s, protocols[0], protocols[1], replications=reps, executor=ex)
+    with (
+        _progress(2 * reps, "what-if runs", as_json) as advance,
+        _executor(2 * reps, scheduler, in_process, workers, advance) as ex,
+    ):
+        report = whatif(s, protocols[0], protocols[1], replications=reps, executor=ex)
     if as_json:
         slim = {k: v for k, v in report.items() if k != "runs"}
         slim["inputs"] = s.to_dict()
@@ -232,14 +259,20 @@ def _whatif(s: Any, protocols: list[str], reps: int, as_json: bool, scheduler: s
 
 def plan_cmd(
     scenario: Annotated[str, typer.Argument(help="Scenario name (la-ttp, la-ttp-20k, california) or a .toml path.")],
-    target: Annotated[str, typer.Option(help="Response-time target per area, with a unit: 'p90<=60m' (or 60min), "
-                                              "'p95<=2h', or 'p90<=budget' (each area's own 60/120-minute Medi-Cal "
-                                              "budget).")] = "p90<=60m",
+    target: Annotated[
+        str,
+        typer.Option(
+            help="Response-time target per area, with a unit: 'p90<=60m' (or 60min), "
+            "'p95<=2h', or 'p90<=budget' (each area's own 60/120-minute Medi-Cal "
+            "budget)."
+        ),
+    ] = "p90<=60m",
     max_vans: Annotated[int, typer.Option(min=1, help="Give up on an area above this many vans.")] = 60,
     replications: Annotated[int, typer.Option(min=1, help="Replications per fleet checked.")] = 1,
     days: Annotated[float | None, typer.Option(help="Simulated days per check (default: the scenario's).")] = None,
-    areas: Annotated[list[str] | None, typer.Option("--areas", help="Plan only these areas (counties), comma-separated "
-                                                                    "or repeated.")] = None,
+    areas: Annotated[
+        list[str] | None, typer.Option("--areas", help="Plan only these areas (counties), comma-separated or repeated.")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
     scheduler: Annotated[str | None, typer.Option(help="Address of an existing Dask scheduler (multi-area).")] = None,
     in_process: Annotated[bool, typer.Option("--in-process", help="Plan the areas here, without Dask.")] = False,
@@ -263,14 +296,28 @@ def plan_cmd(
         if n_areas == 1:
             with _progress_bar(TextColumn("{task.description}"), TimeElapsedColumn()) as progress:
                 task = progress.add_task("planning", total=None)
-                result = plan(s, t, max_vans=max_vans, replications=replications, areas=names,
-                              progress=lambda msg: progress.update(task, description=msg))
+                result = plan(
+                    s,
+                    t,
+                    max_vans=max_vans,
+                    replications=replications,
+                    areas=names,
+                    progress=lambda msg: progress.update(task, description=msg),
+                )
         else:
             n_tasks = len(names) if names else n_areas
-            with _progress(n_tasks, "areas planned", as_json) as advance:
-                with _executor(n_tasks, scheduler, in_process, workers, advance) as ex:
-                    result = plan(s, t, max_vans=max_vans, replications=replications, areas=names,
-                                  executor=ex or _counting_executor(advance))
+            with (
+                _progress(n_tasks, "areas planned", as_json) as advance,
+                _executor(n_tasks, scheduler, in_process, workers, advance) as ex,
+            ):
+                result = plan(
+                    s,
+                    t,
+                    max_vans=max_vans,
+                    replications=replications,
+                    areas=names,
+                    executor=ex or _counting_executor(advance),
+                )
     except ScenarioError as exc:
         raise fail(str(exc)) from None
     result["inputs"] = s.to_dict()
@@ -281,9 +328,11 @@ def plan_cmd(
     elif not result["met"]:
         _out().print(f"{s.name}: target {result['target']} not met: {result.get('reason', '')}")
     else:
-        _out().print(f"{s.name}: {result['vans']} vans meet {result['target']} at every hour "
-                   f"(overall {result['value_minutes']} min; {result['team_calls_per_year']:,.0f} team calls a year; "
-                   f"{result['staffed_van_hours_per_day']:g} staffed van-hours a day)")
+        _out().print(
+            f"{s.name}: {result['vans']} vans meet {result['target']} at every hour "
+            f"(overall {result['value_minutes']} min; {result['team_calls_per_year']:,.0f} team calls a year; "
+            f"{result['staffed_van_hours_per_day']:g} staffed van-hours a day)"
+        )
         table = Table()
         for col in ("van", "station", "shift"):
             table.add_column(col)
@@ -319,23 +368,40 @@ def _placement(stations: dict[str, dict[str, int]], area: str, shown: int = 3) -
 def _print_area_plans(name: str, result: dict[str, Any]) -> None:
     tot = result["totals"]
     pct = result["target"].split("<=")[0]
-    table = Table(title=f"{name}: smallest fleet per area for {result['target']} at every hour "
-                        f"({result['replications']} replication(s) per check; --json has every van)")
+    table = Table(
+        title=f"{name}: smallest fleet per area for {result['target']} at every hour "
+        f"({result['replications']} replication(s) per check; --json has every van)"
+    )
     for col in ("area", "clock min", "team calls/yr", "vans", "24/7", "peak-12h", "where", f"{pct} min"):
         table.add_column(col, justify="left" if col in ("area", "where") else "right")
     notes = []
     for r in result["areas"]:
         clock = f"{r['target_minutes']:g}{' rural' if r['rural'] else ''}"
         if r["met"]:
-            table.add_row(r["area"], clock, _fmt(r["team_calls_per_year"]), str(r["vans"]), str(r["vans_24_7"]),
-                          str(r["vans_part_time"]), _placement(r["stations"], r["area"]), _fmt(r["value_minutes"], "not met"))
+            table.add_row(
+                r["area"],
+                clock,
+                _fmt(r["team_calls_per_year"]),
+                str(r["vans"]),
+                str(r["vans_24_7"]),
+                str(r["vans_part_time"]),
+                _placement(r["stations"], r["area"]),
+                _fmt(r["value_minutes"], "not met"),
+            )
         else:
             table.add_row(r["area"], clock, _fmt(r["team_calls_per_year"]), "not met", "", "", "", "")
             notes.append(f"{r['area']}: {r.get('reason', 'not met')}")
     table.add_section()
-    table.add_row(f"total, {tot['areas_met']} of {tot['areas']} met", "", _fmt(tot["team_calls_per_year"]),
-                  str(tot["vans"]), str(tot["vans_24_7"]), str(tot["vans_part_time"]),
-                  f"{tot['staffed_van_hours_per_day']:g} staffed van-hours a day", "")
+    table.add_row(
+        f"total, {tot['areas_met']} of {tot['areas']} met",
+        "",
+        _fmt(tot["team_calls_per_year"]),
+        str(tot["vans"]),
+        str(tot["vans_24_7"]),
+        str(tot["vans_part_time"]),
+        f"{tot['staffed_van_hours_per_day']:g} staffed van-hours a day",
+        "",
+    )
     out = _out()
     out.print(table)
     for note in notes:
@@ -345,8 +411,13 @@ def _print_area_plans(name: str, result: dict[str, Any]) -> None:
 
 def sweep_cmd(
     scenario: Annotated[str, typer.Argument(help="Scenario name or .toml path.")],
-    grid: Annotated[Path, typer.Option(help="TOML file with a \\[grid] table: fleet_size, shift, protocol, demand_growth "
-                                            "(lists), replications (example above).")],
+    grid: Annotated[
+        Path,
+        typer.Option(
+            help="TOML file with a \\[grid] table: fleet_size, shift, protocol, demand_growth "
+            "(lists), replications (example above)."
+        ),
+    ],
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object (every KPI of every point).")] = False,
     days: Annotated[float | None, typer.Option(help="Simulated days per point (default: the scenario's).")] = None,
     scheduler: Annotated[str | None, typer.Option(help="Address of an existing Dask scheduler.")] = None,
@@ -362,9 +433,8 @@ def sweep_cmd(
     try:
         g = load_grid(grid, s)
         n = len(points(g)) * g.get("replications", s.replications)
-        with _progress(n, "sweep", as_json) as advance:
-            with _executor(n, scheduler, in_process, workers, advance) as ex:
-                result = sweep(s, g, executor=ex)
+        with _progress(n, "sweep", as_json) as advance, _executor(n, scheduler, in_process, workers, advance) as ex:
+            result = sweep(s, g, executor=ex)
     except ScenarioError as exc:
         raise fail(str(exc)) from None
     result["inputs"] = s.to_dict()
@@ -390,9 +460,11 @@ def sweep_help() -> str:
     """The ``sweep --help`` text: what it does and a whole grid file (Rich markup escaped)."""
     from crisis_dispatch.simulation.grid import GRID_EXAMPLE
 
-    return ("Run a parameter grid (on Dask) and report each point's KPIs with confidence intervals.\n\n"
-            "The grid file is a \\[grid] table; every key is optional and the points are all combinations "
-            "of the listed values, for example:\n\n" + escape(GRID_EXAMPLE).rstrip("\n"))
+    return (
+        "Run a parameter grid (on Dask) and report each point's KPIs with confidence intervals.\n\n"
+        "The grid file is a \\[grid] table; every key is optional and the points are all combinations "
+        "of the listed values, for example:\n\n" + escape(GRID_EXAMPLE).rstrip("\n")
+    )
 
 
 #: Sweep table columns after the grid's axes, in display order: (point key, header, kind).
@@ -407,8 +479,14 @@ SWEEP_COLUMNS = (
     ("fell_back_to_police_or_ems", "fell\nback", "count"),
 )
 #: The order in which columns are left out when the terminal is too narrow (first out first).
-SWEEP_DROP_ORDER = ("fell_back_to_police_or_ems", "utilisation", "p_wait", "response_minutes.p50",
-                    "mean_queue_wait_minutes", "team_calls")
+SWEEP_DROP_ORDER = (
+    "fell_back_to_police_or_ems",
+    "utilisation",
+    "p_wait",
+    "response_minutes.p50",
+    "mean_queue_wait_minutes",
+    "team_calls",
+)
 AXIS_HEADERS = {"fleet_size": "vans", "shift": "shift", "protocol": "protocol", "demand_growth": "growth"}
 
 
@@ -435,8 +513,13 @@ def _axis_cell(axis: str, value: Any) -> str:
 
 
 def _sweep_table(name: str, result: dict[str, Any], columns: list[tuple[str, str, str]], axes: list[str]) -> Table:
-    table = Table(title=f"Sweep of {name}, {result['replications']} replication(s) a point (means)",
-                  box=box.SIMPLE_HEAD, padding=(0, 1, 0, 0), pad_edge=False, show_edge=False)
+    table = Table(
+        title=f"Sweep of {name}, {result['replications']} replication(s) a point (means)",
+        box=box.SIMPLE_HEAD,
+        padding=(0, 1, 0, 0),
+        pad_edge=False,
+        show_edge=False,
+    )
     for a in axes:
         table.add_column(AXIS_HEADERS[a], justify="left" if a in ("shift", "protocol") else "right", no_wrap=True)
     for _, header, _ in columns:

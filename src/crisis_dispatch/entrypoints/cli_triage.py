@@ -17,7 +17,6 @@ import sys
 from pathlib import Path
 from typing import Annotated, Any
 
-import click
 import typer
 from rich.console import Console
 from rich.table import Table
@@ -37,7 +36,9 @@ EXIT_BAD_LINE = 1
 class DefaultCommandGroup(TyperGroup):
     """A group that runs ``run`` when the first argument is not one of its subcommands."""
 
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+    # ctx: the Context of the click that typer runs on (click itself, or since typer 0.2x its
+    # own private copy), so it is not named here; this method only passes it on.
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         if not args or (args[0] not in self.commands and args[0] not in ("--help", "-h")):
             args = [DEFAULT_COMMAND, *args]
         return super().parse_args(ctx, args)
@@ -75,8 +76,7 @@ def register(app: typer.Typer) -> None:
     """Add the ``triage`` command group to ``app``."""
     group = typer.Typer(
         cls=DefaultCommandGroup,
-        help="Triage calls with a versioned protocol: FILE|- of JSON lines in, JSON lines out. "
-        "Subcommands: whatif, unmapped.",
+        help="Triage calls with a versioned protocol: FILE|- of JSON lines in, JSON lines out. Subcommands: whatif, unmapped.",
         add_completion=False,
         pretty_exceptions_enable=False,
     )
@@ -123,10 +123,13 @@ def register(app: typer.Typer) -> None:
 
     @group.command("unmapped", help="Call-type strings and codes of FILE (JSON lines or CSV) that no mapping covers.")
     def unmapped_cmd(
-        file: Annotated[str, typer.Argument(help="JSON-lines calls, or a CSV with a call-type column (and optional code, Count).")],
+        file: Annotated[
+            str, typer.Argument(help="JSON-lines calls, or a CSV with a call-type column (and optional code, Count).")
+        ],
         as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
         column: Annotated[
-            str | None, typer.Option("--column", help="The CSV column holding the call types, when its header is not one we know.")
+            str | None,
+            typer.Option("--column", help="The CSV column holding the call types, when its header is not one we know."),
         ] = None,
     ) -> None:
         text = _read_text(file)
@@ -159,8 +162,9 @@ def _print_whatif(data: dict[str, Any]) -> None:
     for tier in Tier:
         a, b = data["tiers"]["a"][tier], data["tiers"]["b"][tier]
         tiers.add_row(str(tier), str(a), str(b), f"{b - a:+d}")
-    tiers.add_row("crisis team goes", str(data["team"]["a"]), str(data["team"]["b"]),
-                  f"{data['team']['b'] - data['team']['a']:+d}")
+    tiers.add_row(
+        "crisis team goes", str(data["team"]["a"]), str(data["team"]["b"]), f"{data['team']['b'] - data['team']['a']:+d}"
+    )
     out.print(tiers)
     out.print(f"{data['changed']} of {data['calls']} calls change tier")
     moves = Table(title="Changes (tier under A -> tier under B)")

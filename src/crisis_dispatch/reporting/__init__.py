@@ -7,6 +7,6 @@ or ``StatusChange`` objects with :meth:`HistoryTable.from_changes`), plus an
 """
 
 from .history import HistoryTable
-from .kpis import IncidentFacts, Impact, compute_kpis
+from .kpis import Impact, IncidentFacts, compute_kpis
 
 __all__ = ["HistoryTable", "Impact", "IncidentFacts", "compute_kpis"]

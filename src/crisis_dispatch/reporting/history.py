@@ -63,12 +63,27 @@ class HistoryTable:
                 parts.append(np.where(a >= 0, a + off, a) if offsets else a)
             return np.concatenate(parts) if parts else np.zeros(0)
 
-        sid = np.concatenate([
-            np.where(tab.subject == INCIDENT, tab.subject_id + io, tab.subject_id + uo)
-            for tab, io, uo in zip(tables, incident_offsets, unit_offsets, strict=True)
-        ]) if tables else np.zeros(0, np.int32)
-        table = cls(cat("subject"), sid, cat("from_status"), cat("to_status"), cat("t"), cat("incident", incident_offsets),
-                    cat("unit", unit_offsets), cat("event"), tables[0].epoch if tables else None)
+        sid = (
+            np.concatenate(
+                [
+                    np.where(tab.subject == INCIDENT, tab.subject_id + io, tab.subject_id + uo)
+                    for tab, io, uo in zip(tables, incident_offsets, unit_offsets, strict=True)
+                ]
+            )
+            if tables
+            else np.zeros(0, np.int32)
+        )
+        table = cls(
+            cat("subject"),
+            sid,
+            cat("from_status"),
+            cat("to_status"),
+            cat("t"),
+            cat("incident", incident_offsets),
+            cat("unit", unit_offsets),
+            cat("event"),
+            tables[0].epoch if tables else None,
+        )
         if len(tables) > 1:
             # One chronological history, as the live table is (ties keep each area's order).
             table.take(np.argsort(table.t, kind="stable"))
@@ -99,8 +114,20 @@ class HistoryTable:
             cols[6].append(unit_ids.setdefault(str(unit), len(unit_ids)) if unit is not None else -1)
             cols[7].append(EVENT_CODES.get(event or "status", EVENT_CODES["other"]))
         dt = (np.int8, np.int32, np.int8, np.int8, np.float64, np.int32, np.int32, np.int8)
-        arrays = [np.asarray(c, dtype=d) for c, d in zip(cols, dt, strict=True)]
-        return cls(*arrays, epoch=epoch, incident_ids=list(inc_ids), unit_ids=list(unit_ids))
+        a = [np.asarray(c, dtype=d) for c, d in zip(cols, dt, strict=True)]
+        return cls(
+            subject=a[0],
+            subject_id=a[1],
+            from_status=a[2],
+            to_status=a[3],
+            t=a[4],
+            incident=a[5],
+            unit=a[6],
+            event=a[7],
+            epoch=epoch,
+            incident_ids=list(inc_ids),
+            unit_ids=list(unit_ids),
+        )
 
     def first_time(self, subject: int, status: str, n: int) -> np.ndarray:
         """Per subject index (0..n-1): when it first entered ``status`` (NaN never)."""
@@ -113,14 +140,37 @@ class HistoryTable:
 
     def rows_at(self, k: int) -> tuple[str, int, str | None, str, float, int, int, str]:
         f, to = int(self.from_status[k]), int(self.to_status[k])
-        return ("incident" if self.subject[k] == INCIDENT else "unit", int(self.subject_id[k]),
-                STATUS_NAMES[f] if f >= 0 else None, STATUS_NAMES[to], float(self.t[k]), int(self.incident[k]),
-                int(self.unit[k]), EVENT_NAMES[int(self.event[k])])
+        return (
+            "incident" if self.subject[k] == INCIDENT else "unit",
+            int(self.subject_id[k]),
+            STATUS_NAMES[f] if f >= 0 else None,
+            STATUS_NAMES[to],
+            float(self.t[k]),
+            int(self.incident[k]),
+            int(self.unit[k]),
+            EVENT_NAMES[int(self.event[k])],
+        )
 
     def rows(self) -> Iterable[tuple[str, int, str | None, str, float, int, int, str]]:
         """Readable rows (tests, CSV export)."""
-        for s, i, f, to, t, inc, u, e in zip(self.subject.tolist(), self.subject_id.tolist(), self.from_status.tolist(),
-                                            self.to_status.tolist(), self.t.tolist(), self.incident.tolist(),
-                                            self.unit.tolist(), self.event.tolist(), strict=True):
-            yield ("incident" if s == INCIDENT else "unit", i, STATUS_NAMES[f] if f >= 0 else None, STATUS_NAMES[to], t,
-                   inc, u, EVENT_NAMES[e])
+        for s, i, f, to, t, inc, u, e in zip(
+            self.subject.tolist(),
+            self.subject_id.tolist(),
+            self.from_status.tolist(),
+            self.to_status.tolist(),
+            self.t.tolist(),
+            self.incident.tolist(),
+            self.unit.tolist(),
+            self.event.tolist(),
+            strict=True,
+        ):
+            yield (
+                "incident" if s == INCIDENT else "unit",
+                i,
+                STATUS_NAMES[f] if f >= 0 else None,
+                STATUS_NAMES[to],
+                t,
+                inc,
+                u,
+                EVENT_NAMES[e],
+            )

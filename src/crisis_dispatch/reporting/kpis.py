@@ -125,7 +125,9 @@ def compute_kpis(
     budget_min = np.where(rural_inc[team], 120.0, 60.0)
 
     waited = ~np.isnan(queued[team])
-    wait_end = np.where(np.isnan(dispatched[team]), np.where(np.isnan(cancelled[team]), horizon_s, cancelled[team]), dispatched[team])
+    wait_end = np.where(
+        np.isnan(dispatched[team]), np.where(np.isnan(cancelled[team]), horizon_s, cancelled[team]), dispatched[team]
+    )
     wait = _minutes(np.where(waited, wait_end - triaged[team], 0.0))
 
     by_tier = {str(k): percentiles(resp_min[facts.tier[team] == k]) for k in sorted(set(facts.tier[team].tolist()))}
@@ -137,9 +139,11 @@ def compute_kpis(
     is_unit = history.subject == UNIT
     frm, to, t = history.from_status[is_unit], history.to_status[is_unit], history.t[is_unit]
     busy_delta = np.where(to == STATUS_CODES["dispatched"], 1.0, 0.0) - np.where(
-        (to == STATUS_CODES["available"]) & np.isin(frm, COMMITTED_UNIT), 1.0, 0.0)
+        (to == STATUS_CODES["available"]) & np.isin(frm, COMMITTED_UNIT), 1.0, 0.0
+    )
     duty_delta = np.where((to == STATUS_CODES["available"]) & (np.isin(frm, OFF_DUTY)), 1.0, 0.0) - np.where(
-        np.isin(to, OFF_DUTY) & (frm == STATUS_CODES["available"]), 1.0, 0.0)
+        np.isin(to, OFF_DUTY) & (frm == STATUS_CODES["available"]), 1.0, 0.0
+    )
     edges = np.arange(0.0, horizon_s + 3600.0, 3600.0)
     edges[-1] = min(edges[-1], horizon_s)
     busy = step_integral(t, busy_delta, edges, level0=float(units_busy_at_start))
@@ -166,15 +170,19 @@ def compute_kpis(
     ed_avoided = impact.baseline_ed_share * float(reached.sum()) - ed_transports
 
     on_incident = history.subject == INCIDENT
-    escalations = {k.value: int((on_incident & (history.event == EVENT_CODES[f"escalation:{k.value}"])).sum())
-                   for k in EscalationKind}
+    escalations = {
+        k.value: int((on_incident & (history.event == EVENT_CODES[f"escalation:{k.value}"])).sum()) for k in EscalationKind
+    }
 
     n_team = int(team.sum())
     phone = int((tier_s == "PHONE_988").sum())
     screened = n - n_team - phone
     fell_back = int(facts.fell_back.sum())
     open_at_end = int((team & np.isnan(closed) & np.isnan(cancelled)).sum())
-    within = lambda m: round(float((resp_min <= m).mean()), 4) if n_team else None  # noqa: E731
+
+    def within(m: float) -> float | None:
+        return round(float((resp_min <= m).mean()), 4) if n_team else None
+
     return {
         "calls": int(n),
         "team_calls": n_team,

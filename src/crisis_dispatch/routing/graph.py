@@ -51,13 +51,11 @@ class RoadGraph:
         """Transposed adjacency in CSR: one search from a node gives times *to* it from all nodes."""
         return self.forward.transpose().tocsr()
 
-    def to_networkx(self) -> nx.DiGraph:
+    def to_networkx(self) -> nx.DiGraph[int]:
         """The same graph as a networkx ``DiGraph`` with weight attribute ``ms`` (for checks)."""
-        g = nx.DiGraph()
+        g: nx.DiGraph[int] = nx.DiGraph()
         g.add_nodes_from(range(self.node_count))
-        g.add_weighted_edges_from(
-            zip(self.tail.tolist(), self.head.tolist(), self.weight_ms.tolist(), strict=True), weight="ms"
-        )
+        g.add_weighted_edges_from(zip(self.tail.tolist(), self.head.tolist(), self.weight_ms.tolist(), strict=True), weight="ms")
         return g
 
 

@@ -39,7 +39,10 @@ def read_uber_od(path: Path) -> ODTable:
     """Read ``OD3am_10000.csv`` (Uber Movement mean travel time between census tracts)."""
     with Path(path).open(newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
-    col = lambda name: np.array([float(r[name]) for r in rows])  # noqa: E731
+
+    def col(name: str) -> np.ndarray:
+        return np.array([float(r[name]) for r in rows])
+
     return ODTable(col("oy"), col("ox"), col("dy"), col("dx"), col("dMOVEMENT_ID").astype(np.int64), col("mean_travel_time"))
 
 

@@ -17,7 +17,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
@@ -74,8 +74,8 @@ class RoadNetworkProvider:
         self.engine: ManyToOneEngine = engines[engine](graph)
 
     @classmethod
-    def from_file(cls, path: Path | str, **kwargs: object) -> RoadNetworkProvider:
-        return cls(load_graph(path), **kwargs)  # type: ignore[arg-type]
+    def from_file(cls, path: Path | str, **kwargs: Any) -> RoadNetworkProvider:
+        return cls(load_graph(path), **kwargs)
 
     def eta_seconds(self, origins: Sequence[LatLon], destination: LatLon) -> list[float | None]:
         # One k-d tree query for all points; the destination goes first so that, when it is

@@ -108,7 +108,9 @@ class TravelTimeModel:
 
     def log_seconds(self, o_lat: ArrayLike, o_lon: ArrayLike, d_lat: ArrayLike, d_lon: ArrayLike) -> NDArray[np.float64]:
         """Predicted log travel seconds (no coverage check)."""
-        o_lat, o_lon, d_lat, d_lon = np.broadcast_arrays(*(np.atleast_1d(np.asarray(a, float)) for a in (o_lat, o_lon, d_lat, d_lon)))
+        o_lat, o_lon, d_lat, d_lon = np.broadcast_arrays(
+            *(np.atleast_1d(np.asarray(a, float)) for a in (o_lat, o_lon, d_lat, d_lon))
+        )
         out = np.empty(len(o_lat), dtype=np.float64)
         # In blocks: the design matrix has ~600 columns, so a whole year of calls times a
         # fleet at once would need gigabytes. einsum, not BLAS matmul: each row's sum is then

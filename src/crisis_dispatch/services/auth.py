@@ -95,7 +95,9 @@ def logout(ctx: ServiceContext, token: str) -> None:
         uow.commit()
 
 
-def list_audit(ctx: ServiceContext, actor: Actor, object_type: str | None = None, object_id: str | None = None) -> list[dict[str, Any]]:
+def list_audit(
+    ctx: ServiceContext, actor: Actor, object_type: str | None = None, object_id: str | None = None
+) -> list[dict[str, Any]]:
     actor.require(Permission.AUDIT_READ)
     with ctx.uow() as uow:
         rows = uow.audit.list(object_type=object_type, object_id=object_id)

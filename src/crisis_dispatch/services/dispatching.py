@@ -11,7 +11,7 @@ from crisis_dispatch.domain.dispatch import Candidate, Needs, Recommendation, el
 from crisis_dispatch.domain.errors import InvalidInput
 from crisis_dispatch.domain.history import ESCALATION_PREFIX, StatusChange
 from crisis_dispatch.domain.incident import Incident, IncidentStatus
-from crisis_dispatch.domain.queueing import next_for_unit, ordered, queue_key, response_clock, escalations_due
+from crisis_dispatch.domain.queueing import escalations_due, next_for_unit, ordered, queue_key, response_clock
 from crisis_dispatch.domain.unit import Unit
 
 from . import audit
@@ -142,7 +142,7 @@ def queue(ctx: ServiceContext, actor: Actor) -> list[dict[str, Any]]:
     with ctx.uow() as uow:
         waiting = ordered(uow.incidents.list(statuses=[IncidentStatus.QUEUED], limit=10_000))
         escalated = _escalations(uow, waiting)
-        out = []
+        out: list[dict[str, Any]] = []
         for position, incident in enumerate(waiting, start=1):
             out.append(
                 {
@@ -203,7 +203,12 @@ def offer_for_unit(ctx: ServiceContext, uow: UnitOfWork, unit: Unit, now: dateti
     chosen = next_for_unit(waiting, lambda i: not eligibility(candidate, Needs.from_triage(i.triage)))
     if chosen is None:
         return None
-    return {"incident_id": chosen.id, "tier": chosen.tier, "priority": chosen.priority, "queue_key": [str(x) for x in queue_key(chosen)]}
+    return {
+        "incident_id": chosen.id,
+        "tier": chosen.tier,
+        "priority": chosen.priority,
+        "queue_key": [str(x) for x in queue_key(chosen)],
+    }
 
 
 def alerts(ctx: ServiceContext, actor: Actor) -> list[dict[str, Any]]:

@@ -17,7 +17,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-
 from crisis_dispatch.domain.access import SCOPED_TO_OWN_UNIT, Permission, UserRole
 from crisis_dispatch.domain.history import Subject
 

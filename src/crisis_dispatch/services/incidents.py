@@ -12,9 +12,9 @@ from sqlalchemy.exc import IntegrityError
 
 from crisis_dispatch.adapters.uow import UnitOfWork
 from crisis_dispatch.domain.access import SCOPED_TO_CARE_COURT, SCOPED_TO_OWN_UNIT, Permission, redact_incident
-from crisis_dispatch.domain.errors import AssignmentConflict, Conflict, InvalidInput, NotDispatchable, NotFound
+from crisis_dispatch.domain.errors import AssignmentConflict, Conflict, InvalidInput, NotDispatchable, NotFound, parse_enum
 from crisis_dispatch.domain.history import StatusChange, Subject
-from crisis_dispatch.domain.incident import Call, Incident, IncidentStatus, Location, Note, parse_enum
+from crisis_dispatch.domain.incident import Call, Incident, IncidentStatus, Location, Note
 from crisis_dispatch.domain.outcomes import Destination, Disposition, Outcome
 from crisis_dispatch.domain.triage import TEAM_TIERS
 from crisis_dispatch.domain.unit import UnitStatus, readiness
@@ -217,7 +217,9 @@ def _route_after_triage(incident: Incident, *, now: datetime, by: str) -> list[S
     reason = incident.screened_out_reason or "ineligible"
     responders = tier or "default responder"
     detail = "; ".join(triage.get("reasons", [])[:3])
-    return [incident.transition(S.CLOSED, now=now, by=by, reason=f"screened out ({reason}) to {responders}: {detail}".rstrip(": "))]
+    return [
+        incident.transition(S.CLOSED, now=now, by=by, reason=f"screened out ({reason}) to {responders}: {detail}".rstrip(": "))
+    ]
 
 
 def check_scope(ctx: ServiceContext, uow: UnitOfWork, actor: Actor, incident: Incident) -> None:
@@ -226,9 +228,10 @@ def check_scope(ctx: ServiceContext, uow: UnitOfWork, actor: Actor, incident: In
         if unit_id is None or incident.unit_id != unit_id:
             # Not "forbidden": crew must not even learn that other incidents exist.
             raise NotFound(f"incident '{incident.id}' not found")
-    if actor.role in SCOPED_TO_CARE_COURT:
-        if incident.outcome is None or incident.outcome.disposition is not Disposition.CARE_COURT_PETITION_RECOMMENDED:
-            raise NotFound(f"incident '{incident.id}' not found")
+    if actor.role in SCOPED_TO_CARE_COURT and (
+        incident.outcome is None or incident.outcome.disposition is not Disposition.CARE_COURT_PETITION_RECOMMENDED
+    ):
+        raise NotFound(f"incident '{incident.id}' not found")
 
 
 def get_incident(ctx: ServiceContext, actor: Actor, incident_id: str) -> dict[str, Any]:
@@ -244,7 +247,13 @@ def get_incident(ctx: ServiceContext, actor: Actor, incident_id: str) -> dict[st
 
 
 def list_incidents(
-    ctx: ServiceContext, actor: Actor, *, statuses: list[str] | None = None, open_only: bool = False, limit: int = 200, offset: int = 0
+    ctx: ServiceContext,
+    actor: Actor,
+    *,
+    statuses: list[str] | None = None,
+    open_only: bool = False,
+    limit: int = 200,
+    offset: int = 0,
 ) -> list[dict[str, Any]]:
     actor.require(Permission.INCIDENT_READ)
     parsed = [_status(s) for s in statuses or []]
@@ -258,9 +267,7 @@ def list_incidents(
                 return []
         found = uow.incidents.list(statuses=parsed or None, unit_id=unit_id, limit=limit, offset=offset)
         if actor.role in SCOPED_TO_CARE_COURT:
-            found = [
-                i for i in found if i.outcome and i.outcome.disposition is Disposition.CARE_COURT_PETITION_RECOMMENDED
-            ]
+            found = [i for i in found if i.outcome and i.outcome.disposition is Disposition.CARE_COURT_PETITION_RECOMMENDED]
         now = ctx.clock.now()
         views = [_view(ctx, i, now) for i in found]
         audit.record(ctx, uow, actor, "list", "incident", [i.id for i in found])
@@ -293,7 +300,9 @@ def change_status(
         if unit_id is not None and target in UNIT_MIRROR:
             unit = uow.units.get(unit_id)
             if unit.incident_id == incident.id and unit.status is not UNIT_MIRROR[target]:
-                changes.append(unit.transition(UNIT_MIRROR[target], now=now, by=actor.username, reason=f"incident {target.value}"))
+                changes.append(
+                    unit.transition(UNIT_MIRROR[target], now=now, by=actor.username, reason=f"incident {target.value}")
+                )
         uow.history.add_all(changes)
         audit.record(ctx, uow, actor, "update", "incident", [incident.id], detail=f"status {target.value}")
         view = _view(ctx, incident)
@@ -325,15 +334,19 @@ def assign_unit(ctx: ServiceContext, actor: Actor, incident_id: str, unit_id: st
             incident = uow.incidents.get(incident_id)
             unit = uow.units.get(unit_id)
             if unit.committed:
-                raise AssignmentConflict(
-                    f"unit {unit.call_sign} is already assigned to incident {unit.incident_id}"
-                )
+                raise AssignmentConflict(f"unit {unit.call_sign} is already assigned to incident {unit.incident_id}")
             ready = readiness(unit, crews(uow, [unit], now)[unit.id])
             if not ready.dispatchable:
                 raise NotDispatchable(f"unit {unit.call_sign} cannot be dispatched: " + "; ".join(ready.reasons))
             changes = [
                 incident.assign(unit.id, now=now, by=actor.username, reason=reason),
-                unit.transition(UnitStatus.DISPATCHED, now=now, by=actor.username, reason=f"assigned to {incident.id}", incident_id=incident.id),
+                unit.transition(
+                    UnitStatus.DISPATCHED,
+                    now=now,
+                    by=actor.username,
+                    reason=f"assigned to {incident.id}",
+                    incident_id=incident.id,
+                ),
             ]
             uow.flush()
             uow.history.add_all(changes)

@@ -81,7 +81,10 @@ def kpi_report(
     off_duty = {UnitStatus.OFF_SHIFT.value, UnitStatus.OUT_OF_SERVICE.value}
     committed = {u.value for u in COMMITTED}
     kpis = compute_kpis(
-        history, facts, horizon_s=(min(end, now) - start).total_seconds(), local_hour0=local0.hour + local0.minute / 60,
+        history,
+        facts,
+        horizon_s=(min(end, now) - start).total_seconds(),
+        local_hour0=local0.hour + local0.minute / 60,
         units_on_duty_at_start=sum(1 for status in before.values() if status not in off_duty),
         units_busy_at_start=sum(1 for status in before.values() if status in committed),
     )

@@ -6,10 +6,11 @@ Idempotent: running it again adds what is missing and tops up shifts, never dupl
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from crisis_dispatch.adapters.uow import UnitOfWork
 from crisis_dispatch.data.reference import la_facilities, la_stations
 from crisis_dispatch.domain.outcomes import DestinationType
 from crisis_dispatch.domain.station import Facility, Station
@@ -51,6 +52,48 @@ def _staff_id(van: int, role: Role, slot: int) -> str:
     return f"stf-ttp{van}-{role.value.split('_')[0]}-{slot}"
 
 
+def _staff_member(van: int, role: Role, slot: int) -> Staff:
+    """The generated person in seat ``role`` of shift ``slot`` on van number ``van``."""
+    k = (van - 1) * 3 + slot
+    r = list(Role).index(role)
+    quals = {Qualification.DRIVER_LICENSE} if role is Role.CLINICAL_DRIVER else set()
+    if role is Role.PSYCHIATRIC_TECHNICIAN:
+        # Psych techs on these vans are county-designated to write holds.
+        quals |= {Qualification.HOLD_5150, Qualification.HOLD_5585}
+    return Staff(
+        id=_staff_id(van, role, slot),
+        name=f"{_FIRST[(k * 3 + r) % len(_FIRST)]} {_LAST[(k + r) % len(_LAST)]}",
+        roles={role},
+        qualifications=quals,
+    )
+
+
+def _add_facilities(uow: UnitOfWork) -> int:
+    """Add the LA facilities that have a location and are not there yet; how many were added."""
+    known = {f.id for f in uow.facilities.list()}
+    added = 0
+    for f in la_facilities():
+        # Not f.has_location: the same test, written so that the type checker sees floats.
+        if f.id in known or f.lat is None or f.lon is None:
+            continue
+        uow.facilities.add(
+            Facility(
+                id=f.id,
+                name=f.name,
+                type=DestinationType(f.type),
+                lat=f.lat,
+                lon=f.lon,
+                address=f.address,
+                accepts=f.accepts,
+                capabilities=set(f.capabilities),
+                beds_available=None,
+                beds_total=f.capacity,
+            )
+        )
+        added += 1
+    return added
+
+
 def seed_la(
     ctx: ServiceContext, *, days: int = 30, start: date | None = None, demo_crew_staff_id: str | None = None
 ) -> SeedReport:
@@ -70,25 +113,7 @@ def seed_la(
             if rec.id not in known:
                 uow.stations.add(Station(id=rec.id, name=rec.name, lat=rec.lat, lon=rec.lon, address=rec.address))
                 added["stations"] += 1
-        known = {f.id for f in uow.facilities.list()}
-        for f in la_facilities():
-            if f.id in known or not f.has_location:
-                continue
-            uow.facilities.add(
-                Facility(
-                    id=f.id,
-                    name=f.name,
-                    type=DestinationType(f.type),
-                    lat=f.lat,
-                    lon=f.lon,
-                    address=f.address,
-                    accepts=f.accepts,
-                    capabilities=set(f.capabilities),
-                    beds_available=None,
-                    beds_total=f.capacity,
-                )
-            )
-            added["facilities"] += 1
+        added["facilities"] = _add_facilities(uow)
         uow.flush()
         for n, (call_sign, station_id) in enumerate(LA_VANS, start=1):
             unit = uow.units.by_call_sign(call_sign)
@@ -108,36 +133,23 @@ def seed_la(
                 added["units"] += 1
             for role in Role:
                 for slot in range(len(SHIFT_STARTS)):
-                    sid = _staff_id(n, role, slot)
-                    if uow.staff.find(sid) is None:
-                        k = (n - 1) * 3 + slot
-                        quals = {Qualification.DRIVER_LICENSE} if role is Role.CLINICAL_DRIVER else set()
-                        if role is Role.PSYCHIATRIC_TECHNICIAN:
-                            # Psych techs on these vans are county-designated to write holds.
-                            quals |= {Qualification.HOLD_5150, Qualification.HOLD_5585}
-                        uow.staff.add(
-                            Staff(
-                                id=sid,
-                                name=f"{_FIRST[(k * 3 + list(Role).index(role)) % len(_FIRST)]} {_LAST[(k + list(Role).index(role)) % len(_LAST)]}",
-                                roles={role},
-                                qualifications=quals,
-                            )
-                        )
+                    if uow.staff.find(_staff_id(n, role, slot)) is None:
+                        uow.staff.add(_staff_member(n, role, slot))
                         added["staff"] += 1
         uow.flush()
-        window_start = datetime.combine(first_day, time(0), LA_TZ).astimezone(timezone.utc)
+        window_start = datetime.combine(first_day, time(0), LA_TZ).astimezone(UTC)
         window_end = window_start + timedelta(days=days + 1)
         existing = {(s.unit_id, s.role, s.starts_at) for s in uow.shifts.in_window(window_start, window_end)}
-        for n, (call_sign, _station) in enumerate(LA_VANS, start=1):
+        for n in range(1, len(LA_VANS) + 1):
             unit_id = f"unit-ttp-{n}"
             for d in range(-1, days + 1):
                 day = first_day + timedelta(days=d)
                 for slot, start_t in enumerate(SHIFT_STARTS):
-                    starts = datetime.combine(day, start_t, LA_TZ).astimezone(timezone.utc)
+                    starts = datetime.combine(day, start_t, LA_TZ).astimezone(UTC)
                     # End at the next shift's local start, so DST days have no gap or overlap.
                     nxt = slot + 1
                     end_day = day + timedelta(days=nxt // len(SHIFT_STARTS))
-                    ends = datetime.combine(end_day, SHIFT_STARTS[nxt % len(SHIFT_STARTS)], LA_TZ).astimezone(timezone.utc)
+                    ends = datetime.combine(end_day, SHIFT_STARTS[nxt % len(SHIFT_STARTS)], LA_TZ).astimezone(UTC)
                     if ends <= window_start or starts >= window_end:
                         continue
                     for role in Role:

@@ -46,7 +46,7 @@ def call_from_dict(data: Any) -> CallInput:
     if ident is None or isinstance(ident, (bool, dict, list)) or str(ident).strip() == "":
         raise CallInputError("missing 'id'")
     texts: dict[str, str | None] = {}
-    for key, required in (("call_type", False), ("narrative", False), ("code", False), ("priority", False)):
+    for key in ("call_type", "narrative", "code", "priority"):
         value = data.get(key)
         if value is None:
             texts[key] = None
@@ -170,8 +170,9 @@ def _unmapped_csv(text: str, mappings: CodeMappings, column: str | None = None) 
     return Unmapped(types, codes, rows)
 
 
-def _count(call_type: str | None, code: str | None, weight: int, mappings: CodeMappings,
-           types: Counter[str], codes: Counter[str]) -> None:
+def _count(
+    call_type: str | None, code: str | None, weight: int, mappings: CodeMappings, types: Counter[str], codes: Counter[str]
+) -> None:
     if call_type and call_type.strip() and mappings.lookup_call_type(call_type) is None:
         types[call_type.strip()] += weight
     if code and code.strip() and mappings.lookup_code(code, call_type=call_type) is None:

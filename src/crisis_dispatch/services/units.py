@@ -7,8 +7,8 @@ from typing import Any
 
 from crisis_dispatch.adapters.uow import UnitOfWork
 from crisis_dispatch.domain.access import SCOPED_TO_OWN_UNIT, Permission
-from crisis_dispatch.domain.errors import InvalidInput, PermissionDenied
-from crisis_dispatch.domain.incident import IncidentStatus, parse_enum
+from crisis_dispatch.domain.errors import InvalidInput, PermissionDenied, parse_enum
+from crisis_dispatch.domain.incident import IncidentStatus
 from crisis_dispatch.domain.unit import (
     COMMITTED,
     Qualification,
@@ -52,7 +52,9 @@ def list_units(ctx: ServiceContext, actor: Actor) -> list[dict[str, Any]]:
         uow.commit()
     if actor.role.value in ("analyst", "police_liaison"):
         for v in views:
-            v["crew"] = {role: {"staff_id": None, "name": None, "qualifications": c["qualifications"]} for role, c in v["crew"].items()}
+            v["crew"] = {
+                role: {"staff_id": None, "name": None, "qualifications": c["qualifications"]} for role, c in v["crew"].items()
+            }
     return views
 
 
@@ -75,9 +77,8 @@ def set_unit_status(ctx: ServiceContext, actor: Actor, unit_id: str, to: str, re
     now = ctx.clock.now()
     with ctx.uow() as uow:
         unit = uow.units.get(unit_id)
-        if actor.role in SCOPED_TO_OWN_UNIT:
-            if crew_unit(uow, actor, now) != unit.id:
-                raise PermissionDenied("crew may only change the status of their own van")
+        if actor.role in SCOPED_TO_OWN_UNIT and crew_unit(uow, actor, now) != unit.id:
+            raise PermissionDenied("crew may only change the status of their own van")
         incident = uow.incidents.get(unit.incident_id) if unit.incident_id else None
         changes = []
         if incident is not None and target in INCIDENT_MIRROR:
@@ -85,12 +86,18 @@ def set_unit_status(ctx: ServiceContext, actor: Actor, unit_id: str, to: str, re
         elif incident is not None and target is UnitStatus.AVAILABLE and unit.status in COMMITTED:
             # Clearing: closing needs an outcome once the team has seen the person;
             # a recall before arrival sends the incident back to the queue.
-            nxt = IncidentStatus.CLOSED if incident.status in (IncidentStatus.ON_SCENE, IncidentStatus.AT_DESTINATION) else IncidentStatus.QUEUED
+            nxt = (
+                IncidentStatus.CLOSED
+                if incident.status in (IncidentStatus.ON_SCENE, IncidentStatus.AT_DESTINATION)
+                else IncidentStatus.QUEUED
+            )
             changes.append(incident.transition(nxt, now=now, by=actor.username, reason=reason or "unit cleared"))
         elif incident is not None and target is UnitStatus.OUT_OF_SERVICE:
             # A van that breaks down on the way leaves its incident waiting for another.
             changes.append(
-                incident.transition(IncidentStatus.QUEUED, now=now, by=actor.username, reason=reason or f"{unit.call_sign} out of service")
+                incident.transition(
+                    IncidentStatus.QUEUED, now=now, by=actor.username, reason=reason or f"{unit.call_sign} out of service"
+                )
             )
         changes.append(unit.transition(target, now=now, by=actor.username, reason=reason))
         uow.history.add_all(changes)
@@ -148,7 +155,9 @@ def assign_crew(
         shift = Shift(id=ctx.new_id("SHF"), unit_id=unit.id, staff_id=person.id, role=role_, starts_at=starts_at, ends_at=ends_at)
         clash = overlapping_shift_for_staff(shift, uow.shifts.in_window(starts_at, ends_at, staff_id=person.id))
         if clash is not None:
-            raise InvalidInput(f"{person.name} is already on shift {clash.id} from {clash.starts_at.isoformat()} to {clash.ends_at.isoformat()}")
+            raise InvalidInput(
+                f"{person.name} is already on shift {clash.id} from {clash.starts_at.isoformat()} to {clash.ends_at.isoformat()}"
+            )
         same_role = [s for s in uow.shifts.in_window(starts_at, ends_at, unit_id=unit.id) if s.role is role_]
         if same_role:
             raise InvalidInput(f"{unit.call_sign} already has a {role_.value} on shift {same_role[0].id} in that window")

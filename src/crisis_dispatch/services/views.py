@@ -76,7 +76,9 @@ def unit_view(unit: Unit, crew: dict[Role, Staff], ready: Readiness) -> dict[str
         "status_since": _iso(unit.status_since),
         "incident_id": unit.incident_id,
         "position": {"lat": unit.lat, "lon": unit.lon} if unit.lat is not None else None,
-        "crew": {role.value: {"staff_id": s.id, "name": s.name, "qualifications": sorted(s.qualifications)} for role, s in crew.items()},
+        "crew": {
+            role.value: {"staff_id": s.id, "name": s.name, "qualifications": sorted(s.qualifications)} for role, s in crew.items()
+        },
         "dispatchable": ready.dispatchable,
         "not_dispatchable_because": list(ready.reasons),
         "version": unit.version,

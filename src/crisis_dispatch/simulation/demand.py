@@ -10,6 +10,7 @@ common random numbers, which make what-ifs and fleet comparisons sharp.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -63,8 +64,14 @@ def start_hour_of_week(scenario: Scenario) -> int:
     return scenario.start.weekday() * 24 + scenario.start.hour
 
 
-def generate(scenario: Scenario, area: Area, calls_per_year: float, mix_p: np.ndarray, rng: np.random.Generator,
-             covers: object = None) -> AreaDemand:
+def generate(
+    scenario: Scenario,
+    area: Area,
+    calls_per_year: float,
+    mix_p: np.ndarray,
+    rng: np.random.Generator,
+    covers: Callable[[float, float], bool] | None = None,
+) -> AreaDemand:
     hours = int(np.ceil(scenario.horizon_s / HOUR_S))
     w = hour_of_week_weights(scenario)
     how = (start_hour_of_week(scenario) + np.arange(hours)) % 168
@@ -77,14 +84,15 @@ def generate(scenario: Scenario, area: Area, calls_per_year: float, mix_p: np.nd
     mix_idx = rng.choice(len(mix_p), size=n, p=mix_p)
     lat, lon = sample_locations(area, n, rng)
     if covers is not None and n:
-        bad = ~np.fromiter((covers(a, b) for a, b in zip(lat, lon, strict=True)), bool, n)  # type: ignore[operator]
+        bad = ~np.fromiter((covers(a, b) for a, b in zip(lat, lon, strict=True)), np.bool_, n)
         if bad.any():
             # A point off the fitted model's area falls back to the nearest hub of calls.
             hubs = np.asarray(area.hubs)
             d = (hubs[None, :, 0] - lat[bad, None]) ** 2 + (hubs[None, :, 1] - lon[bad, None]) ** 2
             lat[bad], lon[bad] = hubs[d.argmin(1), 0], hubs[d.argmin(1), 1]
-    return AreaDemand(t, mix_idx, lat, lon, rng.random(n), rng.random(n), rng.standard_normal(n),
-                      rng.standard_normal(n), rng.random(n))
+    return AreaDemand(
+        t, mix_idx, lat, lon, rng.random(n), rng.random(n), rng.standard_normal(n), rng.standard_normal(n), rng.random(n)
+    )
 
 
 def durations_s(mean_min: float, cv: float, z: np.ndarray, *, uniform: bool = False) -> np.ndarray:

@@ -20,11 +20,11 @@ from __future__ import annotations
 import heapq
 from array import array
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
 
-from crisis_dispatch.domain.dispatch import Candidate, eligibility, recommend
+from crisis_dispatch.domain.dispatch import Candidate, Needs, eligibility, recommend
 from crisis_dispatch.domain.history import StatusChange, Subject
 from crisis_dispatch.domain.incident import Incident, IncidentStatus, Location
 from crisis_dispatch.domain.outcomes import (
@@ -122,7 +122,7 @@ def _outcome(disp: int, dest: int, now: datetime, detained: datetime) -> Outcome
     return Outcome(d, now, BY, destination=destination, hold=hold)
 
 
-def simulate_area(
+def simulate_area(  # noqa: C901  -- one event loop over every event kind, refactor tracked in issue 16 item 4
     scenario: Scenario,
     region: Region,
     area_index: int,
@@ -160,8 +160,14 @@ def simulate_area(
     cands: list[Candidate] = []
     home: list[LatLon] = []
     for v in vans:
-        unit = Unit(id=f"{area.name}/{v.call_sign}", call_sign=v.call_sign, station_id=v.station,
-                    capabilities={"transport", "mental_health"}, lat=v.lat, lon=v.lon)
+        unit = Unit(
+            id=f"{area.name}/{v.call_sign}",
+            call_sign=v.call_sign,
+            station_id=v.station,
+            capabilities={"transport", "mental_health"},
+            lat=v.lat,
+            lon=v.lon,
+        )
         units.append(unit)
         cands.append(Candidate(unit, build_crew(unit.id, scenario.hold_designated, start, end_dt)))
         home.append(LatLon(v.lat, v.lon))
@@ -176,6 +182,7 @@ def simulate_area(
         if free_mask[u] != free:
             free_mask[u] = free
             n_free += 1 if free else -1
+
     off_when_clear = [False] * nu
     unit_inc = [-1] * nu
     unit_eta = [0.0] * nu
@@ -212,7 +219,7 @@ def simulate_area(
         h = (local_hour0 + t / 3600.0) % 24.0
         return any(a <= h < b for a, b in windows[shift])
 
-    start_dt = start.astimezone(timezone.utc)  # UTC in, so the domain's ensure_aware is cheap
+    start_dt = start.astimezone(UTC)  # UTC in, so the domain's ensure_aware is cheap
     for i, (v, unit) in enumerate(zip(vans, units, strict=True)):
         if windows[v.shift] == ((0.0, 24.0),) or on_duty(0.0, v.shift):
             add(unit.transition(US.AVAILABLE, now=start_dt, by=BY, reason="on shift"), 0.0, unit_code, i, -1, i)
@@ -255,7 +262,7 @@ def simulate_area(
         add(units[u].transition(US.EN_ROUTE, now=now, by=BY), t, unit_code, u, i, u)
         push(t + unit_eta[u], ARRIVE_SCENE, u)
 
-    def choose(i: int, needs) -> tuple[int, float] | None:  # type: ignore[no-untyped-def]
+    def choose(i: int, needs: Needs) -> tuple[int, float] | None:
         if not n_free:
             return None
         row = etas[i]
@@ -348,28 +355,51 @@ def simulate_area(
                 i = unit_inc[arg]
                 inc = live.pop(i)
                 add(inc.transition(IS.CLOSED, now=now, by=BY, reason=DISPOSITIONS[int(disp_arr[i])]), t, inc_code, i, i, arg)
-                add(units[arg].transition(US.AVAILABLE, now=now, by=BY, reason="cleared at destination"), t, unit_code, arg, i, arg)
+                add(
+                    units[arg].transition(US.AVAILABLE, now=now, by=BY, reason="cleared at destination"),
+                    t,
+                    unit_code,
+                    arg,
+                    i,
+                    arg,
+                )
                 unit_inc[arg] = -1
                 free(arg, t, now)
             elif kind == ESCALATE:
-                inc = live.get(arg)
-                if inc is not None and inc.status is IS.QUEUED:
+                waiting = live.get(arg)
+                if waiting is not None and waiting.status is IS.QUEUED:
                     done = escalated.setdefault(arg, [])
-                    for due in escalations_due(inc, rural=rural, now=now, already=done):
+                    for due in escalations_due(waiting, rural=rural, now=now, already=done):
                         done.append(due.kind.value)
-                        change = StatusChange(Subject.INCIDENT, inc.id, IS.QUEUED.value, IS.QUEUED.value, now, BY,
-                                              due.message, inc.id, None, f"escalation:{due.kind.value}")
+                        change = StatusChange(
+                            Subject.INCIDENT,
+                            waiting.id,
+                            IS.QUEUED.value,
+                            IS.QUEUED.value,
+                            now,
+                            BY,
+                            due.message,
+                            waiting.id,
+                            None,
+                            f"escalation:{due.kind.value}",
+                        )
                         add(change, t, inc_code, arg, arg, -1, EVENT_CODES[change.event])
                     # The next step is scheduled only once this one is reached (fewer events).
-                    triaged_s = (inc.triaged_at - start_dt).total_seconds() if inc.triaged_at else t
+                    triaged_s = (waiting.triaged_at - start_dt).total_seconds() if waiting.triaged_at else t
                     later = [f for f in ESCALATION_FRACTIONS if triaged_s + f * budget_s > t + 1e-6]
                     if later:
                         push(triaged_s + later[0] * budget_s, ESCALATE, arg)
             elif kind == FALLBACK:
-                inc = live.get(arg)
-                if inc is not None and inc.status is IS.QUEUED:
-                    add(inc.transition(IS.CANCELLED, now=now, by=BY, reason="no van: handed to the fallback responder"),
-                        t, inc_code, arg, arg, -1)
+                waiting = live.get(arg)
+                if waiting is not None and waiting.status is IS.QUEUED:
+                    add(
+                        waiting.transition(IS.CANCELLED, now=now, by=BY, reason="no van: handed to the fallback responder"),
+                        t,
+                        inc_code,
+                        arg,
+                        arg,
+                        -1,
+                    )
                     fell_back[arg] = True
                     del live[arg]
             elif kind == SHIFT_OFF:
@@ -403,8 +433,14 @@ def simulate_area(
         inc = Incident(id=f"{prefix}#{i}", location=Location(arr_lat[i], arr_lon[i]), received_at=now, seq=i)
         add(inc.apply_triage(entry.triage, now=now, by=BY), t, inc_code, i, i, -1)
         if not entry.includes_team:
-            add(inc.transition(IS.CLOSED, now=now, by=BY, reason=f"screened out: {entry.triage.get('screened_out')}"),
-                t, inc_code, i, i, -1)
+            add(
+                inc.transition(IS.CLOSED, now=now, by=BY, reason=f"screened out: {entry.triage.get('screened_out')}"),
+                t,
+                inc_code,
+                i,
+                i,
+                -1,
+            )
             continue
         live[i] = inc
         best = choose(i, entry.needs)
@@ -427,4 +463,3 @@ def simulate_area(
         units=tuple(u.id for u in units),
         events=events,
     )
-

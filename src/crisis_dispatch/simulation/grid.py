@@ -16,5 +16,9 @@ demand_growth = [1.0, 1.25]           # times the scenario's call volume
 replications = 2                      # per point (default: the scenario's)
 """
 #: One example value per axis, for error messages (:data:`GRID_EXAMPLE` has a whole grid).
-EXAMPLE = {"fleet_size": "[5, 8]", "shift": '["24/7", "peak-12h"]', "protocol": '["narrow-2019", "default"]',
-           "demand_growth": "[1.0, 1.25]"}
+EXAMPLE = {
+    "fleet_size": "[5, 8]",
+    "shift": '["24/7", "peak-12h"]',
+    "protocol": '["narrow-2019", "default"]',
+    "demand_growth": "[1.0, 1.25]",
+}

@@ -16,10 +16,13 @@ import numpy as np
 from crisis_dispatch.domain.incident import ALLOWED as INCIDENT_ALLOWED
 from crisis_dispatch.domain.incident import IncidentStatus
 from crisis_dispatch.domain.unit import ALLOWED as UNIT_ALLOWED
+from crisis_dispatch.domain.unit import UnitStatus
 from crisis_dispatch.reporting.history import INCIDENT, STATUS_CODES, UNIT, HistoryTable
 
 
-def _legal_matrix(table: dict) -> np.ndarray:  # type: ignore[type-arg]
+def _legal_matrix(
+    table: dict[IncidentStatus, frozenset[IncidentStatus]] | dict[UnitStatus, frozenset[UnitStatus]],
+) -> np.ndarray:
     size = max(STATUS_CODES.values()) + 1
     m = np.zeros((size, size), dtype=bool)
     for a, tos in table.items():

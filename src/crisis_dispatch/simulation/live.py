@@ -12,6 +12,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from .runner import area_demand, prepare
@@ -108,7 +109,9 @@ class Autopilot:
     A person may act on any incident first; the autopilot then steps aside.
     """
 
-    def __init__(self, ctx: Any, scenario: Scenario, speed: float, *, manual_units: frozenset[str] = frozenset(), seed: int = 0) -> None:
+    def __init__(
+        self, ctx: Any, scenario: Scenario, speed: float, *, manual_units: frozenset[str] = frozenset(), seed: int = 0
+    ) -> None:
         import numpy as np
 
         from crisis_dispatch.domain.access import UserRole
@@ -146,8 +149,16 @@ class Autopilot:
         return self.plan[incident.id]
 
     def _outcome(self, fate: dict[str, Any], crew: dict[Any, Any]) -> Any:
-        from crisis_dispatch.domain.outcomes import (TRANSPORTS, Destination, DestinationType, Disposition, Hold,
-                                                     HoldCriterion, HoldType, Outcome)
+        from crisis_dispatch.domain.outcomes import (
+            TRANSPORTS,
+            Destination,
+            DestinationType,
+            Disposition,
+            Hold,
+            HoldCriterion,
+            HoldType,
+            Outcome,
+        )
 
         now = self.ctx.clock.now()
         d = Disposition(fate["disposition"])
@@ -195,7 +206,7 @@ class Autopilot:
             if self._sim_minutes_since(received_at) >= AUTO_DISPATCH_AFTER_MIN:
                 automatic = [u for u in ranked_unit_ids(ctx, incident_id, k=10) if u not in manual]
                 if automatic:
-                    self._act(lambda iid=incident_id, uid=automatic[0]: incidents.assign_unit(ctx, actor, iid, uid, "demo autopilot"))
+                    self._act(partial(incidents.assign_unit, ctx, actor, incident_id, automatic[0], "demo autopilot"))
         for unit in busy:
             incident = working.get(unit.incident_id)
             if incident is None:
@@ -204,21 +215,21 @@ class Autopilot:
             since = self._sim_minutes_since(unit.status_since)
             iid, uid, status = incident.id, unit.id, incident.status
             if status is S.DISPATCHED and since >= TURNOUT_MIN:
-                self._act(lambda: units.set_unit_status(ctx, actor, uid, "en_route"))
+                self._act(partial(units.set_unit_status, ctx, actor, uid, "en_route"))
             elif status is S.EN_ROUTE and since >= fate["drive"]:
-                self._act(lambda: units.set_unit_status(ctx, actor, uid, "on_scene"))
+                self._act(partial(units.set_unit_status, ctx, actor, uid, "on_scene"))
             elif status is S.ON_SCENE and since >= fate["scene"]:
                 outcome = self._outcome(fate, crews.get(uid, {}))
-                if self._act(lambda: incidents.record_outcome(ctx, actor, iid, outcome)):
+                if self._act(partial(incidents.record_outcome, ctx, actor, iid, outcome)):
                     if outcome.destination is not None:
-                        self._act(lambda: units.set_unit_status(ctx, actor, uid, "transporting"))
+                        self._act(partial(units.set_unit_status, ctx, actor, uid, "transporting"))
                     else:
-                        self._act(lambda: units.set_unit_status(ctx, actor, uid, "available", "cleared on scene"))
+                        self._act(partial(units.set_unit_status, ctx, actor, uid, "available", "cleared on scene"))
                         self.plan.pop(iid, None)
             elif status is S.TRANSPORTING and since >= fate["transport"]:
-                self._act(lambda: units.set_unit_status(ctx, actor, uid, "at_destination"))
+                self._act(partial(units.set_unit_status, ctx, actor, uid, "at_destination"))
             elif status is S.AT_DESTINATION and since >= HANDOVER_MIN:
-                self._act(lambda: units.set_unit_status(ctx, actor, uid, "available", "handed over at destination"))
+                self._act(partial(units.set_unit_status, ctx, actor, uid, "available", "handed over at destination"))
                 self.plan.pop(iid, None)
 
     def run(self, stop_event: threading.Event, tick_s: float = 0.5) -> int:

@@ -27,10 +27,23 @@ th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}img{max-widt
 """
 
 HEADLINE = (
-    "calls", "team_calls", "response_minutes.p50", "response_minutes.p90", "response_minutes.p95",
-    "share_within_60_min", "share_within_120_min", "share_within_budget", "p_wait", "mean_queue_wait_minutes",
-    "utilisation", "share_served_by_team", "share_left_to_police_or_ems", "holds", "police_hours_freed",
-    "fire_hours_freed", "ed_visits_avoided",
+    "calls",
+    "team_calls",
+    "response_minutes.p50",
+    "response_minutes.p90",
+    "response_minutes.p95",
+    "share_within_60_min",
+    "share_within_120_min",
+    "share_within_budget",
+    "p_wait",
+    "mean_queue_wait_minutes",
+    "utilisation",
+    "share_served_by_team",
+    "share_left_to_police_or_ems",
+    "holds",
+    "police_hours_freed",
+    "fire_hours_freed",
+    "ed_visits_avoided",
 )
 
 
@@ -78,23 +91,43 @@ def write_outputs(result: dict[str, Any], inputs: dict[str, Any], out: Path) -> 
     k0 = result["per_replication"][0]["kpis"]
     ci = result["ci95"]
 
-    _write_csv(out / "kpis.csv", ["kpi", "mean", "ci95_low", "ci95_high", "replications"],
-               [[key, v["mean"], v["ci95_low"], v["ci95_high"], v["n"]] for key, v in ci.items()])
+    _write_csv(
+        out / "kpis.csv",
+        ["kpi", "mean", "ci95_low", "ci95_high", "replications"],
+        [[key, v["mean"], v["ci95_low"], v["ci95_high"], v["n"]] for key, v in ci.items()],
+    )
     files.append("kpis.csv")
     hours = list(range(24))
-    by_hour = [[r["replication"], h, r["kpis"]["response_minutes_by_hour"][h]["p50"], r["kpis"]["response_minutes_by_hour"][h]["p90"],
-                r["kpis"]["response_minutes_by_hour"][h]["n"], r["kpis"]["utilisation_by_hour"][h]]
-               for r in result["per_replication"] for h in hours]
-    _write_csv(out / "by_hour.csv", ["replication", "hour", "response_p50_min", "response_p90_min", "team_calls", "utilisation"], by_hour)
+    by_hour = [
+        [
+            r["replication"],
+            h,
+            r["kpis"]["response_minutes_by_hour"][h]["p50"],
+            r["kpis"]["response_minutes_by_hour"][h]["p90"],
+            r["kpis"]["response_minutes_by_hour"][h]["n"],
+            r["kpis"]["utilisation_by_hour"][h],
+        ]
+        for r in result["per_replication"]
+        for h in hours
+    ]
+    _write_csv(
+        out / "by_hour.csv", ["replication", "hour", "response_p50_min", "response_p90_min", "team_calls", "utilisation"], by_hour
+    )
     files.append("by_hour.csv")
     for name, key in (("by_tier.csv", "response_minutes_by_tier"), ("by_area.csv", "response_minutes_by_area")):
-        rows = [[r["replication"], label, v["p50"], v["p90"], v["p95"], v["n"]]
-                for r in result["per_replication"] for label, v in r["kpis"][key].items()]
+        rows = [
+            [r["replication"], label, v["p50"], v["p90"], v["p95"], v["n"]]
+            for r in result["per_replication"]
+            for label, v in r["kpis"][key].items()
+        ]
         _write_csv(out / name, ["replication", key.rsplit("_", 1)[-1], "p50_min", "p90_min", "p95_min", "calls"], rows)
         files.append(name)
-    outcome_rows = [[r["replication"], kind, k, v] for r in result["per_replication"]
-                    for kind, key in (("disposition", "outcomes"), ("transport_destination", "transports_by_destination"))
-                    for k, v in r["kpis"][key].items()]
+    outcome_rows = [
+        [r["replication"], kind, k, v]
+        for r in result["per_replication"]
+        for kind, key in (("disposition", "outcomes"), ("transport_destination", "transports_by_destination"))
+        for k, v in r["kpis"][key].items()
+    ]
     _write_csv(out / "outcomes.csv", ["replication", "kind", "value", "calls"], outcome_rows)
     files.append("outcomes.csv")
 
@@ -113,8 +146,12 @@ def write_outputs(result: dict[str, Any], inputs: dict[str, Any], out: Path) -> 
                 gaps |= any(y is None for y in ys)
             ax.set_xlabel("hour of day (local)")
             if gaps and fname.startswith("response"):
-                ax.annotate("gaps: the percentile falls on calls never reached (not met)", (0.01, 0.02),
-                            xycoords="axes fraction", fontsize=8)
+                ax.annotate(
+                    "gaps: the percentile falls on calls never reached (not met)",
+                    (0.01, 0.02),
+                    xycoords="axes fraction",
+                    fontsize=8,
+                )
             ax.legend()
         ax.set_title(title)
         ax.set_ylabel(ylabel)
@@ -124,13 +161,26 @@ def write_outputs(result: dict[str, Any], inputs: dict[str, Any], out: Path) -> 
         files.append(fname)
         images.append({"file": fname, "title": title})
 
-    plot("response_by_hour.png", "Response time by hour of day", "minutes",
-         {"p50": [h["p50"] for h in k0["response_minutes_by_hour"]], "p90": [h["p90"] for h in k0["response_minutes_by_hour"]]})
-    plot("utilisation_by_hour.png", "Van utilisation by hour of day", "share of staffed time busy",
-         {"utilisation": k0["utilisation_by_hour"]})
+    plot(
+        "response_by_hour.png",
+        "Response time by hour of day",
+        "minutes",
+        {"p50": [h["p50"] for h in k0["response_minutes_by_hour"]], "p90": [h["p90"] for h in k0["response_minutes_by_hour"]]},
+    )
+    plot(
+        "utilisation_by_hour.png",
+        "Van utilisation by hour of day",
+        "share of staffed time busy",
+        {"utilisation": k0["utilisation_by_hour"]},
+    )
     if k0["outcomes"]:
-        plot("outcomes.png", "Outcome mix (team calls reached)", "calls",
-             {k: [v] for k, v in sorted(k0["outcomes"].items())}, kind="bar")
+        plot(
+            "outcomes.png",
+            "Outcome mix (team calls reached)",
+            "calls",
+            {k: [v] for k, v in sorted(k0["outcomes"].items())},
+            kind="bar",
+        )
 
     env = Environment(autoescape=select_autoescape(default=True))
     html = env.from_string(HTML).render(

@@ -39,9 +39,7 @@ from .region import Area, PlacedVan, Region, station_etas
 from .runner import Prepared, prepare, run_area
 from .scenario import Scenario, ScenarioError
 
-TARGET = re.compile(
-    r"^\s*p(\d{1,2}(?:\.\d+)?)\s*<=\s*(?:(budget)|(\d+(?:\.\d+)?)\s*(m|min|h)?)\s*$", re.IGNORECASE
-)
+TARGET = re.compile(r"^\s*p(\d{1,2}(?:\.\d+)?)\s*<=\s*(?:(budget)|(\d+(?:\.\d+)?)\s*(m|min|h)?)\s*$", re.IGNORECASE)
 #: The accepted forms, for error messages.
 TARGET_FORMS = "'p90<=60m' (or 60min), 'p95<=2h' or 'p90<=budget' (each area's own 60/120-minute clock)"
 
@@ -189,8 +187,8 @@ def evaluate(prep: Prepared, vans: list[PlacedVan], target: Target, replications
         n = len(res.mix)
         tri = res.history.first_time(INCIDENT, "triaged", n)
         on = res.history.first_time(INCIDENT, "on_scene", n)
-        _, minutes, hour = team_responses(tiers[res.mix], tri, on, prep.scenario.local_hour0)
-        resp.append(minutes)
+        _, resp_min, hour = team_responses(tiers[res.mix], tri, on, prep.scenario.local_hour0)
+        resp.append(resp_min)
         hours.append(hour)
     all_resp, all_hours = np.concatenate(resp), np.concatenate(hours)
     minutes = target.minutes_for(prep.region.areas[area])
@@ -199,7 +197,7 @@ def evaluate(prep: Prepared, vans: list[PlacedVan], target: Target, replications
     return {"meets": ok, "value": round(q, 2) if math.isfinite(q) else None, "by_hour": by_hour}
 
 
-def plan_area(
+def plan_area(  # noqa: C901  -- grow, bisect and part-time searches share one memo of trials, refactor tracked in issue 16 item 4
     prep: Prepared,
     area: int,
     target: Target,
@@ -229,23 +227,35 @@ def plan_area(
     placement = place(prep, max_vans, area=area)
     order = placement.order
     base: dict[str, Any] = {
-        "area": a.name, "rural": a.rural, "target_minutes": minutes, "max_vans": max_vans,
-        "team_calls_per_year": round(team_year, 1), "offered_load_vans": round(calls_per_hour * job_min / 60.0, 2),
+        "area": a.name,
+        "rural": a.rural,
+        "target_minutes": minutes,
+        "max_vans": max_vans,
+        "team_calls_per_year": round(team_year, 1),
+        "offered_load_vans": round(calls_per_hour * job_min / 60.0, 2),
         "candidate_stations": len(_area_stations(prep, area)),
     }
     floor = _quantile(placement.floor_s / 60.0 + s.turnout_minutes, target.percentile)
     if floor > minutes * 1.02:
         # Even a van waiting at the nearest candidate station for every call is too far away.
-        return {**base, "met": False, "trials": [], "wall_s": round(time.perf_counter() - t0, 2),
-                "reason": f"travel alone from the nearest candidate station gives p{target.percentile:g} "
-                          f"{floor:.1f} min > {minutes:g} min"}
+        return {
+            **base,
+            "met": False,
+            "trials": [],
+            "wall_s": round(time.perf_counter() - t0, 2),
+            "reason": f"travel alone from the nearest candidate station gives p{target.percentile:g} "
+            f"{floor:.1f} min > {minutes:g} min",
+        }
 
     def vans_for(n: int, part_time: int = 0) -> list[PlacedVan]:
         out = []
         for i in range(n):
             sid = order[i % len(order)]  # more vans than stations: they share stations, in greedy order
-            out.append(PlacedVan(f"V{i + 1}", area, stations[sid][1], stations[sid][2],
-                                 "peak-12h" if i >= n - part_time else "24/7", sid))
+            out.append(
+                PlacedVan(
+                    f"V{i + 1}", area, stations[sid][1], stations[sid][2], "peak-12h" if i >= n - part_time else "24/7", sid
+                )
+            )
         return out
 
     trials: list[dict[str, Any]] = []
@@ -274,8 +284,13 @@ def plan_area(
         else:
             lo, step = cand, step * 2
     if hi is None:
-        return {**base, "met": False, "trials": trials, "wall_s": round(time.perf_counter() - t0, 2),
-                "reason": f"not met with up to {max_vans} vans"}
+        return {
+            **base,
+            "met": False,
+            "trials": trials,
+            "wall_s": round(time.perf_counter() - t0, 2),
+            "reason": f"not met with up to {max_vans} vans",
+        }
     while hi - lo > 1:
         mid = (lo + hi) // 2
         if check(mid)["meets"]:
@@ -330,8 +345,10 @@ def resolve_areas(prep: Prepared, names: Sequence[str] | None) -> list[int]:
             out.append(i)
     if unknown:
         sample = ", ".join(a.name for a in areas[:5])
-        raise ScenarioError(f"unknown area(s) {', '.join(repr(u) for u in unknown)} in '{prep.scenario.name}' "
-                            f"(areas: {sample}, ...; {len(areas)} in all)")
+        raise ScenarioError(
+            f"unknown area(s) {', '.join(repr(u) for u in unknown)} in '{prep.scenario.name}' "
+            f"(areas: {sample}, ...; {len(areas)} in all)"
+        )
     if not out:
         raise ScenarioError("--areas lists no area")
     return out
@@ -390,5 +407,10 @@ def plan(
         "staffed_van_hours_per_day": sum(r["staffed_van_hours_per_day"] for r in met),
         "cpu_s": round(sum(r["wall_s"] for r in per_area), 2),
     }
-    return {**head, "met": not totals["areas_not_met"], "areas": per_area, "totals": totals,
-            "wall_s": round(time.perf_counter() - t0, 2)}
+    return {
+        **head,
+        "met": not totals["areas_not_met"],
+        "areas": per_area,
+        "totals": totals,
+        "wall_s": round(time.perf_counter() - t0, 2),
+    }

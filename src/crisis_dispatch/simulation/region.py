@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -24,6 +25,9 @@ from crisis_dispatch.routing.geometry import LatLon, haversine_m
 from crisis_dispatch.routing.provider import StraightLineProvider, TravelTimeProvider, provider_for_region
 
 from .scenario import Scenario, ScenarioError, Van
+
+if TYPE_CHECKING:  # demand imports this module
+    from .demand import AreaDemand
 
 KM_PER_DEG_LAT = 111.32
 
@@ -103,11 +107,17 @@ def _california(s: Scenario) -> Region:
         for i, c in enumerate(counties):
             n = max(1, round(c.population / 100_000 * s.vans_per_100k))
             for k in range(n):
-                vans.append(PlacedVan(f"{c.name[:12].upper().replace(' ', '')}-{k + 1}", i, c.centroid_lat, c.centroid_lon, "24/7", c.name))
+                vans.append(
+                    PlacedVan(
+                        f"{c.name[:12].upper().replace(' ', '')}-{k + 1}", i, c.centroid_lat, c.centroid_lon, "24/7", c.name
+                    )
+                )
     return Region(tuple(areas), tuple(vans), make_provider(s), stations)
 
 
-def ring_stations(name: str, area: int, lat: float, lon: float, spread_km: float, rings: int) -> dict[str, tuple[int, float, float]]:
+def ring_stations(
+    name: str, area: int, lat: float, lon: float, spread_km: float, rings: int
+) -> dict[str, tuple[int, float, float]]:
     """Candidate stations for planning around a county centre: ring ``k`` (1..``rings``) has
     ``6 k`` points at ``k`` times the calls' spread, ids ``"<county> r<k>-<j>"``. Calls fall
     around the centre with that spread, so a van can wait nearer the calls it serves."""
@@ -174,7 +184,9 @@ def eta_matrix(
         return (metres / (provider.speed_kmh / 3.6)).reshape(n, m).astype(np.float32)
     model = getattr(provider, "model", None)
     if model is not None and hasattr(model, "seconds"):
-        return np.asarray(model.seconds(o_lat.ravel(), o_lon.ravel(), d_lat.ravel(), d_lon.ravel())).reshape(n, m).astype(np.float32)
+        return (
+            np.asarray(model.seconds(o_lat.ravel(), o_lon.ravel(), d_lat.ravel(), d_lon.ravel())).reshape(n, m).astype(np.float32)
+        )
     origins = [LatLon(float(a), float(b)) for a, b in zip(van_lat, van_lon, strict=True)]
     out = np.empty((n, m), dtype=np.float32)
     for i in range(n):
@@ -186,7 +198,7 @@ def eta_matrix(
 def station_etas(
     provider: TravelTimeProvider,
     stations: Sequence[tuple[str, float, float]],
-    demand: object,
+    demand: AreaDemand,
     rows: np.ndarray,
     cache: dict[str, np.ndarray],
 ) -> np.ndarray:
@@ -195,7 +207,7 @@ def station_etas(
     ``cache`` maps a station id to its column for this demand, so planning runs that move
     vans between stations compute each station's column once.
     """
-    lat, lon = demand.lat, demand.lon  # type: ignore[attr-defined]
+    lat, lon = demand.lat, demand.lon
     missing = [(sid, a, b) for sid, a, b in dict.fromkeys(stations) if sid not in cache]
     if missing:
         sel = np.flatnonzero(rows)

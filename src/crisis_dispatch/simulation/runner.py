@@ -72,8 +72,9 @@ def area_inputs(prep: Prepared, replication: int, area: int) -> AreaInputs:
     fates = resolve_fates(prep.scenario, prep.mix, demand)
     vans = [v for v in prep.region.vans if v.area == area]
     cache = prep.eta_cache.setdefault((replication, area), {})
-    etas = station_etas(prep.region.provider, [(v.station, v.lat, v.lon) for v in vans], demand,
-                        prep.mix.team_mask[demand.mix], cache)
+    etas = station_etas(
+        prep.region.provider, [(v.station, v.lat, v.lon) for v in vans], demand, prep.mix.team_mask[demand.mix], cache
+    )
     return AreaInputs(demand, fates, vans, etas)
 
 
@@ -184,6 +185,7 @@ def _parallel_areas(
 
 # --------------------------------------------------------------------------- aggregation
 
+
 def _flatten(d: dict[str, Any], prefix: str = "") -> dict[str, float]:
     out: dict[str, float] = {}
     for k, v in d.items():
@@ -199,8 +201,21 @@ def _flatten(d: dict[str, Any], prefix: str = "") -> dict[str, float]:
     return out
 
 
-T95 = {1: 12.706, 2: 4.303, 3: 3.182, 4: 2.776, 5: 2.571, 6: 2.447, 7: 2.365, 8: 2.306, 9: 2.262, 10: 2.228,
-       15: 2.131, 20: 2.086, 30: 2.042}
+T95 = {
+    1: 12.706,
+    2: 4.303,
+    3: 3.182,
+    4: 2.776,
+    5: 2.571,
+    6: 2.447,
+    7: 2.365,
+    8: 2.306,
+    9: 2.262,
+    10: 2.228,
+    15: 2.131,
+    20: 2.086,
+    30: 2.042,
+}
 
 
 def t95(dof: int) -> float:
@@ -210,7 +225,7 @@ def t95(dof: int) -> float:
     return T95[keys[-1]] if dof < 60 else 1.96
 
 
-def confidence_intervals(kpis: Sequence[dict[str, Any]]) -> dict[str, dict[str, float]]:
+def confidence_intervals(kpis: Sequence[dict[str, Any]]) -> dict[str, dict[str, float | None]]:
     """Mean and 95 % confidence interval across replications for every numeric KPI."""
     flats = [_flatten(k) for k in kpis]
     keys = sorted(set().union(*flats)) if flats else []
@@ -218,10 +233,7 @@ def confidence_intervals(kpis: Sequence[dict[str, Any]]) -> dict[str, dict[str, 
     for key in keys:
         vals = np.array([f[key] for f in flats if key in f])
         mean = float(vals.mean())
-        if len(vals) > 1:
-            half = t95(len(vals) - 1) * float(vals.std(ddof=1)) / math.sqrt(len(vals))
-        else:
-            half = float("nan")
+        half = t95(len(vals) - 1) * float(vals.std(ddof=1)) / math.sqrt(len(vals)) if len(vals) > 1 else float("nan")
         low, high = kpi_bounds(key)
         out[key] = {
             "mean": round(mean, 4),

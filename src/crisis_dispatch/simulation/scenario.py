@@ -16,7 +16,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from crisis_dispatch.domain.outcomes import Disposition, DestinationType
+from crisis_dispatch.domain.outcomes import DestinationType, Disposition
 
 
 class ScenarioError(ValueError):
@@ -105,6 +105,7 @@ class Scenario:
 
 # --------------------------------------------------------------------------- loading
 
+
 def scenarios_root() -> Path:
     return Path(str(resources.files("crisis_dispatch.scenarios")))
 
@@ -176,10 +177,72 @@ DISPOSITIONS = {d.value for d in Disposition}
 DESTINATIONS = {d.value for d in DestinationType}
 
 
-KNOWN_KEYS = frozenset({
-    "name", "description", "seed", "replications", "horizon_days", "start", "region", "demand", "call_mix",
-    "durations", "outcomes", "destinations", "fleet", "shifts", "policy", "impact",
-})
+KNOWN_KEYS = frozenset(
+    {
+        "name",
+        "description",
+        "seed",
+        "replications",
+        "horizon_days",
+        "start",
+        "region",
+        "demand",
+        "call_mix",
+        "durations",
+        "outcomes",
+        "destinations",
+        "fleet",
+        "shifts",
+        "policy",
+        "impact",
+    }
+)
+
+
+def _parse_outcomes(data: dict[str, Any]) -> dict[str, dict[str, float]]:
+    """``outcomes``: per tier, disposition probabilities that sum to 1; a ``default`` table is required."""
+    outcomes: dict[str, dict[str, float]] = {}
+    for tier, table in dict(_get(data, "outcomes", {"default": {"treated_and_released": 1.0}})).items():
+        probs = {}
+        for disp, p in dict(table).items():
+            if disp not in DISPOSITIONS:
+                raise ScenarioError(f"'outcomes.{tier}.{disp}': unknown disposition")
+            probs[disp] = _num(p, f"outcomes.{tier}.{disp}", minimum=0.0)
+        if abs(sum(probs.values()) - 1.0) > 1e-6:
+            raise ScenarioError(f"'outcomes.{tier}' probabilities sum to {sum(probs.values()):.4f}, not 1")
+        outcomes[tier] = probs
+    if "default" not in outcomes:
+        raise ScenarioError("'outcomes.default' is required (used for tiers without their own table)")
+    return outcomes
+
+
+def _parse_shifts(data: dict[str, Any]) -> dict[str, tuple[tuple[float, float], ...]]:
+    """``shifts``: named lists of [start, end) hour windows, beside the built-in ``24/7``."""
+    shifts: dict[str, tuple[tuple[float, float], ...]] = {"24/7": ((0.0, 24.0),)}
+    for name, windows in dict(_get(data, "shifts", {})).items():
+        ws = []
+        for w in windows:
+            a, b = _num(w[0], f"shifts.{name}", minimum=0), _num(w[1], f"shifts.{name}", minimum=0)
+            if not (0 <= a < b <= 24):
+                raise ScenarioError(f"'shifts.{name}': window [{a}, {b}] must satisfy 0 <= start < end <= 24")
+            ws.append((a, b))
+        shifts[name] = tuple(sorted(ws))
+    return shifts
+
+
+def _parse_vans(fleet: dict[str, Any], shifts: dict[str, tuple[tuple[float, float], ...]]) -> list[Van]:
+    """``fleet.vans``: each van's call sign, station and one of the ``shifts``."""
+    vans = []
+    for i, v in enumerate(_get(fleet, "vans", [])):
+        van = Van(
+            str(_get(v, "call_sign", f"V{i + 1}")),
+            str(_get(v, "station", where=f"fleet.vans[{i}].")),
+            str(v.get("shift", "24/7")),
+        )
+        if van.shift not in shifts:
+            raise ScenarioError(f"'fleet.vans[{i}].shift': unknown shift '{van.shift}' (defined: {', '.join(shifts)})")
+        vans.append(van)
+    return vans
 
 
 def _parse(data: dict[str, Any], path: Path) -> Scenario:
@@ -223,22 +286,14 @@ def _parse(data: dict[str, Any], path: Path) -> Scenario:
     handover = _dists(dict(_get(durations, "handover", {})), "durations.handover", DESTINATIONS)
     default_scene = on_scene.get("default") or next(iter(on_scene.values()))
 
-    outcomes: dict[str, dict[str, float]] = {}
-    for tier, table in dict(_get(data, "outcomes", {"default": {"treated_and_released": 1.0}})).items():
-        probs = {}
-        for disp, p in dict(table).items():
-            if disp not in DISPOSITIONS:
-                raise ScenarioError(f"'outcomes.{tier}.{disp}': unknown disposition")
-            probs[disp] = _num(p, f"outcomes.{tier}.{disp}", minimum=0.0)
-        if abs(sum(probs.values()) - 1.0) > 1e-6:
-            raise ScenarioError(f"'outcomes.{tier}' probabilities sum to {sum(probs.values()):.4f}, not 1")
-        outcomes[tier] = probs
-    if "default" not in outcomes:
-        raise ScenarioError("'outcomes.default' is required (used for tiers without their own table)")
+    outcomes = _parse_outcomes(data)
     for probs in outcomes.values():
         for disp in probs:
             on_scene.setdefault(disp, default_scene)
-    destinations = {k: _num(v, f"destinations.{k}", minimum=0.0) for k, v in dict(_get(data, "destinations", {"emergency_department": 1.0})).items()}
+    destinations = {
+        k: _num(v, f"destinations.{k}", minimum=0.0)
+        for k, v in dict(_get(data, "destinations", {"emergency_department": 1.0})).items()
+    }
     for k in destinations:
         if k not in DESTINATIONS:
             raise ScenarioError(f"'destinations.{k}': unknown destination type")
@@ -247,21 +302,8 @@ def _parse(data: dict[str, Any], path: Path) -> Scenario:
     if abs(sum(destinations.values()) - 1.0) > 1e-6:
         raise ScenarioError("'destinations' shares must sum to 1")
 
-    shifts: dict[str, tuple[tuple[float, float], ...]] = {"24/7": ((0.0, 24.0),)}
-    for name, windows in dict(_get(data, "shifts", {})).items():
-        ws = []
-        for w in windows:
-            a, b = _num(w[0], f"shifts.{name}", minimum=0), _num(w[1], f"shifts.{name}", minimum=0)
-            if not (0 <= a < b <= 24):
-                raise ScenarioError(f"'shifts.{name}': window [{a}, {b}] must satisfy 0 <= start < end <= 24")
-            ws.append((a, b))
-        shifts[name] = tuple(sorted(ws))
-    vans = []
-    for i, v in enumerate(_get(fleet, "vans", [])):
-        van = Van(str(_get(v, "call_sign", f"V{i + 1}")), str(_get(v, "station", where=f"fleet.vans[{i}].")), str(v.get("shift", "24/7")))
-        if van.shift not in shifts:
-            raise ScenarioError(f"'fleet.vans[{i}].shift': unknown shift '{van.shift}' (defined: {', '.join(shifts)})")
-        vans.append(van)
+    shifts = _parse_shifts(data)
+    vans = _parse_vans(fleet, shifts)
     per100k = fleet.get("vans_per_100k")
     if not vans and per100k is None:
         raise ScenarioError("'fleet' needs vans = [...] or vans_per_100k")

@@ -22,8 +22,18 @@ from .scenario import Scenario, ScenarioError
 from .whatif import check_protocol
 
 __all__ = ["AXES", "EXAMPLE", "GRID_EXAMPLE", "REPORTED", "load_grid", "points", "sweep"]
-REPORTED = ("team_calls", "response_minutes.p50", "response_minutes.p90", "share_within_60_min", "share_within_budget",
-            "p_wait", "mean_queue_wait_minutes", "utilisation", "fell_back_to_police_or_ems", "ed_visits_avoided")
+REPORTED = (
+    "team_calls",
+    "response_minutes.p50",
+    "response_minutes.p90",
+    "share_within_60_min",
+    "share_within_budget",
+    "p_wait",
+    "mean_queue_wait_minutes",
+    "utilisation",
+    "fell_back_to_police_or_ems",
+    "ed_visits_avoided",
+)
 
 
 def load_grid(path: str | Path, scenario: Scenario | None = None) -> dict[str, Any]:
@@ -35,6 +45,21 @@ def load_grid(path: str | Path, scenario: Scenario | None = None) -> dict[str, A
     one :class:`ScenarioError` line, each naming its key and value.
     """
     p = Path(path)
+    grid = _read_grid(p)
+    problems: list[str] = []
+    checked = dict(grid)
+    if "fleet_size" in grid:
+        checked["fleet_size"] = [_whole(v, "grid.fleet_size", problems) for v in grid["fleet_size"]]
+    if "replications" in grid:
+        checked["replications"] = _whole(grid["replications"], "grid.replications", problems)
+    problems += _value_problems(grid, scenario)
+    if problems:
+        raise ScenarioError(f"{p}: " + "; ".join(problems))
+    return checked
+
+
+def _read_grid(p: Path) -> dict[str, Any]:
+    """The file's [grid] table, with known keys only and a non-empty list on each axis it names."""
     if not p.is_file():
         raise ScenarioError(f"grid file not found: {p}")
     try:
@@ -49,17 +74,19 @@ def load_grid(path: str | Path, scenario: Scenario | None = None) -> dict[str, A
     unknown = set(grid) - {*AXES, "replications"}
     if unknown:
         raise ScenarioError(f"{p}: unknown grid keys {sorted(unknown)} (known: {', '.join(AXES)}, replications)")
-    problems: list[str] = []
-    for axis in AXES:
-        if axis in grid and (not isinstance(grid[axis], list) or not grid[axis]):
-            problems.append(f"grid.{axis} must be a non-empty list (e.g. {axis} = {EXAMPLE[axis]})")
+    problems = [
+        f"grid.{axis} must be a non-empty list (e.g. {axis} = {EXAMPLE[axis]})"
+        for axis in AXES
+        if axis in grid and (not isinstance(grid[axis], list) or not grid[axis])
+    ]
     if problems:
         raise ScenarioError(f"{p}: " + "; ".join(problems))
-    checked = dict(grid)
-    if "fleet_size" in grid:
-        checked["fleet_size"] = [_whole(v, "grid.fleet_size", problems) for v in grid["fleet_size"]]
-    if "replications" in grid:
-        checked["replications"] = _whole(grid["replications"], "grid.replications", problems)
+    return grid
+
+
+def _value_problems(grid: dict[str, Any], scenario: Scenario | None) -> list[str]:
+    """What is wrong with the demand_growth, shift and protocol values, and with fleet_size for ``scenario``."""
+    problems: list[str] = []
     for v in grid.get("demand_growth", []):
         if not _is_number(v) or not math.isfinite(v) or v <= 0:
             problems.append(f"grid.demand_growth: {v!r} is not a multiplier > 0 (1.0 is the scenario's volume)")
@@ -78,9 +105,7 @@ def load_grid(path: str | Path, scenario: Scenario | None = None) -> dict[str, A
             problems.append(f"grid.{exc}")
     if scenario is not None and "fleet_size" in grid and len(build_region(scenario).areas) != 1:
         problems.append(f"grid.fleet_size needs a single-area scenario (la-ttp, la-ttp-20k), not {scenario.name}")
-    if problems:
-        raise ScenarioError(f"{p}: " + "; ".join(problems))
-    return checked
+    return problems
 
 
 def _is_number(v: Any) -> bool:
@@ -105,8 +130,10 @@ def _grown(scenario: Scenario, point: dict[str, Any]) -> Scenario:
     s = scenario
     if "demand_growth" in point:
         g = float(point["demand_growth"])
-        s = s.with_changes(annual_calls=s.annual_calls * g,
-                           team_calls_per_year=None if s.team_calls_per_year is None else s.team_calls_per_year * g)
+        s = s.with_changes(
+            annual_calls=s.annual_calls * g,
+            team_calls_per_year=None if s.team_calls_per_year is None else s.team_calls_per_year * g,
+        )
     if "shift" in point and point["shift"] not in s.shifts:
         raise ScenarioError(f"unknown shift '{point['shift']}' (defined: {', '.join(s.shifts)})")
     return s
@@ -121,12 +148,15 @@ def _placement(s: Scenario, n: int) -> tuple[PlacedVan, ...]:
     prep = prepare(s)
     order = greedy_placement(prep, n)
     st = prep.region.stations
-    return tuple(PlacedVan(f"V{i + 1}", 0, st[sid][1], st[sid][2], "24/7", sid)
-                 for i, sid in ((i, order[i % len(order)]) for i in range(n)))
+    return tuple(
+        PlacedVan(f"V{i + 1}", 0, st[sid][1], st[sid][2], "24/7", sid)
+        for i, sid in ((i, order[i % len(order)]) for i in range(n))
+    )
 
 
-def _point_vans(s: Scenario, point: dict[str, Any],
-                placements: dict[tuple[Any, int], tuple[PlacedVan, ...]]) -> tuple[PlacedVan, ...] | None:
+def _point_vans(
+    s: Scenario, point: dict[str, Any], placements: dict[tuple[Any, int], tuple[PlacedVan, ...]]
+) -> tuple[PlacedVan, ...] | None:
     """The fleet of a point: ``fleet_size`` vans on the greedy stations (one placement per
     demand growth and size, computed once and shared by every shift, protocol and
     replication: it depends on nothing else), or the scenario's vans on the point's shift."""

@@ -19,9 +19,20 @@ from .runner import run
 from .scenario import Scenario, ScenarioError
 
 COMPARED = (
-    "team_calls", "share_served_by_team", "share_left_to_police_or_ems", "fell_back_to_police_or_ems",
-    "response_minutes.p50", "response_minutes.p90", "share_within_60_min", "share_within_budget",
-    "mean_queue_wait_minutes", "utilisation", "holds", "police_hours_freed", "fire_hours_freed", "ed_visits_avoided",
+    "team_calls",
+    "share_served_by_team",
+    "share_left_to_police_or_ems",
+    "fell_back_to_police_or_ems",
+    "response_minutes.p50",
+    "response_minutes.p90",
+    "share_within_60_min",
+    "share_within_budget",
+    "mean_queue_wait_minutes",
+    "utilisation",
+    "holds",
+    "police_hours_freed",
+    "fire_hours_freed",
+    "ed_visits_avoided",
 )
 
 
@@ -33,18 +44,21 @@ def check_protocol(name_or_path: str) -> None:
     """
     packaged = [n.removesuffix(".yaml") for n in packaged_protocol_names()]
     if not Path(name_or_path).is_file() and name_or_path.removesuffix(".yaml") not in packaged:
-        raise ScenarioError(f"protocol '{name_or_path}' not found: neither a file nor a packaged protocol "
-                            f"(packaged: {', '.join(packaged)})")
+        raise ScenarioError(
+            f"protocol '{name_or_path}' not found: neither a file nor a packaged protocol (packaged: {', '.join(packaged)})"
+        )
     try:
         resolve_protocol(name_or_path)  # the very rule the run uses (callmix.resolve_protocol): a file wins
     except ProtocolError as exc:
         n = len(exc.errors)
-        raise ScenarioError(f"protocol '{name_or_path}': {n} error{'s' if n != 1 else ''}: "
-                            + "; ".join(" ".join(e.split()) for e in exc.errors)) from None
+        raise ScenarioError(
+            f"protocol '{name_or_path}': {n} error{'s' if n != 1 else ''}: " + "; ".join(" ".join(e.split()) for e in exc.errors)
+        ) from None
 
 
 def describe_tier_mix(mix: dict[str, float]) -> str:
     """``{"EMS": 0.11, "MH_TEAM": 0.052}`` → ``"EMS 11 %, MH_TEAM 5.2 %"``, largest share first."""
+
     def pct(share: float) -> str:
         return f"{share * 100:.0f} %" if share >= 0.1 else f"{share * 100:.1f} %"
 
@@ -60,7 +74,11 @@ def tier_mix(scenario: Scenario, protocol: str) -> dict[str, float]:
 
 
 def whatif(
-    scenario: Scenario, protocol_a: str, protocol_b: str, *, replications: int | None = None,
+    scenario: Scenario,
+    protocol_a: str,
+    protocol_b: str,
+    *,
+    replications: int | None = None,
     executor: Executor | None = None,
 ) -> dict[str, Any]:
     a = run(scenario, replications=replications, protocol=protocol_a, executor=executor)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -19,7 +19,7 @@ from crisis_dispatch.domain.queueing import (
 )
 from crisis_dispatch.domain.triage import Tier
 
-T = datetime(2026, 11, 27, 18, tzinfo=timezone.utc)
+T = datetime(2026, 11, 27, 18, tzinfo=UTC)
 
 
 def queued(ident: str, *, priority: int | None = 3, received: datetime = T, seq: int = 1, tier: str = "MH_TEAM") -> Incident:
@@ -46,8 +46,18 @@ def test_only_queued_incidents_are_in_the_queue() -> None:
 
 @pytest.mark.parametrize(
     ("minutes", "rural", "state"),
-    [(0, False, "ok"), (29.9, False, "ok"), (30, False, "amber"), (44.9, False, "amber"), (45, False, "red"),
-     (59.9, False, "red"), (60, False, "breached"), (60, True, "amber"), (90, True, "red"), (120, True, "breached")],
+    [
+        (0, False, "ok"),
+        (29.9, False, "ok"),
+        (30, False, "amber"),
+        (44.9, False, "amber"),
+        (45, False, "red"),
+        (59.9, False, "red"),
+        (60, False, "breached"),
+        (60, True, "amber"),
+        (90, True, "red"),
+        (120, True, "breached"),
+    ],
 )
 def test_clock_states_against_the_60_and_120_minute_budgets(minutes: float, rural: bool, state: str) -> None:
     clock = response_clock(queued("a"), rural=rural, now=T + timedelta(minutes=minutes))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from hypothesis import given
@@ -12,7 +12,7 @@ from crisis_dispatch.domain.dispatch import Candidate, Needs, recommend
 from crisis_dispatch.domain.outcomes import HoldType
 from crisis_dispatch.domain.unit import Qualification, Role, Staff, Unit, UnitStatus
 
-NOW = datetime(2026, 11, 27, 18, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 27, 18, tzinfo=UTC)
 
 
 def crew(tag: str, *, hold: set[Qualification] | None = None, licensed: bool = True) -> dict[Role, Staff]:
@@ -94,7 +94,9 @@ def test_k_must_be_positive() -> None:
         recommend([], Needs(), {}, k=0)
 
 
-@given(st.lists(st.tuples(st.sampled_from(list(UnitStatus)), st.one_of(st.none(), st.floats(0, 10_000))), min_size=0, max_size=12))
+@given(
+    st.lists(st.tuples(st.sampled_from(list(UnitStatus)), st.one_of(st.none(), st.floats(0, 10_000))), min_size=0, max_size=12)
+)
 def test_ranking_is_sorted_and_holds_only_available_staffed_units(spec: list[tuple[UnitStatus, float | None]]) -> None:
     cands = [Candidate(van(f"V{i:02d}", status), crew(f"c{i}")) for i, (status, _) in enumerate(spec)]
     etas = {f"u-V{i:02d}": eta for i, (_, eta) in enumerate(spec)}
@@ -104,4 +106,3 @@ def test_ranking_is_sorted_and_holds_only_available_staffed_units(spec: list[tup
     by_id = {c.unit.id: c.unit for c in cands}
     assert all(by_id[r.unit_id].status is UnitStatus.AVAILABLE for r in rec.ranked)
     assert len(rec.ranked) + len(rec.excluded) == len(cands)
-

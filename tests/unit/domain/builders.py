@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from crisis_dispatch.domain.incident import Incident, IncidentStatus, Location
 from crisis_dispatch.domain.outcomes import (
@@ -17,7 +17,7 @@ from crisis_dispatch.domain.outcomes import (
 from crisis_dispatch.domain.unit import Qualification, Role, Shift, Staff, Unit, UnitStatus
 
 #: 10:00 in Los Angeles on a Friday.
-T0 = datetime(2026, 11, 27, 18, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 27, 18, 0, tzinfo=UTC)
 MINUTE = timedelta(minutes=1)
 HOUR = timedelta(hours=1)
 

@@ -37,8 +37,7 @@ _DISPATCH = _READ | {
 EXPECTED: dict[str, set[str]] = {
     "call_taker": _READ | {"call:create", "queue:read", "triage:evaluate", "unit:read"},
     "dispatcher": _DISPATCH,
-    "crew": _READ
-    | {"incident:status", "incident:outcome", "incident:note", "unit:read", "unit:status", "facility:update"},
+    "crew": _READ | {"incident:status", "incident:outcome", "incident:note", "unit:read", "unit:status", "facility:update"},
     # A supervisor does what dispatchers do, plus crews and the audit trail.
     "supervisor": _DISPATCH | {"crew:manage", "audit:read", "report:read"},
     # Analysts run what-ifs on the triage criteria; they change nothing.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from hypothesis import given
@@ -18,7 +18,7 @@ from crisis_dispatch.domain.checkin import (
 )
 from crisis_dispatch.domain.errors import InvalidInput
 
-ARRIVED = datetime(2026, 11, 27, 18, 0, tzinfo=timezone.utc)
+ARRIVED = datetime(2026, 11, 27, 18, 0, tzinfo=UTC)
 M = timedelta(minutes=1)
 
 

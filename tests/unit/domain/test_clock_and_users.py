@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -52,7 +52,7 @@ def test_a_fixed_clock_refuses_naive_times() -> None:
 def test_a_fixed_clock_always_reports_utc() -> None:
     clock = FixedClock(datetime(2026, 11, 27, 10, 0, tzinfo=ZoneInfo("America/Los_Angeles")))
     assert clock.now() == T0
-    assert clock.now().tzinfo is timezone.utc
+    assert clock.now().tzinfo is UTC
 
 
 def test_an_incident_received_at_a_naive_time_is_refused_and_an_offset_one_is_kept_in_utc() -> None:
@@ -60,13 +60,13 @@ def test_an_incident_received_at_a_naive_time_is_refused_and_an_offset_one_is_ke
         Incident(id="i1", location=Location(34.05, -118.25), received_at=datetime(2026, 11, 27, 10, 0))
     la = datetime(2026, 11, 27, 2, 0, tzinfo=ZoneInfo("America/Los_Angeles"))
     incident = Incident(id="i2", location=Location(34.05, -118.25), received_at=la)
-    assert incident.received_at == la and incident.received_at.tzinfo is timezone.utc
+    assert incident.received_at == la and incident.received_at.tzinfo is UTC
 
 
 def test_ensure_aware_keeps_the_instant_and_converts_to_utc() -> None:
     moment = datetime(2026, 7, 4, 21, 0, tzinfo=ZoneInfo("America/Los_Angeles"))  # PDT
-    assert ensure_aware(moment) == datetime(2026, 7, 5, 4, 0, tzinfo=timezone.utc)
-    assert ensure_aware(moment).tzinfo is timezone.utc
+    assert ensure_aware(moment) == datetime(2026, 7, 5, 4, 0, tzinfo=UTC)
+    assert ensure_aware(moment).tzinfo is UTC
 
 
 # --------------------------------------------------------------------------- users

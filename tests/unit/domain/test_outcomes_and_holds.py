@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -96,7 +96,7 @@ def test_the_time_left_at_a_naive_time_is_refused() -> None:
 )
 def test_a_hold_spanning_a_daylight_saving_change_still_lasts_72_real_hours(detained: datetime) -> None:
     the_hold = hold(first_detained_at=detained)
-    assert the_hold.expires_at - detained.astimezone(timezone.utc) == 72 * HOUR
+    assert the_hold.expires_at - detained.astimezone(UTC) == 72 * HOUR
     assert the_hold.remaining(detained + timedelta(hours=1)) == 71 * HOUR
 
 

@@ -14,8 +14,10 @@ from crisis_dispatch.domain.outcomes import HoldType
 from crisis_dispatch.domain.unit import (
     CoverageGap,
     Qualification,
+    Readiness,
     Role,
     Shift,
+    Staff,
     UnitStatus,
     can_place_holds,
     coverage_gaps,
@@ -40,7 +42,13 @@ from tests.unit.domain.builders import (
 DURING = T0 + 2 * HOUR
 
 
-def _ready_now(shifts: list[Shift], staff=None, *, now: datetime = DURING, status=UnitStatus.AVAILABLE):  # type: ignore[no-untyped-def]
+def _ready_now(
+    shifts: list[Shift],
+    staff: dict[str, Staff] | None = None,
+    *,
+    now: datetime = DURING,
+    status: UnitStatus = UnitStatus.AVAILABLE,
+) -> Readiness:
     crew = crew_on_shift("U-1", shifts, staff if staff is not None else full_roster(), now)
     return readiness(unit_in(status), crew)
 
@@ -64,9 +72,7 @@ def test_a_van_missing_any_one_role_is_not_dispatchable(missing: Role) -> None:
     assert any(missing.value in r for r in ready.reasons)
 
 
-@pytest.mark.parametrize(
-    "status", [s for s in UnitStatus if s is not UnitStatus.AVAILABLE], ids=lambda s: s.value
-)
+@pytest.mark.parametrize("status", [s for s in UnitStatus if s is not UnitStatus.AVAILABLE], ids=lambda s: s.value)
 def test_a_fully_staffed_van_that_is_not_available_is_not_dispatchable(status: UnitStatus) -> None:
     ready = _ready_now(day_shifts(), status=status)
     assert not ready.dispatchable

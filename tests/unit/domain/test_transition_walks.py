@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable
 from datetime import timedelta
 
 from hypothesis import example, given, settings
@@ -147,7 +148,7 @@ def _reachable(start: str, legal: frozenset[tuple[str, str]]) -> set[str]:
     return seen
 
 
-def _actual_table(can_go, statuses: list[str]) -> frozenset[tuple[str, str]]:  # type: ignore[no-untyped-def]
+def _actual_table(can_go: Callable[[str, str], bool], statuses: list[str]) -> frozenset[tuple[str, str]]:
     return frozenset((a, b) for a in statuses for b in statuses if can_go(a, b))
 
 

@@ -62,9 +62,7 @@ def scenes(draw):
     facilities, travel = [], {}
     for n, (kind, name, accepts, capabilities, beds, eta) in enumerate(draw(st.lists(FACILITY_FIELDS, max_size=10))):
         ident = f"f{n}"
-        facilities.append(
-            facility(ident, kind, name=name, accepts=accepts, capabilities=set(capabilities), beds_available=beds)
-        )
+        facilities.append(facility(ident, kind, name=name, accepts=accepts, capabilities=set(capabilities), beds_available=beds))
         travel[ident] = eta
     return facilities, travel
 

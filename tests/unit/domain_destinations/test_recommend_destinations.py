@@ -47,9 +47,7 @@ def test_pucc_and_sobering_center_must_be_within_15_minutes(kind, reference, eta
 
 
 def test_the_transport_limit_is_a_parameter() -> None:
-    result = recommend_destinations(
-        pucc_patient(), [facility("pucc", PUCC)], {"pucc": 1200.0}, max_transport_minutes=20
-    )
+    result = recommend_destinations(pucc_patient(), [facility("pucc", PUCC)], {"pucc": 1200.0}, max_transport_minutes=20)
     assert ranked_ids(result) == ["pucc"]
 
 
@@ -102,9 +100,10 @@ def test_a_minor_on_a_5585_hold_cannot_go_to_an_adults_only_pucc() -> None:
         reasons = excluded(result)["adult-pucc"]
         assert any(r.endswith("facility takes adults only (Ref. 501 patient category)") for r in reasons)
     unknown_age = recommend_destinations(PatientAssessment(consent="hold_5585"), facilities, {"adult-pucc": 60.0})
-    assert "a minor on a WIC 5585 hold: facility takes adults only (Ref. 501 patient category)" in excluded(
-        unknown_age
-    )["adult-pucc"]
+    assert (
+        "a minor on a WIC 5585 hold: facility takes adults only (Ref. 501 patient category)"
+        in excluded(unknown_age)["adult-pucc"]
+    )
 
 
 @pytest.mark.parametrize(

@@ -68,9 +68,7 @@ def test_each_limit_admits_its_inclusive_bound_and_refuses_beyond(kind, field, v
 
 
 @COMMUNITY
-@pytest.mark.parametrize(
-    ("glucose", "fits"), [(59, False), (60, True), (249, True), (250, False)], ids=lambda v: str(v)
-)
+@pytest.mark.parametrize(("glucose", "fits"), [(59, False), (60, True), (249, True), (250, False)], ids=lambda v: str(v))
 def test_a_diabetics_glucose_must_be_at_least_60_and_under_250(kind, glucose, fits) -> None:
     got = reasons(kind, diabetic=True, ketoacidosis=False, glucose=glucose)
     assert (got == []) is fits

@@ -8,11 +8,11 @@ from importlib import resources
 import numpy as np
 import pytest
 
+from crisis_dispatch.routing import travel_model
 from crisis_dispatch.routing.geometry import haversine_m
 from crisis_dispatch.routing.model_evaluation import error_metrics, ranking_agreement, read_uber_od, split_by_destination
 from crisis_dispatch.routing.provider import load_region_model
-from crisis_dispatch.routing import travel_model
-from crisis_dispatch.routing.travel_model import MAX_SPEED_KMH, MIN_SPEED_KMH
+from crisis_dispatch.routing.travel_model import MAX_SPEED_KMH, MIN_SPEED_KMH, TravelTimeModel
 from tests.shared_data import shared_data_dir
 
 
@@ -22,7 +22,7 @@ def test_the_shipped_file_holds_parameters_only() -> None:
     assert len(payload["coef"]) == len(payload["mean"]) < 1000
 
 
-def _random_trips(model, seed: int, n: int) -> tuple[np.ndarray, ...]:  # type: ignore[no-untyped-def]
+def _random_trips(model: TravelTimeModel, seed: int, n: int) -> tuple[np.ndarray, ...]:
     """Origins and destinations drawn uniformly over the model's area."""
     rng = np.random.default_rng(seed)
     s = model.spec

@@ -10,8 +10,8 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
-from starlette.concurrency import run_in_threadpool
 from sqlalchemy import text
+from starlette.concurrency import run_in_threadpool
 
 from crisis_dispatch import __version__
 from crisis_dispatch.bootstrap import Container, build
@@ -66,7 +66,9 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
     app.state.container = container or build(settings)
     errors.install(app)
     app.include_router(router)
-    from crisis_dispatch.entrypoints.console import mount; mount(app)  # noqa: E702 -- pages, static files, live feed
+    from crisis_dispatch.entrypoints.console import mount
+
+    mount(app)  # pages, static files, live feed
 
     @app.get("/health", tags=["meta"])
     def health() -> dict[str, Any]:

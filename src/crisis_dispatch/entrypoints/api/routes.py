@@ -8,8 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, Query, Request, Response, status
 
 from crisis_dispatch.domain.access import Permission
-from crisis_dispatch.domain.errors import InvalidInput
-from crisis_dispatch.domain.incident import parse_enum
+from crisis_dispatch.domain.errors import InvalidInput, parse_enum
 from crisis_dispatch.domain.outcomes import Destination, DestinationType, Disposition, Hold, HoldCriterion, HoldType, Outcome
 from crisis_dispatch.services import auth, destinations, dispatching, incidents, reference, reports, units
 from crisis_dispatch.services.incidents import CallIntake
@@ -48,9 +47,7 @@ def create_user(body: s.UserCreate, ctx: CtxDep, actor: ActorDep) -> dict[str, A
 
 
 @router.get("/audit", tags=["users"])
-def audit_log(
-    ctx: CtxDep, actor: ActorDep, object_type: str | None = None, object_id: str | None = None
-) -> list[dict[str, Any]]:
+def audit_log(ctx: CtxDep, actor: ActorDep, object_type: str | None = None, object_id: str | None = None) -> list[dict[str, Any]]:
     return auth.list_audit(ctx, actor, object_type, object_id)
 
 
@@ -115,9 +112,7 @@ def assign_unit(incident_id: str, body: s.AssignRequest, ctx: CtxDep, actor: Act
 
 
 @router.get("/incidents/{incident_id}/recommendations", tags=["dispatch"])
-def recommendations(
-    incident_id: str, ctx: CtxDep, actor: ActorDep, k: Annotated[int, Query(ge=1, le=50)] = 3
-) -> dict[str, Any]:
+def recommendations(incident_id: str, ctx: CtxDep, actor: ActorDep, k: Annotated[int, Query(ge=1, le=50)] = 3) -> dict[str, Any]:
     """The free, fully staffed vans fit for the call, fastest first, and why the others are out."""
     return dispatching.recommendations(ctx, actor, incident_id, k)
 

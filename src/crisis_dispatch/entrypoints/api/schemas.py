@@ -115,8 +115,6 @@ class BedUpdate(_Body):
     beds_total: int | None = Field(default=None, ge=0)
 
 
-
-
 class DestinationQuery(_Body):
     assessment: dict[str, Any] = Field(
         default_factory=dict,

@@ -34,9 +34,7 @@ def protocol_summary(path: Path | None) -> dict[str, Any]:
     return {
         "protocol": protocol.name,
         "version": protocol.version,
-        "questions": [
-            {"id": q.id, "text": q.text, "type": q.type.value, "choices": list(q.choices)} for q in protocol.questions
-        ],
+        "questions": [{"id": q.id, "text": q.text, "type": q.type.value, "choices": list(q.choices)} for q in protocol.questions],
     }
 
 

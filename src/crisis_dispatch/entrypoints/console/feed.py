@@ -61,7 +61,9 @@ def _checkin_key(states: dict[str, Any]) -> list[tuple[Any, ...]]:
     return [(c["incident_id"], c["level"], c["last_checkin_at"]) for c in states["checkins"]]
 
 
-async def _stream(request: Request, ctx: ServiceContext, actor: Actor, token: str | None, start: int | None) -> AsyncIterator[str]:
+async def _stream(
+    request: Request, ctx: ServiceContext, actor: Actor, token: str | None, start: int | None
+) -> AsyncIterator[str]:
     if start is None:
         start = await run_in_threadpool(events.latest_id, ctx)
     cursor = events.FeedCursor(start)

@@ -17,9 +17,9 @@ from crisis_dispatch.domain.outcomes import DestinationType, Disposition, HoldCr
 from crisis_dispatch.services import auth
 from crisis_dispatch.services.context import Actor
 
+from ..api.deps import get_ctx, set_session_cookie
 from .api import protocol_summary
 from .paths import TEMPLATES
-from ..api.deps import get_ctx, set_session_cookie
 from .session import HOME, PAGE_ROLES, ROLE_LABEL, SESSION_COOKIE, page_actor
 
 router = APIRouter(include_in_schema=False)
@@ -83,11 +83,21 @@ def login_submit(
 ) -> Response:
     ctx = get_ctx(request)
     if not username.strip() or not password:
-        return _render(request, "login.html", None, code=422, next=_safe_next(next), error="Enter your username and password.", username=username)
+        return _render(
+            request,
+            "login.html",
+            None,
+            code=422,
+            next=_safe_next(next),
+            error="Enter your username and password.",
+            username=username,
+        )
     try:
         result = auth.login(ctx, username.strip(), password)
     except auth.AuthenticationFailed:
-        return _render(request, "login.html", None, code=401, next=_safe_next(next), error="Wrong username or password.", username=username)
+        return _render(
+            request, "login.html", None, code=401, next=_safe_next(next), error="Wrong username or password.", username=username
+        )
     role = result["user"]["role"]
     target = _safe_next(next)
     if not target or UserRole(role) not in PAGE_ROLES[target]:

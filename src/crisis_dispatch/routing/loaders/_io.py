@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import gzip
+import io
 from pathlib import Path
-from typing import IO
 
 
-def open_binary(path: Path) -> IO[bytes]:
+def open_binary(path: Path) -> io.BufferedIOBase:
     """Open ``path`` for reading bytes, transparently un-gzipping ``*.gz`` files."""
     if path.suffix.lower() == ".gz":
         return gzip.open(path, "rb")

@@ -3,8 +3,8 @@
 ``networkx.read_graphml`` builds a full DOM and a networkx graph and takes minutes on a
 300k-node network; this streams the file once with ``lxml.etree.iterparse`` (events only
 for ``key``/``node``/``edge``, finished elements freed at once; ~2x faster than the standard
-library's iterparse) and keeps only what routing needs: node ``x``/``y``, and edge ``length``, ``highway``, ``maxspeed`` (or an osmnx
-``travel_time`` when present). osmnx GraphML is already directed with one edge per allowed
+library's iterparse) and keeps only what routing needs: node ``x``/``y``, and edge ``length``,
+``highway``, ``maxspeed`` (or an osmnx ``travel_time`` when present). osmnx GraphML is already directed with one edge per allowed
 direction, so one-way streets are respected as given; an ``edgedefault="undirected"`` file
 gets both directions of every edge.
 """
@@ -21,7 +21,6 @@ from crisis_dispatch.routing.geometry import haversine_m
 from crisis_dispatch.routing.graph import RoadGraph, build_road_graph
 from crisis_dispatch.routing.loaders._io import open_binary
 from crisis_dispatch.routing.speeds import edge_speed_kmh
-
 
 _NS = "{http://graphml.graphdrawing.org/xmlns}"
 _TAGS = {name: (f"{_NS}{name}", name) for name in ("key", "node", "edge", "graph")}
@@ -82,7 +81,9 @@ def load_graphml(path: Path | str) -> RoadGraph:
     tail_a, head_a = np.array(tails), np.array(heads)
     length_a = np.array(lengths)
     missing = np.isnan(length_a)
-    length_a[missing] = haversine_m(lat_a[tail_a[missing]], lon_a[tail_a[missing]], lat_a[head_a[missing]], lon_a[head_a[missing]])
+    length_a[missing] = haversine_m(
+        lat_a[tail_a[missing]], lon_a[tail_a[missing]], lat_a[head_a[missing]], lon_a[head_a[missing]]
+    )
     seconds = length_a / (np.array(speeds) / 3.6)
     given = np.array(times)
     seconds = np.where(np.isnan(given), seconds, given)

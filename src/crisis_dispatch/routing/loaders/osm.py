@@ -38,9 +38,13 @@ def _graph_from_ways(nodes: dict[int, tuple[float, float]], ways: Iterable[Way],
         for a, b in zip(known, known[1:], strict=False):
             ia, ib = index.setdefault(a, len(index)), index.setdefault(b, len(index))
             if direction >= 0:
-                tails.append(ia), heads.append(ib), speeds.append(speed)
+                tails.append(ia)
+                heads.append(ib)
+                speeds.append(speed)
             if direction <= 0:
-                tails.append(ib), heads.append(ia), speeds.append(speed)
+                tails.append(ib)
+                heads.append(ia)
+                speeds.append(speed)
     if not tails:
         raise GraphFormatError(f"{name} holds no drivable OSM ways")
     osmids = np.fromiter(index, dtype=np.int64, count=len(index))
@@ -64,11 +68,7 @@ def load_overpass_json(path: Path | str) -> RoadGraph:
             payload = json.load(handle)
         elements = payload["elements"]
         nodes = {int(e["id"]): (float(e["lat"]), float(e["lon"])) for e in elements if e.get("type") == "node"}
-        ways = [
-            ([int(r) for r in e.get("nodes", [])], dict(e.get("tags", {})))
-            for e in elements
-            if e.get("type") == "way"
-        ]
+        ways = [([int(r) for r in e.get("nodes", [])], dict(e.get("tags", {}))) for e in elements if e.get("type") == "way"]
     except (OSError, EOFError, ValueError, KeyError, TypeError) as exc:
         raise GraphFormatError(f"cannot read Overpass JSON {path.name}: {exc}") from exc
     return _graph_from_ways(nodes, ways, _stem(path))
