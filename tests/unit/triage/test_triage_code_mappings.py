@@ -36,7 +36,7 @@ def test_mpds_codes_raise_our_flags() -> None:
 def test_apco_codes_map_to_flags_and_known_irrelevant_codes_are_still_mapped() -> None:
     m = load_code_mappings()
     assert m.lookup_code("EDP").flags == ("mental_health",)
-    assert m.lookup_code("suicthrt").flags == ("mental_health", "suicidal")
+    assert m.lookup_code("suicthrt").flags == ("mental_health", "suicidal", "possible_attempt")  # issue 10
     fire = m.lookup_code("FSTRU")
     assert fire is not None and fire.flags == () and fire.kind == "apco"
 
@@ -47,11 +47,12 @@ def test_apco_codes_map_to_flags_and_known_irrelevant_codes_are_still_mapped() -
         ("MENTAL VIOLENT - ARMED", {"weapon", "violence", "mental_health"}),
         ("MENTAL VIOLENT NOT ARMED", {"violence", "mental_health"}),
         ("121C_Mental Disordr NonViolent", {"mental_health"}),
-        ("Suicide I/P", {"mental_health", "self_harm_in_progress", "suicidal"}),
+        ("Suicide I/P", {"mental_health", "self_harm_in_progress", "suicidal", "possible_attempt"}),
         ("Welfare Check", {"welfare_check"}),
         ("OVERDOSE W/OUT SYMPTOMS", {"overdose"}),
         ("EMS-Altered Mental Status", {"medical"}),
-        ("PSYCHIATRIC/ABNORMAL BEHAVIOR/SUICIDE ATTEMPT", {"mental_health"}),
+        # the card's title names suicide: whether there was an attempt is open (issue 10)
+        ("PSYCHIATRIC/ABNORMAL BEHAVIOR/SUICIDE ATTEMPT", {"mental_health", "suicidal", "possible_attempt"}),
     ],
 )
 def test_local_call_types_match_by_phrase_with_negation_and_rewrites(call_type: str, flags: set[str]) -> None:

@@ -32,7 +32,9 @@ def test_an_overdose_without_mental_health_goes_to_ems_and_records_why() -> None
 
 def test_an_attempt_in_progress_brings_ems_and_the_team() -> None:
     result = run(code="25B3", narrative="CUT HER WRISTS")
-    assert result.tier is Tier.MH_TEAM_WITH_EMS and result.hold_possible
+    # (the safety net may add police for the blade, as the blind labels count one)
+    assert result.tier.includes_ems and result.tier.includes_team and result.hold_possible
+    assert run(code="25B3", narrative="CUT HER WRISTS", answers={"weapon": "no"}).tier is Tier.MH_TEAM_WITH_EMS
 
 
 def test_an_overdose_with_a_knife_beside_the_person_covers_both_dangers() -> None:
@@ -128,7 +130,7 @@ def test_the_narrow_pilot_screens_a_weapon_out_entirely() -> None:
 def test_the_safety_floor_catches_a_protocol_that_forgets_police() -> None:
     protocol = careless()
     result = triage(CallInput(id="x", call_type="EDP", narrative="PT HAS A GUN"), protocol)
-    assert result.tier is Tier.MH_TEAM_WITH_POLICE
+    assert result.tier.includes_police and result.tier.includes_team
     assert result.rules_fired[-1] == SAFETY_FLOOR_RULE and result.priority == 1
 
 

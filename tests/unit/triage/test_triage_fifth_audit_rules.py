@@ -36,7 +36,8 @@ def test_the_parts_of_a_call_type_set_off_by_asterisks_are_found(call_type: str,
         ("Psych *Combative* Per Deputy", Tier.MH_TEAM_WITH_POLICE),
         ("Psych *Calm* Per Deputy", Tier.MH_TEAM),
         ("Psych *Secure*", Tier.MH_TEAM),
-        ("Psych Suicide Attempt", Tier.MH_TEAM),  # the card's title: not a report of an attempt
+        # the card's title: not a report of an attempt, but it leaves one open (issue 10)
+        ("Psych Suicide Attempt", Tier.MH_TEAM_WITH_EMS),
         ("EMOTIONAL PERSON * Cover Unit 12 *", Tier.MH_TEAM),  # asterisks around a unit note
     ],
 )
@@ -64,4 +65,9 @@ def test_abbreviated_suicide_attempts_are_attempts(call_type: str) -> None:
 
 @pytest.mark.parametrize("call_type", ["PSYC SUICIDE ATMPT", "PSYCHIATRIC/SUICIDE ATTMPT", "Psychiatric / Suicide Atmp"])
 def test_an_abbreviated_card_title_is_still_a_card_title(call_type: str) -> None:
-    assert run(call_type=call_type).tier is Tier.MH_TEAM
+    # a card title, not a reported attempt: EMS goes because one is possible (issue 10), and
+    # text that tells of talk only keeps the team alone
+    result = run(call_type=call_type)
+    assert result.tier is Tier.MH_TEAM_WITH_EMS and "possible_attempt" in result.flag_names
+    assert "self_harm_in_progress" not in result.flag_names
+    assert run(call_type=call_type, narrative="SUICIDAL THOUGHTS ONLY, NO WEAPONS").tier is Tier.MH_TEAM

@@ -21,6 +21,8 @@ from tests.shared_data import shared_data_dir
 
 from .builders import default
 
+load_default_protocol = default
+
 NARRATIVES = Path(__file__).resolve().parents[3] / "tools" / "narratives"
 LABEL_SETS = ("labels.jsonl", "labels_heldout.jsonl", "labels_heldout2.jsonl", "labels_heldout3.jsonl")
 AUDITS = (
@@ -109,18 +111,39 @@ def test_real_mental_health_pages_go_to_the_team(labelled: list[tuple[dict, Tria
     assert sum(r.tier.includes_team for r in mh) / len(mh) >= 0.97
 
 
-def test_most_calm_mental_health_pages_go_to_the_team_alone(labelled: list[tuple[dict, TriageResult]]) -> None:
-    # Calm: a mental-health page with no weapon/violence/medical/overdose/attempt label.
-    # Measured 103/126 = 0.82 (the rest get EMS or police alongside, because the text
-    # speaks loosely of pills, pain or a fall, or names a danger the label did not count).
-    # Below 0.75 the reader's doubts would be eating the team's own calls: the LA lesson.
+def test_calm_mental_health_pages_all_go_to_the_team(labelled: list[tuple[dict, TriageResult]]) -> None:
+    # Calm in the first label set: no weapon/violence/medical/overdose/attempt label. How many
+    # go *alone* is measured on the blind fact labels below, whose guide follows issue 10 (a
+    # call type that leaves an attempt open, "SUICIDE" with no text, brings EMS beside the team).
     calm = [
         result
         for label, result in labelled
         if label["mental_health_page"] and not set(label["page_flags"]) & (NEEDS_POLICE | NEEDS_EMS)
     ]
     assert all(r.tier.includes_team for r in calm)
-    assert sum(r.tier is Tier.MH_TEAM for r in calm) / len(calm) >= 0.75
+
+
+def test_on_the_blind_fact_labels_calm_pages_stay_with_the_team_and_dangers_get_their_responders(pages: list[dict]) -> None:
+    # tools/narratives/facts/train_*.jsonl: 2,600 pages labelled blind (issue 10); the reader
+    # was developed on them, so this is the development figure, not the audit's. Measured at
+    # protocol default-2026.12.1: 0.870 of 682 calm eligible pages kept with the team alone;
+    # 3.4 % of 1,847 dangerous pages miss a responder (most of them borderline labels).
+    by_id = {p["id"]: p for p in pages}
+    protocol = load_default_protocol()
+    calm = kept = dangerous = missing = 0
+    for path in sorted(NARRATIVES.glob("facts/train_*.jsonl")):
+        for line in path.open(encoding="utf-8"):
+            label = json.loads(line)
+            tier = triage(call_from_dict(by_id[label["id"]]), protocol).tier
+            if label["calm_eligible"]:
+                calm += 1
+                kept += tier in (Tier.MH_TEAM, Tier.PHONE_988)
+            if label["needs_police"] or label["needs_ems"]:
+                dangerous += 1
+                missing += (label["needs_police"] and not tier.includes_police) or (label["needs_ems"] and not tier.includes_ems)
+    assert calm == 682 and dangerous == 1847
+    assert kept / calm >= 0.85
+    assert missing / dangerous <= 0.04
 
 
 def test_a_random_sample_of_mental_health_pages_is_safe_and_goes_to_the_team(pages: list[dict]) -> None:

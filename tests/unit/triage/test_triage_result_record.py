@@ -9,7 +9,7 @@ from crisis_dispatch.domain.triage import CallInput, TriageResult
 from .builders import run
 
 ISSUE_KEYS = {"id", "tier", "priority", "determinant", "flags", "reasons", "protocol_version"}
-EXTRA_KEYS = {"screened_out", "rules_fired", "hold_possible"}
+EXTRA_KEYS = {"screened_out", "rules_fired", "hold_possible", "confirmed"}
 
 
 def test_to_dict_has_the_issue_shape_plus_the_recording_keys() -> None:

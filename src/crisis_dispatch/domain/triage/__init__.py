@@ -25,7 +25,7 @@ from .flags import (
     FlagSource,
 )
 from .mappings import CodeMappings, MappingHit, normalise_text, parse_mpds
-from .model import NO_MENTAL_HEALTH_COMPONENT, NOT_TRIAGED, CallInput, TriageResult
+from .model import NO_MENTAL_HEALTH_COMPONENT, NOT_TRIAGED, SAFETY_QUESTIONS, CallInput, TriageResult
 from .reader import NarrativeReading, read_narrative
 from .protocol import Protocol, ProtocolError, parse_protocol
 from .tier import TEAM_TIERS, Responder, Tier
@@ -40,6 +40,7 @@ __all__ = [
     "NO_MENTAL_HEALTH_COMPONENT",
     "SAFETY_FLAGS",
     "SAFETY_FLOOR_RULE",
+    "SAFETY_QUESTIONS",
     "TEAM_TIERS",
     "UNCERTAINTY_FLAGS",
     "CallInput",

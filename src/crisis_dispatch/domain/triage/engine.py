@@ -12,6 +12,9 @@ randomness, rules in file order). The steps:
    removes the team/phone from) the responders, and may set a priority, a determinant
    code, a screen-out reason and ``hold_possible``. Dangers combine: an overdose with a
    knife beside the person fires both the EMS and the police rules.
+   The learned safety net (``safety_net.py``) then adds, never removes: a danger it scores
+   at or above its threshold that no source raised or denied becomes a flag (source
+   ``classifier``).
 4. **Safety floor.** Whatever the protocol says, weapon/violence brings police and
    medical/overdose/self-harm in progress brings EMS (the invariant of issue 3); a
    standing uncertainty (``possible_medical``, ``unreadable``: the text cannot rule a
@@ -30,9 +33,21 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
-from .flags import NEEDS_EMS, NEEDS_POLICE, SAFETY_FLAGS, UNCERTAINTY_FLAGS, Flag, FlagSource
-from .model import NO_MENTAL_HEALTH_COMPONENT, NOT_TRIAGED, CallInput, TriageResult
+from .flags import (
+    NEEDS_EMS,
+    NEEDS_POLICE,
+    POSSIBLE_ATTEMPT,
+    SAFETY_FLAGS,
+    SELF_HARM_IN_PROGRESS,
+    SUICIDAL,
+    UNCERTAINTY_FLAGS,
+    Flag,
+    FlagSource,
+)
+from .mappings import MappingHit, call_type_levels
+from .model import NO_MENTAL_HEALTH_COMPONENT, NOT_TRIAGED, SAFETY_QUESTIONS, CallInput, TriageResult
 from .reader import NarrativeReading, quoted_codes, read_narrative
+from .safety_net import load_safety_net
 from .protocol import (
     ANSWERS_GIVEN,
     INFORMATION,
@@ -124,6 +139,14 @@ def triage(call: CallInput, protocol: Protocol) -> TriageResult:
     prefix = f"{protocol.determinant_prefix}-" if protocol.determinant_prefix else ""
     determinant = f"{prefix}{priority}-{'+'.join(dict.fromkeys(determinants)) or 'NONE'}"
     flags = tuple(sorted(evidence.present.values(), key=lambda f: (-f.source.rank, f.name)))
+    confirmed = tier not in (Tier.MH_TEAM, Tier.PHONE_988) or all(
+        normalise_yes_no(call.answers.get(q)) is not None for q in SAFETY_QUESTIONS
+    )
+    if not confirmed:
+        reasons.append(
+            "unconfirmed: the team would go alone on text and codes only; ask about a weapon, "
+            "violence and whether the person is awake and breathing"
+        )
     return TriageResult(
         call_id=call.id,
         tier=tier,
@@ -135,9 +158,14 @@ def triage(call: CallInput, protocol: Protocol) -> TriageResult:
         protocol_version=protocol.version,
         screened_out=screened_out,
         hold_possible=any(r.hold_possible for r in fired),
+        confirmed=confirmed,
     )
 
 
+#: A determinant that says whether there was an attempt: with its number ("25B3", not "25B"
+#: or "25"), or at a level with no attempt in it (Alpha, Omega).
+_ATTEMPT_SETTLED_BY_CODE = re.compile(r"\d+(?:[A-EO]\d|[AO])", re.IGNORECASE)
+_LEVELS_WITHOUT_ATTEMPT = frozenset({"A", "O"})
 #: "IN PROGRESS" / "I/P" said on its own in a narrative (not "not in progress").
 _IN_PROGRESS = re.compile(r"(?<!NOT )(?<![\w/-])(?:IN\s+PROGRESS|I/P)(?![\w/-])", re.IGNORECASE)
 
@@ -166,6 +194,7 @@ def gather_evidence(call: CallInput, protocol: Protocol) -> Evidence:
         denials += down
 
     mapped = False
+    code_hit = protocol.mappings.lookup_code(call.code, call_type=call.call_type)
     type_hit = protocol.mappings.lookup_call_type(call.call_type)
     if type_hit is not None and _IN_PROGRESS.search(call.narrative or ""):
         # "IN PROGRESS" in the text says the call type's event is happening now (a "SUICIDE"
@@ -174,7 +203,7 @@ def gather_evidence(call: CallInput, protocol: Protocol) -> Evidence:
         if now_hit is not None:
             type_hit = replace(type_hit, flags=tuple(dict.fromkeys((*type_hit.flags, *now_hit.flags))))
     for label, hit in (
-        ("code", protocol.mappings.lookup_code(call.code, call_type=call.call_type)),
+        ("code", code_hit),
         ("call type", type_hit),
     ):
         if hit is None:
@@ -192,8 +221,11 @@ def gather_evidence(call: CallInput, protocol: Protocol) -> Evidence:
     call_type_texts = dict.fromkeys(
         protocol.mappings.rewrite_text(call.call_type or "", correct_typos=fix) for fix in (True, False)
     )
+    type_denials: set[str] = set()
     for text in call_type_texts:
-        for flag in _read_call_type(text).flags:
+        type_reading = _read_call_type(text)
+        type_denials |= type_reading.denied_names
+        for flag in type_reading.flags:
             raised.append(Flag(flag.name, flag.evidence, FlagSource.CODE))
             mapped = True
     reading = read_narrative(call.narrative)
@@ -223,6 +255,9 @@ def gather_evidence(call: CallInput, protocol: Protocol) -> Evidence:
                     f"{lower.source} flag '{name}' ({lower.evidence!r}) overruled by "
                     f"{downs[0].source} {downs[0].evidence!r}"
                 )
+    _add_safety_net(call, present, denied, frozenset(type_denials))
+    if POSSIBLE_ATTEMPT in present:
+        _settle_possible_attempt(call, code_hit, type_hit, reading, present, notes)
     _settle_uncertainties(present, denied, notes)
     information = answered or mapped or bool(reading.flags)
     return Evidence(present, denied, answered, information, tuple(notes))
@@ -233,6 +268,69 @@ def _read_call_type(text: str) -> NarrativeReading:
     """The reader's verdict on a (rewritten) call type. Call types repeat from call to call
     (1,622 distinct in 8,090 real pages), so each is read once; the reading is frozen."""
     return read_narrative(text)
+
+
+def _settle_possible_attempt(
+    call: CallInput,
+    code_hit: MappingHit | None,
+    type_hit: MappingHit | None,
+    reading: NarrativeReading,
+    present: dict[str, Flag],
+    notes: list[str],
+) -> None:
+    """A call type that leaves an attempt open ("SUICIDE", "ATTEMPT/THREAT") is settled by a
+    determinant that says the level ("25B3": threatening suicide), a call-type level without
+    attempts (Alpha), text that says there was none ("THOUGHTS ONLY"), or, when the call type
+    names suicide alone, text that tells of talk ("HAVING SUICIDAL THOUGHTS", "NON-SUICIDAL").
+    Text that tells of an act raises the attempt itself."""
+    if code_hit is not None and code_hit.kind == "mpds" and _ATTEMPT_SETTLED_BY_CODE.match(code_hit.key):
+        present.pop(POSSIBLE_ATTEMPT)
+        notes.append(f"{POSSIBLE_ATTEMPT} settled: the determinant {code_hit.evidence!r} says whether there was an attempt")
+        return
+    calm_level = next((lv for lv in call_type_levels(call.call_type or "") if lv in _LEVELS_WITHOUT_ATTEMPT), None)
+    if calm_level is not None and type_hit is not None and type_hit.category == "behavioral_health":
+        present.pop(POSSIBLE_ATTEMPT)
+        notes.append(f"{POSSIBLE_ATTEMPT} settled: the call type's level {calm_level} has no attempt in it")
+        return
+    # A call type that names the attempt ("ATTEMPT OR THREAT", "INCLUDING ATTEMPTS") yields
+    # only to text that says no attempt ("THOUGHTS ONLY", "HAS NOT TAKEN ANYTHING"); one that
+    # names suicide alone ("SUICIDE", a card title) also to text that tells of talk.
+    names_attempt = type_hit is not None and "ATTEMPT" in type_hit.key
+    talk = next(
+        (
+            f
+            for f in (*reading.flags, *reading.denials)
+            if (f.name == SUICIDAL and not names_attempt) or (f.name == SELF_HARM_IN_PROGRESS and f in reading.denials)
+        ),
+        None,
+    )
+    if talk is not None and SELF_HARM_IN_PROGRESS not in reading.names:
+        present.pop(POSSIBLE_ATTEMPT)
+        notes.append(f"{POSSIBLE_ATTEMPT} settled: the text tells of talk, not an act ({talk.evidence!r})")
+
+
+def _add_safety_net(
+    call: CallInput, present: dict[str, Flag], denied: dict[str, Flag], type_denials: frozenset[str]
+) -> None:
+    """The learned safety net's findings, as flags nothing else raised or denied: it only adds,
+    and only where it adds a responder (police for a weapon or violence, EMS for a medical
+    danger or an attempt) that no other finding already brings.
+
+    It speaks where the rules found nothing about a danger; a danger that an answer, a code
+    or the text itself denies ("weapon: no", "NOT VIOLENT", a call type "MENTAL PT - NOT VIOL")
+    is not the net's to overrule: word statistics read negations poorly, and the denial is
+    there for the dispatcher to see.
+    """
+    for finding in load_safety_net().findings(call.call_type, call.code, call.narrative):
+        if finding.fact in present or finding.fact in denied or finding.fact in type_denials:
+            continue
+        if finding.fact in NEEDS_POLICE and NEEDS_POLICE & present.keys():
+            continue  # police go already: the finding would add no responder
+        if finding.fact in NEEDS_EMS and NEEDS_EMS & present.keys():
+            continue  # EMS go already
+        present[finding.fact] = Flag(
+            finding.fact, f"safety net {finding.score:.2f} >= {finding.threshold:.2f}", FlagSource.CLASSIFIER
+        )
 
 
 def _settle_uncertainties(present: dict[str, Flag], denied: dict[str, Flag], notes: list[str]) -> None:

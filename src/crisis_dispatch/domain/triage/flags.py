@@ -12,11 +12,14 @@ class FlagSource(StrEnum):
     ANSWER = "answer"
     CODE = "code"
     NARRATIVE = "narrative"
+    #: The learned safety net (``safety_net.py``): it only adds a flag nothing else raised or
+    #: denied, after the others are resolved.
+    CLASSIFIER = "classifier"
 
     @property
     def rank(self) -> int:
         """Higher outranks lower."""
-        return {FlagSource.ANSWER: 3, FlagSource.CODE: 2, FlagSource.NARRATIVE: 1}[self]
+        return {FlagSource.ANSWER: 3, FlagSource.CODE: 2, FlagSource.NARRATIVE: 1, FlagSource.CLASSIFIER: 0}[self]
 
 
 WEAPON = "weapon"
@@ -32,9 +35,15 @@ WELFARE_CHECK = "welfare_check"
 UNCOOPERATIVE = "uncooperative"
 UNSAFE_LOCATION = "unsafe_location"
 CALLER_IS_SUBJECT = "caller_is_subject"
+#: Police asked for, or already part of the call ("REQ PD", "MEET PD ON SCENE", "PER PD",
+#: a missing person, a drunk driver): they go beside the team, whatever the danger.
+POLICE_REQUESTED = "police_requested"
 #: The reader's doubts: what it read cannot rule a danger out (see UNCERTAINTY_FLAGS).
 POSSIBLE_MEDICAL = "possible_medical"  # pills, a cut, pain, a fall, a person down... said loosely
 UNREADABLE = "unreadable"  # text the reader cannot read (another language)
+#: A call type or code that leaves an attempt possible ("SUICIDE", "ATTEMPT/THREAT", APCO
+#: SUICTHRT) while nothing says whether one happened: thoughts only, or an attempt?
+POSSIBLE_ATTEMPT = "possible_attempt"
 
 #: Flags the narrative reader looks for (the issue's list plus ``suicidal``).
 NARRATIVE_FLAGS: tuple[str, ...] = (
@@ -66,11 +75,14 @@ SAFETY_FLAGS: frozenset[str] = NEEDS_POLICE | NEEDS_EMS
 UNCERTAINTY_FLAGS: dict[str, frozenset[str]] = {
     POSSIBLE_MEDICAL: frozenset({MEDICAL, OVERDOSE, SELF_HARM_IN_PROGRESS}),
     UNREADABLE: SAFETY_FLAGS,
+    POSSIBLE_ATTEMPT: frozenset({SELF_HARM_IN_PROGRESS}),
 }
 
 #: Every flag the engine knows. A protocol may only speak of these.
 KNOWN_FLAGS: frozenset[str] = frozenset(
-    NARRATIVE_FLAGS + (WELFARE_CHECK, UNCOOPERATIVE, UNSAFE_LOCATION, CALLER_IS_SUBJECT) + tuple(UNCERTAINTY_FLAGS)
+    NARRATIVE_FLAGS
+    + (WELFARE_CHECK, UNCOOPERATIVE, UNSAFE_LOCATION, CALLER_IS_SUBJECT, POLICE_REQUESTED)
+    + tuple(UNCERTAINTY_FLAGS)
 )
 
 

@@ -14,6 +14,9 @@ from .tier import Tier
 NOT_TRIAGED = "not_triaged"
 #: ``screened_out`` when the call was judged but nothing made it a crisis-team call.
 NO_MENTAL_HEALTH_COMPONENT = "no_mental_health_component"
+#: The call-taker's three safety questions (issue 10): a decision that sends the team alone
+#: (or the phone) is *confirmed* only once each was answered; the answers outrank the text.
+SAFETY_QUESTIONS: tuple[str, ...] = ("weapon", "violence", "conscious_breathing")
 
 
 @dataclass(frozen=True)
@@ -41,7 +44,9 @@ class TriageResult:
     ``"not_triaged"`` (too little information, the default responder went) is kept apart
     from ineligibility reasons such as ``"weapon"``, ``"violence"``, ``"medical"``.
     ``hold_possible`` says the triage thinks a 5150/5585 hold may be needed, so the
-    recommender can ask for a hold-designated crew member.
+    recommender can ask for a hold-designated crew member. ``confirmed`` is False when the
+    team (or the phone) would go alone on the strength of text and codes only: the
+    call-taker must still ask the ``SAFETY_QUESTIONS``.
     """
 
     call_id: str
@@ -54,6 +59,7 @@ class TriageResult:
     protocol_version: str
     screened_out: str | None = None
     hold_possible: bool = False
+    confirmed: bool = True
 
     def to_dict(self) -> dict[str, Any]:
         """The CLI/API JSON shape (issue 3) plus ``screened_out``, ``rules_fired``, ``hold_possible``."""
@@ -68,6 +74,7 @@ class TriageResult:
             "screened_out": self.screened_out,
             "rules_fired": list(self.rules_fired),
             "hold_possible": self.hold_possible,
+            "confirmed": self.confirmed,
         }
 
     @classmethod
@@ -84,6 +91,8 @@ class TriageResult:
             protocol_version=str(data["protocol_version"]),
             screened_out=data.get("screened_out"),
             hold_possible=bool(data.get("hold_possible", False)),
+            # decisions recorded before issue 10 carry no confirmation: they are not flagged
+            confirmed=bool(data.get("confirmed", True)),
         )
 
     @property

@@ -112,7 +112,8 @@ def _lexicon_concepts(tokens: list[Token]) -> list[_Found]:
     for k in range(len(tokens)):
         hit = index.find(words, k) if words[k] else None
         if hit is not None:
-            found.append(_Found(str(hit[1]), tokens[k].start, tokens[k + len(hit[0]) - 1].end))
+            flag, _, kind = str(hit[1]).partition(".")
+            found.append(_Found(flag, tokens[k].start, tokens[k + len(hit[0]) - 1].end, denial=kind == "denied"))
     return found
 
 
@@ -155,7 +156,9 @@ def read_narrative(text: str | None) -> NarrativeReading:
     context = Context(
         respelt,
         tokens,
-        [(f.start, f.end) for f in found] + [(m.start(), m.end()) for m in ages + minors],
+        # a denial as written ("HAS NOT TAKEN ANYTHING") is no concept to judge: its own
+        # negation must still reach what it names ("TAKEN ANYTHING")
+        [(f.start, f.end) for f in found if not f.denial] + [(m.start(), m.end()) for m in ages + minors],
     )
 
     present: dict[str, Flag] = {}

@@ -120,9 +120,9 @@ CUES: tuple[Cue, ...] = (
     _cue(WEAPON, r"\bSHOT\s+(?:HIM|HER|THEM)SELF\b"),
     _cue(WEAPON, r"\b(?:SHOOT(?:S|ING)?\s+(?:" + _SELF + r")|" + _SHOOTING_ONESELF + r")\b", implied=True),
     _cue(WEAPON, r"(?<![\w.])\.?(?:22|38|357|380|40|44|45|9MM|9\s?MM)\s?(?:CAL(?:IBER)?|MAG(?:NUM)?|MM|HANDGUN|PISTOL|REVOLVER)\b"),
-    _cue(WEAPON, r"\b0?25-?[A-EO]-?\d{1,2}-?[WB]\b", negatable=False),
+    _cue(WEAPON, r"\b0?(?:23|25)-?[A-EO]-?\d{1,2}-?[WB]\b", negatable=False),
     # -- violence toward others -----------------------------------------------------------
-    _cue(VIOLENCE, r"\b(?:VIOLEN(?:T|CE)(?:LY)?|VIO(?=\s*(?:/|$|\.))|COMBATIVE|AGG?RESS?IVE|ASSAULT(?:ED|ING|IVE)?|FIGHT(?:ING|S)?|"
+    _cue(VIOLENCE, r"\b(?:VIOLEN(?:T|CE)(?:LY)?|VIOL?(?=\s*(?:/|$|\.))|COMBATIVE|AGG?RESS?IVE|ASSAULT(?:ED|ING|IVE)?|FIGHT(?:ING|S)?|"
          r"HOMICIDAL|BELLIGERENT|DESTRUCTIVE|DESTROYING|BREAKING\s+(?:THINGS|STUFF|WINDOWS?|FURNITURE)|"
          r"THROWING\s+(?:THINGS|STUFF|OBJECTS|ITEMS|FURNITURE|CHAIRS?|ROCKS))\b"),
     _cue(VIOLENCE, r"(?<!PANIC )(?<!HEART )(?<!ANXIETY )\bATTACK(?:ED|ING|S)?\s+" + _PERSON + r"\b"),
@@ -163,7 +163,14 @@ CUES: tuple[Cue, ...] = (
          r"LOCK(?:S|ED|ING)?\s+" + _VICTIM + r"\s+(?:IN|INSIDE|INTO)\b|"
          r"(?:KILL|HURT|HARM|SHOOT|STAB)(?:ING)?\s+(?:" + _SELF + r")\s+(?:AND|&|\+)\s+(?:ALSO\s+)?" + _VICTIM + r")"),
     _cue(VIOLENCE, r"\bSuffix\s*:?\s*[VB]\b(?:\s*\((?:Violent|Both[^)]*)\))?", negatable=False),
-    _cue(VIOLENCE, r"\b0?25-?[A-EO]-?\d{1,2}-?[VB]\b", negatable=False),
+    _cue(VIOLENCE, r"\b0?(?:23|25)-?[A-EO]-?\d{1,2}-?[VB]\b", negatable=False),
+    # threats with no object, or toward no one named: "MAKING THREATS", "IRATE, THREATENING";
+    # not threats toward oneself ("THREATENING SUICIDE", "THREATENING TO JUMP")
+    _cue(VIOLENCE, r"(?<!SUICIDE )(?<!SUICIDAL )(?<!SUICIDE-)(?<!SUIC )(?<!SELF )(?<!SELF-)(?<!HARM )\b(?:MAKING\s+|MADE\s+|MAKES\s+)?"
+         r"THREAT(?:S|ENING|ENED)\b(?!\s*(?:TO\s+(?:COMMIT|KILL|HURT|HARM|END|TAKE|JUMP|CUT|HANG|SHOOT|OD|OVERDOSE|DIE|DROWN|STAB|"
+         r"RUN|WALK|SET|LEAVE|POISON|OVER|(?:HIM|HER|THEM|MY)\s?SELF)\b|OF\s+(?:SUICIDE|SELF|HARMING|KILLING|HURTING)|SUIC\w*|SELF|"
+         r"(?:HIM|HER|THEM)\s?SELF|HIS\s+(?:OWN\s+)?LIFE|HER\s+(?:OWN\s+)?LIFE|TO\s+(?:END|TAKE)\b|S?I\b))"),
+    _cue(VIOLENCE, r"\b(?:BEING|BEEN|GETTING|GOT|WAS|IS)\s+ROUGH\s+WITH\b"),
     _cue(VIOLENCE, r"\b(?:DOMESTIC|DV)\b(?!\s*(?:HX|HISTORY))"),
     # -- medical emergency ------------------------------------------------------------------
     _cue(MEDICAL, r"\b(?:UN-?CONSCIOUS(?:NESS)?|UNCON|UNC|UNRESP(?:ONSIVE)?|NOT\s+(?:COMPLETELY\s+)?ALERT|"
@@ -308,7 +315,7 @@ CUES: tuple[Cue, ...] = (
          r"(?:REQ\w*|WANTS?|NEEDS?|ASK\w*|CALL\w*)\s+(?:FOR\s+)?(?:AN\s+|THE\s+)?AMBU(?:LANCE)?|STILL\s+BREATHING|DROPPED\s+THE\s+PHONE|WENT\s+(?:SILENT|QUIET)|STOPPED\s+(?:RESPONDING|TALKING)|"
          r"(?<!MENTALLY )(?<!MENTAL )ILL(?:NESS)?|FEEL(?:S|ING)?\s+(?:ILL|UNWELL|WEAK|FAINT))\b"),
     # -- a scene not safe to approach: responders told to stage for the police ----------------
-    _cue(UNSAFE_LOCATION, r"\b(?:STAGE|STAGING|STAGED)\b(?!\s+(?:\d|[IV]+\b|OF\b))|\bSCENE\s+(?:IS\s+)?NOT\s+(?:SECURE|SAFE)\b|"
+    _cue(UNSAFE_LOCATION, r"\b(?:STAGE|STAGING|STAGED|STG|STGE)\b(?!\s+(?:\d|[IV]+\b|OF\b))|\bSCENE\s+(?:IS\s+)?NOT\s+(?:SECURE|SAFE)\b|"
          r"\bUNTIL\s+(?:PD|LE|LEO|POLICE|LAW|SO|DEPUTIES|OFFICERS?)\s+(?:SECURES?|ARRIVES?|ON\s+SCENE|CLEARS?)\b|"
          r"\b(?:UNTIL|WHEN|ONCE)\s+(?:THE\s+)?SCENE\s+(?:IS\s+)?SECURED?\b", negatable=False),
     # a struggle on scene: someone is holding the person down
