@@ -66,8 +66,14 @@ def audit(pages: dict[str, dict[str, str]], labels: list[dict[str, int | str]], 
             if lacks_police or lacks_ems:
                 bad["any"] += 1
                 bad["fresh_any"] += fresh
-                missing.append({"id": lab["id"], "tier": str(tier), "lacks": [n for n, b in
-                                (("police", lacks_police), ("ems", lacks_ems)) if b], "borderline": lab["borderline"]})
+                missing.append(
+                    {
+                        "id": lab["id"],
+                        "tier": str(tier),
+                        "lacks": [n for n, b in (("police", lacks_police), ("ems", lacks_ems)) if b],
+                        "borderline": lab["borderline"],
+                    }
+                )
         if lab["calm_eligible"]:
             counts["calm"] += 1
             counts["fresh_calm"] += fresh

@@ -61,7 +61,9 @@ def write_batches(out: Path, name: str, chosen: list[str], by_id: dict[str, dict
         with (out / f"{name}_{k // size}.jsonl").open("w", encoding="utf-8") as fh:
             for pid in chosen[k : k + size]:
                 page = by_id[pid]
-                fh.write(json.dumps({key: page[key] for key in ("id", "state", "call_type", "code", "priority", "narrative")}) + "\n")
+                fh.write(
+                    json.dumps({key: page[key] for key in ("id", "state", "call_type", "code", "priority", "narrative")}) + "\n"
+                )
 
 
 def main(argv: list[str]) -> int:

@@ -56,8 +56,7 @@ def main() -> int:
                 real.add(candidate)
     header = [
         "# Real words (English or Spanish) one letter away from a danger word of typos.txt: never",
-        "# respelt. Made by tools/narratives/build_real_words.py (wordfreq, Zipf >= "
-        f"{MIN_ZIPF}); do not edit by hand.",
+        f"# respelt. Made by tools/narratives/build_real_words.py (wordfreq, Zipf >= {MIN_ZIPF}); do not edit by hand.",
     ]
     (LEXICON / "real_words.txt").write_text("\n".join(header + sorted(real)) + "\n", encoding="utf-8")
     print(f"{len(real)} real words near {len(dangers)} danger words", file=sys.stderr)

@@ -197,7 +197,8 @@ def audit(pages: dict[str, dict[str, str]], rows: list[dict]) -> dict[str, objec
         report["dangerous_mh_unsafe"] = sorted(
             r["id"]
             for r, t in mh
-            if r["danger_flags"] and not r["borderline"]
+            if r["danger_flags"]
+            and not r["borderline"]
             and (
                 t.tier in alone
                 or (set(r["danger_flags"]) & NEEDS_POLICE and not t.tier.includes_police)
@@ -208,8 +209,14 @@ def audit(pages: dict[str, dict[str, str]], rows: list[dict]) -> dict[str, objec
 
 
 def print_report(report: dict) -> None:
-    print(f"labelled pages: {report['labelled_pages']}" + (f" ({len(report['missing_pages'])} ids not found)" if report["missing_pages"] else ""))
-    for key, title in (("reader", "narrative reader alone (narrative labels)"), ("all_evidence", "code + call type + narrative (page labels)")):
+    print(
+        f"labelled pages: {report['labelled_pages']}"
+        + (f" ({len(report['missing_pages'])} ids not found)" if report["missing_pages"] else "")
+    )
+    for key, title in (
+        ("reader", "narrative reader alone (narrative labels)"),
+        ("all_evidence", "code + call type + narrative (page labels)"),
+    ):
         print(f"\n{title}")
         print(f"  {'flag':24} {'P':>6} {'R':>6} {'tp':>4} {'fp':>4} {'fn':>4}")
         for flag, m in report[key].items():
@@ -218,7 +225,10 @@ def print_report(report: dict) -> None:
         f"\nmental-health pages with the crisis team in the response: {report['mental_health_pages_with_team']}"
         f"/{report['mental_health_pages']} = {report['share_mh_pages_with_team']}"
     )
-    print(f"calm mental-health pages (no safety label) sent to MH_TEAM alone: {report['calm_mh_pages_team_alone']}/{report['calm_mh_pages']}")
+    print(
+        "calm mental-health pages (no safety label) sent to MH_TEAM alone: "
+        f"{report['calm_mh_pages_team_alone']}/{report['calm_mh_pages']}"
+    )
     print(f"pages with a safety label: {report['pages_with_safety_label']}; unsafe responses: {len(report['safety_misses'])}")
     for miss in report["safety_misses"]:
         print(f"  {miss['id']}: labels {miss['gold']} -> {miss['tier']}")

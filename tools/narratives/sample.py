@@ -1,6 +1,7 @@
 """Draw the stratified labelling sample (page ids only) from the real dispatch pages.
 
-Usage: python tools/narratives/sample.py [--heldout|--heldout2|--heldout3|--audit2|--audit2-mh|--audit3|--audit4|--sweep|--audit5|--rest] [PAGES.jsonl] > /tmp/sample_ids.txt
+Usage: python tools/narratives/sample.py [--heldout|--heldout2|--heldout3|--audit2|--audit2-mh|--audit3|--audit4|
+                                          --sweep|--audit5|--rest] [PAGES.jsonl] > /tmp/sample_ids.txt
 Prints page ids and strata, one per line, never page text. Deterministic (seeded).
 ``--heldout`` draws a smaller second sample that excludes the pages in labels.jsonl:
 it was labelled after the reader was tuned on the first, and measures it honestly.
@@ -53,8 +54,12 @@ def stratum(page: dict[str, str]) -> str:
     if not page["narrative"].strip():
         return "empty"
     ct = (page["call_type"] + " " + page["code"]).upper()
-    for name, words in (("suicide", ("SUIC",)), ("overdose", ("OVERDOS", "OD", "POISON", "INGEST")),
-                        ("psych", ("PSYC", "MENTAL", "EDP", "EMOTION", "BEHAV", "25")), ("welfare", ("WELF",))):
+    for name, words in (
+        ("suicide", ("SUIC",)),
+        ("overdose", ("OVERDOS", "OD", "POISON", "INGEST")),
+        ("psych", ("PSYC", "MENTAL", "EDP", "EMOTION", "BEHAV", "25")),
+        ("welfare", ("WELF",)),
+    ):
         if any(w in ct for w in words):
             return name
     return "other"
@@ -94,9 +99,7 @@ def team_alone_ids(pages: list[dict[str, str]], exclude: set[str]) -> list[str]:
     return sorted(
         p["id"]
         for p in pages
-        if p["id"] not in exclude
-        and triage(call_from_dict(p), protocol).tier
-        in (Tier.MH_TEAM, Tier.PHONE_988)
+        if p["id"] not in exclude and triage(call_from_dict(p), protocol).tier in (Tier.MH_TEAM, Tier.PHONE_988)
     )
 
 

@@ -230,7 +230,6 @@ def build_model(
     vectorizers = [make_vectorizer(spec) for spec in VECTORIZERS]
     blocks = [v.fit_transform(texts) for v in vectorizers]
     X = sp.hstack(blocks, format="csr")
-    terms = [t for v in vectorizers for t in v.get_feature_names_out()]
 
     fitted: dict[str, dict[str, Any]] = {}
     for fact in FACTS:
@@ -312,7 +311,9 @@ def build_model(
             "cv_folds": CV_FOLDS,
             "cv_seed": CV_SEED,
             "calm_max_share": CALM_MAX_SHARE,
-            "threshold_rule": "lowest value with at most calm_max_share of calm_eligible=1 pages scoring at or above it (out of fold)",
+            "threshold_rule": (
+                "lowest value with at most calm_max_share of calm_eligible=1 pages scoring at or above it (out of fold)"
+            ),
             "weight_floor": WEIGHT_FLOOR,
             "significant_digits": DIGITS,
             "sklearn_version": _sklearn_version(),
@@ -393,7 +394,9 @@ def _table(model: Mapping[str, Any]) -> str:
             f"{fact:<24}{r['positives']:>5}{r['C']:>7g}{r['threshold']:>13.8g}{r['oof_recall']:>8.3f}"
             f"{r['oof_precision']:>7.3f}{r['oof_average_precision']:>7.3f}{r['calm_flagged']:>6}{r['features']:>7}"
         )
-    lines.append("(recall, precision, AP and calm pages flagged are out of fold; calm = calm_eligible pages at or above the threshold)")
+    lines.append(
+        "(recall, precision, AP and calm pages flagged are out of fold; calm = calm_eligible pages at or above the threshold)"
+    )
     return "\n".join(lines)
 
 
@@ -414,7 +417,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(render(model), encoding="utf-8")
     if args.json:
-        print(json.dumps({k: model["training"][k] for k in ("date", "pages", "calm_pages", "vocabulary", "features_kept", "report")}, indent=2, sort_keys=True))
+        print(
+            json.dumps(
+                {k: model["training"][k] for k in ("date", "pages", "calm_pages", "vocabulary", "features_kept", "report")},
+                indent=2,
+                sort_keys=True,
+            )
+        )
     else:
         print(_table(model))
         print(f"written {args.out} ({args.out.stat().st_size:,} bytes)")

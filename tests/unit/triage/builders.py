@@ -37,7 +37,16 @@ def careless() -> Protocol:
             "version": "careless-1",
             "priorities": {1: "now", 3: "later"},
             "determinants": {"MH": "mental health", "DR": "default"},
-            "rules": [{"id": "team", "text": "mental health", "when": {"mental_health": "present"}, "add": ["team"], "priority": 3, "determinant": "MH"}],
+            "rules": [
+                {
+                    "id": "team",
+                    "text": "mental health",
+                    "when": {"mental_health": "present"},
+                    "add": ["team"],
+                    "priority": 3,
+                    "determinant": "MH",
+                }
+            ],
             "default_response": {"id": "dr", "text": "default", "responders": ["police"], "priority": 3, "determinant": "DR"},
         },
         mappings=default().mappings,

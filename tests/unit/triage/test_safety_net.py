@@ -128,9 +128,7 @@ def test_scores_are_probabilities_one_per_fact_and_deterministic(net: SafetyNet)
         for finding in findings:
             assert isinstance(finding, SafetyNetFinding)
             assert finding.score == first[finding.fact] >= finding.threshold
-        assert {f.fact for f in findings} == {
-            fact for fact, t in zip(net.facts, net.thresholds, strict=True) if first[fact] >= t
-        }
+        assert {f.fact for f in findings} == {fact for fact, t in zip(net.facts, net.thresholds, strict=True) if first[fact] >= t}
 
 
 def test_load_is_cached_and_from_dict_round_trips(shipped: dict[str, Any]) -> None:

@@ -24,7 +24,9 @@ from .builders import run
         ("BEHAVIORAL/ABNORMAL", "131E01", Tier.MH_TEAM_WITH_EMS),
     ],
 )
-def test_a_call_type_or_code_reporting_a_danger_does_not_go_to_the_team_alone(call_type: str, code: str | None, tier: Tier) -> None:
+def test_a_call_type_or_code_reporting_a_danger_does_not_go_to_the_team_alone(
+    call_type: str, code: str | None, tier: Tier
+) -> None:
     assert run(call_type=call_type, code=code).tier is tier
 
 

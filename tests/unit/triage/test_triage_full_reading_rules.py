@@ -30,8 +30,13 @@ def test_signs_of_death_are_a_medical_emergency(text: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["her phone went dead mid call", "the battery is dead", "HE HAS A STRONG PULSE", "pulse 80, alert and talking",
-     "he is not dead, just asleep on the porch"],
+    [
+        "her phone went dead mid call",
+        "the battery is dead",
+        "HE HAS A STRONG PULSE",
+        "pulse 80, alert and talking",
+        "he is not dead, just asleep on the porch",
+    ],
 )
 def test_a_dead_phone_or_a_pulse_found_is_not_a_medical_emergency(text: str) -> None:
     assert "medical" not in read_narrative(text).names

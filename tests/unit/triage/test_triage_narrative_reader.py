@@ -76,8 +76,12 @@ def test_negations_deny_instead_of_raising(text: str, flag: str) -> None:
 
 @pytest.mark.parametrize(
     ("text", "evidence"),
-    [("NO WEAPONS - CALM", "NO WEAPONS"), ("PT DENIES SI", "DENIES SI"), ("- She does not have a weapon.", "does not have a weapon"),
-     ("WEAPONS: NO", "WEAPONS: NO")],
+    [
+        ("NO WEAPONS - CALM", "NO WEAPONS"),
+        ("PT DENIES SI", "DENIES SI"),
+        ("- She does not have a weapon.", "does not have a weapon"),
+        ("WEAPONS: NO", "WEAPONS: NO"),
+    ],
 )
 def test_a_denial_quotes_its_negation_as_evidence(text: str, evidence: str) -> None:
     (denial,) = read_narrative(text).denials

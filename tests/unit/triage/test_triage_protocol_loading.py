@@ -98,7 +98,10 @@ def test_the_default_response_must_send_somebody_in_person() -> None:
 
 def test_a_rule_that_does_nothing_or_always_fires_is_refused() -> None:
     data = default_data()
-    data["rules"] = [{"id": "noop", "text": "nothing", "when": {"weapon": "present"}}, {"id": "always", "text": "x", "add": ["team"]}]
+    data["rules"] = [
+        {"id": "noop", "text": "nothing", "when": {"weapon": "present"}},
+        {"id": "always", "text": "x", "add": ["team"]},
+    ]
     assert errors_of(data) == [
         "rules[0]: the rule does nothing (no add, remove, screen_out, priority, determinant, hold_possible)",
         "rules[1]: a rule needs 'when' or 'when_any' (a rule that always fires is a mistake)",

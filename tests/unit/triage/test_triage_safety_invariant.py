@@ -66,21 +66,53 @@ DANGERS = {
     "BELT AROUND HER NECK": "self_harm_in_progress",
 }
 OTHER = [
-    "NO WEAPONS", "NOT VIOLENT", "DENIES SI", "- She does not have a weapon.", "UNK IF WEAPONS",
-    "PT IS ANXIOUS", "HEARING VOICES", "RP ADV", "C/B 555", "17 YOF", "ETOH", "SUICIDAL", "EDP",
-    "Conscious, Breathing.", "ANY WEAPONS?", "WELFARE CHECK REQ", "",
+    "NO WEAPONS",
+    "NOT VIOLENT",
+    "DENIES SI",
+    "- She does not have a weapon.",
+    "UNK IF WEAPONS",
+    "PT IS ANXIOUS",
+    "HEARING VOICES",
+    "RP ADV",
+    "C/B 555",
+    "17 YOF",
+    "ETOH",
+    "SUICIDAL",
+    "EDP",
+    "Conscious, Breathing.",
+    "ANY WEAPONS?",
+    "WELFARE CHECK REQ",
+    "",
     # doubts: the reader cannot rule a medical danger out, or cannot read the text at all
-    "PILLS", "UNK IF SHE TOOK ANYTHING", "SAYS HIS SUGAR FEELS LOW", "ON THE GROUND MOANING",
-    "Hon har tagit tabletter och vill inte prata", "NO PILLS TAKEN",
+    "PILLS",
+    "UNK IF SHE TOOK ANYTHING",
+    "SAYS HIS SUGAR FEELS LOW",
+    "ON THE GROUND MOANING",
+    "Hon har tagit tabletter och vill inte prata",
+    "NO PILLS TAKEN",
 ]
 SEPARATORS = st.sampled_from([" / ", " // ", ". ", "\n", " - ", ", "])
 FRAGMENTS = st.sampled_from(sorted(DANGERS) + OTHER)
 NARRATIVES = st.tuples(st.lists(FRAGMENTS, max_size=6), SEPARATORS).map(lambda t: t[1].join(t[0]))
 CALL_TYPES = st.sampled_from(
-    ["", "EDP", "PSYCHIATRIC", "SUICIDE ATTEMPT", "WELFARE CHECK", "OVERDOSE", "MENTAL VIOLENT - ARMED",
-     "MENTAL VIOLENT NOT ARMED", "TRAFFIC STOP", "INTOXICATED PERSON", "ZZ UNKNOWN TYPE", "Hot om suicid / Övrigt"]
+    [
+        "",
+        "EDP",
+        "PSYCHIATRIC",
+        "SUICIDE ATTEMPT",
+        "WELFARE CHECK",
+        "OVERDOSE",
+        "MENTAL VIOLENT - ARMED",
+        "MENTAL VIOLENT NOT ARMED",
+        "TRAFFIC STOP",
+        "INTOXICATED PERSON",
+        "ZZ UNKNOWN TYPE",
+        "Hot om suicid / Övrigt",
+    ]
 )
-CODES = st.sampled_from([None, "", "25A1", "25-B-3", "25B3W", "25D1", "23C1I", "23-B-1", "EDP", "SUICTHRT", "OD", "WEAPON", "XQ9"])
+CODES = st.sampled_from(
+    [None, "", "25A1", "25-B-3", "25B3W", "25D1", "23C1I", "23-B-1", "EDP", "SUICTHRT", "OD", "WEAPON", "XQ9"]
+)
 CALLS = st.builds(CallInput, id=st.just("p"), call_type=CALL_TYPES, narrative=NARRATIVES, code=CODES, answers=ANSWERS)
 
 PROTOCOLS = {"default": default(), "narrow-2019": narrow()}

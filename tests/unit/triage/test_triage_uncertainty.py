@@ -122,7 +122,9 @@ def test_a_protocol_without_a_rule_for_doubts_still_never_sends_the_team_alone()
 
 
 def test_an_mpds_determinant_quoted_in_the_text_counts() -> None:
-    result = run(call_type="PSYCH", narrative="PROQA SUMMARY: DELTA 25D01 ABNORMAL BEHAVIOR. 30-YEAR-OLD MALE, CONSCIOUS AND BREATHING.")
+    result = run(
+        call_type="PSYCH", narrative="PROQA SUMMARY: DELTA 25D01 ABNORMAL BEHAVIOR. 30-YEAR-OLD MALE, CONSCIOUS AND BREATHING."
+    )
     assert "medical" in result.flag_names and result.tier.includes_ems
 
 

@@ -26,8 +26,8 @@ from .flags import (
 )
 from .mappings import CodeMappings, MappingHit, normalise_text, parse_mpds
 from .model import NO_MENTAL_HEALTH_COMPONENT, NOT_TRIAGED, SAFETY_QUESTIONS, CallInput, TriageResult
-from .reader import NarrativeReading, read_narrative
 from .protocol import Protocol, ProtocolError, parse_protocol
+from .reader import NarrativeReading, read_narrative
 from .tier import TEAM_TIERS, Responder, Tier
 from .whatif import WhatIfReport, whatif
 

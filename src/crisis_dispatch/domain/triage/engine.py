@@ -46,8 +46,6 @@ from .flags import (
 )
 from .mappings import MappingHit, call_type_levels
 from .model import NO_MENTAL_HEALTH_COMPONENT, NOT_TRIAGED, SAFETY_QUESTIONS, CallInput, TriageResult
-from .reader import NarrativeReading, quoted_codes, read_narrative
-from .safety_net import load_safety_net
 from .protocol import (
     ANSWERS_GIVEN,
     INFORMATION,
@@ -59,6 +57,8 @@ from .protocol import (
     State,
     normalise_yes_no,
 )
+from .reader import NarrativeReading, quoted_codes, read_narrative
+from .safety_net import load_safety_net
 from .tier import Responder, Tier
 
 SAFETY_FLOOR_RULE = "safety-floor"
@@ -126,10 +126,8 @@ def triage(call: CallInput, protocol: Protocol) -> TriageResult:
         priorities.append(default.priority)
         determinants.append(default.determinant)
         rules_fired.append(default.id)
-        if screen_outs:
-            screened_out = screen_outs[0]
-        else:
-            screened_out = NOT_TRIAGED if not evidence.information else NO_MENTAL_HEALTH_COMPONENT
+        fallback = NO_MENTAL_HEALTH_COMPONENT if evidence.information else NOT_TRIAGED
+        screened_out = screen_outs[0] if screen_outs else fallback
         reasons.append(f"{default.id}: {default.text} ({screened_out.replace('_', ' ')})")
     tier = Tier.from_responders(responders)
     if not (tier.includes_team or tier.includes_phone) and screened_out is None:
@@ -173,26 +171,47 @@ _IN_PROGRESS = re.compile(r"(?<!NOT )(?<![\w/-])(?:IN\s+PROGRESS|I/P)(?![\w/-])"
 def gather_evidence(call: CallInput, protocol: Protocol) -> Evidence:
     """Raise and deny flags from answers, codes and narrative; resolve conflicts by rank."""
     notes: list[str] = []
-    raised: list[Flag] = []
-    denials: list[Flag] = []
+    raised, denials, answered = _answers_evidence(call, protocol, notes)
+    mapped, code_hit, type_hit, type_denials = _code_evidence(call, protocol, raised, notes)
+    reading = read_narrative(call.narrative)
+    raised += reading.flags
+    denials += reading.denials
+    # A determinant quoted in the text means what the code mappings say it means
+    # ("DELTA 25D01": not alert, a medical problem), at the narrative's rank.
+    for code, start, end in quoted_codes(call.narrative):
+        hit = protocol.mappings.lookup_code(code)
+        if hit is not None and hit.kind == "mpds":
+            raised += [Flag(name, code, FlagSource.NARRATIVE, start, end) for name in hit.flags]
 
-    answered = False
-    for qid in sorted(call.answers):
-        value = call.answers[qid]
-        question = protocol.question(qid)
-        if question is None:
-            notes.append(f"answer '{qid}' ignored: not a question of protocol {protocol.version}")
-            continue
-        up, down, known = _answer_flags(question, value)
-        if known:
-            answered = True
-        elif value not in (None, "") and str(value).strip().lower() not in {"unknown", "unk", "?"}:
-            # The value itself is not quoted: free text typed into an answer can hold names
-            # and numbers, and reasons travel further than the answers do.
-            notes.append(f"answer '{qid}' not understood (expected {question.type.value}); treated as unknown")
-        raised += up
-        denials += down
+    present: dict[str, Flag] = {}
+    denied: dict[str, Flag] = {}
+    best: dict[str, int] = {}
+    for flag in raised + denials:
+        best[flag.name] = max(best.get(flag.name, 0), flag.source.rank)
+    for name, rank in best.items():
+        ups = [f for f in raised if f.name == name and f.source.rank == rank]
+        downs = [f for f in denials if f.name == name and f.source.rank == rank]
+        if ups:  # at equal rank a raised flag outranks a denial: err on the safe side
+            present[name] = ups[0]
+        elif downs:
+            denied[name] = downs[0]
+            for lower in (f for f in raised if f.name == name):
+                notes.append(
+                    f"{lower.source} flag '{name}' ({lower.evidence!r}) overruled by {downs[0].source} {downs[0].evidence!r}"
+                )
+    _add_safety_net(call, present, denied, frozenset(type_denials))
+    if POSSIBLE_ATTEMPT in present:
+        _settle_possible_attempt(call, code_hit, type_hit, reading, present, notes)
+    _settle_uncertainties(present, denied, notes)
+    information = answered or mapped or bool(reading.flags)
+    return Evidence(present, denied, answered, information, tuple(notes))
 
+
+def _code_evidence(
+    call: CallInput, protocol: Protocol, raised: list[Flag], notes: list[str]
+) -> tuple[bool, MappingHit | None, MappingHit | None, set[str]]:
+    """The flags the code and the call type raise (appended to ``raised``): whether either was
+    mapped, both hits, and what the call type's own words deny (for the safety net only)."""
     mapped = False
     code_hit = protocol.mappings.lookup_code(call.code, call_type=call.call_type)
     type_hit = protocol.mappings.lookup_call_type(call.call_type)
@@ -228,39 +247,30 @@ def gather_evidence(call: CallInput, protocol: Protocol) -> Evidence:
         for flag in type_reading.flags:
             raised.append(Flag(flag.name, flag.evidence, FlagSource.CODE))
             mapped = True
-    reading = read_narrative(call.narrative)
-    raised += reading.flags
-    denials += reading.denials
-    # A determinant quoted in the text means what the code mappings say it means
-    # ("DELTA 25D01": not alert, a medical problem), at the narrative's rank.
-    for code, start, end in quoted_codes(call.narrative):
-        hit = protocol.mappings.lookup_code(code)
-        if hit is not None and hit.kind == "mpds":
-            raised += [Flag(name, code, FlagSource.NARRATIVE, start, end) for name in hit.flags]
+    return mapped, code_hit, type_hit, type_denials
 
-    present: dict[str, Flag] = {}
-    denied: dict[str, Flag] = {}
-    best: dict[str, int] = {}
-    for flag in raised + denials:
-        best[flag.name] = max(best.get(flag.name, 0), flag.source.rank)
-    for name, rank in best.items():
-        ups = [f for f in raised if f.name == name and f.source.rank == rank]
-        downs = [f for f in denials if f.name == name and f.source.rank == rank]
-        if ups:  # at equal rank a raised flag outranks a denial: err on the safe side
-            present[name] = ups[0]
-        elif downs:
-            denied[name] = downs[0]
-            for lower in (f for f in raised if f.name == name):
-                notes.append(
-                    f"{lower.source} flag '{name}' ({lower.evidence!r}) overruled by "
-                    f"{downs[0].source} {downs[0].evidence!r}"
-                )
-    _add_safety_net(call, present, denied, frozenset(type_denials))
-    if POSSIBLE_ATTEMPT in present:
-        _settle_possible_attempt(call, code_hit, type_hit, reading, present, notes)
-    _settle_uncertainties(present, denied, notes)
-    information = answered or mapped or bool(reading.flags)
-    return Evidence(present, denied, answered, information, tuple(notes))
+
+def _answers_evidence(call: CallInput, protocol: Protocol, notes: list[str]) -> tuple[list[Flag], list[Flag], bool]:
+    """The flags the call-taker's answers raise and deny, and whether any answer was understood."""
+    raised: list[Flag] = []
+    denials: list[Flag] = []
+    answered = False
+    for qid in sorted(call.answers):
+        value = call.answers[qid]
+        question = protocol.question(qid)
+        if question is None:
+            notes.append(f"answer '{qid}' ignored: not a question of protocol {protocol.version}")
+            continue
+        up, down, known = _answer_flags(question, value)
+        if known:
+            answered = True
+        elif value not in (None, "") and str(value).strip().lower() not in {"unknown", "unk", "?"}:
+            # The value itself is not quoted: free text typed into an answer can hold names
+            # and numbers, and reasons travel further than the answers do.
+            notes.append(f"answer '{qid}' not understood (expected {question.type.value}); treated as unknown")
+        raised += up
+        denials += down
+    return raised, denials, answered
 
 
 @lru_cache(maxsize=4096)
@@ -309,9 +319,7 @@ def _settle_possible_attempt(
         notes.append(f"{POSSIBLE_ATTEMPT} settled: the text tells of talk, not an act ({talk.evidence!r})")
 
 
-def _add_safety_net(
-    call: CallInput, present: dict[str, Flag], denied: dict[str, Flag], type_denials: frozenset[str]
-) -> None:
+def _add_safety_net(call: CallInput, present: dict[str, Flag], denied: dict[str, Flag], type_denials: frozenset[str]) -> None:
     """The learned safety net's findings, as flags nothing else raised or denied: it only adds,
     and only where it adds a responder (police for a weapon or violence, EMS for a medical
     danger or an attempt) that no other finding already brings.
@@ -366,8 +374,13 @@ def _answer_flags(question: Question, value: Any) -> tuple[list[Flag], list[Flag
             return up, down, False
         for s in question.sets:
             ((op, limit),) = dict(s.when).items()
-            hit = {"lt": number < limit, "le": number <= limit, "gt": number > limit,
-                   "ge": number >= limit, "eq": number == limit}[op]
+            hit = {
+                "lt": number < limit,
+                "le": number <= limit,
+                "gt": number > limit,
+                "ge": number >= limit,
+                "eq": number == limit,
+            }[op]
             (up if hit else down).append(Flag(s.flag, f"{question.id}={number}", FlagSource.ANSWER))
         return up, down, True
     text = "" if value is None else str(value).strip()
@@ -375,9 +388,7 @@ def _answer_flags(question: Question, value: Any) -> tuple[list[Flag], list[Flag
         return up, down, False
     for s in question.sets:
         wanted = s.when if isinstance(s.when, list) else [s.when]
-        (up if text in {str(w) for w in wanted} else down).append(
-            Flag(s.flag, f"{question.id}={text}", FlagSource.ANSWER)
-        )
+        (up if text in {str(w) for w in wanted} else down).append(Flag(s.flag, f"{question.id}={text}", FlagSource.ANSWER))
     return up, down, True
 
 

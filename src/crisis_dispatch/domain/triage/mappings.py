@@ -53,9 +53,7 @@ class PhraseRule:
 
 
 _NEGATORS = frozenset({"NOT", "NON", "NO", "WITHOUT", "N", "NT", "WO"})
-_MPDS = re.compile(
-    r"^0*(?P<card>\d{1,2})(?:-?(?P<level>[A-EO]|Ω|OMEGA))?(?:-?0*(?P<num>\d{1,2}))?(?:-?(?P<suffix>[A-Z]))?$"
-)
+_MPDS = re.compile(r"^0*(?P<card>\d{1,2})(?:-?(?P<level>[A-EO]|Ω|OMEGA))?(?:-?0*(?P<num>\d{1,2}))?(?:-?(?P<suffix>[A-Z]))?$")
 
 
 def normalise_text(value: str) -> str:
@@ -173,16 +171,14 @@ class CodeMappings:
     # rewrite_text's results, per (text, correct_typos): a call is read through its call type
     # four or more times, and call types repeat from call to call. The tables above are frozen,
     # so a remembered result is the one rewrite_text would compute again.
-    _rewritten: dict[tuple[str, bool], str] = field(
-        default_factory=dict, init=False, compare=False, repr=False, hash=False
-    )
+    _rewritten: dict[tuple[str, bool], str] = field(default_factory=dict, init=False, compare=False, repr=False, hash=False)
 
     @classmethod
     def empty(cls) -> CodeMappings:
         return cls()
 
     @classmethod
-    def from_data(
+    def from_data(  # noqa: C901 -- one validation pass over four tables; the pydantic config layer of issue 16 (item 5) replaces it
         cls,
         apco: Mapping[str, Any] | None = None,
         mpds: Mapping[str, Any] | None = None,
@@ -277,8 +273,7 @@ class CodeMappings:
         for word in typo_words:
             if len(word) < TYPO_MIN_LENGTH or " " in word:
                 errors.append(
-                    f"call_types.typos.words.{word}: a typo-tolerant word must be one word of at least "
-                    f"{TYPO_MIN_LENGTH} letters"
+                    f"call_types.typos.words.{word}: a typo-tolerant word must be one word of at least {TYPO_MIN_LENGTH} letters"
                 )
         not_typos = frozenset(normalise_text(str(w)) for w in typos.get("real_words") or ())
         level_cards: dict[str, int] = {}
@@ -486,7 +481,6 @@ class CodeMappings:
         if entry is not None:
             return MappingHit("call_type", norm, entry.category, entry.flags, call_type)
         return None
-
 
     def _phrase_hits(self, norm: str) -> tuple[list[str], list[str]]:
         """The categories and the flags of every phrase rule that matches ``norm``."""

@@ -123,13 +123,28 @@ class Protocol:
 
 
 _TOP_KEYS = {
-    "protocol", "version", "description", "questions", "rules", "priorities",
-    "determinants", "default_response", "determinant_prefix",
+    "protocol",
+    "version",
+    "description",
+    "questions",
+    "rules",
+    "priorities",
+    "determinants",
+    "default_response",
+    "determinant_prefix",
 }
 _QUESTION_KEYS = {"id", "text", "type", "sets", "choices"}
 _RULE_KEYS = {
-    "id", "text", "when", "when_any", "add", "remove", "screen_out", "priority",
-    "determinant", "hold_possible",
+    "id",
+    "text",
+    "when",
+    "when_any",
+    "add",
+    "remove",
+    "screen_out",
+    "priority",
+    "determinant",
+    "hold_possible",
 }
 _DEFAULT_KEYS = {"id", "text", "responders", "priority", "determinant"}
 _INT_OPS = {"lt", "le", "gt", "ge", "eq"}
@@ -268,8 +283,12 @@ def _check_setting(when: Any, qtype: QuestionType, choices: tuple[str, ...], whe
         if normalise_yes_no(when) is None:
             err.add(where, f"a yes_no question sets a flag on 'yes' or 'no', not {when!r}")
     elif qtype is QuestionType.INTEGER:
-        if not (isinstance(when, Mapping) and len(when) == 1 and set(when) <= _INT_OPS
-                and all(isinstance(v, int) and not isinstance(v, bool) for v in when.values())):
+        if not (
+            isinstance(when, Mapping)
+            and len(when) == 1
+            and set(when) <= _INT_OPS
+            and all(isinstance(v, int) and not isinstance(v, bool) for v in when.values())
+        ):
             err.add(where, f"an integer question compares with one of {sorted(_INT_OPS)}, e.g. {{lt: 18}}")
     else:
         values = when if isinstance(when, list) else [when]

@@ -206,9 +206,7 @@ def read_narrative(text: str | None) -> NarrativeReading:
     return NarrativeReading(flags, denials)
 
 
-def _implications(
-    present: dict[str, Flag], denied: dict[str, Flag], implied: dict[str, Flag], places: list[Flag]
-) -> None:
+def _implications(present: dict[str, Flag], denied: dict[str, Flag], implied: dict[str, Flag], places: list[Flag]) -> None:
     """What the findings imply; each only adds a flag."""
     # What the text implies counts unless the text says otherwise ("SHOOT HIMSELF ... NO GUNS").
     for name, f in implied.items():
@@ -267,6 +265,4 @@ def _read_ages(
 def _intent_only(context: Context, start: int) -> bool:
     """True when the words just before a self-harm cue make it a wish or a threat."""
     intent = word_set("context/intent.txt")
-    return any(
-        any(token_matches(pattern, word) for pattern in intent) for word in context.words_before(start, _INTENT_WORDS)
-    )
+    return any(any(token_matches(pattern, word) for pattern in intent) for word in context.words_before(start, _INTENT_WORDS))

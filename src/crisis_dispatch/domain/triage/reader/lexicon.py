@@ -86,9 +86,9 @@ class PhraseIndex:
         best: tuple[Phrase, object] | None = None
         for phrase_words, value in candidates:
             n = len(phrase_words)
-            if k + n <= len(words) and all(token_matches(w, words[k + i]) for i, w in enumerate(phrase_words)):
-                if best is None or n > len(best[0]):
-                    best = (phrase_words, value)
+            fits = k + n <= len(words) and all(token_matches(w, words[k + i]) for i, w in enumerate(phrase_words))
+            if fits and (best is None or n > len(best[0])):
+                best = (phrase_words, value)
         return best
 
 

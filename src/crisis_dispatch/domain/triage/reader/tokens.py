@@ -62,9 +62,7 @@ def tokenise(text: str) -> list[Token]:
     tokens: list[Token] = []
     for m in _TOKEN.finditer(text):
         kind = m.lastgroup
-        if kind == "with":
-            tokens.append(Token(fold(m.group()), m.start(), m.end(), Kind.WORD))
-        elif kind == "word":
+        if kind == "with" or kind == "word":
             tokens.append(Token(fold(m.group()), m.start(), m.end(), Kind.WORD))
         elif kind == "number":
             tokens.append(Token(m.group(), m.start(), m.end(), Kind.NUMBER))
