@@ -82,9 +82,14 @@ class Evidence:
         return State.UNKNOWN
 
 
-def triage(call: CallInput, protocol: Protocol) -> TriageResult:
-    """Decide the response to ``call`` under ``protocol``; see the module docstring."""
-    evidence = gather_evidence(call, protocol)
+def triage(call: CallInput, protocol: Protocol, *, safety_net: bool = True) -> TriageResult:
+    """Decide the response to ``call`` under ``protocol``; see the module docstring.
+
+    ``safety_net=False`` decides on the rules alone (answers, codes, the reader): what the
+    learned net adds is then visible by difference, and the metamorphic tests state their
+    properties for the rules.
+    """
+    evidence = gather_evidence(call, protocol, safety_net=safety_net)
     responders: set[Responder] = set()
     removed: set[Responder] = set()
     fired: list[Rule] = []
@@ -129,6 +134,13 @@ def triage(call: CallInput, protocol: Protocol) -> TriageResult:
         fallback = NO_MENTAL_HEALTH_COMPONENT if evidence.information else NOT_TRIAGED
         screened_out = screen_outs[0] if screen_outs else fallback
         reasons.append(f"{default.id}: {default.text} ({screened_out.replace('_', ' ')})")
+    if safety_net and any(f.source is FlagSource.CLASSIFIER for f in evidence.present.values()):
+        # The net only adds: whoever the rules alone would send (the default responder
+        # included) still goes.
+        kept = triage(call, protocol, safety_net=False).tier.responders & {Responder.POLICE, Responder.EMS}
+        if kept - responders:
+            reasons.append(f"kept from the rules alone: {' and '.join(sorted(kept - responders))}")
+            responders |= kept
     tier = Tier.from_responders(responders)
     if not (tier.includes_team or tier.includes_phone) and screened_out is None:
         screened_out = screen_outs[0] if screen_outs else _ineligible_reason(evidence)
@@ -164,11 +176,17 @@ def triage(call: CallInput, protocol: Protocol) -> TriageResult:
 #: or "25"), or at a level with no attempt in it (Alpha, Omega).
 _ATTEMPT_SETTLED_BY_CODE = re.compile(r"\d+(?:[A-EO]\d|[AO])", re.IGNORECASE)
 _LEVELS_WITHOUT_ATTEMPT = frozenset({"A", "O"})
+#: The denials a safety-net finding yields to: its own fact's, and those of the dangers it
+#: stands for ("NO PILLS TAKEN" rules out the ingestion a "medical" score may be about).
+_RELATED_DENIALS: dict[str, frozenset[str]] = {
+    "medical": frozenset({"medical", "overdose", "possible_medical"}),
+    "self_harm_in_progress": frozenset({"self_harm_in_progress", "overdose", "possible_attempt"}),
+}
 #: "IN PROGRESS" / "I/P" said on its own in a narrative (not "not in progress").
 _IN_PROGRESS = re.compile(r"(?<!NOT )(?<![\w/-])(?:IN\s+PROGRESS|I/P)(?![\w/-])", re.IGNORECASE)
 
 
-def gather_evidence(call: CallInput, protocol: Protocol) -> Evidence:
+def gather_evidence(call: CallInput, protocol: Protocol, *, safety_net: bool = True) -> Evidence:
     """Raise and deny flags from answers, codes and narrative; resolve conflicts by rank."""
     notes: list[str] = []
     raised, denials, answered = _answers_evidence(call, protocol, notes)
@@ -199,7 +217,8 @@ def gather_evidence(call: CallInput, protocol: Protocol) -> Evidence:
                 notes.append(
                     f"{lower.source} flag '{name}' ({lower.evidence!r}) overruled by {downs[0].source} {downs[0].evidence!r}"
                 )
-    _add_safety_net(call, present, denied, frozenset(type_denials))
+    if safety_net:
+        _add_safety_net(call, present, denied, frozenset(type_denials))
     if POSSIBLE_ATTEMPT in present:
         _settle_possible_attempt(call, code_hit, type_hit, reading, present, notes)
     _settle_uncertainties(present, denied, notes)
@@ -325,12 +344,14 @@ def _add_safety_net(call: CallInput, present: dict[str, Flag], denied: dict[str,
     danger or an attempt) that no other finding already brings.
 
     It speaks where the rules found nothing about a danger; a danger that an answer, a code
-    or the text itself denies ("weapon: no", "NOT VIOLENT", a call type "MENTAL PT - NOT VIOL")
-    is not the net's to overrule: word statistics read negations poorly, and the denial is
-    there for the dispatcher to see.
+    or the text itself denies ("weapon: no", "NOT VIOLENT", a call type "MENTAL PT - NOT VIOL";
+    for a medical danger also "NO PILLS TAKEN", for an attempt "THOUGHTS ONLY") is not the
+    net's to overrule: word statistics read negations poorly, and the denial is there for the
+    dispatcher to see.
     """
+    said_no = denied.keys() | type_denials
     for finding in load_safety_net().findings(call.call_type, call.code, call.narrative):
-        if finding.fact in present or finding.fact in denied or finding.fact in type_denials:
+        if finding.fact in present or _RELATED_DENIALS.get(finding.fact, {finding.fact}) & said_no:
             continue
         if finding.fact in NEEDS_POLICE and NEEDS_POLICE & present.keys():
             continue  # police go already: the finding would add no responder

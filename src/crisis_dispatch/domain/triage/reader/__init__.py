@@ -110,10 +110,13 @@ def _lexicon_concepts(tokens: list[Token]) -> list[_Found]:
     words = [t.norm if t.kind is not Kind.PUNCT else "" for t in tokens]
     found: list[_Found] = []
     for k in range(len(tokens)):
-        hit = index.find(words, k) if words[k] else None
-        if hit is not None:
-            flag, _, kind = str(hit[1]).partition(".")
-            found.append(_Found(flag, tokens[k].start, tokens[k + len(hit[0]) - 1].end, denial=kind == "denied"))
+        seen: set[str] = set()
+        for phrase_words, value in index.find_all(words, k) if words[k] else ():
+            if str(value) in seen:
+                continue  # the longest phrase of each file at this word
+            seen.add(str(value))
+            flag, _, kind = str(value).partition(".")
+            found.append(_Found(flag, tokens[k].start, tokens[k + len(phrase_words) - 1].end, denial=kind == "denied"))
     return found
 
 

@@ -4,7 +4,10 @@ The clinical-NLP way (Chapman et al., NegEx 2001 and ConText 2009): *triggers* (
 ``denies``, ``unk if``...) have a direction and a scope. Here:
 
 - a **forward** trigger reaches the first concept after it, across at most
-  ``MAX_FILLER`` other words (``does not have any weapons``), and on through a list of
+  ``MAX_FILLER`` other words (``does not have any weapons``); a trigger that denies a noun
+  phrase (``no``, ``denies``, ``sin``: ``lexicon/context/noun_negators.txt``) only across the
+  noun's determiners and modifiers (``lexicon/context/noun_fillers.txt``: ``NO KNOWN
+  WEAPONS``; in ``NO DRUGS HAS A KNIFE`` the knife stands), and on through a list of
   concepts joined by connectors (``no weapons or drugs``, ``denies si/hi``). Its scope ends
   at a terminator (punctuation, ``but``...), and at the first word after a concept that does
   not continue the list, so ``NO WEAPONS HE HAS A KNIFE`` denies the weapons, not the knife;
@@ -75,6 +78,8 @@ class Context:
             for k, t in enumerate(tokens)
         ]
         self.connectors = word_set("context/connectors.txt")
+        self.noun_fillers = word_set("context/noun_fillers.txt")
+        self.noun_negators = word_set("context/noun_negators.txt")
         self.words = [t.norm for t in tokens]
         self.forward: list[tuple[int, int, Trigger]] = []  # (first token, end token, trigger)
         pseudo = phrase_index("context/pseudo.txt")
@@ -121,8 +126,10 @@ class Context:
             or self._backward_at(after) is not None
         )
 
-    def _covers(self, trigger_end: int, target: int) -> bool:
-        """Does a forward trigger ending at token ``trigger_end`` reach concept ``target``?"""
+    def _covers(self, trigger_end: int, target: int, noun_phrase: bool = False) -> bool:
+        """Does a forward trigger ending at token ``trigger_end`` reach concept ``target``?
+        A ``noun_phrase`` trigger ("NO", "DENIES") only reaches across determiners and
+        modifiers of its noun (``lexicon/context/noun_fillers.txt``)."""
         k, filler = trigger_end, 0
         while k < len(self.tokens):
             c = self.concept_of[k]
@@ -141,6 +148,8 @@ class Context:
                 continue
             if self.is_terminator[k]:
                 return False
+            if noun_phrase and self.tokens[k].norm not in self.noun_fillers:
+                return False  # "NO DRUGS HAS A KNIFE": the noun phrase ended at "drugs"
             filler += 1
             if filler > MAX_FILLER:
                 return False
@@ -202,7 +211,7 @@ class Context:
         for a, b, trig in reversed(self.forward):
             if b > i:
                 continue
-            if self._covers(b, target):
+            if self._covers(b, target, noun_phrase=trig.category == "negated" and trig.words[0] in self.noun_negators):
                 kind = "unknown" if trig.category == "uncertain" else "denied"
                 return Verdict(kind, self.tokens[a].start if kind == "denied" else start, end)
             if any(self.is_terminator[k] for k in range(b, i)):

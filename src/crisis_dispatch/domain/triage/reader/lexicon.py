@@ -68,7 +68,8 @@ def phrases(name: str) -> tuple[Phrase, ...]:
 class PhraseIndex:
     """Phrases by their first word, so a text is scanned with one look-up a token.
 
-    ``find(words, k)`` is the longest entry whose phrase starts at ``words[k]``, or None.
+    ``find(words, k)`` is the longest entry whose phrase starts at ``words[k]``, or None;
+    ``find_all`` every one.
     """
 
     def __init__(self, entries: list[tuple[Phrase, object]]) -> None:
@@ -79,6 +80,17 @@ class PhraseIndex:
                 self.prefixed.append((words[0][:-1], words, value))
             else:
                 self.exact.setdefault(words[0], []).append((words, value))
+
+    def find_all(self, words: list[str], k: int) -> list[tuple[Phrase, object]]:
+        """Every entry whose phrase starts at ``words[k]`` (the longest first)."""
+        candidates = list(self.exact.get(words[k], ()))
+        candidates += [(p, v) for prefix, p, v in self.prefixed if words[k].startswith(prefix)]
+        found = [
+            (phrase_words, value)
+            for phrase_words, value in candidates
+            if k + len(phrase_words) <= len(words) and all(token_matches(w, words[k + i]) for i, w in enumerate(phrase_words))
+        ]
+        return sorted(found, key=lambda e: -len(e[0]))
 
     def find(self, words: list[str], k: int) -> tuple[Phrase, object] | None:
         candidates = list(self.exact.get(words[k], ()))

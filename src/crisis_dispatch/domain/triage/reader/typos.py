@@ -56,14 +56,12 @@ def danger_words() -> frozenset[str]:
 def respell(word: str) -> str | None:
     """The danger word ``word`` (lower case) is a one-letter typo of, or None.
 
-    None for a danger word itself, an inflection of one (``rifles``, ``bleeding``), a
-    listed real word, or a word shorter than ``TYPO_MIN_LENGTH - 1``.
+    None for a danger word itself, a listed real word (real inflections such as ``rifles``
+    are there), or a word shorter than ``TYPO_MIN_LENGTH - 1``; a danger word with a stray
+    letter at the end (``aggressivea``, ``assaultd``) is respelt.
     """
     if len(word) < TYPO_MIN_LENGTH - 1 or word in danger_words() or word in word_set("real_words.txt"):
         return None
     index = _index()
     candidates = sorted({w for d in _deletes(word) for w in index.get(d, ())})
-    for candidate in candidates:
-        if word.startswith(candidate) or candidate.startswith(word) and len(word) >= len(candidate):
-            return None
     return next((c for c in candidates if one_edit_apart(word, c)), None)
