@@ -3,6 +3,8 @@
 Usage:
     python tools/narratives/blind.py --audit6 OUTDIR     # 320 pages, uniform over all 8,090, seed AUDIT6_SEED
     python tools/narratives/blind.py --train OUTDIR N    # N more pages, uniform over the rest, seed TRAIN_SEED
+    python tools/narratives/blind.py --audit7 OUTDIR     # 320 sealed pages for the next audit, seed AUDIT7_SEED
+    python tools/narratives/blind.py --relabel-audit6 OUTDIR   # audit6's pages again, for a second reader
 
 Writes ``OUTDIR/<name>_<k>.jsonl`` batches of whole pages for the labellers (outside the
 repository: page text never goes into it) and prints the ids drawn. The draw does not run
@@ -35,6 +37,8 @@ def shared_data() -> Path:
 AUDIT6_SEED = 20261202
 AUDIT6_SIZE = 320
 TRAIN_SEED = 20261203
+AUDIT7_SEED = 20261204
+AUDIT7_SIZE = 320
 BATCHES = {"audit6": 2}
 
 
@@ -55,6 +59,14 @@ def train_ids(all_pages: list[dict[str, str]], n: int) -> list[str]:
     return rest[:n]
 
 
+def audit7_ids(all_pages: list[dict[str, str]], train_size: int = 2600) -> list[str]:
+    """A second sealed audit for the next round: uniform over the pages in neither the first
+    audit nor the training draw."""
+    used = set(audit6_ids(all_pages)) | set(train_ids(all_pages, train_size))
+    rest = sorted(p["id"] for p in all_pages if p["id"] not in used)
+    return random.Random(AUDIT7_SEED).sample(rest, AUDIT7_SIZE)
+
+
 def write_batches(out: Path, name: str, chosen: list[str], by_id: dict[str, dict[str, str]], size: int) -> None:
     out.mkdir(parents=True, exist_ok=True)
     for k in range(0, len(chosen), size):
@@ -72,6 +84,12 @@ def main(argv: list[str]) -> int:
     if argv[:1] == ["--audit6"] and len(argv) == 2:
         chosen = audit6_ids(all_pages)
         write_batches(Path(argv[1]), "audit6", chosen, by_id, AUDIT6_SIZE // BATCHES["audit6"])
+    elif argv[:1] == ["--audit7"] and len(argv) == 2:
+        chosen = audit7_ids(all_pages)
+        write_batches(Path(argv[1]), "audit7", chosen, by_id, AUDIT7_SIZE // 2)
+    elif argv[:1] == ["--relabel-audit6"] and len(argv) == 2:
+        chosen = audit6_ids(all_pages)  # the same pages, for a second blind reader (agreement)
+        write_batches(Path(argv[1]), "audit6_second", chosen, by_id, AUDIT6_SIZE)
     elif argv[:1] == ["--train"] and len(argv) == 3:
         chosen = train_ids(all_pages, int(argv[2]))
         write_batches(Path(argv[1]), "train", chosen, by_id, 520)
