@@ -23,6 +23,12 @@ ROUTES = [
         {R.CALL_TAKER, R.DISPATCHER, R.SUPERVISOR, R.ADMIN},
     ),
     ("POST", "/api/v1/triage", {"narrative": "sad and alone"}, {R.CALL_TAKER, R.DISPATCHER, R.SUPERVISOR, R.ANALYST, R.ADMIN}),
+    (
+        "POST",
+        "/api/v1/incidents/{incident}/confirm-triage",
+        {"answers": {"weapon": "no", "violence": "no", "conscious_breathing": "yes"}},
+        {R.CALL_TAKER, R.DISPATCHER, R.SUPERVISOR, R.ADMIN},
+    ),
     ("GET", "/api/v1/incidents", None, ALL),
     ("POST", "/api/v1/incidents/{incident}/assign", {"unit_id": "NOPE"}, {R.DISPATCHER, R.SUPERVISOR, R.ADMIN}),
     ("GET", "/api/v1/incidents/{incident}/recommendations", None, {R.DISPATCHER, R.SUPERVISOR, R.ADMIN}),

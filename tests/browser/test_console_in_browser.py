@@ -299,3 +299,49 @@ def test_a_missed_safety_checkin_raises_the_dispatcher_alert(live: LiveConsole, 
     page.click(f"[data-radio-checkin='{incident}']")
     page.wait_for_selector(f"#alerts .alert.danger[data-checkin='{incident}']", state="detached")
     close(page)
+
+
+def test_a_text_only_call_is_unconfirmed_until_the_call_taker_asks_the_safety_questions(
+    live: LiveConsole, sessions: Sessions
+) -> None:
+    page = sessions.open(R.CALL_TAKER)
+    page.fill("#call-address", "Spring St & 3rd St")
+    page.fill("#call-lat", str(DOWNTOWN[0]))
+    page.fill("#call-lon", str(DOWNTOWN[1]))
+    page.fill("#call-type", "EDP")
+    page.fill("#call-narrative", "Man sitting on the steps talking to himself, calm, no weapons")
+    # The form says the decision rests on the text alone, and points at the three questions.
+    expect(page.locator("#triage-summary")).to_contain_text("Unconfirmed — text only")
+    expect(page.locator("#call-form fieldset[data-question=weapon]")).to_have_class(re.compile(r"\bask\b"))
+    page.click("#call-submit")
+    page.wait_for_selector("#call-msg.ok")
+    expect(page.locator("#call-msg")).to_contain_text("Unconfirmed")
+    created = re.search(r"INC-[0-9A-F]+", page.text_content("#call-msg"))
+    assert created is not None
+    iid = created.group(0)
+    page.wait_for_selector(f"#incident-detail:has-text('{iid}')")
+    expect(page.locator("#triage-confirmation")).to_contain_text("Unconfirmed — text only")
+    form = page.locator("#confirm-form")
+    expect(form).to_be_visible()
+    assert form.locator("input[type=radio]:checked").count() == 0, "no safety answer may be pre-selected"
+    expect(page.locator(f"#queue-body tr[data-id='{iid}']")).to_contain_text("unconfirmed")
+
+    # Answered through their accessible names; an unanswered question is not confirmed.
+    question = lambda name: form.get_by_role("group", name=re.compile("^" + re.escape(name)))  # noqa: E731
+    question("Weapon?").get_by_label("Yes").check()
+    question("Violence?").get_by_label("No").check()
+    page.click("#confirm-submit")
+    expect(page.locator("#confirm-msg")).to_contain_text("answer all three questions")
+    question("Awake and breathing?").get_by_label("Yes").check()
+    expect(page.locator("#confirm-msg")).to_have_text("")
+    screenshot(page, "console-confirm-triage")
+    page.click("#confirm-submit")
+
+    # The answers outrank the text ("no weapons"): police join, and who confirmed is shown.
+    expect(page.locator("#confirm-msg")).to_contain_text(f"Triage confirmed by {LOGINS[R.CALL_TAKER]}: MH_TEAM_WITH_POLICE")
+    expect(page.locator("#triage-confirmation")).to_contain_text(f"Confirmed by {LOGINS[R.CALL_TAKER]}")
+    expect(page.locator("#incident-detail")).to_contain_text("MH_TEAM_WITH_POLICE")
+    expect(form).to_be_hidden()
+    view = incidents.get_incident(live.ctx, SYSTEM, iid)
+    assert view["triage"]["confirmed"] is True and view["triage"]["confirmed_by"] == LOGINS[R.CALL_TAKER]
+    close(page)

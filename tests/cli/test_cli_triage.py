@@ -152,3 +152,17 @@ def test_unmapped_on_the_real_cad_taxonomy_reports_only_uncategorised_strings(ap
     data = json.loads(invoke(app, "triage", "unmapped", str(path), "--json").stdout)
     assert data["rows"] == 3227
     assert 0 < len(data["call_types"]) < 250  # strings the taxonomy left without a category
+
+
+def test_triage_says_whether_a_team_alone_decision_was_confirmed(app: typer.Typer) -> None:
+    calls = (
+        '{"id": "text", "call_type": "EDP", "narrative": "PT ANXIOUS, NO WEAPONS"}\n'
+        '{"id": "asked", "call_type": "EDP", "narrative": "PT ANXIOUS, NO WEAPONS", '
+        '"answers": {"weapon": "no", "violence": "no", "conscious_breathing": "yes"}}\n'
+    )
+    result = invoke(app, "triage", "-", input=calls)
+    assert result.exit_code == 0, result.stderr
+    text, asked = lines(result.stdout)
+    assert (text["tier"], text["confirmed"]) == ("MH_TEAM", False)
+    assert any(r.startswith("unconfirmed:") for r in text["reasons"])
+    assert (asked["tier"], asked["confirmed"]) == ("MH_TEAM", True)

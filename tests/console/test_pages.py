@@ -165,3 +165,17 @@ def test_pages_allow_scripts_and_data_from_this_server_only(client: TestClient, 
     assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp
     assert "<script>" not in r.text, "no inline script: the policy would block it"
     assert r.headers["x-content-type-options"] == "nosniff"
+
+
+def test_the_confirmation_form_asks_the_three_safety_questions_with_nothing_preselected(
+    client: TestClient, tokens: dict[UserRole, str]
+) -> None:
+    html = client.get("/console", headers=as_role(tokens, R.CALL_TAKER)).text
+    form = html[html.index('<form id="confirm-form"') : html.index("</form>", html.index('<form id="confirm-form"'))]
+    assert "Unconfirmed — text only" in form
+    assert re.findall(r'data-confirm-question="(\w+)"', form) == ["weapon", "violence", "conscious_breathing"]
+    for short in ("Weapon?", "Violence?", "Awake and breathing?"):
+        assert short in form
+    radios = re.findall(r"<input[^>]*type=\"radio\"[^>]*>", form)
+    assert len(radios) == 6 and not any("checked" in r for r in radios)
+    assert sorted(re.findall(r'value="(\w+)"', form)) == ["no", "no", "no", "yes", "yes", "yes"]

@@ -17,4 +17,28 @@ def test_upgrading_twice_changes_nothing(container: Container) -> None:
     upgrade(container.engine)
     upgrade(container.engine)
     with container.engine.connect() as conn:
-        assert MigrationContext.configure(conn).get_current_revision() == "0001"
+        assert MigrationContext.configure(conn).get_current_revision() == "0002"
+
+
+def test_0002_adds_the_confirmation_columns_to_existing_incidents(container: Container) -> None:
+    """From 0001 with an incident in it, to head and back: the incident keeps its data and
+    reads as confirmed by nobody (SQLite rebuilds the table in a batch, PostgreSQL alters it)."""
+    from alembic import command
+    from sqlalchemy import inspect, text
+
+    from crisis_dispatch.bootstrap import alembic_config
+
+    command.downgrade(alembic_config(container.engine), "0001")
+    assert "triage_confirmed_by" not in {c["name"] for c in inspect(container.engine).get_columns("incidents")}
+    with container.engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO incidents (id, status, lat, lon, address, subject_description, version, received_at) "
+                "VALUES ('INC-OLD', 'queued', 34.05, -118.25, '', '', 1, '2026-11-27 18:00:00+00:00')"
+            )
+        )
+    upgrade(container.engine)
+    with container.engine.connect() as conn:
+        row = conn.execute(text("SELECT id, triage_confirmed_by, triage_confirmed_at FROM incidents WHERE id = 'INC-OLD'")).one()
+        assert MigrationContext.configure(conn).get_current_revision() == "0002"
+    assert tuple(row) == ("INC-OLD", None, None)

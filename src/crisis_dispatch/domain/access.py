@@ -31,6 +31,7 @@ R = UserRole
 class Permission(StrEnum):
     CALL_CREATE = "call:create"
     TRIAGE_EVALUATE = "triage:evaluate"
+    TRIAGE_CONFIRM = "triage:confirm"
     INCIDENT_READ = "incident:read"
     QUEUE_READ = "queue:read"
     INCIDENT_STATUS = "incident:status"
@@ -54,6 +55,8 @@ _EVERYONE = frozenset(UserRole)
 PERMISSIONS: Mapping[Permission, frozenset[UserRole]] = {
     P.CALL_CREATE: frozenset({R.CALL_TAKER, R.DISPATCHER, R.SUPERVISOR, R.ADMIN}),
     P.TRIAGE_EVALUATE: frozenset({R.CALL_TAKER, R.DISPATCHER, R.SUPERVISOR, R.ANALYST, R.ADMIN}),
+    # Answering the safety questions of a text-only decision (issue 10): those who take calls.
+    P.TRIAGE_CONFIRM: frozenset({R.CALL_TAKER, R.DISPATCHER, R.SUPERVISOR, R.ADMIN}),
     # Crew read only their own assignment; court liaisons only CARE Court referrals;
     # police liaisons and analysts get redacted views (see redact_incident).
     P.INCIDENT_READ: _EVERYONE,
@@ -86,6 +89,10 @@ PERSONAL_FIELDS = frozenset({"calls", "notes", "subject_description", "subject_a
 #: Triage flags that police may see: the dangers police are sent for, and a scene not safe to
 #: approach; nothing clinical. (Not ``triage.flags.SAFETY_FLAGS``, which adds the medical dangers.)
 POLICE_VISIBLE_FLAGS: frozenset[str] = NEEDS_POLICE | {UNSAFE_LOCATION}
+#: Who confirmed a triage decision and when: shown with the triage, but not to the roles that
+#: did not see it before (analysts do not learn who acted; court liaisons need the person, not
+#: the call-taker). Police liaisons get no triage at all.
+TRIAGE_CONFIRMATION_FIELDS = frozenset({"confirmed_by", "confirmed_at"})
 
 
 def allowed(role: UserRole | str, permission: Permission) -> bool:
@@ -108,6 +115,8 @@ def redact_incident(view: dict[str, Any], role: UserRole | str) -> dict[str, Any
     elif role is R.COURT_LIAISON:
         # A CARE Court petition is about the person, not about who called 911.
         out["calls"] = [{k: v for k, v in c.items() if k not in ("caller_name", "caller_phone")} for c in view.get("calls", [])]
+        if out.get("triage"):
+            out["triage"] = {k: v for k, v in out["triage"].items() if k not in TRIAGE_CONFIRMATION_FIELDS}
     elif role is R.ANALYST:
         for key in PERSONAL_FIELDS:
             out.pop(key, None)
@@ -121,7 +130,8 @@ def redact_incident(view: dict[str, Any], role: UserRole | str) -> dict[str, Any
         triage = out.get("triage")
         if triage:
             # Reasons and evidence quote what was typed about the call: personal data.
-            out["triage"] = {k: v for k, v in triage.items() if k not in ("flags", "reasons")} | {
+            hidden = {"flags", "reasons"} | TRIAGE_CONFIRMATION_FIELDS
+            out["triage"] = {k: v for k, v in triage.items() if k not in hidden} | {
                 "flags": [{"name": f.get("name")} for f in triage.get("flags", [])]
             }
     return out

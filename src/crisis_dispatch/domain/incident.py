@@ -118,6 +118,9 @@ class Incident:
     triage: dict[str, Any] | None = None
     #: Why a call was kept from the crisis team: "not_triaged" or an ineligibility reason.
     screened_out_reason: str | None = None
+    #: Who answered the safety questions that confirmed a text-only decision, and when (issue 10).
+    triage_confirmed_by: str | None = None
+    triage_confirmed_at: datetime | None = None
     subject_description: str = ""
     subject_age: int | None = None
     unit_id: str | None = None
@@ -241,10 +244,12 @@ class Incident:
             event=kind,
         )
 
-    def update_triage(self, result: dict[str, Any], *, now: datetime, by: str, reason: str) -> StatusChange:
+    def update_triage(
+        self, result: dict[str, Any], *, now: datetime, by: str, reason: str, event: str = "retriage"
+    ) -> StatusChange:
         """A later call changed the picture: record the new decision without a status change.
 
-        The history row (``event="retriage"``) keeps the old and new tier in its reason.
+        The history row (``event="retriage"`` unless told) keeps the old and new tier in its reason.
         """
         if not self.is_open or self.triage is None:
             raise IllegalTransition("incident", self.id, self.status.value, "re-triaged (only open, triaged incidents)")
@@ -252,7 +257,15 @@ class Incident:
         before = self.tier
         self._take_triage(result)
         self.last_change_at = now
-        return self.event("retriage", now=now, by=by, reason=f"{reason}: tier {before} -> {self.tier}")
+        return self.event(event, now=now, by=by, reason=f"{reason}: tier {before} -> {self.tier}")
+
+    def confirm_triage(self, result: dict[str, Any], *, now: datetime, by: str, reason: str) -> StatusChange:
+        """The call-taker answered the safety questions (issue 10): keep the decision they led
+        to, and who gave them and when (history event ``triage_confirmed``)."""
+        change = self.update_triage(result, now=now, by=by, reason=reason, event="triage_confirmed")
+        self.triage_confirmed_by = by
+        self.triage_confirmed_at = change.at
+        return change
 
     def record_outcome(self, outcome: Outcome, *, now: datetime) -> None:
         if self.status not in (S.ON_SCENE, S.TRANSPORTING, S.AT_DESTINATION):

@@ -24,12 +24,13 @@ STATUS_NAMES: tuple[str, ...] = tuple(dict.fromkeys([*(s.value for s in Incident
 STATUS_CODES: dict[str | None, int] = {name: i for i, name in enumerate(STATUS_NAMES)}
 STATUS_CODES[None] = -1
 #: Row kinds of the status history. Only "status" rows are changes of status; the others
-#: (escalations, re-triage after another call, recorded outcomes) keep from == to. A kind this
+#: (escalations, re-triage after another call or a confirmation, recorded outcomes) keep from == to. A kind this
 #: table does not know is read as "other", never as a status change.
 EVENT_NAMES: tuple[str, ...] = (
     "status",
     *(f"escalation:{k.value}" for k in EscalationKind),
     "retriage",
+    "triage_confirmed",
     "outcome",
     "other",
 )

@@ -14,9 +14,9 @@ from crisis_dispatch.adapters.uow import UnitOfWork
 from crisis_dispatch.domain.access import SCOPED_TO_CARE_COURT, SCOPED_TO_OWN_UNIT, Permission, redact_incident
 from crisis_dispatch.domain.errors import AssignmentConflict, Conflict, InvalidInput, NotDispatchable, NotFound, parse_enum
 from crisis_dispatch.domain.history import StatusChange, Subject
-from crisis_dispatch.domain.incident import Call, Incident, IncidentStatus, Location, Note
+from crisis_dispatch.domain.incident import ASSIGNABLE, Call, Incident, IncidentStatus, Location, Note
 from crisis_dispatch.domain.outcomes import Destination, Disposition, Outcome
-from crisis_dispatch.domain.triage import TEAM_TIERS
+from crisis_dispatch.domain.triage import SAFETY_QUESTIONS, TEAM_TIERS
 from crisis_dispatch.domain.unit import UnitStatus, readiness
 
 from . import audit
@@ -119,7 +119,7 @@ def take_call(ctx: ServiceContext, actor: Actor, intake: CallIntake, idempotency
             incident_id=incident.id,
         )
     ]
-    result = ctx.triage(_triage_request(incident, intake))
+    result = ctx.triage(_triage_request(incident, intake.priority))
     changes.append(incident.apply_triage(result, now=now, by=actor.username))
     changes.extend(_route_after_triage(incident, now=now, by=actor.username))
     try:
@@ -160,7 +160,7 @@ def attach_call(ctx: ServiceContext, actor: Actor, incident_id: str, intake: Cal
         if not incident.is_open:
             raise Conflict(f"incident {incident.id} is {incident.status.value}; take the call as a new incident")
         incident.calls.append(intake.to_call(ctx.new_id("CALL"), incident.id, received))
-        result = ctx.triage(_triage_request(incident, intake))
+        result = ctx.triage(_triage_request(incident, intake.priority))
         if result.get("tier") != incident.tier:
             uow.history.add(incident.update_triage(result, now=now, by=actor.username, reason="additional call"))
         audit.record(ctx, uow, actor, "update", "incident", [incident.id], detail="additional call attached")
@@ -178,20 +178,73 @@ def _received(ctx: ServiceContext, intake: CallIntake) -> tuple[datetime, dateti
     return now, received
 
 
-def _triage_request(incident: Incident, latest: CallIntake) -> dict[str, Any]:
+def _triage_request(incident: Incident, priority: int | None = None) -> dict[str, Any]:
     """What the triage engine reads (see ``Triager``): every call of the incident so far, the
-    ``latest`` one (already attached) naming the call type and code unless it left them out."""
+    latest one (already attached) naming the call type and code unless it left them out.
+    Later answers outrank earlier ones."""
     answers: dict[str, Any] = {}
     for c in incident.calls:
         answers.update(c.answers)
+    latest, first = incident.calls[-1], incident.calls[0]
     return {
         "id": incident.id,
-        "call_type": latest.call_type or incident.calls[0].call_type,
+        "call_type": latest.call_type or first.call_type,
         "narrative": "\n".join(c.narrative for c in incident.calls if c.narrative),
-        "code": latest.code or incident.calls[0].code,
-        "priority": latest.priority,
+        "code": latest.code or first.code,
+        "priority": priority,
         "answers": answers,
     }
+
+
+def confirm_triage(ctx: ServiceContext, actor: Actor, incident_id: str, answers: dict[str, Any]) -> dict[str, Any]:
+    """The call-taker asked the three safety questions (issue 10): their answers join the
+    latest call's, the incident is re-triaged by the same code as intake (answers outrank
+    the text), and the new decision is kept with who confirmed it and when.
+
+    ``answers`` holds exactly ``SAFETY_QUESTIONS``, each "yes" or "no". An answer that
+    reveals a danger changes the response (a weapon brings police); one that takes the team
+    out of the response closes a waiting incident as intake would have.
+    """
+    actor.require(Permission.TRIAGE_CONFIRM)
+    given = _safety_answers(answers)
+    now = ctx.clock.now()
+    with ctx.uow() as uow:
+        incident = uow.incidents.get(incident_id)
+        if not incident.is_open:
+            raise Conflict(f"incident {incident.id} is {incident.status.value}: its triage can no longer be confirmed")
+        latest = incident.calls[-1]
+        # A new dict: the JSON column sees an assignment, not an in-place change.
+        latest.answers = {**latest.answers, **given}
+        result = ctx.triage(_triage_request(incident))
+        said = ", ".join(f"{q}={given[q]}" for q in SAFETY_QUESTIONS)
+        changes = [incident.confirm_triage(result, now=now, by=actor.username, reason=f"triage confirmed ({said})")]
+        if incident.status in ASSIGNABLE and (incident.tier or "") not in TEAM_TIERS:
+            changes.extend(_route_after_triage(incident, now=now, by=actor.username))
+        uow.history.add_all(changes)
+        audit.record(ctx, uow, actor, "update", "incident", [incident.id], detail="triage confirmed")
+        view = _view(ctx, incident)
+        uow.commit()
+    return redact_incident(view, actor.role)
+
+
+def _safety_answers(answers: Any) -> dict[str, str]:
+    """The three safety answers as "yes"/"no"; InvalidInput naming what is wrong."""
+    if not isinstance(answers, dict):
+        raise InvalidInput("answers must be an object: {" + ", ".join(f'"{q}": "yes" | "no"' for q in SAFETY_QUESTIONS) + "}")
+    unknown = sorted(set(answers) - set(SAFETY_QUESTIONS))
+    if unknown:
+        raise InvalidInput(f"unknown question(s) {', '.join(unknown)}: a confirmation answers {', '.join(SAFETY_QUESTIONS)} only")
+    missing = [q for q in SAFETY_QUESTIONS if q not in answers]
+    if missing:
+        raise InvalidInput(f"missing answer(s) to {', '.join(missing)}: all of {', '.join(SAFETY_QUESTIONS)} must be answered")
+    out: dict[str, str] = {}
+    for q in SAFETY_QUESTIONS:
+        value = answers[q]
+        text = value.strip().lower() if isinstance(value, str) else None
+        if text not in ("yes", "no"):
+            raise InvalidInput(f"answer to {q} must be 'yes' or 'no', not {value!r}")
+        out[q] = text
+    return out
 
 
 def _replay(ctx: ServiceContext, actor: Actor, intake: CallIntake, key: str) -> IntakeResult | None:

@@ -25,7 +25,7 @@ def incident_view(incident: Incident) -> dict[str, Any]:
         "tier": incident.tier,
         "priority": incident.priority,
         "determinant": incident.determinant,
-        "triage": incident.triage,
+        "triage": triage_view(incident),
         "screened_out_reason": incident.screened_out_reason,
         "subject_description": incident.subject_description,
         "subject_age": incident.subject_age,
@@ -49,6 +49,18 @@ def incident_view(incident: Incident) -> dict[str, Any]:
         ],
         "notes": [{"id": n.id, "at": _iso(n.at), "by": n.by, "text": n.text} for n in incident.notes],
     }
+
+
+def triage_view(incident: Incident) -> dict[str, Any] | None:
+    """The recorded decision, with who confirmed it and when (issue 10). A decision recorded
+    before ``confirmed`` existed reads as confirmed, as ``TriageResult.from_dict`` does."""
+    if incident.triage is None:
+        return None
+    return (
+        {"confirmed": True}
+        | incident.triage
+        | {"confirmed_by": incident.triage_confirmed_by, "confirmed_at": _iso(incident.triage_confirmed_at)}
+    )
 
 
 def history_view(change: StatusChange) -> dict[str, Any]:

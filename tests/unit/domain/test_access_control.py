@@ -25,6 +25,7 @@ _DISPATCH = _READ | {
     "call:create",
     "queue:read",
     "triage:evaluate",
+    "triage:confirm",
     "incident:status",
     "incident:assign",
     "incident:outcome",
@@ -35,7 +36,8 @@ _DISPATCH = _READ | {
     "facility:update",
 }
 EXPECTED: dict[str, set[str]] = {
-    "call_taker": _READ | {"call:create", "queue:read", "triage:evaluate", "unit:read"},
+    # Issue 10: whoever takes calls confirms a text-only decision by asking the safety questions.
+    "call_taker": _READ | {"call:create", "queue:read", "triage:evaluate", "triage:confirm", "unit:read"},
     "dispatcher": _DISPATCH,
     "crew": _READ | {"incident:status", "incident:outcome", "incident:note", "unit:read", "unit:status", "facility:update"},
     # A supervisor does what dispatchers do, plus crews and the audit trail.
@@ -49,6 +51,7 @@ EXPECTED: dict[str, set[str]] = {
 }
 WRITES = {
     "call:create",
+    "triage:confirm",
     "incident:status",
     "incident:assign",
     "incident:outcome",

@@ -74,6 +74,26 @@ def attach_call(incident_id: str, body: s.CallCreate, ctx: CtxDep, actor: ActorD
     return incidents.attach_call(ctx, actor, incident_id, CallIntake(**body.model_dump()))
 
 
+@router.post(
+    "/incidents/{incident_id}/confirm-triage",
+    tags=["calls"],
+    summary="Confirm a text-only triage decision with the three safety questions",
+    responses={
+        404: {"description": "no such incident"},
+        409: {"description": "the incident is closed or cancelled"},
+        422: {"description": "an answer is missing, unknown, or not 'yes'/'no'"},
+    },
+)
+def confirm_triage(incident_id: str, body: s.ConfirmTriageRequest, ctx: CtxDep, actor: ActorDep) -> dict[str, Any]:
+    """The call-taker asked the safety questions of a decision that would send the crisis team
+    (or the 988 phone) alone on text and codes only (``triage.confirmed`` is false). The
+    answers (``weapon``, ``violence``, ``conscious_breathing``: each ``yes`` or ``no``) join
+    the call's answers and outrank the text; the incident is re-triaged (a weapon brings
+    police) and records who confirmed and when (``triage.confirmed_by``, ``confirmed_at``).
+    Call-takers, dispatchers, supervisors and admins."""
+    return incidents.confirm_triage(ctx, actor, incident_id, body.answers)
+
+
 @router.post("/triage", tags=["calls"])
 def evaluate_triage(body: s.TriageRequest, ctx: CtxDep, actor: ActorDep) -> dict[str, Any]:
     """Evaluate a call against the protocol without storing anything."""

@@ -48,6 +48,18 @@ class TriageRequest(_Body):
     answers: dict[str, Any] = Field(default_factory=dict)
 
 
+class ConfirmTriageRequest(_Body):
+    model_config = ConfigDict(
+        extra="forbid",
+        str_strip_whitespace=True,
+        json_schema_extra={"examples": [{"answers": {"weapon": "no", "violence": "no", "conscious_breathing": "yes"}}]},
+    )
+    answers: dict[str, Any] = Field(
+        description="the three safety questions, each 'yes' or 'no': weapon (a weapon there or within reach?), "
+        "violence (violent or threatening others?), conscious_breathing (awake and breathing normally?)"
+    )
+
+
 class StatusChangeRequest(_Body):
     status: str
     reason: str = Field(default="", max_length=1000)

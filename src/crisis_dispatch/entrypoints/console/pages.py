@@ -14,6 +14,7 @@ from crisis_dispatch import __version__
 from crisis_dispatch.domain.access import Permission, UserRole, allowed
 from crisis_dispatch.domain.destinations import PatientAssessment
 from crisis_dispatch.domain.outcomes import DestinationType, Disposition, HoldCriterion
+from crisis_dispatch.domain.triage import SAFETY_QUESTIONS
 from crisis_dispatch.services import auth
 from crisis_dispatch.services.context import Actor
 
@@ -128,11 +129,21 @@ def _page(request: Request, path: str, template: str, **extra: Any) -> Response:
     return _render(request, template, actor, can=can, **extra)
 
 
+#: The short name of each safety question, as the confirmation form asks it (issue 10).
+SAFETY_SHORT = {"weapon": "Weapon?", "violence": "Violence?", "conscious_breathing": "Awake and breathing?"}
+
+
+def safety_questions(protocol: dict[str, Any]) -> list[dict[str, str]]:
+    """The three questions that confirm a text-only decision: id, short name and the protocol's text."""
+    texts = {q["id"]: q["text"] for q in protocol["questions"]}
+    return [{"id": q, "short": SAFETY_SHORT.get(q, _label(q)), "text": texts.get(q, "")} for q in SAFETY_QUESTIONS]
+
+
 @router.get("/console")
 def console(request: Request) -> Response:
     """The dispatcher console: map, queue, new call, recommended vans, unit board, alerts."""
     protocol = protocol_summary(request.app.state.container.settings.protocol_path)
-    return _page(request, "/console", "console.html", protocol=protocol)
+    return _page(request, "/console", "console.html", protocol=protocol, safety_questions=safety_questions(protocol))
 
 
 #: Flags a crew usually finds true of a person a crisis team takes to a community facility.

@@ -113,6 +113,8 @@
       return true;
     });
   }
+  // Issue 10: the team would go alone on text only until someone asks the safety questions.
+  function unconfirmed(inc) { return !!inc.triage && inc.triage.confirmed === false; }
   function unitSign(id) { const u = S.units.find((x) => x.id === id); return u ? u.call_sign : id || ""; }
   function sortKey(i, key) {
     switch (key) {
@@ -143,7 +145,7 @@
       return `<tr data-id="${CD.esc(i.id)}" class="clock-${c ? c.state : "none"}${i.id === S.selectedId ? " selected" : ""}">
         <td class="clock"><span class="badge clock-${c ? c.state : "none"}">${CD.esc(clockText(c))}</span>${c && c.provisional ? '<span class="sr-only"> (provisional clock)</span>' : ""}</td>
         <td class="inc"><button type="button" class="link" data-select="${CD.esc(i.id)}">${CD.esc(i.id)}</button></td>
-        <td>${CD.esc(i.tier || "—")}</td><td>${CD.esc(i.priority ?? "—")}</td>
+        <td>${CD.esc(i.tier || "—")}${unconfirmed(i) ? ' <span class="badge unconfirmed">unconfirmed</span>' : ""}</td><td>${CD.esc(i.priority ?? "—")}</td>
         <td><span class="badge st-${CD.esc(i.status)}">${CD.esc(CD.label(i.status))}</span></td>
         <td class="age" data-received="${CD.esc(i.timestamps.received_at)}">${CD.fmtDur(CD.now() - Date.parse(i.timestamps.received_at))}</td>
         <td>${CD.esc(unitSign(i.unit_id) || "—")}</td><td class="where">${CD.esc(i.address || `${i.location.lat.toFixed(4)}, ${i.location.lon.toFixed(4)}`)}</td></tr>`;
@@ -216,12 +218,58 @@
         ${call.call_type || call.narrative ? `<dt>Call</dt><dd>${CD.esc(call.call_type || "")} ${CD.esc(call.narrative || "")}</dd>` : ""}
         ${inc.subject_description ? `<dt>Person</dt><dd>${CD.esc(inc.subject_description)}</dd>` : ""}
         <dt>Van</dt><dd>${CD.esc(unitSign(inc.unit_id) || "none yet")}</dd>
+        ${confirmationFact(t)}
       </dl>
       ${(t.reasons || []).length ? `<details open><summary>Triage reasons</summary><ul class="reasons">${t.reasons.map((r) => `<li>${CD.esc(r)}</li>`).join("")}</ul></details>` : ""}
       ${(inc.history || []).length ? `<details><summary>Timeline</summary><ol class="timeline">${inc.history.map((h) => `<li>${CD.esc(CD.fmtTime(h.at))} ${CD.esc(h.subject)} ${CD.esc(CD.label(h.from || ""))} → ${CD.esc(CD.label(h.to))} <span class="muted">${CD.esc(h.by)}${h.reason ? " · " + CD.esc(h.reason) : ""}</span></li>`).join("")}</ol></details>` : ""}`;
+    showConfirm(inc);
     if (!CAN_ASSIGN) return;
     if (WAITING.has(inc.status)) loadRecommendations(inc); else { $("recs").innerHTML = ""; $("recs-note").textContent = inc.unit_id ? `${unitSign(inc.unit_id)} is on this incident.` : "No van needed."; }
   }
+  // ------------------------------------------------------------------ confirming a text-only triage (issue 10)
+  const confirmForm = $("confirm-form");  // only for roles that may confirm
+  function confirmationFact(t) {
+    if (t.confirmed === false) return `<dt>Triage</dt><dd id="triage-confirmation"><span class="badge unconfirmed">Unconfirmed — text only</span></dd>`;
+    if (t.confirmed_by) return `<dt>Triage</dt><dd id="triage-confirmation"><span class="badge confirmed">Confirmed</span> by ${CD.esc(t.confirmed_by)} at ${CD.esc(CD.fmtTime(t.confirmed_at))}</dd>`;
+    return "";
+  }
+  function showConfirm(inc) {
+    if (!confirmForm) return;
+    if (confirmForm.dataset.incident !== inc.id) {
+      // Another incident: no answer carried over, none pre-selected.
+      confirmForm.reset(); confirmForm.dataset.incident = inc.id; $("confirm-msg").textContent = ""; $("confirm-msg").className = "msg";
+    }
+    confirmForm.hidden = !(unconfirmed(inc) && !TERMINAL.has(inc.status));
+  }
+  if (confirmForm) confirmForm.addEventListener("change", () => {
+    // A refusal ("answer all three") goes once the call-taker answers again.
+    if ($("confirm-msg").classList.contains("error")) { $("confirm-msg").textContent = ""; $("confirm-msg").className = "msg"; }
+  });
+  if (confirmForm) confirmForm.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const id = confirmForm.dataset.incident, msg = $("confirm-msg"), answers = {};
+    let missing = null;
+    confirmForm.querySelectorAll("[data-confirm-question]").forEach((q) => {
+      const r = q.querySelector("input:checked");
+      if (r) answers[q.dataset.confirmQuestion] = r.value; else if (!missing) missing = q;
+    });
+    if (missing) {
+      msg.className = "msg error"; msg.textContent = "Not confirmed: answer all three questions (weapon, violence, awake and breathing).";
+      missing.querySelector("input").focus(); return;
+    }
+    $("confirm-submit").disabled = true;
+    try {
+      const inc = await CD.api(`/incidents/${encodeURIComponent(id)}/confirm-triage`, { method: "POST", body: { answers } });
+      const t = inc.triage || {};
+      msg.className = "msg ok";
+      msg.textContent = `Triage confirmed by ${t.confirmed_by}: ${inc.tier}` +
+        (TERMINAL.has(inc.status) ? ` — ${CD.label(inc.status)}, not for the crisis team (${CD.label(inc.screened_out_reason || "")}).` : ".");
+      confirmForm.hidden = true;
+    } catch (err) { msg.className = "msg error"; msg.textContent = `Not confirmed: ${err.detail}`; }
+    finally { $("confirm-submit").disabled = false; }
+    await refresh().catch(showError);
+  });
+
   async function loadRecommendations(inc) {
     let ranked = null, excluded = [], note = "";
     if (S.recsRoute) {
@@ -306,7 +354,7 @@
   async function runTriage() {
     const body = callBody();
     if (!body.call_type && !body.narrative && !body.code && !Object.keys(body.answers).length) {
-      $("triage-summary").textContent = "Answer the questions: the triage result and its reasons appear here."; $("triage-summary").className = "muted"; $("triage-reasons").innerHTML = ""; return;
+      $("triage-summary").textContent = "Answer the questions: the triage result and its reasons appear here."; $("triage-summary").className = "muted"; $("triage-reasons").innerHTML = ""; markSafetyQuestions(false); return;
     }
     try {
       const t = await CD.api("/triage", { method: "POST", body });
@@ -316,8 +364,14 @@
         (t.screened_out ? ` — <span class="warn">not for the crisis team alone: ${CD.esc(CD.label(t.screened_out))}</span>` : team ? " — a crisis team goes" : "") +
         ((t.flags || []).length ? `<br><span class="flags">${t.flags.map((f) => `<span class="chip">${CD.esc(CD.label(f.name))}</span>`).join(" ")}</span>` : "");
       $("triage-reasons").innerHTML = (t.reasons || []).map((r) => `<li>${CD.esc(r)}</li>`).join("");
+      if (t.confirmed === false) {
+        $("triage-summary").insertAdjacentHTML("beforeend", `<br><span class="badge unconfirmed">Unconfirmed — text only</span> <span class="small">Ask: weapon? violence? awake and breathing?</span>`);
+      }
+      markSafetyQuestions(t.confirmed === false);
     } catch (e) { $("triage-summary").className = "error"; $("triage-summary").textContent = `Triage failed: ${e.detail}`; }
   }
+  // The three safety questions are highlighted while a text-only decision sends the team alone.
+  function markSafetyQuestions(ask) { form.querySelectorAll("[data-safety]").forEach((q) => q.classList.toggle("ask", ask)); }
   const triageSoon = CD.debounce(runTriage, 250);
   form.addEventListener("input", (e) => { if (!["lat", "lon", "address"].includes(e.target.name)) triageSoon(); });
   form.addEventListener("change", triageSoon);
@@ -350,7 +404,7 @@
       const inc = await CD.api("/calls", { method: "POST", body, headers: { "Idempotency-Key": idemKey } });
       const open = !TERMINAL.has(inc.status);
       msg.className = "msg ok";
-      msg.textContent = open ? `${inc.id} created: ${inc.tier}, ${CD.label(inc.status)}.` : `${inc.id} recorded and closed: ${inc.tier} (${CD.label(inc.screened_out_reason || "not for the crisis team")}).`;
+      msg.textContent = open ? `${inc.id} created: ${inc.tier}, ${CD.label(inc.status)}.` + (unconfirmed(inc) ? " Unconfirmed — text only: ask the safety questions (Selected incident)." : "") : `${inc.id} recorded and closed: ${inc.tier} (${CD.label(inc.screened_out_reason || "not for the crisis team")}).`;
       keepMsg = true;
       form.reset();
       await refresh();
