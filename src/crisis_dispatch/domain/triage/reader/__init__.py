@@ -8,7 +8,8 @@ NO SHOTS FIRED``), sometimes in Spanish, and carry ProQA answer lines (``2. No w
 1. ``tokens``: the CAD tokeniser (words, numbers, terminators, with their offsets);
 2. ``typos``: danger words written with a one-letter typo are respelt (``cuting``);
 3. ``cues`` and ``lexicon/concepts/``: the concepts of each flag, found by the English
-   pattern table and by token phrases (Spanish, and English phrases that need no pattern);
+   pattern table (``lexicon/patterns/``, read by ``cues``) and by token phrases (Spanish,
+   and English phrases that need no pattern);
    protocol titles and boilerplate lines are set aside first;
 4. ``context``: NegEx/ConText triggers with a direction and a scope decide whether each
    concept is present, denied or unknown;

@@ -1,7 +1,8 @@
 """The reader's lexicon: reviewed data files under ``domain/triage/lexicon/``, read once.
 
-Plain text, one entry a line, ``#`` comments (see ``lexicon/README.md``). Reading package
-data is the only thing done here; nothing else in the reader touches files.
+Plain text, one entry a line, ``#`` comments (see ``lexicon/README.md``). Finding package
+data is done here only: the pattern table's loader (``cues.py``) reads the folder that
+``lexicon_folder`` gives it.
 """
 
 from __future__ import annotations
@@ -10,14 +11,20 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
+from importlib.resources.abc import Traversable
 
 from .tokens import fold
 
 Phrase = tuple[str, ...]
 
 
+def lexicon_folder(relative: str) -> Traversable:
+    """A file or folder of ``lexicon/``, by its path there (``concepts``, ``patterns``)."""
+    return files("crisis_dispatch.domain.triage").joinpath("lexicon", *relative.split("/"))
+
+
 def _lines(relative: str) -> Iterator[str]:
-    resource = files("crisis_dispatch.domain.triage").joinpath("lexicon", *relative.split("/"))
+    resource = lexicon_folder(relative)
     for raw in resource.read_text(encoding="utf-8").splitlines():
         line = raw.split("#", 1)[0].strip() if not raw.lstrip().startswith("#") else ""
         if line:
@@ -122,7 +129,7 @@ def concept_index() -> PhraseIndex:
 @cache
 def concept_phrases() -> dict[str, tuple[Phrase, ...]]:
     """Per flag, the token phrases of ``concepts/<flag>.txt``, longest first."""
-    folder = files("crisis_dispatch.domain.triage").joinpath("lexicon", "concepts")
+    folder = lexicon_folder("concepts")
     return {
         entry.name.removesuffix(".txt"): phrases(f"concepts/{entry.name}")
         for entry in sorted(folder.iterdir(), key=lambda e: e.name)
