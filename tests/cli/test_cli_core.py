@@ -30,7 +30,7 @@ def invoke(*args: str, stdin: str = "") -> Result:
 
 
 def test_every_command_has_help() -> None:
-    for args in ([], ["serve"], ["demo"], ["db", "upgrade"], ["users", "create"], ["seed", "la"]):
+    for args in ([], ["serve"], ["demo"], ["db", "upgrade"], ["users", "create"], ["seed", "la"], ["audit", "verify"]):
         r = invoke(*args, "--help")
         assert r.exit_code == 0, (args, r.output)
         assert "Usage" in r.stdout
@@ -125,3 +125,47 @@ def test_seed_la_loads_the_demo_fleet_once(tmp_path: Path) -> None:
     assert "stations 106" in r.stdout and "units 5" in r.stdout and "staff 45" in r.stdout
     r = invoke("seed", "la", "--days", "2", "--db", db)
     assert "stations 0" in r.stdout and "units 0" in r.stdout
+
+
+def test_audit_verify_refuses_a_database_it_cannot_check_with_one_line(tmp_path: Path) -> None:
+    """It only reads: a missing file is not created, an empty or unmigrated one not migrated."""
+    missing = tmp_path / "nowhere" / "cd.sqlite3"
+    assert_one_error_line(invoke("audit", "verify", "--db", str(missing)), f"no database at {missing}")
+    assert not missing.parent.exists()
+    assert_one_error_line(invoke("audit", "verify", "--db", str(tmp_path)), "no database at")
+    empty = tmp_path / "empty.sqlite3"
+    empty.write_bytes(b"")
+    assert_one_error_line(invoke("audit", "verify", "--db", str(empty)), "no crisis-dispatch schema", "db upgrade")
+    garbage = tmp_path / "garbage.sqlite3"
+    garbage.write_text("not a database, just text that is long enough to have a header" * 10)
+    assert_one_error_line(invoke("audit", "verify", "--db", str(garbage)), "cannot open the database")
+
+
+def test_audit_verify_asks_for_an_upgrade_of_a_schema_from_before_the_chain(tmp_path: Path) -> None:
+    from crisis_dispatch.adapters.db import make_engine
+    from crisis_dispatch.bootstrap import upgrade
+
+    db = tmp_path / "old.sqlite3"
+    engine = make_engine(f"sqlite:///{db}")
+    upgrade(engine, "0002")
+    engine.dispose()
+    assert_one_error_line(invoke("audit", "verify", "--db", str(db)), "(revision 0002) predates the audit chain", "db upgrade")
+    assert invoke("db", "upgrade", "--db", str(db)).exit_code == 0
+    r = invoke("audit", "verify", "--db", str(db))
+    assert r.exit_code == 0 and "audit log intact: 0 rows checked" in r.stdout, r.output
+
+
+def test_audit_verify_as_a_process_exits_0_then_1_after_an_edit(tmp_path: Path) -> None:
+    import sqlite3
+    from contextlib import closing
+
+    db = str(tmp_path / "cli.sqlite3")
+    for name in ("maria", "jose"):
+        r = run("users", "create", name, "--role", "dispatcher", "--password-stdin", "--db", db, stdin="a long passphrase\n")
+        assert r.returncode == 0, r.stderr
+    r = run("audit", "verify", "--db", db)
+    assert r.returncode == 0 and "audit log intact: 2 rows checked" in r.stdout, r.stderr
+    with closing(sqlite3.connect(db)) as conn, conn:
+        conn.execute("UPDATE audit_log SET username = 'someone' WHERE id = 2")
+    r = run("audit", "verify", "--db", db)
+    assert r.returncode == 1 and "audit log BROKEN at row 2: changed" in r.stdout and r.stderr == "", (r.stdout, r.stderr)

@@ -17,7 +17,7 @@ def test_upgrading_twice_changes_nothing(container: Container) -> None:
     upgrade(container.engine)
     upgrade(container.engine)
     with container.engine.connect() as conn:
-        assert MigrationContext.configure(conn).get_current_revision() == "0002"
+        assert MigrationContext.configure(conn).get_current_revision() == "0003"
 
 
 def test_0002_adds_the_confirmation_columns_to_existing_incidents(container: Container) -> None:
@@ -40,5 +40,5 @@ def test_0002_adds_the_confirmation_columns_to_existing_incidents(container: Con
     upgrade(container.engine)
     with container.engine.connect() as conn:
         row = conn.execute(text("SELECT id, triage_confirmed_by, triage_confirmed_at FROM incidents WHERE id = 'INC-OLD'")).one()
-        assert MigrationContext.configure(conn).get_current_revision() == "0002"
+        assert MigrationContext.configure(conn).get_current_revision() == "0003"
     assert tuple(row) == ("INC-OLD", None, None)

@@ -40,3 +40,19 @@ def test_services_and_domain_never_import_the_entry_points() -> None:
         for p in (SRC / layer).rglob("*.py")
     }
     assert {k: v for k, v in offenders.items() if v} == {}
+
+
+def test_only_the_chain_migration_ever_updates_or_deletes_audit_rows() -> None:
+    """The audit log is insert-only: no code but migration 0003 (which fills the new hash
+    columns of old rows once) names the table in an update, a delete or raw SQL."""
+    import re
+
+    writes = re.compile(r"(update|delete)\(\s*[\w.]*audit_log\b|(UPDATE|DELETE\s+FROM|TRUNCATE)\s+audit_log\b", re.IGNORECASE)
+    offenders = [
+        str(p.relative_to(SRC))
+        for p in SRC.rglob("*.py")
+        if writes.search(p.read_text(encoding="utf-8")) and p.name != "0003_audit_chain.py"
+    ]
+    assert offenders == []
+    # The pattern does see a write where there is one: the migration's.
+    assert writes.search((SRC / "migrations" / "versions" / "0003_audit_chain.py").read_text(encoding="utf-8"))

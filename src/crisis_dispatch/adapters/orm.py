@@ -14,7 +14,7 @@ from crisis_dispatch.domain.incident import Call, Incident, IncidentStatus, Loca
 from crisis_dispatch.domain.outcomes import DestinationType, Outcome
 from crisis_dispatch.domain.station import Facility, Station
 from crisis_dispatch.domain.unit import Qualification, Role, Shift, Staff, Unit, UnitStatus
-from crisis_dispatch.domain.users import AuditRecord, User
+from crisis_dispatch.domain.users import User
 
 from .types import EnumSet, EnumString, JsonType, Serialized, UTCDateTime
 
@@ -192,6 +192,8 @@ auth_tokens = Table(
     Column("expires_at", UTCDateTime(), nullable=False),
 )
 
+# Insert-only and hash-chained (domain/audit_chain.py): ids are given by the appender, in
+# chain order; AuditRecord is deliberately not mapped, so no session can flush a change to it.
 audit_log = Table(
     "audit_log",
     metadata,
@@ -204,6 +206,8 @@ audit_log = Table(
     Column("object_type", String(40), nullable=False),
     Column("object_id", String(80), nullable=False),
     Column("detail", Text, nullable=False),
+    Column("prev_hash", String(64), nullable=False),
+    Column("row_hash", String(64), nullable=False),
     Index("ix_audit_log_object", "object_type", "object_id"),
 )
 
@@ -245,4 +249,4 @@ def start_mappers() -> None:
     )
     r.map_imperatively(StatusChange, status_history)
     r.map_imperatively(User, users)
-    r.map_imperatively(AuditRecord, audit_log)
+    # AuditRecord stays unmapped: the audit repository reads and inserts rows with Core only.

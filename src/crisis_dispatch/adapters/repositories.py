@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
+from crisis_dispatch.domain import audit_chain
 from crisis_dispatch.domain.errors import NotFound
 from crisis_dispatch.domain.history import StatusChange, Subject
 from crisis_dispatch.domain.incident import Incident, IncidentStatus
@@ -228,21 +230,85 @@ class TokenRepository:
         self.session.execute(delete(orm.auth_tokens).where(orm.auth_tokens.c.token_hash == token_hash))
 
 
+#: The PostgreSQL advisory lock that serialises appends to the audit chain ("audit" in ASCII).
+AUDIT_CHAIN_LOCK = 0x6175646974
+
+
 class AuditRepository:
+    """The audit log: insert-only and hash-chained. No method changes or removes a row.
+
+    ``add`` keeps records until the unit of work commits; ``append_pending`` then chains them
+    after the newest row and inserts them, under a lock held until the commit (PostgreSQL: a
+    transaction advisory lock; SQLite: the write lock every transaction takes with BEGIN
+    IMMEDIATE), so two transactions never chain onto the same row. Ids are given here, one
+    after the newest, so a chain that somehow forked would also collide on the primary key.
+    """
+
     def __init__(self, session: Session) -> None:
         self.session = session
+        self._pending: builtins.list[AuditRecord] = []
 
     def add(self, record: AuditRecord) -> None:
-        self.session.add(record)
+        self._pending.append(record)
 
-    def list(self, *, object_type: str | None = None, object_id: str | None = None, limit: int = 500) -> list[AuditRecord]:
+    @property
+    def pending(self) -> bool:
+        return bool(self._pending)
+
+    def append_pending(self) -> None:
+        """Chain and insert the records added since the last call (the caller commits)."""
+        if not self._pending:
+            return
+        self._lock_chain()
+        head_id, head_hash = self._head()
+        rows = []
+        for record in self._pending:
+            head_id += 1
+            row = replace(record, id=head_id, prev_hash=head_hash)
+            head_hash = audit_chain.row_hash(row, head_hash)
+            rows.append({**_audit_values(row), "row_hash": head_hash})
+        self.session.execute(insert(orm.audit_log), rows)
+        self._pending.clear()
+
+    def _lock_chain(self) -> None:
+        if self.session.get_bind().dialect.name == "postgresql":
+            self.session.execute(select(func.pg_advisory_xact_lock(AUDIT_CHAIN_LOCK)))
+
+    def _head(self) -> tuple[int, str]:
+        """The newest row's id and hash (0 and the genesis hash for an empty log)."""
         t = orm.audit_log.c
-        q = select(AuditRecord)
+        row = self.session.execute(select(t.id, t.row_hash).order_by(t.id.desc()).limit(1)).first()
+        return (0, audit_chain.GENESIS) if row is None else (row.id, row.row_hash)
+
+    def list(
+        self, *, object_type: str | None = None, object_id: str | None = None, limit: int = 500
+    ) -> builtins.list[AuditRecord]:
+        t = orm.audit_log.c
+        q = select(orm.audit_log)
         if object_type:
             q = q.where(t.object_type == object_type)
         if object_id:
             q = q.where(t.object_id == object_id)
-        return list(self.session.scalars(q.order_by(t.id.desc()).limit(limit)))
+        return [_audit_record(row) for row in self.session.execute(q.order_by(t.id.desc()).limit(limit))]
+
+    def page(self, after_id: int, size: int) -> builtins.list[AuditRecord]:
+        """Up to ``size`` rows with ids above ``after_id``, oldest first."""
+        t = orm.audit_log.c
+        q = select(orm.audit_log).where(t.id > after_id).order_by(t.id).limit(size)
+        return [_audit_record(row) for row in self.session.execute(q)]
+
+    def locate(self, row_hash: str) -> int | None:
+        """The id of the row whose stored hash is ``row_hash``, if any."""
+        t = orm.audit_log.c
+        return self.session.scalar(select(t.id).where(t.row_hash == row_hash).order_by(t.id).limit(1))
+
+
+def _audit_values(record: AuditRecord) -> dict[str, Any]:
+    return {c.name: getattr(record, c.name) for c in orm.audit_log.columns}
+
+
+def _audit_record(row: Any) -> AuditRecord:
+    return AuditRecord(**{c.name: row._mapping[c] for c in orm.audit_log.columns})
 
 
 class IdempotencyRepository:

@@ -53,6 +53,11 @@ class UnitOfWork:
     def commit(self) -> None:
         assert self.session is not None
         try:
+            if self.audit.pending:
+                # Everything else first: the audit chain's lock is then held only for the
+                # audit rows and the commit.
+                self.session.flush()
+                self.audit.append_pending()
             self.session.commit()
         except StaleDataError as e:
             self.session.rollback()

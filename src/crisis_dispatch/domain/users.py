@@ -39,9 +39,13 @@ def check_password(password: str) -> str:
     return password
 
 
-@dataclass(eq=False)
+@dataclass(frozen=True)
 class AuditRecord:
-    """Who read or wrote which personal data, and when."""
+    """Who read or wrote which personal data, and when. Written once, never changed.
+
+    ``id``, ``prev_hash`` and ``row_hash`` are given by the log when the record is appended
+    (the hash chain, see :mod:`crisis_dispatch.domain.audit_chain`).
+    """
 
     at: datetime
     user_id: str | None
@@ -52,3 +56,5 @@ class AuditRecord:
     object_id: str
     detail: str = ""
     id: int | None = None
+    prev_hash: str = ""
+    row_hash: str = ""

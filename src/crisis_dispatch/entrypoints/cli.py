@@ -30,9 +30,11 @@ app = typer.Typer(
 db_app = typer.Typer(help="Database schema management.", no_args_is_help=True)
 users_app = typer.Typer(help="Manage user accounts.", no_args_is_help=True)
 seed_app = typer.Typer(help="Load reference and demo data.", no_args_is_help=True)
+audit_app = typer.Typer(help="The tamper-evident audit log.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
 app.add_typer(seed_app, name="seed")
+app.add_typer(audit_app, name="audit")
 
 out = Console(highlight=False, soft_wrap=True)
 
@@ -158,6 +160,82 @@ def seed_la(
     finally:
         container.dispose()
     out.print("added: " + ", ".join(f"{k} {v}" for k, v in report.as_dict().items()))
+
+
+#: Exit code of ``audit verify`` when the chain is broken (bad input stays 2).
+EXIT_AUDIT_BROKEN = 1
+
+
+@audit_app.command("verify")
+@readable_errors
+def audit_verify(
+    db: DbOption = None,
+    expect: Annotated[
+        str | None,
+        typer.Option(
+            "--expect",
+            help="A row hash printed by an earlier verify: fail unless that row is still in the chain "
+            "(catches rows removed from the end, or a rewritten chain).",
+        ),
+    ] = None,
+) -> None:
+    """Check that no audit row was changed, deleted or reordered: exit 0 when intact, 1 naming the first broken row.
+
+    Only reads: the database must exist and be migrated (`db upgrade`). With DATABASE_URL
+    set (and no --db), checks that PostgreSQL database.
+    """
+    from crisis_dispatch.services import audit
+
+    container = _existing_container(_settings(db))
+    try:
+        report = audit.verify(container.ctx)
+        expect_id = None
+        if expect is not None and report.intact:
+            with container.ctx.uow() as uow:
+                expect_id = uow.audit.locate(expect.strip().lower())
+    finally:
+        container.dispose()
+    if not report.intact:
+        out.print(f"audit log BROKEN at row {report.broken_id}: {report.problem} ({report.checked} rows before it are intact)")
+        raise typer.Exit(EXIT_AUDIT_BROKEN)
+    if expect is not None and expect_id is None:
+        out.print(
+            f"audit log BROKEN: no row has the expected hash {expect} (rows were removed from the end, "
+            f"or the chain was rewritten); {report.checked} rows checked"
+        )
+        raise typer.Exit(EXIT_AUDIT_BROKEN)
+    head = "empty log" if report.head_id is None else f"newest row {report.head_id}, hash {report.head_hash}"
+    found = "" if expect_id is None else f"; the expected hash is row {expect_id}"
+    out.print(f"audit log intact: {report.checked} rows checked ({head}){found}")
+
+
+def _existing_container(settings: Settings) -> Container:
+    """The container on an existing, migrated database: never creates or migrates one."""
+    from sqlalchemy import inspect
+
+    from crisis_dispatch.bootstrap import build, schema_revision
+
+    if settings.database_url is None:
+        path = Path(settings.database().removeprefix("sqlite:///"))
+        if not path.is_file():
+            raise ConfigError(f"no database at {path}")
+    container = build(settings, triager=lambda call: {})  # no triage here: the protocol is not read
+    try:
+        revision = schema_revision(container.engine)
+        if revision is None:
+            raise ConfigError(f"no crisis-dispatch schema in {settings.database()} (run `crisis-dispatch db upgrade`)")
+        if "row_hash" not in {c["name"] for c in inspect(container.engine).get_columns("audit_log")}:
+            raise ConfigError(
+                f"the schema of {settings.database()} (revision {revision}) predates the audit chain "
+                "(run `crisis-dispatch db upgrade`)"
+            )
+    except ConfigError:
+        container.dispose()
+        raise
+    except Exception as e:  # unreachable, or not a database
+        container.dispose()
+        raise ConfigError(f"cannot open the database {settings.database()}: {str(e).splitlines()[0]}") from None
+    return container
 
 
 @app.command()
