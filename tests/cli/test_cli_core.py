@@ -82,7 +82,7 @@ def test_user_errors_are_one_readable_line_with_exit_code_2(tmp_path: Path) -> N
         (
             ["users", "create", "maria", "--role", "dispatcher", "--password-stdin", "--db", db],
             "short\n",
-            "at least 10 characters",
+            "at least 12 characters",
         ),
         (
             ["users", "create", "Bad Name", "--role", "dispatcher", "--password-stdin", "--db", db],
