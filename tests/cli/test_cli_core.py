@@ -30,7 +30,16 @@ def invoke(*args: str, stdin: str = "") -> Result:
 
 
 def test_every_command_has_help() -> None:
-    for args in ([], ["serve"], ["demo"], ["db", "upgrade"], ["users", "create"], ["seed", "la"]):
+    for args in (
+        [],
+        ["serve"],
+        ["demo"],
+        ["db", "upgrade"],
+        ["users", "create"],
+        ["users", "set-password"],
+        ["users", "unlock"],
+        ["seed", "la"],
+    ):
         r = invoke(*args, "--help")
         assert r.exit_code == 0, (args, r.output)
         assert "Usage" in r.stdout
