@@ -110,6 +110,7 @@ def build(settings: Settings, *, clock: Clock | None = None, triager: Triager | 
         triage=triager or make_triager(settings.protocol_path),
         token_secret=settings.secret_key.encode(),
         token_ttl=settings.token_ttl,
+        login_policy=settings.login_policy(),
         travel=LazyTravelTimes(settings.region, settings.graph_path),
         rural_at=rural_at,
     )

@@ -9,6 +9,8 @@ from platformdirs import user_data_dir
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from .domain.logins import LoginPolicy
+
 DEFAULT_SECRET = "insecure-default-secret-change-me"
 
 
@@ -29,6 +31,16 @@ class Settings(BaseSettings):
     #: Triage protocol file; default: the protocol shipped with the package.
     protocol_path: Path | None = None
     token_ttl_hours: float = 12.0
+    #: Login throttling: failed logins allowed per account name, and per client address, within
+    #: the window; the next attempt answers 429 with Retry-After until the oldest leaves it.
+    login_max_failures_per_account: int = Field(default=5, ge=1)
+    login_max_failures_per_address: int = Field(default=20, ge=1)
+    login_window_minutes: float = Field(default=15.0, gt=0)
+    #: Consecutive failed logins that lock an account, and for how long (`users unlock` lifts it).
+    login_lockout_after: int = Field(default=10, ge=1)
+    login_lockout_minutes: float = Field(default=30.0, gt=0)
+    #: Served behind TLS (HTTPS): every response carries Strict-Transport-Security.
+    behind_tls: bool = False
     #: Travel times: the fitted model of this region, unless a road graph is given.
     region: str = "la"
     graph_path: Path | None = None
@@ -46,6 +58,15 @@ class Settings(BaseSettings):
     @property
     def token_ttl(self) -> timedelta:
         return timedelta(hours=self.token_ttl_hours)
+
+    def login_policy(self) -> LoginPolicy:
+        return LoginPolicy(
+            max_failures_per_account=self.login_max_failures_per_account,
+            max_failures_per_address=self.login_max_failures_per_address,
+            window=timedelta(minutes=self.login_window_minutes),
+            lockout_after=self.login_lockout_after,
+            lockout_for=timedelta(minutes=self.login_lockout_minutes),
+        )
 
     def check_for_serving(self) -> None:
         """A real deployment must not run with the well-known default secret."""

@@ -146,7 +146,12 @@ def test_logging_out_ends_the_session(client: TestClient) -> None:
     r = client.post("/api/v1/auth/login", json={"username": "analyst", "password": "analyst" + PASSWORD_SUFFIX})
     token = r.json()["access_token"]
     client.cookies.clear()
-    out = client.post("/logout", headers={"Cookie": f"cd_session={token}"}, follow_redirects=False)
+    page = client.get("/board", headers={"Cookie": f"cd_session={token}"}).text
+    csrf = re.search(r'name="csrf_token" value="(\w+)"', page)
+    assert csrf, "the logout form carries the session's CSRF token"
+    out = client.post(
+        "/logout", data={"csrf_token": csrf.group(1)}, headers={"Cookie": f"cd_session={token}"}, follow_redirects=False
+    )
     assert out.headers["location"] == "/login"
     assert 'cd_session=""' in out.headers["set-cookie"]
     assert client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401

@@ -13,11 +13,19 @@ def test_migrations_build_exactly_the_mapped_schema(container: Container) -> Non
     assert diff == []
 
 
+def _head(container: Container) -> str | None:
+    from alembic.script import ScriptDirectory
+
+    from crisis_dispatch.bootstrap import alembic_config
+
+    return ScriptDirectory.from_config(alembic_config(container.engine)).get_current_head()
+
+
 def test_upgrading_twice_changes_nothing(container: Container) -> None:
     upgrade(container.engine)
     upgrade(container.engine)
     with container.engine.connect() as conn:
-        assert MigrationContext.configure(conn).get_current_revision() == "0003"
+        assert MigrationContext.configure(conn).get_current_revision() == _head(container)
 
 
 def test_0002_adds_the_confirmation_columns_to_existing_incidents(container: Container) -> None:
@@ -40,5 +48,33 @@ def test_0002_adds_the_confirmation_columns_to_existing_incidents(container: Con
     upgrade(container.engine)
     with container.engine.connect() as conn:
         row = conn.execute(text("SELECT id, triage_confirmed_by, triage_confirmed_at FROM incidents WHERE id = 'INC-OLD'")).one()
-        assert MigrationContext.configure(conn).get_current_revision() == "0003"
+        assert MigrationContext.configure(conn).get_current_revision() == _head(container)
     assert tuple(row) == ("INC-OLD", None, None)
+
+
+def test_0004_adds_login_state_to_existing_users_and_goes_back_down(container: Container) -> None:
+    """From 0002 with a user in it, to head (the user starts with no failures and no lock),
+    and back down to 0002 (the failures table and the columns go)."""
+    from alembic import command
+    from sqlalchemy import inspect, text
+
+    from crisis_dispatch.bootstrap import alembic_config
+
+    command.downgrade(alembic_config(container.engine), "0002")
+    assert "login_failures" not in inspect(container.engine).get_table_names()
+    with container.engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO users (id, username, password_hash, role, active, created_at) "
+                "VALUES ('USR-OLD', 'old', 'x', 'dispatcher', true, '2026-11-27 18:00:00+00:00')"
+            )
+        )
+    upgrade(container.engine)
+    with container.engine.connect() as conn:
+        row = conn.execute(text("SELECT failed_logins, locked_until FROM users WHERE id = 'USR-OLD'")).one()
+    assert tuple(row) == (0, None)
+    command.downgrade(alembic_config(container.engine), "0002")
+    inspector = inspect(container.engine)
+    assert "login_failures" not in inspector.get_table_names()
+    assert {"failed_logins", "locked_until"}.isdisjoint(c["name"] for c in inspector.get_columns("users"))
+    upgrade(container.engine)

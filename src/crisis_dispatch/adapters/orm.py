@@ -180,6 +180,21 @@ users = Table(
     Column("staff_id", String(40), ForeignKey("staff.id"), nullable=True),
     Column("active", Boolean, nullable=False),
     Column("created_at", UTCDateTime(), nullable=False),
+    Column("failed_logins", Integer, nullable=False, server_default="0"),
+    Column("locked_until", UTCDateTime(), nullable=True),
+)
+
+login_failures = Table(
+    "login_failures",
+    metadata,
+    # One row per failed login, kept for the throttling window: what two server processes
+    # and a restarted one count (per account name as typed, and per client address).
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", UTCDateTime(), nullable=False, index=True),
+    Column("username", String(63), nullable=False),
+    Column("address", String(64), nullable=False),
+    Index("ix_login_failures_username_at", "username", "at"),
+    Index("ix_login_failures_address_at", "address", "at"),
 )
 
 auth_tokens = Table(

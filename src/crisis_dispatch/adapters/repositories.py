@@ -8,7 +8,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from crisis_dispatch.domain import audit_chain
@@ -212,6 +212,60 @@ class UserRepository(_Repo[User]):
     def list(self) -> list[User]:
         return list(self.session.scalars(select(User).order_by(orm.users.c.username)))
 
+    def count_failed_login(self, user_id: str) -> int:
+        """Add one to the user's consecutive failed logins, in the database (two server
+        processes never lose a count); the new count."""
+        t = orm.users.c
+        self.session.execute(
+            update(orm.users).where(t.id == user_id).values(failed_logins=t.failed_logins + 1),
+            execution_options={"synchronize_session": False},
+        )
+        return int(self.session.scalar(select(t.failed_logins).where(t.id == user_id)) or 0)
+
+    def set_lock(self, user_id: str, locked_until: datetime | None, *, reset_failures: bool = True) -> None:
+        t = orm.users.c
+        values: dict[str, Any] = {"locked_until": locked_until}
+        if reset_failures:
+            values["failed_logins"] = 0
+        self.session.execute(
+            update(orm.users).where(t.id == user_id).values(**values), execution_options={"synchronize_session": False}
+        )
+
+    def set_password_hash(self, user_id: str, password_hash: str) -> None:
+        t = orm.users.c
+        self.session.execute(
+            update(orm.users).where(t.id == user_id).values(password_hash=password_hash),
+            execution_options={"synchronize_session": False},
+        )
+
+
+class LoginFailureRepository:
+    """Failed logins within the throttling window (older rows are pruned as logins happen)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, at: datetime, username: str, address: str) -> None:
+        self.session.execute(insert(orm.login_failures).values(at=at, username=username, address=address))
+
+    def times(self, since: datetime, *, username: str | None = None, address: str | None = None) -> builtins.list[datetime]:
+        t = orm.login_failures.c
+        q = select(t.at).where(t.at > since)
+        if username is not None:
+            q = q.where(t.username == username)
+        if address is not None:
+            q = q.where(t.address == address)
+        return list(self.session.scalars(q.order_by(t.at.desc())))
+
+    def forget(self, *, username: str | None = None, before: datetime | None = None) -> None:
+        t = orm.login_failures.c
+        q = delete(orm.login_failures)
+        if username is not None:
+            q = q.where(t.username == username)
+        if before is not None:
+            q = q.where(t.at <= before)
+        self.session.execute(q)
+
 
 class TokenRepository:
     def __init__(self, session: Session) -> None:
@@ -228,6 +282,11 @@ class TokenRepository:
 
     def remove(self, token_hash: str) -> None:
         self.session.execute(delete(orm.auth_tokens).where(orm.auth_tokens.c.token_hash == token_hash))
+
+    def remove_all_of(self, user_id: str) -> int:
+        """End every session of the user (a password change); how many there were."""
+        result = self.session.execute(delete(orm.auth_tokens).where(orm.auth_tokens.c.user_id == user_id))
+        return int(getattr(result, "rowcount", 0) or 0)
 
 
 #: The PostgreSQL advisory lock that serialises appends to the audit chain ("audit" in ASCII).

@@ -31,6 +31,7 @@ class UnitOfWork:
         self.history = r.HistoryRepository(s)
         self.users = r.UserRepository(s)
         self.tokens = r.TokenRepository(s)
+        self.login_failures = r.LoginFailureRepository(s)
         self.audit = r.AuditRepository(s)
         self.idempotency = r.IdempotencyRepository(s)
         return self

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Container
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -10,7 +11,7 @@ from .access import UserRole
 from .errors import InvalidInput
 
 USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{1,62}")
-MIN_PASSWORD_LENGTH = 10
+MIN_PASSWORD_LENGTH = 12
 
 
 @dataclass(eq=False)
@@ -23,6 +24,10 @@ class User:
     #: For crew members: the staff record that links the login to shifts on a van.
     staff_id: str | None = None
     active: bool = True
+    #: Consecutive failed logins since the last successful one (or an unlock).
+    failed_logins: int = 0
+    #: Set when too many logins failed: no login until then (or an administrator's unlock).
+    locked_until: datetime | None = None
 
 
 def check_username(username: str) -> str:
@@ -33,9 +38,16 @@ def check_username(username: str) -> str:
     return username
 
 
-def check_password(password: str) -> str:
+def check_password(password: str, username: str = "", common: Container[str] = frozenset()) -> str:
+    """The password policy: at least 12 characters, not the user name, not a common password
+    (``common`` holds them lower-cased; the adapters ship the list)."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise InvalidInput(f"password must be at least {MIN_PASSWORD_LENGTH} characters")
+    folded = password.strip().casefold()
+    if username and folded == username.casefold():
+        raise InvalidInput("password must not be the username")
+    if folded in common:
+        raise InvalidInput("password is too common (it is on a list of frequently used passwords); choose another")
     return password
 
 

@@ -132,17 +132,62 @@ def users_create(
     from crisis_dispatch.services import auth
     from crisis_dispatch.services.context import SYSTEM
 
-    if not password_stdin:
-        raise fail("pass --password-stdin and give the password on standard input")
-    password = sys.stdin.readline().rstrip("\r\n")
-    if not password:
-        raise fail("no password on standard input")
+    password = _password_from_stdin(password_stdin)
     container = _container(_settings(db))
     try:
         user = auth.create_user(container.ctx, SYSTEM, username, password, role, staff_id)
     finally:
         container.dispose()
     out.print(f"created user {user['username']} with role {user['role']}")
+
+
+def _password_from_stdin(password_stdin: bool) -> str:
+    if not password_stdin:
+        raise fail("pass --password-stdin and give the password on standard input")
+    password = sys.stdin.readline().rstrip("\r\n")
+    if not password:
+        raise fail("no password on standard input")
+    return password
+
+
+@users_app.command("set-password")
+@readable_errors
+def users_set_password(
+    username: Annotated[str, typer.Argument(help="The login whose password to set.")],
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the new password from standard input (first line).")
+    ] = False,
+    db: DbOption = None,
+) -> None:
+    """Set a user's password (a reset); every session of that user ends."""
+    from crisis_dispatch.services import auth
+    from crisis_dispatch.services.context import SYSTEM
+
+    password = _password_from_stdin(password_stdin)
+    container = _container(_settings(db))
+    try:
+        result = auth.set_password(container.ctx, SYSTEM, username, password)
+    finally:
+        container.dispose()
+    out.print(f"set the password of {result['username']}; ended {result['sessions_ended']} session(s)")
+
+
+@users_app.command("unlock")
+@readable_errors
+def users_unlock(
+    username: Annotated[str, typer.Argument(help="The login locked after repeated failed logins.")],
+    db: DbOption = None,
+) -> None:
+    """Lift a lockout after repeated failed logins (the failure count starts afresh)."""
+    from crisis_dispatch.services import auth
+    from crisis_dispatch.services.context import SYSTEM
+
+    container = _container(_settings(db))
+    try:
+        result = auth.unlock_user(container.ctx, SYSTEM, username)
+    finally:
+        container.dispose()
+    out.print(f"unlocked {result['username']}" if result["was_locked"] else f"{result['username']} was not locked")
 
 
 @seed_app.command("la")

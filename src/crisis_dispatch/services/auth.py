@@ -1,16 +1,26 @@
-"""Users, log-in and bearer tokens. Tokens are random; only their keyed hash is stored."""
+"""Users, log-in and bearer tokens. Tokens are random; only their keyed hash is stored.
+
+Failed logins are throttled per account name and per client address, and repeated failures
+lock the account (rules in ``crisis_dispatch.domain.logins``); the state is in the database,
+so it survives a restart and holds across server processes. Every failure, refusal, lock and
+unlock leaves an audit record.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import math
 import secrets
+from datetime import datetime
 from typing import Any
 
-from crisis_dispatch.adapters.passwords import hash_password, verify_password
+from crisis_dispatch.adapters.passwords import common_passwords, hash_password, spend_verify_time, verify_password
+from crisis_dispatch.adapters.uow import UnitOfWork
 from crisis_dispatch.domain.access import Permission, UserRole
-from crisis_dispatch.domain.errors import Conflict, InvalidInput, PermissionDenied
-from crisis_dispatch.domain.users import User, check_password, check_username
+from crisis_dispatch.domain.errors import Conflict, DomainError, InvalidInput, NotFound, PermissionDenied
+from crisis_dispatch.domain.logins import is_locked, retry_after, seconds_until
+from crisis_dispatch.domain.users import AuditRecord, User, check_password, check_username
 
 from . import audit
 from .context import Actor, ServiceContext
@@ -20,8 +30,39 @@ class AuthenticationFailed(PermissionDenied):
     """Wrong credentials or an unknown/expired token (HTTP 401)."""
 
 
+class CsrfFailed(PermissionDenied):
+    """A cookie-authenticated change without the session's CSRF token (HTTP 403)."""
+
+
+class LoginThrottled(DomainError):
+    """Too many failed logins (HTTP 429); ``retry_after`` seconds until the next try may succeed."""
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class AccountLocked(LoginThrottled):
+    """The account is locked after repeated failures (HTTP 429 too, with its Retry-After)."""
+
+
 def _token_hash(ctx: ServiceContext, token: str) -> str:
     return hmac.new(ctx.token_secret, token.encode(), hashlib.sha256).hexdigest()
+
+
+def csrf_token(ctx: ServiceContext, session_token: str) -> str:
+    """The console's CSRF token for a session: derived from the session token with the secret
+    key, so it is per session, needs no storage and ends with the session."""
+    return hmac.new(ctx.token_secret, b"csrf:" + session_token.encode(), hashlib.sha256).hexdigest()
+
+
+def check_csrf(ctx: ServiceContext, session_token: str, given: str | None) -> None:
+    if not given or not hmac.compare_digest(given, csrf_token(ctx, session_token)):
+        raise CsrfFailed("missing or invalid CSRF token: send the page's token in the X-CSRF-Token header or csrf_token field")
+
+
+def _check_new_password(password: str, username: str) -> None:
+    check_password(password, username, common_passwords())
 
 
 def create_user(
@@ -33,7 +74,7 @@ def create_user(
     except ValueError:
         raise InvalidInput(f"unknown role '{role}' (expected one of: {', '.join(r.value for r in UserRole)})") from None
     check_username(username)
-    check_password(password)
+    _check_new_password(password, username)
     if role_ is UserRole.CREW and not staff_id:
         raise InvalidInput("a crew login must be linked to a staff member (--staff-id)")
     with ctx.uow() as uow:
@@ -55,24 +96,161 @@ def create_user(
     return {"id": user.id, "username": user.username, "role": user.role.value, "staff_id": user.staff_id}
 
 
-def login(ctx: ServiceContext, username: str, password: str) -> dict[str, Any]:
-    now = ctx.clock.now()
-    with ctx.uow() as uow:
-        user = uow.users.by_username(username)
-        if user is None or not user.active or not verify_password(user.password_hash, password):
-            raise AuthenticationFailed("wrong username or password")
-        token = secrets.token_urlsafe(32)
-        expires = now + ctx.token_ttl
-        uow.tokens.add(_token_hash(ctx, token), user.id, now, expires)
-        actor = actor_for(user)
-        audit.record(ctx, uow, actor, "login", "user", [user.id])
-        uow.commit()
+def _audit_login(uow: UnitOfWork, now: datetime, action: str, name: str, user: User | None, detail: str) -> None:
+    """A login event: about the user when the name is one, else about the name as typed."""
+    uow.audit.add(
+        AuditRecord(
+            at=now,
+            user_id=user.id if user else None,
+            username=user.username if user else name,
+            role=user.role.value if user else "none",
+            action=action,
+            object_type="user",
+            object_id=user.id if user else f"unknown:{name}"[:80],
+            detail=detail,
+        )
+    )
+
+
+def _in_minutes(seconds: int) -> str:
+    minutes = math.ceil(seconds / 60)
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"
+
+
+def _throttle(ctx: ServiceContext, uow: UnitOfWork, name: str, address: str, now: datetime) -> LoginThrottled | None:
+    policy = ctx.login_policy
+    since = now - policy.window
+    by_account = retry_after(uow.login_failures.times(since, username=name), policy.max_failures_per_account, policy.window, now)
+    by_address = retry_after(
+        uow.login_failures.times(since, address=address), policy.max_failures_per_address, policy.window, now
+    )
+    if by_account is None and by_address is None:
+        return None
+    wait = max(w for w in (by_account, by_address) if w is not None)
+    what = "for this account" if by_account is not None else "from this address"
+    return LoginThrottled(f"too many failed logins {what}; try again in {_in_minutes(wait)}", wait)
+
+
+def _issue_token(ctx: ServiceContext, uow: UnitOfWork, user: User, now: datetime) -> dict[str, Any]:
+    token = secrets.token_urlsafe(32)
+    expires = now + ctx.token_ttl
+    uow.tokens.add(_token_hash(ctx, token), user.id, now, expires)
     return {
         "access_token": token,
         "token_type": "bearer",
         "expires_at": expires.isoformat(),
         "user": {"username": user.username, "role": user.role.value, "staff_id": user.staff_id},
     }
+
+
+def login(ctx: ServiceContext, username: str, password: str, address: str = "") -> dict[str, Any]:
+    """A bearer token for the right password. Raises :class:`LoginThrottled` (too many recent
+    failures for the account name or the client ``address``), :class:`AccountLocked` or
+    :class:`AuthenticationFailed`."""
+    now = ctx.clock.now()
+    name, address = username[:63], (address or "unknown")[:64]
+    where = f"from {address}"
+    # Read, check the password outside any transaction (hashing is slow), then write.
+    with ctx.uow() as uow:
+        user = uow.users.by_username(name)
+        refusal = _throttle(ctx, uow, name, address, now)
+        if refusal is None and user is not None and is_locked(user.locked_until, now):
+            assert user.locked_until is not None
+            wait = seconds_until(user.locked_until, now)
+            message = f"account locked after too many failed logins; try again in {_in_minutes(wait)}"
+            refusal = AccountLocked(message + " or ask an administrator to unlock it", wait)
+        if refusal is not None:
+            action = "login_locked" if isinstance(refusal, AccountLocked) else "login_throttled"
+            _audit_login(uow, now, action, name, user, f"{where}: {refusal}")
+            uow.commit()
+            raise refusal
+    if user is None:
+        spend_verify_time(password)
+    ok = user is not None and user.active and verify_password(user.password_hash, password)
+    with ctx.uow() as uow:
+        uow.login_failures.forget(before=now - ctx.login_policy.window)  # keep only what still counts
+        if not ok:
+            _record_failure(ctx, uow, name, user, address, now)
+            uow.commit()
+            raise AuthenticationFailed("wrong username or password")
+        assert user is not None
+        uow.users.set_lock(user.id, None)
+        uow.login_failures.forget(username=name)
+        result = _issue_token(ctx, uow, user, now)
+        audit.record(ctx, uow, actor_for(user), "login", "user", [user.id], detail=where)
+        uow.commit()
+    return result
+
+
+def _record_failure(ctx: ServiceContext, uow: UnitOfWork, name: str, user: User | None, address: str, now: datetime) -> None:
+    uow.login_failures.add(now, name, address)
+    why = "unknown user" if user is None else ("inactive user" if not user.active else "wrong password")
+    _audit_login(uow, now, "login_failed", name, user, f"from {address}: {why}")
+    if user is None:
+        return
+    failures = uow.users.count_failed_login(user.id)
+    if failures >= ctx.login_policy.lockout_after:
+        until = now + ctx.login_policy.lockout_for
+        uow.users.set_lock(user.id, until)
+        _audit_login(uow, now, "account_locked", name, user, f"after {failures} failed logins, until {until.isoformat()}")
+
+
+def unlock_user(ctx: ServiceContext, actor: Actor, username: str) -> dict[str, Any]:
+    """An administrator lifts a lockout: the failure count and the account's throttle start afresh."""
+    actor.require(Permission.USER_MANAGE)
+    with ctx.uow() as uow:
+        user = uow.users.by_username(username)
+        if user is None:
+            raise NotFound(f"user '{username}' not found")
+        was_locked = is_locked(user.locked_until, ctx.clock.now())
+        uow.users.set_lock(user.id, None)
+        uow.login_failures.forget(username=username)
+        detail = "was locked" if was_locked else "was not locked"
+        audit.record(ctx, uow, actor, "account_unlocked", "user", [user.id], detail=detail)
+        uow.commit()
+    return {"username": user.username, "was_locked": was_locked}
+
+
+def change_password(ctx: ServiceContext, actor: Actor, current_password: str, new_password: str) -> dict[str, Any]:
+    """The user changes their own password: every session of theirs ends; a fresh token is returned."""
+    if actor.user_id is None:
+        raise PermissionDenied("only a logged-in user can change their password")
+    now = ctx.clock.now()
+    with ctx.uow() as uow:
+        user = uow.users.get(actor.user_id)
+    if not verify_password(user.password_hash, current_password):
+        with ctx.uow() as uow:
+            audit.record(ctx, uow, actor, "password_change_refused", "user", [user.id], detail="wrong current password")
+            uow.commit()
+        raise PermissionDenied("the current password is wrong")
+    _check_new_password(new_password, user.username)
+    if verify_password(user.password_hash, new_password):
+        raise InvalidInput("the new password must differ from the current one")
+    with ctx.uow() as uow:
+        ended = _replace_password(ctx, uow, actor, user, new_password, now)
+        result = _issue_token(ctx, uow, user, now)
+        uow.commit()
+    return result | {"sessions_ended": ended}
+
+
+def set_password(ctx: ServiceContext, actor: Actor, username: str, new_password: str) -> dict[str, Any]:
+    """An administrator sets a user's password (a reset): every session of that user ends."""
+    actor.require(Permission.USER_MANAGE)
+    with ctx.uow() as uow:
+        user = uow.users.by_username(username)
+        if user is None:
+            raise NotFound(f"user '{username}' not found")
+        _check_new_password(new_password, user.username)
+        ended = _replace_password(ctx, uow, actor, user, new_password, ctx.clock.now())
+        uow.commit()
+    return {"username": user.username, "sessions_ended": ended}
+
+
+def _replace_password(ctx: ServiceContext, uow: UnitOfWork, actor: Actor, user: User, password: str, now: datetime) -> int:
+    uow.users.set_password_hash(user.id, hash_password(password))
+    ended = uow.tokens.remove_all_of(user.id)
+    audit.record(ctx, uow, actor, "password_changed", "user", [user.id], detail=f"{ended} session(s) ended")
+    return ended
 
 
 def actor_for(user: User) -> Actor:

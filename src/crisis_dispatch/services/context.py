@@ -14,6 +14,7 @@ from crisis_dispatch.adapters.uow import UnitOfWork
 from crisis_dispatch.domain.access import Permission, UserRole, allowed
 from crisis_dispatch.domain.clock import Clock
 from crisis_dispatch.domain.errors import PermissionDenied
+from crisis_dispatch.domain.logins import LoginPolicy
 from crisis_dispatch.domain.queueing import EscalationPolicy, Thresholds
 
 #: Driving seconds from each origin (lat, lon) to one destination; None = unreachable.
@@ -51,6 +52,7 @@ class ServiceContext:
     triage: Triager
     token_secret: bytes
     token_ttl: timedelta = timedelta(hours=12)
+    login_policy: LoginPolicy = LoginPolicy()
     travel: EtaFunction | None = None
     rural_at: RuralLookup = lambda lat, lon: False
     thresholds: Thresholds = Thresholds()

@@ -84,7 +84,7 @@ def test_other_user_names_are_invalid_input(name: str) -> None:
 
 
 def test_a_password_of_the_minimum_length_is_accepted_and_a_shorter_one_is_not() -> None:
-    assert MIN_PASSWORD_LENGTH >= 10
+    assert MIN_PASSWORD_LENGTH >= 12
     assert check_password("p" * MIN_PASSWORD_LENGTH) == "p" * MIN_PASSWORD_LENGTH
     with pytest.raises(InvalidInput, match=str(MIN_PASSWORD_LENGTH)):
         check_password("p" * (MIN_PASSWORD_LENGTH - 1))

@@ -19,6 +19,7 @@ from crisis_dispatch.config import Settings
 
 from . import errors
 from .routes import router
+from .security import SecurityHeaders
 
 log = logging.getLogger("crisis_dispatch.clocks")
 
@@ -65,6 +66,7 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
     )
     app.state.container = container or build(settings)
     errors.install(app)
+    app.add_middleware(SecurityHeaders, hsts=settings.behind_tls)
     app.include_router(router)
     from crisis_dispatch.entrypoints.console import mount
 

@@ -10,6 +10,11 @@ from crisis_dispatch.services import auth
 from crisis_dispatch.services.context import Actor, ServiceContext
 
 SESSION_COOKIE = "cd_session"
+#: The console sends its session's CSRF token in this header (forms: the ``csrf_token`` field).
+CSRF_HEADER = "X-CSRF-Token"
+CSRF_FIELD = "csrf_token"
+#: Methods that change nothing: no CSRF token needed.
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def get_ctx(request: Request) -> ServiceContext:
@@ -19,19 +24,34 @@ def get_ctx(request: Request) -> ServiceContext:
 CtxDep = Annotated[ServiceContext, Depends(get_ctx)]
 
 
-def bearer_token(request: Request) -> str | None:
+def header_token(request: Request) -> str | None:
     header = request.headers.get("authorization", "")
     scheme, _, value = header.partition(" ")
     if scheme.lower() == "bearer" and value.strip():
         return value.strip()
-    return request.cookies.get(SESSION_COOKIE)
+    return None
+
+
+def bearer_token(request: Request) -> str | None:
+    """The session token: the Authorization header's, else the console's cookie."""
+    return header_token(request) or request.cookies.get(SESSION_COOKIE)
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
 
 
 def current_actor(request: Request, ctx: CtxDep) -> Actor:
-    token = bearer_token(request)
+    token = header_token(request)
+    from_cookie = token is None
+    token = token or request.cookies.get(SESSION_COOKIE)
     if not token:
         raise auth.AuthenticationFailed("log in first: send 'Authorization: Bearer <token>' (POST /api/v1/auth/login)")
-    return auth.authenticate(ctx, token)
+    actor = auth.authenticate(ctx, token)
+    # A browser sends the cookie by itself: a change made with it must prove it comes from our page.
+    if from_cookie and request.method not in SAFE_METHODS:
+        auth.check_csrf(ctx, token, request.headers.get(CSRF_HEADER))
+    return actor
 
 
 ActorDep = Annotated[Actor, Depends(current_actor)]

@@ -7,9 +7,10 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from crisis_dispatch.domain.errors import Conflict, DomainError, IllegalTransition, InvalidInput, NotFound, PermissionDenied
-from crisis_dispatch.services.auth import AuthenticationFailed
+from crisis_dispatch.services.auth import AuthenticationFailed, LoginThrottled
 
 STATUS: tuple[tuple[type[DomainError], int], ...] = (
+    (LoginThrottled, 429),
     (AuthenticationFailed, 401),
     (PermissionDenied, 403),
     (NotFound, 404),
@@ -36,6 +37,8 @@ def install(app: FastAPI) -> None:
     async def _domain(request: Request, exc: DomainError) -> JSONResponse:
         code = status_for(exc)
         headers = {"WWW-Authenticate": "Bearer"} if code == 401 else None
+        if isinstance(exc, LoginThrottled):
+            headers = {"Retry-After": str(exc.retry_after)}
         return JSONResponse({"detail": str(exc), "error": type(exc).__name__}, status_code=code, headers=headers)
 
     @app.exception_handler(RequestValidationError)

@@ -14,7 +14,7 @@ from crisis_dispatch.services import auth, destinations, dispatching, incidents,
 from crisis_dispatch.services.incidents import CallIntake
 
 from . import schemas as s
-from .deps import SESSION_COOKIE, ActorDep, CtxDep, bearer_token, set_session_cookie
+from .deps import SESSION_COOKIE, ActorDep, CtxDep, bearer_token, client_address, header_token, set_session_cookie
 
 router = APIRouter(prefix="/api/v1")
 
@@ -22,9 +22,19 @@ router = APIRouter(prefix="/api/v1")
 # ----------------------------------------------------------------------------- auth and users
 @router.post("/auth/login", tags=["auth"])
 def login(body: s.LoginRequest, response: Response, ctx: CtxDep, request: Request) -> dict[str, Any]:
-    """Exchange a username and password for a bearer token (also set as an HttpOnly cookie)."""
-    result = auth.login(ctx, body.username, body.password)
+    """Exchange a username and password for a bearer token (also set as an HttpOnly cookie).
+    Too many failed logins for the account or from the address answer 429 with Retry-After."""
+    result = auth.login(ctx, body.username, body.password, client_address(request))
     set_session_cookie(response, request, ctx, result["access_token"])
+    return result
+
+
+@router.post("/auth/password", tags=["auth"])
+def change_password(body: s.PasswordChange, request: Request, response: Response, ctx: CtxDep, actor: ActorDep) -> dict[str, Any]:
+    """Change your own password: every session of yours ends; the answer carries a new token."""
+    result = auth.change_password(ctx, actor, body.current_password, body.new_password)
+    if header_token(request) is None:  # a console session: keep it going on the new token
+        set_session_cookie(response, request, ctx, result["access_token"])
     return result
 
 
@@ -44,6 +54,12 @@ def me(actor: ActorDep) -> dict[str, Any]:
 @router.post("/users", tags=["users"], status_code=status.HTTP_201_CREATED)
 def create_user(body: s.UserCreate, ctx: CtxDep, actor: ActorDep) -> dict[str, Any]:
     return auth.create_user(ctx, actor, body.username, body.password, body.role, body.staff_id)
+
+
+@router.post("/users/{username}/unlock", tags=["users"])
+def unlock_user(username: str, ctx: CtxDep, actor: ActorDep) -> dict[str, Any]:
+    """Lift a lockout after repeated failed logins (admins)."""
+    return auth.unlock_user(ctx, actor, username)
 
 
 @router.get("/audit", tags=["users"])

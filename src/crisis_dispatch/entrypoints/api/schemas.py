@@ -16,6 +16,11 @@ class LoginRequest(_Body):
     password: str = Field(min_length=1, max_length=500)
 
 
+class PasswordChange(_Body):
+    current_password: str = Field(min_length=1, max_length=500)
+    new_password: str = Field(min_length=1, max_length=500)
+
+
 class UserCreate(_Body):
     username: str
     password: str

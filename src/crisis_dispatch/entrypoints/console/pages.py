@@ -8,7 +8,7 @@ import dataclasses
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request, status
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 
 from crisis_dispatch import __version__
 from crisis_dispatch.domain.access import Permission, UserRole, allowed
@@ -18,7 +18,7 @@ from crisis_dispatch.domain.triage import SAFETY_QUESTIONS
 from crisis_dispatch.services import auth
 from crisis_dispatch.services.context import Actor
 
-from ..api.deps import get_ctx, set_session_cookie
+from ..api.deps import CSRF_FIELD, client_address, get_ctx, set_session_cookie
 from .api import protocol_summary
 from .paths import TEMPLATES
 from .session import HOME, PAGE_ROLES, ROLE_LABEL, SESSION_COOKIE, page_actor
@@ -40,7 +40,15 @@ def _label(value: str) -> str:
     return value.replace("_", " ").capitalize()
 
 
-def _render(request: Request, template: str, actor: Actor | None, code: int = 200, **extra: Any) -> HTMLResponse:
+def _render(
+    request: Request,
+    template: str,
+    actor: Actor | None,
+    code: int = 200,
+    headers: dict[str, str] | None = None,
+    **extra: Any,
+) -> HTMLResponse:
+    token = request.cookies.get(SESSION_COOKIE)
     context = {
         "actor": actor,
         "role": actor.role.value if actor else None,
@@ -49,8 +57,10 @@ def _render(request: Request, template: str, actor: Actor | None, code: int = 20
         "demo": request.app.state.container.settings.demo,
         # The clocks on screen run on the server's time (the tests' clock is not the wall clock).
         "server_now": get_ctx(request).clock.now().isoformat(),
+        # The page's scripts send it with every change (X-CSRF-Token); its forms carry it.
+        "csrf_token": auth.csrf_token(get_ctx(request), token) if actor and token else "",
     } | extra
-    return TEMPLATES.TemplateResponse(request, template, context, status_code=code, headers=SECURITY_HEADERS)
+    return TEMPLATES.TemplateResponse(request, template, context, status_code=code, headers=SECURITY_HEADERS | (headers or {}))
 
 
 def _to_login(request: Request) -> RedirectResponse:
@@ -94,7 +104,19 @@ def login_submit(
             username=username,
         )
     try:
-        result = auth.login(ctx, username.strip(), password)
+        result = auth.login(ctx, username.strip(), password, client_address(request))
+    except auth.LoginThrottled as e:
+        message = str(e)
+        return _render(
+            request,
+            "login.html",
+            None,
+            code=429,
+            headers={"Retry-After": str(e.retry_after)},
+            next=_safe_next(next),
+            error=message[0].upper() + message[1:] + ".",
+            username=username,
+        )
     except auth.AuthenticationFailed:
         return _render(
             request, "login.html", None, code=401, next=_safe_next(next), error="Wrong username or password.", username=username
@@ -109,9 +131,13 @@ def login_submit(
 
 
 @router.post("/logout")
-def logout(request: Request) -> Response:
+def logout(request: Request, csrf_token: Annotated[str, Form(alias=CSRF_FIELD)] = "") -> Response:
     token = request.cookies.get(SESSION_COOKIE)
     if token:
+        try:
+            auth.check_csrf(get_ctx(request), token, csrf_token)
+        except auth.CsrfFailed as e:
+            return PlainTextResponse(str(e), status_code=status.HTTP_403_FORBIDDEN)
         auth.logout(get_ctx(request), token)
     response = RedirectResponse("/login", status_code=status.HTTP_303_SEE_OTHER)
     response.delete_cookie(SESSION_COOKIE)

@@ -11,9 +11,14 @@ window.CD = (function () {
   document.addEventListener("submit", (e) => { if (e.target.matches("form.logout")) leaving = true; });
   window.addEventListener("pageshow", () => { leaving = false; });
 
+  const csrfMeta = document.querySelector('meta[name="csrf-token"]');
+  const csrfToken = csrfMeta ? csrfMeta.getAttribute("content") : "";
+
   async function api(path, opts = {}) {
     const init = { method: opts.method || "GET", credentials: "same-origin", headers: Object.assign({ Accept: "application/json" }, opts.headers || {}) };
     if (opts.body !== undefined) { init.body = JSON.stringify(opts.body); init.headers["Content-Type"] = "application/json"; }
+    // A change made with the session cookie carries the page's CSRF token (the server checks it).
+    if (init.method !== "GET" && init.method !== "HEAD" && csrfToken) init.headers["X-CSRF-Token"] = csrfToken;
     const r = await fetch("/api/v1" + path, init);
     if (r.status === 401) {
       // The session ended (expired, or logged out elsewhere): log in again -- unless this

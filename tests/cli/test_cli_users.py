@@ -1,0 +1,72 @@
+"""``users create`` under the password policy, ``users unlock`` and ``users set-password``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from crisis_dispatch.bootstrap import build
+from crisis_dispatch.config import Settings
+from crisis_dispatch.services import auth
+from crisis_dispatch.services.context import SYSTEM
+from tests.cli.helpers import assert_one_error_line
+from tests.cli.test_cli_core import invoke
+from tests.support.app import TEST_SECRET
+
+PASSWORD = "a long passphrase"
+
+
+@pytest.mark.parametrize(
+    ("name", "password", "message"),
+    [
+        ("maria", "eleven-char", "password must be at least 12 characters"),
+        ("maria.lopez.1", "Maria.Lopez.1", "password must not be the username"),
+        ("maria", "qwerty123456", "password is too common"),
+    ],
+)
+def test_a_weak_password_is_one_error_line_with_exit_code_2(tmp_path: Path, name: str, password: str, message: str) -> None:
+    r = invoke(
+        "users", "create", name, "--role", "dispatcher", "--password-stdin", "--db", str(tmp_path / "u.sqlite3"), stdin=password
+    )
+    assert_one_error_line(r, message)
+
+
+def test_an_administrator_unlocks_a_locked_login_from_the_command_line(tmp_path: Path) -> None:
+    db = tmp_path / "u.sqlite3"
+    assert (
+        invoke("users", "create", "maria", "--role", "dispatcher", "--password-stdin", "--db", str(db), stdin=PASSWORD).exit_code
+        == 0
+    )
+    container = build(Settings(db_path=db, secret_key=TEST_SECRET, login_lockout_after=3))
+    try:
+        for _ in range(3):
+            with pytest.raises(auth.AuthenticationFailed):
+                auth.login(container.ctx, "maria", "wrong-password-0", "10.0.0.1")
+        with pytest.raises(auth.AccountLocked):
+            auth.login(container.ctx, "maria", PASSWORD, "10.0.0.1")
+        r = invoke("users", "unlock", "maria", "--db", str(db))
+        assert r.exit_code == 0 and r.stdout.strip() == "unlocked maria"
+        assert auth.login(container.ctx, "maria", PASSWORD, "10.0.0.1")["access_token"]
+        assert invoke("users", "unlock", "maria", "--db", str(db)).stdout.strip() == "maria was not locked"
+        assert_one_error_line(invoke("users", "unlock", "nobody", "--db", str(db)), "user 'nobody' not found")
+        actions = [r["action"] for r in auth.list_audit(container.ctx, SYSTEM, object_type="user")]
+        assert "account_unlocked" in actions
+    finally:
+        container.dispose()
+
+
+def test_setting_a_password_ends_the_users_sessions_and_follows_the_policy(tmp_path: Path) -> None:
+    db = tmp_path / "u.sqlite3"
+    invoke("users", "create", "maria", "--role", "dispatcher", "--password-stdin", "--db", str(db), stdin=PASSWORD)
+    container = build(Settings(db_path=db, secret_key=TEST_SECRET))
+    try:
+        token = auth.login(container.ctx, "maria", PASSWORD, "10.0.0.1")["access_token"]
+        assert_one_error_line(invoke("users", "set-password", "maria", "--password-stdin", "--db", str(db), stdin="short"), "12")
+        r = invoke("users", "set-password", "maria", "--password-stdin", "--db", str(db), stdin="another long passphrase\n")
+        assert r.exit_code == 0 and r.stdout.strip() == "set the password of maria; ended 1 session(s)"
+        with pytest.raises(auth.AuthenticationFailed):
+            auth.authenticate(container.ctx, token)
+        assert auth.login(container.ctx, "maria", "another long passphrase", "10.0.0.1")["access_token"]
+    finally:
+        container.dispose()
