@@ -147,30 +147,15 @@ def test_the_age_from_the_answers_counts_for_a_hold(container: Container) -> Non
 def test_a_hold_before_the_call_or_after_72_hours_is_refused(container: Container) -> None:
     now = container.ctx.clock.now()
     iid = _on_scene(container, "TTP-OLD", received_at=now - timedelta(days=6))
-    expired = _hold_outcome(
-        container,
-        "TTP-OLD",
-        first_detained_at=now - timedelta(days=5),
-        placed_at=now - timedelta(days=5),
-        type_=HoldType.WIC_5150,
-    )
-    with pytest.raises(InvalidInput, match="expired"):
-        incidents.record_outcome(container.ctx, SYSTEM, iid, expired)
-    early = _hold_outcome(
-        container,
-        "TTP-OLD",
-        first_detained_at=now - timedelta(days=7),
-        placed_at=now - timedelta(hours=1),
-        type_=HoldType.WIC_5150,
-    )
-    with pytest.raises(InvalidInput, match="before the call was received"):
-        incidents.record_outcome(container.ctx, SYSTEM, iid, early)
-    fine = _hold_outcome(
-        container,
-        "TTP-OLD",
-        first_detained_at=now - timedelta(hours=71),
-        placed_at=now - timedelta(hours=70),
-        type_=HoldType.WIC_5150,
-    )
-    view = incidents.record_outcome(container.ctx, SYSTEM, iid, fine)
-    assert view["outcome"]["hold"]["type"] == "5150"
+    days, hours = timedelta(days=1), timedelta(hours=1)
+    for detained, placed, refusal in [
+        (now - 5 * days, now - 5 * days, "expired"),
+        (now - 7 * days, now - hours, "before the call was received"),
+        (now - 71 * hours, now - 70 * hours, None),
+    ]:
+        outcome = _hold_outcome(container, "TTP-OLD", first_detained_at=detained, placed_at=placed, type_=HoldType.WIC_5150)
+        if refusal is None:
+            assert incidents.record_outcome(container.ctx, SYSTEM, iid, outcome)["outcome"]["hold"]["type"] == "5150"
+        else:
+            with pytest.raises(InvalidInput, match=refusal):
+                incidents.record_outcome(container.ctx, SYSTEM, iid, outcome)
