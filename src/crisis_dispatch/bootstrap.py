@@ -23,6 +23,7 @@ from .adapters.db import make_engine, make_session_factory
 from .adapters.uow import UnitOfWork
 from .config import Settings
 from .domain.clock import Clock
+from .domain.limits import ServiceArea
 from .services.context import ServiceContext, Triager
 
 
@@ -89,6 +90,42 @@ def rural_at(lat: float, lon: float) -> bool:
     return _rural_at_rounded(round(lat, 3), round(lon, 3))
 
 
+#: The area each region serves, by the county whose outline bounds it (shipped polygons).
+REGION_COUNTIES = {"la": "Los Angeles"}
+#: Around the county's outline (about 10 km): a call at the county line is still answered.
+SERVICE_AREA_MARGIN_DEG = 0.1
+
+
+def service_area_for(settings: Settings) -> ServiceArea | None:
+    """The area calls may come from: the configured bounds, else the region's county's
+    bounding box (Los Angeles County for ``la``), else None (no check)."""
+    from .routing.provider import REGION_ALIASES
+
+    region = settings.region.strip().lower()
+    region = REGION_ALIASES.get(region, region)
+    county = REGION_COUNTIES.get(region)
+    if settings.service_area_bounds is not None:
+        south, west, north, east = settings.service_area_bounds
+        name = settings.service_area_name or (f"{county} County" if county else "the service area")
+        return ServiceArea(name, south, west, north, east)
+    if county is None or settings.graph_path is not None:
+        return None
+    return _county_area(county, settings.service_area_name)
+
+
+@lru_cache(maxsize=8)
+def _county_area(county: str, name: str | None) -> ServiceArea:
+    from .data.reference import california_counties_geojson
+
+    (feature,) = [f for f in california_counties_geojson()["features"] if f["properties"].get("name") == county]
+    geometry = feature["geometry"]
+    polygons = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
+    lons = [p[0] for rings in polygons for p in rings[0]]
+    lats = [p[1] for rings in polygons for p in rings[0]]
+    m = SERVICE_AREA_MARGIN_DEG
+    return ServiceArea(name or f"{county} County", min(lats) - m, min(lons) - m, max(lats) + m, max(lons) + m)
+
+
 @dataclass
 class Container:
     settings: Settings
@@ -113,6 +150,7 @@ def build(settings: Settings, *, clock: Clock | None = None, triager: Triager | 
         login_policy=settings.login_policy(),
         travel=LazyTravelTimes(settings.region, settings.graph_path),
         rural_at=rural_at,
+        service_area=service_area_for(settings),
     )
     return Container(settings=settings, engine=engine, ctx=ctx)
 

@@ -46,6 +46,14 @@ class Settings(BaseSettings):
     graph_path: Path | None = None
     #: How often the server checks the response-time clocks of waiting incidents.
     clock_check_seconds: float = Field(default=15.0, gt=0)
+    #: The largest request body the API reads (bytes); a larger one is refused with 413.
+    max_body_bytes: int = Field(default=1024 * 1024, gt=0)
+    #: Where calls may come from: ``[south, west, north, east]`` in degrees (JSON in the
+    #: environment). Default: the region's own area (Los Angeles County for ``la``); a region
+    #: without a known area and no bounds checks none.
+    service_area_bounds: tuple[float, float, float, float] | None = None
+    #: The name errors give that area (default: the region's, or "the service area").
+    service_area_name: str | None = None
     host: str = "127.0.0.1"
     port: int = 8000
 

@@ -345,3 +345,32 @@ def test_a_text_only_call_is_unconfirmed_until_the_call_taker_asks_the_safety_qu
     view = incidents.get_incident(live.ctx, SYSTEM, iid)
     assert view["triage"]["confirmed"] is True and view["triage"]["confirmed_by"] == LOGINS[R.CALL_TAKER]
     close(page)
+
+
+def test_a_call_outside_the_area_is_refused_then_taken_on_purpose_and_never_offered_a_van_silently(
+    live: LiveConsole, sessions: Sessions
+) -> None:
+    page = sessions.open(R.DISPATCHER)
+    page.fill("#call-lat", "34.05")
+    page.fill("#call-lon", "118.24")  # the minus sign dropped: China
+    page.fill("#call-type", "EDP")
+    page.fill("#call-narrative", "Man talking to himself, calm, no weapons")
+    page.click("#call-submit")
+    page.wait_for_selector("#call-msg.error")
+    expect(page.locator("#call-msg")).to_contain_text("outside the service area")
+    expect(page.locator("#call-outside-row")).to_be_visible()
+    page.check("#call-outside")
+    page.click("#call-submit")
+    page.wait_for_selector("#call-msg.ok")
+    created = re.search(r"INC-[0-9A-F]+", page.text_content("#call-msg"))
+    assert created is not None
+    incident = created.group(0)
+    page.wait_for_selector(f"#queue-body button[data-select='{incident}']").click()
+    button = page.wait_for_selector("#recs button[data-assign]")
+    assert "(outside the area)" in button.text_content() and "primary" not in (button.get_attribute("class") or "")
+    expect(page.locator("#recs-note")).to_contain_text("Outside the service area")
+    expect(page.locator("#incident-detail")).to_contain_text("outside the service area")
+    expect(page.locator("#recs")).to_contain_text("straight-line estimate")
+    screenshot(page, "console-outside-area")
+    incidents.change_status(live.ctx, SYSTEM, incident, "cancelled", "test call outside the area")
+    close(page)

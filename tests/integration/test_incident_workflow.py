@@ -149,7 +149,8 @@ def test_a_retry_with_the_same_idempotency_key_creates_nothing_new(container: Co
 def test_a_hold_needs_a_designated_writer_and_expires_72_hours_after_first_detention(container: Container, clock) -> None:
     ctx = container.ctx
     unit_id = staffed_unit(container)
-    iid = new_incident(container, subject_age=34)
+    # Received an hour ago: a hold cannot begin before the call did.
+    iid = new_incident(container, subject_age=34, received_at=clock.now() - timedelta(hours=1))
     incidents.assign_unit(ctx, SYSTEM, iid, unit_id)
     incidents.change_status(ctx, SYSTEM, iid, "on_scene")
     detained = clock.now() - timedelta(minutes=30)

@@ -15,6 +15,7 @@ from crisis_dispatch.domain import audit_chain
 from crisis_dispatch.domain.errors import NotFound
 from crisis_dispatch.domain.history import StatusChange, Subject
 from crisis_dispatch.domain.incident import Incident, IncidentStatus
+from crisis_dispatch.domain.limits import MAX_INT
 from crisis_dispatch.domain.station import Facility, Station
 from crisis_dispatch.domain.unit import Shift, Staff, Unit
 from crisis_dispatch.domain.users import AuditRecord, User
@@ -195,6 +196,10 @@ class HistoryRepository:
 
     def after(self, after_id: int, limit: int) -> list[StatusChange]:
         """Rows newer than ``after_id``, oldest first (the live feed's read)."""
+        if after_id >= MAX_INT and self.session.get_bind().dialect.name == "postgresql":
+            # The id column is a 32-bit INTEGER there: no row is newer, and PostgreSQL would
+            # refuse the comparison ("integer out of range") rather than answer it.
+            return []
         t = orm.status_history.c
         return list(self.session.scalars(select(StatusChange).where(t.id > after_id).order_by(t.id).limit(limit)))
 

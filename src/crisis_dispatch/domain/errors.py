@@ -20,6 +20,10 @@ class InvalidInput(DomainError, ValueError):
     """The request is well-formed but its content breaks a rule (HTTP 422)."""
 
 
+class OutsideServiceArea(InvalidInput):
+    """A call whose location lies outside the area the centre serves (HTTP 422)."""
+
+
 class IllegalTransition(DomainError):
     """A status change that the transition table does not allow (HTTP 409)."""
 

@@ -14,7 +14,8 @@ from typing import Any
 from .clock import ensure_aware
 from .errors import IllegalTransition, InvalidInput, parse_enum
 from .history import StatusChange, Subject
-from .outcomes import NEMSIS_CANCELLED_ON_SCENE, NEMSIS_CANCELLED_PRIOR_TO_ARRIVAL, TRANSPORTS, Outcome
+from .limits import MAX_AGE, MIN_AGE, age_from_answer
+from .outcomes import NEMSIS_CANCELLED_ON_SCENE, NEMSIS_CANCELLED_PRIOR_TO_ARRIVAL, TRANSPORTS, Hold, Outcome
 
 
 class IncidentStatus(StrEnum):
@@ -156,6 +157,18 @@ class Incident:
         return ()
 
     @property
+    def known_age(self) -> int | None:
+        """The person's age: as recorded at intake, else the latest age the call-taker was
+        told in a call's answers (``age``), when it reads as one (0-120)."""
+        if self.subject_age is not None:
+            return self.subject_age
+        for call in reversed(self.calls):
+            age = age_from_answer(call.answers.get("age"))
+            if age is not None and MIN_AGE <= age <= MAX_AGE:
+                return age
+        return None
+
+    @property
     def is_open(self) -> bool:
         return self.status not in TERMINAL
 
@@ -271,11 +284,29 @@ class Incident:
         if self.status not in (S.ON_SCENE, S.TRANSPORTING, S.AT_DESTINATION):
             raise IllegalTransition("incident", self.id, self.status.value, "outcome recorded (only on scene or later)")
         outcome.validate(now=ensure_aware(now))
+        if outcome.hold is not None:
+            self._check_hold_times(outcome.hold, ensure_aware(now))
         if self.status in (S.TRANSPORTING, S.AT_DESTINATION) and outcome.disposition not in TRANSPORTS:
             raise InvalidInput(
                 f"incident {self.id} was transported: its outcome must be a transport, not '{outcome.disposition.value}'"
             )
         self.outcome = outcome
+
+    def _check_hold_times(self, hold: Hold, now: datetime) -> None:
+        """A hold of this incident's person began after the call (no detention before it) and
+        is recorded while it lasts (72 h from first detention, WIC 5150)."""
+        received = ensure_aware(self.received_at)
+        for what, at in (("first detained", hold.first_detained_at), ("placed", hold.placed_at)):
+            if ensure_aware(at) < received:
+                raise InvalidInput(
+                    f"a hold cannot be {what} ({ensure_aware(at).isoformat()}) before the call was received "
+                    f"({received.isoformat()})"
+                )
+        if now > hold.expires_at:
+            raise InvalidInput(
+                f"the hold expired at {hold.expires_at.isoformat()} (72 h from first detention at "
+                f"{ensure_aware(hold.first_detained_at).isoformat()}): an expired hold cannot be recorded"
+            )
 
     def _check_outcome_fits_path(self) -> None:
         """Closing needs an outcome, and it must say whether the team transported."""

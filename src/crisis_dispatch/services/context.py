@@ -14,6 +14,7 @@ from crisis_dispatch.adapters.uow import UnitOfWork
 from crisis_dispatch.domain.access import Permission, UserRole, allowed
 from crisis_dispatch.domain.clock import Clock
 from crisis_dispatch.domain.errors import PermissionDenied
+from crisis_dispatch.domain.limits import ServiceArea
 from crisis_dispatch.domain.logins import LoginPolicy
 from crisis_dispatch.domain.queueing import EscalationPolicy, Thresholds
 
@@ -57,6 +58,12 @@ class ServiceContext:
     rural_at: RuralLookup = lambda lat, lon: False
     thresholds: Thresholds = Thresholds()
     escalation: EscalationPolicy = EscalationPolicy()
+    #: Where calls may come from (None: anywhere). A call outside is refused unless a
+    #: dispatcher takes it on purpose.
+    service_area: ServiceArea | None = None
+
+    def outside_service_area(self, lat: float, lon: float) -> bool:
+        return self.service_area is not None and not self.service_area.contains(lat, lon)
 
     def uow(self) -> UnitOfWork:
         return self.uow_factory()

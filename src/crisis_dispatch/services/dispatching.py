@@ -96,6 +96,7 @@ def recommendations(ctx: ServiceContext, actor: Actor, incident_id: str, k: int 
     with ctx.uow() as uow:
         incident = uow.incidents.get(incident_id)
         rec, candidates, needs, source = _recommend(ctx, uow, incident, now, k)
+        outside = ctx.outside_service_area(incident.location.lat, incident.location.lon)
         crew_of = {c.unit.id: c.crew for c in candidates}
         view = {
             "incident_id": incident.id,
@@ -114,11 +115,25 @@ def recommendations(ctx: ServiceContext, actor: Actor, incident_id: str, k: int 
             ],
             "excluded": [{"unit_id": e.unit_id, "call_sign": e.call_sign, "reasons": list(e.reasons)} for e in rec.excluded],
             "eta_source": source,
+            "outside_service_area": outside,
+            "warning": _warning(ctx, outside, source),
             "clock": clock_view(ctx, incident, now),
         }
         audit.record(ctx, uow, actor, "read", "incident", [incident.id], detail="recommendations")
         uow.commit()
     return view
+
+
+def _warning(ctx: ServiceContext, outside: bool, source: str) -> str | None:
+    """What a dispatcher must know before sending a van on these times (None: nothing)."""
+    if outside and ctx.service_area is not None:
+        return (
+            f"this call is outside the service area ({ctx.service_area.name}): the times are a straight-line "
+            "guess, and no van is sent to it without being named"
+        )
+    if source != PROVIDER_SOURCE:
+        return f"travel times are a {source}, not driving times"
+    return None
 
 
 def ranked_unit_ids(ctx: ServiceContext, incident_id: str, k: int = 3) -> list[str]:

@@ -19,6 +19,7 @@ from typing import Any
 
 from crisis_dispatch.domain.access import SCOPED_TO_OWN_UNIT, Permission, UserRole
 from crisis_dispatch.domain.history import Subject
+from crisis_dispatch.domain.limits import check_db_int
 
 from .context import Actor, ServiceContext
 from .crews import crew_unit
@@ -87,7 +88,7 @@ def visible(event: dict[str, Any], role: UserRole, unit_id: str | None) -> dict[
 def events_since(ctx: ServiceContext, actor: Actor, after_id: int, *, limit: int = 500) -> list[FeedEvent]:
     """Status changes after ``after_id`` that ``actor`` may see, oldest first (one read of the
     live feed's own path, so what it filters is what the feed filters)."""
-    return FeedCursor(after_id).poll(ctx, actor, limit=limit)
+    return FeedCursor(check_db_int("the feed position (an event id)", after_id)).poll(ctx, actor, limit=limit)
 
 
 @dataclass

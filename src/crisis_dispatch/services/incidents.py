@@ -11,10 +11,20 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 
 from crisis_dispatch.adapters.uow import UnitOfWork
-from crisis_dispatch.domain.access import SCOPED_TO_CARE_COURT, SCOPED_TO_OWN_UNIT, Permission, redact_incident
-from crisis_dispatch.domain.errors import AssignmentConflict, Conflict, InvalidInput, NotDispatchable, NotFound, parse_enum
+from crisis_dispatch.domain.access import SCOPED_TO_CARE_COURT, SCOPED_TO_OWN_UNIT, Permission, allowed, redact_incident
+from crisis_dispatch.domain.errors import (
+    AssignmentConflict,
+    Conflict,
+    InvalidInput,
+    NotDispatchable,
+    NotFound,
+    OutsideServiceArea,
+    PermissionDenied,
+    parse_enum,
+)
 from crisis_dispatch.domain.history import StatusChange, Subject
 from crisis_dispatch.domain.incident import ASSIGNABLE, Call, Incident, IncidentStatus, Location, Note
+from crisis_dispatch.domain.limits import check_text
 from crisis_dispatch.domain.outcomes import Destination, Disposition, Outcome
 from crisis_dispatch.domain.triage import SAFETY_QUESTIONS, TEAM_TIERS
 from crisis_dispatch.domain.unit import UnitStatus, readiness
@@ -54,6 +64,8 @@ class CallIntake:
     subject_description: str = ""
     subject_age: int | None = None
     received_at: datetime | None = None
+    #: A dispatcher takes a call outside the service area on purpose (recorded).
+    outside_service_area: bool = False
 
     def to_call(self, call_id: str, incident_id: str, received_at: datetime, idempotency_key: str | None = None) -> Call:
         return Call(
@@ -70,8 +82,12 @@ class CallIntake:
         )
 
     def fingerprint(self) -> str:
+        fields = dict(self.__dict__)
+        if not self.outside_service_area:
+            # Absent as before the flag existed: a retry of an earlier call still matches.
+            del fields["outside_service_area"]
         body = json.dumps(
-            {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in self.__dict__.items()},
+            {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in fields.items()},
             sort_keys=True,
             default=str,
         )
@@ -92,12 +108,13 @@ def take_call(ctx: ServiceContext, actor: Actor, intake: CallIntake, idempotency
     """
     actor.require(Permission.CALL_CREATE)
     if idempotency_key is not None:
-        idempotency_key = idempotency_key.strip()
+        idempotency_key = check_text("Idempotency-Key", idempotency_key.strip())
         if not idempotency_key or len(idempotency_key) > 200:
             raise InvalidInput("Idempotency-Key must be 1-200 characters")
         existing = _replay(ctx, actor, intake, idempotency_key)
         if existing is not None:
             return existing
+    override = _service_area_override(ctx, actor, intake)
     now, received = _received(ctx, intake)
     incident = Incident(
         id=ctx.new_id("INC"),
@@ -115,7 +132,7 @@ def take_call(ctx: ServiceContext, actor: Actor, intake: CallIntake, idempotency
             to_status=S.RECEIVED.value,
             at=received,
             by=actor.username,
-            reason="call received",
+            reason="call received" + override,
             incident_id=incident.id,
         )
     ]
@@ -129,7 +146,7 @@ def take_call(ctx: ServiceContext, actor: Actor, intake: CallIntake, idempotency
             uow.history.add_all(changes)
             if idempotency_key is not None:
                 uow.idempotency.add(idempotency_key, intake.fingerprint(), incident.id, now)
-            audit.record(ctx, uow, actor, "create", "incident", [incident.id], detail="call intake")
+            audit.record(ctx, uow, actor, "create", "incident", [incident.id], detail="call intake" + override)
             view = _view(ctx, incident)
             uow.commit()
     except IntegrityError:
@@ -142,9 +159,31 @@ def take_call(ctx: ServiceContext, actor: Actor, intake: CallIntake, idempotency
     return IntakeResult(redact_incident(view, actor.role), created=True)
 
 
+def _service_area_override(ctx: ServiceContext, actor: Actor, intake: CallIntake) -> str:
+    """Refuse a call outside the service area (a dropped minus sign puts Los Angeles in China)
+    unless a dispatcher takes it on purpose; then the words the history and audit keep."""
+    area = ctx.service_area
+    if area is None or area.contains(intake.lat, intake.lon):
+        return ""
+    where = f"({intake.lat:.5f}, {intake.lon:.5f})"
+    if not intake.outside_service_area:
+        raise OutsideServiceArea(
+            f"the call at {where} is outside the service area, {area.describe()}: check the location "
+            '(a dropped minus sign?); a dispatcher who means it sends "outside_service_area": true'
+        )
+    if not allowed(actor.role, Permission.INCIDENT_ASSIGN):
+        raise PermissionDenied(
+            f"role '{actor.role.value}' cannot take a call outside the service area ({area.name}): a dispatcher can"
+        )
+    return f"; outside the service area ({area.name}) at {where}, taken on purpose by {actor.username}"
+
+
 def _view(ctx: ServiceContext, incident: Incident, now: datetime | None = None) -> dict[str, Any]:
     """The incident read model with its response-time clock (before role redaction)."""
-    return incident_view(incident) | {"clock": clock_view(ctx, incident, now or ctx.clock.now())}
+    return incident_view(incident) | {
+        "clock": clock_view(ctx, incident, now or ctx.clock.now()),
+        "outside_service_area": ctx.outside_service_area(incident.location.lat, incident.location.lon),
+    }
 
 
 def attach_call(ctx: ServiceContext, actor: Actor, incident_id: str, intake: CallIntake) -> dict[str, Any]:
@@ -377,6 +416,7 @@ def assign_unit(ctx: ServiceContext, actor: Actor, incident_id: str, unit_id: st
     """
     actor.require(Permission.INCIDENT_ASSIGN)
     if unit_id is None:
+        _no_automatic_van_outside_the_area(ctx, incident_id)
         unit_id = best_unit(ctx, incident_id)
         if unit_id is None:
             raise NotDispatchable(f"no van is free, staffed and fit for incident {incident_id}: it stays in the queue")
@@ -415,6 +455,20 @@ def assign_unit(ctx: ServiceContext, actor: Actor, incident_id: str, unit_id: st
     return redact_incident(view, actor.role)
 
 
+def _no_automatic_van_outside_the_area(ctx: ServiceContext, incident_id: str) -> None:
+    """A call outside the service area gets no van chosen for it: its travel times are a
+    straight-line guess at best. The dispatcher names the van (``unit_id``)."""
+    if ctx.service_area is None:
+        return
+    with ctx.uow() as uow:
+        where = uow.incidents.get(incident_id).location
+    if ctx.outside_service_area(where.lat, where.lon):
+        raise InvalidInput(
+            f"incident {incident_id} is outside the service area ({ctx.service_area.name}): no van is recommended "
+            "for it on a straight-line guess; name the van to send (unit_id)"
+        )
+
+
 def record_outcome(ctx: ServiceContext, actor: Actor, incident_id: str, outcome: Outcome) -> dict[str, Any]:
     actor.require(Permission.INCIDENT_OUTCOME)
     now = ctx.clock.now()
@@ -429,8 +483,9 @@ def record_outcome(ctx: ServiceContext, actor: Actor, incident_id: str, outcome:
                 raise InvalidInput(f"{placer.name} is not designated to write WIC {outcome.hold.type.value} holds")
         if outcome.destination is not None and outcome.destination.facility_id is not None:
             outcome = replace(outcome, destination=_checked_destination(uow, outcome.destination))
-        if outcome.subject_age is None and incident.subject_age is not None:
-            outcome = replace(outcome, subject_age=incident.subject_age)
+        if outcome.subject_age is None and incident.known_age is not None:
+            # The age the call-taker was told counts too (a 5150 on a minor is refused).
+            outcome = replace(outcome, subject_age=incident.known_age)
         before = incident.outcome
         incident.record_outcome(outcome, now=now)
         note = f"outcome {outcome.disposition.value}" + (f" (replaces {before.disposition.value})" if before else "")

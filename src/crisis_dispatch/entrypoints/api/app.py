@@ -18,6 +18,7 @@ from crisis_dispatch.bootstrap import Container, build
 from crisis_dispatch.config import Settings
 
 from . import errors
+from .guards import BodySizeLimit, CleanUrl
 from .routes import router
 from .security import SecurityHeaders
 
@@ -66,6 +67,11 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
     )
     app.state.container = container or build(settings)
     errors.install(app)
+    # Outermost first: a bad URL is refused before its body is read; a body over the cap
+    # before anything parses it.
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(CleanUrl)
+    # Outermost of all: every answer, the guards' 413 and 422 included, carries the headers.
     app.add_middleware(SecurityHeaders, hsts=settings.behind_tls)
     app.include_router(router)
     from crisis_dispatch.entrypoints.console import mount

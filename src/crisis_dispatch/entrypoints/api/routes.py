@@ -9,6 +9,7 @@ from fastapi import APIRouter, Header, Query, Request, Response, status
 
 from crisis_dispatch.domain.access import Permission
 from crisis_dispatch.domain.errors import InvalidInput, parse_enum
+from crisis_dispatch.domain.limits import MAX_BIGINT
 from crisis_dispatch.domain.outcomes import Destination, DestinationType, Disposition, Hold, HoldCriterion, HoldType, Outcome
 from crisis_dispatch.services import auth, destinations, dispatching, incidents, reference, reports, units
 from crisis_dispatch.services.incidents import CallIntake
@@ -125,7 +126,7 @@ def list_incidents(
     status_: Annotated[list[str] | None, Query(alias="status")] = None,
     open_: Annotated[bool, Query(alias="open")] = False,
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_BIGINT)] = 0,
 ) -> list[dict[str, Any]]:
     return incidents.list_incidents(ctx, actor, statuses=status_, open_only=open_, limit=limit, offset=offset)
 

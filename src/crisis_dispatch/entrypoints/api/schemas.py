@@ -4,11 +4,48 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
+
+from crisis_dispatch.domain.limits import MAX_AGE, MAX_INT, MIN_AGE, answer_age_problem, nested_text_problem, text_problem
+
+#: Fields of free text: they may hold tabs and line breaks (no other control character).
+FREE_TEXT_FIELDS = frozenset(
+    {"narrative", "address", "subject_description", "reason", "summary", "facts", "text", "comment", "password"}
+)
+
+
+def control_character_check(value: Any, info: ValidationInfo) -> Any:
+    """Refuse a control character (or a lone surrogate) anywhere in a field, before anything
+    else reads it: PostgreSQL refuses a NUL in text, and none of them belongs in a record.
+    Free text keeps tabs and line breaks; keys and values of objects are checked too."""
+    if isinstance(value, str):
+        problem = text_problem(value, multiline=(info.field_name or "") in FREE_TEXT_FIELDS)
+    elif isinstance(value, (dict, list)):
+        problem = nested_text_problem(value)
+    else:
+        return value
+    if problem is not None:
+        raise PydanticCustomError("control_character", problem)
+    return value
 
 
 class _Body(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    _no_control_characters = field_validator("*", mode="before")(control_character_check)
+
+
+def _age() -> Any:
+    """An optional age in whole years, 0-120; a boolean is not a number."""
+    return Field(default=None, strict=True, ge=MIN_AGE, le=MAX_AGE, description=f"years, {MIN_AGE}-{MAX_AGE}")
+
+
+def _check_answer_age(answers: dict[str, Any]) -> dict[str, Any]:
+    """The ``age`` answer, when it is a number, is an age (0-120); never a boolean."""
+    if "age" in answers and (problem := answer_age_problem(answers["age"])) is not None:
+        raise PydanticCustomError("age", problem)
+    return answers
 
 
 class LoginRequest(_Body):
@@ -22,26 +59,33 @@ class PasswordChange(_Body):
 
 
 class UserCreate(_Body):
-    username: str
-    password: str
+    username: str = Field(min_length=1, max_length=63)
+    password: str = Field(min_length=1, max_length=500)
     role: str
     staff_id: str | None = None
 
 
 class CallCreate(_Body):
-    lat: float = Field(ge=-90, le=90, description="latitude of the person in crisis (WGS84)")
-    lon: float = Field(ge=-180, le=180)
+    lat: float = Field(strict=True, ge=-90, le=90, allow_inf_nan=False, description="latitude of the person in crisis (WGS84)")
+    lon: float = Field(strict=True, ge=-180, le=180, allow_inf_nan=False)
     address: str = Field(default="", max_length=300)
     call_type: str = Field(default="", max_length=200, description="the agency's call-type string, e.g. 'EDP'")
     code: str | None = Field(default=None, max_length=40, description="APCO or MPDS code, e.g. '25-A-1'")
     narrative: str = Field(default="", max_length=20000)
-    priority: int | None = Field(default=None, ge=0, le=9)
+    priority: int | None = Field(default=None, strict=True, ge=0, le=9)
     answers: dict[str, Any] = Field(default_factory=dict, description="call-taker answers keyed by protocol question id")
     caller_name: str = Field(default="", max_length=200)
     caller_phone: str = Field(default="", max_length=40)
     subject_description: str = Field(default="", max_length=2000)
-    subject_age: int | None = Field(default=None, ge=0, le=130)
+    subject_age: int | None = _age()
     received_at: AwareDatetime | None = None
+    outside_service_area: bool = Field(
+        default=False,
+        strict=True,
+        description="a dispatcher takes a call outside the service area on purpose (recorded in the history and the audit)",
+    )
+
+    _answer_age = field_validator("answers")(_check_answer_age)
 
 
 class TriageRequest(_Body):
@@ -49,8 +93,10 @@ class TriageRequest(_Body):
     call_type: str = Field(default="", max_length=200)
     narrative: str = Field(default="", max_length=20000)
     code: str | None = Field(default=None, max_length=40)
-    priority: int | None = Field(default=None, ge=0, le=9)
+    priority: int | None = Field(default=None, strict=True, ge=0, le=9)
     answers: dict[str, Any] = Field(default_factory=dict)
+
+    _answer_age = field_validator("answers")(_check_answer_age)
 
 
 class ConfirmTriageRequest(_Body):
@@ -68,7 +114,7 @@ class ConfirmTriageRequest(_Body):
 class StatusChangeRequest(_Body):
     status: str
     reason: str = Field(default="", max_length=1000)
-    expected_version: int | None = None
+    expected_version: int | None = Field(default=None, strict=True, ge=0, le=MAX_INT)
 
 
 class AssignRequest(_Body):
@@ -96,7 +142,7 @@ class OutcomeCreate(_Body):
     disposition: str
     destination: DestinationBody | None = None
     hold: HoldBody | None = None
-    subject_age: int | None = Field(default=None, ge=0, le=130)
+    subject_age: int | None = _age()
     referrals: list[str] = Field(default_factory=list)
     summary: str = Field(default="", max_length=5000)
 
@@ -128,8 +174,8 @@ class StaffCreate(_Body):
 
 
 class BedUpdate(_Body):
-    beds_available: int = Field(ge=0)
-    beds_total: int | None = Field(default=None, ge=0)
+    beds_available: int = Field(strict=True, ge=0, le=MAX_INT)
+    beds_total: int | None = Field(default=None, strict=True, ge=0, le=MAX_INT)
 
 
 class DestinationQuery(_Body):
@@ -138,4 +184,4 @@ class DestinationQuery(_Body):
         description="what the crew recorded: age, heart_rate, resp_rate, spo2, sbp, gcs, glucose, flags "
         "(alcohol_intoxication, ambulatory, cooperative, ...) and consent (voluntary, hold_5150, hold_5585, implied)",
     )
-    k: int = Field(default=5, ge=1, le=20)
+    k: int = Field(default=5, strict=True, ge=1, le=20)

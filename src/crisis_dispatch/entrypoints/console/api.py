@@ -8,13 +8,14 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Request, Response, status
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from crisis_dispatch.adapters.protocol_loader import configured_protocol
 from crisis_dispatch.data.reference import california_counties_geojson, la_neighborhoods_geojson
 from crisis_dispatch.services import checkin
 
 from ..api.deps import ActorDep, CtxDep
+from ..api.schemas import control_character_check
 
 router = APIRouter(prefix="/api/v1", tags=["console"])
 
@@ -24,6 +25,7 @@ BASEMAP_COUNTY = "Los Angeles"
 
 class CheckinBody(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    _no_control_characters = field_validator("*", mode="before")(control_character_check)
     comment: str = Field(default="", max_length=500)
 
 

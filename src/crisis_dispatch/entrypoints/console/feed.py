@@ -26,6 +26,7 @@ from starlette.concurrency import run_in_threadpool
 
 from crisis_dispatch.domain.access import Permission, allowed
 from crisis_dispatch.domain.errors import InvalidInput
+from crisis_dispatch.domain.limits import MAX_BIGINT
 from crisis_dispatch.services import auth, checkin, events
 from crisis_dispatch.services.context import Actor, ServiceContext
 
@@ -51,8 +52,8 @@ def _start_id(last_event_id: str | None, after: int | None) -> int | None:
             value = int(last_event_id.strip())
         except ValueError:
             raise InvalidInput("Last-Event-ID must be the integer id of a feed event") from None
-        if value < 0:
-            raise InvalidInput("Last-Event-ID must not be negative")
+        if not 0 <= value <= MAX_BIGINT:
+            raise InvalidInput(f"Last-Event-ID must be from 0 to {MAX_BIGINT}, not {value}")
         return value
     return after
 
@@ -99,7 +100,7 @@ def event_stream(
     request: Request,
     ctx: CtxDep,
     actor: ActorDep,
-    after: Annotated[int | None, Query(ge=0, description="start after this event id (default: from now)")] = None,
+    after: Annotated[int | None, Query(ge=0, le=MAX_BIGINT, description="start after this event id (default: from now)")] = None,
     last_event_id: Annotated[str | None, Header(alias="Last-Event-ID")] = None,
 ) -> StreamingResponse:
     """Live status changes, check-in clocks and server time, filtered by role."""

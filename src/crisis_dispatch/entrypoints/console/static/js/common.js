@@ -32,6 +32,7 @@ window.CD = (function () {
     if (!r.ok) {
       const detail = data && data.detail ? (typeof data.detail === "string" ? data.detail : JSON.stringify(data.detail)) : r.statusText;
       const err = new ApiError(r.status, detail);
+      err.error = data && data.error;  // the API's error name, e.g. "OutsideServiceArea"
       // A route that does not exist yet answers FastAPI's bare {"detail": "Not Found"}.
       err.missingRoute = r.status === 404 && data && data.detail === "Not Found" && !data.error;
       throw err;

@@ -213,7 +213,7 @@
         <span class="badge clock-${c ? c.state : "none"}">${CD.esc(clockText(c))}</span></p>
       <dl class="facts">
         <dt>Tier</dt><dd>${CD.esc(inc.tier || "—")} · priority ${CD.esc(inc.priority ?? "—")} · ${CD.esc(inc.determinant || "")}</dd>
-        <dt>Where</dt><dd>${CD.esc(inc.address || `${inc.location.lat.toFixed(4)}, ${inc.location.lon.toFixed(4)}`)}</dd>
+        <dt>Where</dt><dd>${CD.esc(inc.address || `${inc.location.lat.toFixed(4)}, ${inc.location.lon.toFixed(4)}`)}${inc.outside_service_area ? ` <span class="badge unconfirmed">outside the service area</span>` : ""}</dd>
         <dt>Received</dt><dd>${CD.esc(CD.fmtDateTime(inc.timestamps.received_at))}</dd>
         ${call.call_type || call.narrative ? `<dt>Call</dt><dd>${CD.esc(call.call_type || "")} ${CD.esc(call.narrative || "")}</dd>` : ""}
         ${inc.subject_description ? `<dt>Person</dt><dd>${CD.esc(inc.subject_description)}</dd>` : ""}
@@ -271,13 +271,17 @@
   });
 
   async function loadRecommendations(inc) {
-    let ranked = null, excluded = [], note = "";
+    let ranked = null, excluded = [], note = "", warning = "", outside = false;
     if (S.recsRoute) {
       try {
         const r = await CD.api(`/incidents/${encodeURIComponent(inc.id)}/recommendations?k=5`);
-        ranked = r.ranked.map((x) => ({ unit_id: x.unit_id, call_sign: x.call_sign, eta_s: x.eta_s, crew: x.crew }));
+        // A straight-line estimate is labelled as one; a call outside the area says so first.
+        const straight = r.eta_source !== "provider";
+        ranked = r.ranked.map((x) => ({ unit_id: x.unit_id, call_sign: x.call_sign, eta_s: x.eta_s, crew: x.crew, straight }));
         excluded = r.excluded || [];
-        note = "Fastest first (travel-time model).";
+        outside = !!r.outside_service_area;
+        warning = r.warning || "";
+        note = straight ? "Nearest first by a straight-line estimate (not driving times)." : "Fastest first (travel-time model).";
       } catch (e) {
         if (e.missingRoute) S.recsRoute = false; else note = `Recommendations unavailable (${e.detail}); `;
       }
@@ -292,10 +296,12 @@
     }
     if (S.selectedId !== inc.id) return;
     $("recs-note").textContent = note;
+    $("recs-note").classList.toggle("warn", !!warning);
+    if (warning) $("recs-note").insertAdjacentHTML("afterbegin", `<strong class="outside-area">${outside ? "Outside the service area" : "Straight-line estimate"}:</strong> ${CD.esc(warning)}. `);
     $("recs").innerHTML = ranked.length ? ranked.map((r, n) => `<li>
         <span class="rec-main"><strong>${CD.esc(r.call_sign)}</strong>
-        ${r.eta_s != null ? `ETA ${CD.esc(Math.round(r.eta_s / 60))} min` : r.km != null ? `${r.km.toFixed(1)} km away` : ""}</span>
-        <button type="button" class="${n === 0 ? "primary" : ""}" data-assign="${CD.esc(r.unit_id)}" data-sign="${CD.esc(r.call_sign)}">Assign ${CD.esc(r.call_sign)}</button></li>`).join("")
+        ${r.eta_s != null ? (r.straight ? `about ${CD.esc(Math.round(r.eta_s / 60))} min <span class="small">(straight-line estimate)</span>` : `ETA ${CD.esc(Math.round(r.eta_s / 60))} min`) : r.km != null ? `${r.km.toFixed(1)} km away` : ""}</span>
+        <button type="button" class="${n === 0 && !outside ? "primary" : ""}" data-assign="${CD.esc(r.unit_id)}" data-sign="${CD.esc(r.call_sign)}">Assign ${CD.esc(r.call_sign)}${outside ? " (outside the area)" : ""}</button></li>`).join("")
       : `<li class="muted">No van is free, staffed and fit for this call.</li>`;
     if (excluded.length) $("recs").insertAdjacentHTML("beforeend", `<li class="excluded"><details><summary>Not recommended (${excluded.length})</summary><ul>${excluded.map((x) => `<li>${CD.esc(x.call_sign)}: ${CD.esc((x.reasons || []).join("; "))}</li>`).join("")}</ul></details></li>`);
   }
@@ -379,6 +385,7 @@
   form.addEventListener("reset", () => {
     const keep = keepMsg; keepMsg = false;
     setTimeout(() => { runTriage(); mapView.clearCall(); if (!keep) $("call-msg").textContent = ""; }, 0);
+    $("call-outside-row").hidden = true;
     idemKey = CD.uuid();
   });
   function placeCall(lat, lon) {
@@ -399,6 +406,7 @@
       caller_phone: form.elements.caller_phone.value.trim(), subject_description: form.elements.subject_description.value.trim(),
     });
     if (Number.isInteger(body.answers.age)) body.subject_age = body.answers.age;
+    if (CAN_ASSIGN && $("call-outside").checked) body.outside_service_area = true;
     $("call-submit").disabled = true;
     try {
       const inc = await CD.api("/calls", { method: "POST", body, headers: { "Idempotency-Key": idemKey } });
@@ -409,7 +417,11 @@
       form.reset();
       await refresh();
       if (open) select(inc.id);
-    } catch (err) { msg.className = "msg error"; msg.textContent = `Not created: ${err.detail}`; }
+    } catch (err) {
+      msg.className = "msg error"; msg.textContent = `Not created: ${err.detail}`;
+      // A dispatcher may take a call outside the area on purpose: the box says so, and is recorded.
+      if (err.error === "OutsideServiceArea" && CAN_ASSIGN) $("call-outside-row").hidden = false;
+    }
     finally { $("call-submit").disabled = false; }
   });
 
