@@ -2,7 +2,10 @@
 
 ``python benchmarks/simulation.py --json`` prints one JSON object ``{"scenarios": [...]}``
 with, per scenario: ``name``, ``calls``, ``wall_s``, ``events_per_s``, ``peak_memory_mb``,
-``simpy_wall_s`` and ``speedup`` (SimPy seconds / ours).
+``simpy_wall_s`` and ``speedup`` (SimPy seconds / ours, a check that our engine is not the
+slower one: it should stay >= 1.0); and ``plans``, the wall time of ``crisis-dispatch plan``
+on la-ttp-20k (``p90<=60m``) and california (``p90<=budget``) with the vans planned and
+whether every area met its target.
 
 The baseline is the same model written with SimPy (processes and events instead of our
 heap loop): the same demand and fates, the same domain calls (triage result applied,
@@ -306,12 +309,36 @@ def bench(names: list[str], workers: int, with_simpy: bool) -> dict[str, Any]:
     return {"scenarios": out}
 
 
+#: The plans the benchmark times: (scenario, target), as ``crisis-dispatch plan`` runs them.
+PLANS = (("la-ttp-20k", "p90<=60m"), ("california", "p90<=budget"))
+
+
+def bench_plans(workers: int) -> list[dict[str, Any]]:
+    """Each plan of ``PLANS`` through the CLI in a fresh process (start-up included, as a
+    user waits for it): ``name``, ``wall_s``, ``vans``, ``target_met``."""
+    out = []
+    for name, target in PLANS:
+        cmd = [sys.executable, "-m", "crisis_dispatch", "plan", name, "--target", target, "--workers", str(workers), "--json"]
+        t0 = time.perf_counter()
+        done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+        wall = time.perf_counter() - t0
+        if done.returncode not in (0, 1):
+            raise SystemExit(f"plan failed: {' '.join(cmd)}\n{done.stderr}")
+        result = json.loads(done.stdout)
+        vans = result["totals"]["vans"] if "totals" in result else result.get("vans", 0)
+        entry = {"name": f"plan {name} {target}", "wall_s": round(wall, 2), "vans": vans, "target_met": result["met"]}
+        out.append(entry)
+        print(f"{entry}", file=sys.stderr)
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--scenario", action="append", help="scenario names (default: california, la-ttp)")
     parser.add_argument("--workers", type=int, default=2, help="processes sharing the areas of a run")
     parser.add_argument("--no-simpy", action="store_true", help="skip the SimPy baseline")
+    parser.add_argument("--no-plans", action="store_true", help="skip timing the plans")
     parser.add_argument("--child", nargs=3, metavar=("SCENARIO", "ENGINE", "WORKERS"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -319,6 +346,7 @@ def main() -> None:
         print(json.dumps(_measure((name, engine, int(workers)))))
         return
     result = bench(args.scenario or ["california", "la-ttp"], args.workers, not args.no_simpy)
+    result["plans"] = [] if args.no_plans else bench_plans(args.workers)
     print(json.dumps(result) if args.json else json.dumps(result, indent=2))
 
 

@@ -257,6 +257,10 @@ def _whatif(
         out.print(f"  {name}: {describe_tier_mix(mix)}", markup=False)
 
 
+#: Tasks a multi-area plan is cut into (areas grouped to about equal calls).
+PLAN_TASKS = 8
+
+
 def plan_cmd(
     scenario: Annotated[str, typer.Argument(help="Scenario name (la-ttp, la-ttp-20k, california) or a .toml path.")],
     target: Annotated[
@@ -296,7 +300,7 @@ def plan_cmd(
         if n_areas == 1:
             with _progress_bar(TextColumn("{task.description}"), TimeElapsedColumn()) as progress:
                 task = progress.add_task("planning", total=None)
-                result = plan(
+                planned = plan(
                     s,
                     t,
                     max_vans=max_vans,
@@ -305,21 +309,25 @@ def plan_cmd(
                     progress=lambda msg: progress.update(task, description=msg),
                 )
         else:
-            n_tasks = len(names) if names else n_areas
+            # Tasks of about equal calls (Los Angeles County alone), fewer than areas: each
+            # task prepares the scenario once for all of its areas.
+            n_tasks = min(PLAN_TASKS, len(names) if names else n_areas)
             with (
-                _progress(n_tasks, "areas planned", as_json) as advance,
+                _progress(n_tasks, "area groups planned", as_json) as advance,
                 _executor(n_tasks, scheduler, in_process, workers, advance) as ex,
             ):
-                result = plan(
+                planned = plan(
                     s,
                     t,
                     max_vans=max_vans,
                     replications=replications,
                     areas=names,
                     executor=ex or _counting_executor(advance),
+                    tasks=n_tasks,
                 )
     except ScenarioError as exc:
         raise fail(str(exc)) from None
+    result = planned.to_dict()
     result["inputs"] = s.to_dict()
     if as_json:
         sys.stdout.write(json.dumps(result, default=str) + "\n")

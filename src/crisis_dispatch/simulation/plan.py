@@ -8,102 +8,78 @@ rural). Per area:
    at a time, each time the candidate station that most reduces the mean travel time from
    the nearest van (the scenario's travel-time provider). More vans than candidate
    stations share stations, in greedy order.
-2. **Sizing**: from the offered load with travel upward (growing 1, 2, 4, ... vans, then
-   bisecting), fleets on the greedy stations, all round the clock, until the target
-   percentile of response time is met overall *and in every hour of the day*.
+2. **Sizing**: fleets on the greedy stations, all round the clock, until the target
+   percentile of response time is met overall *and in every hour of the day*; the search
+   starts at an Erlang C estimate for the busiest hour and never simulates a size under a
+   lower bound (:mod:`.sizing`), then walks and bisects to the smallest fleet that meets
+   the target with one van fewer failing.
 3. **Shifts**: the most vans, last placed first, that can move from 24/7 to the 12-hour
-   ``peak-12h`` shift while the target still holds at every hour (bisected).
+   ``peak-12h`` shift while the target still holds at every hour (the search starts at an
+   Erlang C estimate of the round-the-clock vans the quiet hours need).
 
-Every check is a full simulation of the area through the domain (same seeds: common random
-numbers). Areas of a multi-area scenario are independent tasks for the Dask executor.
+Every check is a full simulation of the area through the domain. The area's calls, their
+fates and the travel times from each station are drawn once and shared by every fleet
+checked (common random numbers); a check whose target is already missed for certain part
+way through the year stops there. Areas of a multi-area scenario are independent tasks for
+the Dask executor. Nothing here mutates its inputs or keeps state between calls.
 """
 
 from __future__ import annotations
 
 import math
-import re
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from crisis_dispatch.domain.queueing import budget_for
 from crisis_dispatch.reporting.history import INCIDENT
 from crisis_dispatch.reporting.kpis import team_responses
 
-from .demand import DISPOSITIONS, TRANSPORT_CODES
+from .demand import AreaDemand, resolve_fates
 from .distributed import Executor, local_executor
-from .region import Area, PlacedVan, Region, station_etas
-from .runner import Prepared, prepare, run_area
+from .engine import simulate_area
+from .region import PlacedVan, Region, station_etas
+from .runner import Prepared, area_demand, prepare
 from .scenario import Scenario, ScenarioError
+from .sizing import expected_job_minutes, hourly_rates, late_share, smallest_fleet
+from .target import Target, TargetError, parse_target
 
-TARGET = re.compile(r"^\s*p(\d{1,2}(?:\.\d+)?)\s*<=\s*(?:(budget)|(\d+(?:\.\d+)?)\s*(m|min|h)?)\s*$", re.IGNORECASE)
-#: The accepted forms, for error messages.
-TARGET_FORMS = "'p90<=60m' (or 60min), 'p95<=2h' or 'p90<=budget' (each area's own 60/120-minute clock)"
+__all__ = [
+    "AreaPlan",
+    "Check",
+    "FleetVan",
+    "Placement",
+    "Plan",
+    "Target",
+    "TargetError",
+    "Trial",
+    "evaluate",
+    "expected_job_minutes",
+    "greedy_placement",
+    "parse_target",
+    "place",
+    "plan",
+    "plan_area",
+    "resolve_areas",
+    "size_bounds",
+    "check_fleet",
+    "first_true",
+    "AreaCase",
+]
 
-
-class TargetError(ValueError):
-    pass
-
-
-@dataclass(frozen=True)
-class Target:
-    """A response-time percentile and its bound; ``minutes=None`` is each area's own Medi-Cal
-    budget (60 minutes urban, 120 rural: ``domain.queueing.budget_for``)."""
-
-    percentile: float
-    minutes: float | None
-
-    def minutes_for(self, area: Area) -> float:
-        if self.minutes is None:
-            return budget_for(area.rural).total_seconds() / 60.0
-        return self.minutes
-
-    def __str__(self) -> str:
-        bound = "budget" if self.minutes is None else f"{self.minutes:g}m"
-        return f"p{self.percentile:g}<={bound}"
-
-
-def parse_target(text: str) -> Target:
-    """``"p90<=60m"`` → 90th percentile of response time at most 60 minutes (``min`` too, ``h``
-    for hours; a bare number is refused, it could be either); ``"p90<=budget"`` → at most each
-    area's own 60/120-minute budget."""
-    m = TARGET.match(text)
-    if not m:
-        raise TargetError(f"bad target '{text}': expected {TARGET_FORMS}")
-    pct = float(m.group(1))
-    if not 0 < pct < 100:
-        raise TargetError(f"bad target '{text}': the percentile must be in (0, 100)")
-    if m.group(2):
-        return Target(pct, None)
-    if not m.group(4):
-        # A bare number is ambiguous (minutes? hours?): a unit is required.
-        raise TargetError(f"bad target '{text}': the time needs a unit (m, min or h); expected {TARGET_FORMS}")
-    value, unit = float(m.group(3)), m.group(4).lower()
-    if value <= 0:
-        raise TargetError(f"bad target '{text}': the time must be positive")
-    return Target(pct, value * 60 if unit == "h" else value)
-
-
-def expected_job_minutes(s: Scenario) -> float:
-    """Mean time a van is busy per call, turnout and travel aside (from the outcome tables)."""
-    probs = s.outcomes["default"]
-    total = 0.0
-    for disp, p in probs.items():
-        job = s.on_scene[disp][0]
-        if DISPOSITIONS.index(disp) in TRANSPORT_CODES:
-            job += sum(share * (s.transport[d][0] + s.handover[d][0]) for d, share in s.destinations.items())
-        total += p * job
-    return total
+#: Share of an area's calls a check simulates first: when the target is already missed for
+#: certain on them, the check stops there. It must exceed the share of calls the target
+#: lets be late (10 % for p90): on a quarter, a p90 check stops once 40 % are late.
+PREFIX_SHARE = 1 / 4
 
 
 def _area_stations(prep: Prepared, area: int) -> list[str]:
     return sorted(sid for sid, (a, _, _) in prep.region.stations.items() if a == area)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Placement:
     """Candidate stations of one area in the order a greedy p-median adds them."""
 
@@ -112,6 +88,8 @@ class Placement:
     mean_travel_s: list[float]
     #: Per sampled team call: travel from the nearest candidate station (a floor for any fleet).
     floor_s: np.ndarray
+    #: Per sampled team call (rows) and k: travel from the nearest of the first k + 1 stations.
+    nearest_s: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
 
 
 def greedy_placement(prep: Prepared, n_max: int, *, sample: int = 1500, area: int = 0) -> list[str]:
@@ -119,14 +97,16 @@ def greedy_placement(prep: Prepared, n_max: int, *, sample: int = 1500, area: in
     return place(prep, n_max, sample=sample, area=area).order
 
 
-def place(prep: Prepared, n_max: int, *, sample: int = 1500, area: int = 0) -> Placement:
+def place(prep: Prepared, n_max: int, *, sample: int = 1500, area: int = 0, demand: AreaDemand | None = None) -> Placement:
     """Greedy p-median on a sample of the area's team calls: add, one at a time, the candidate
-    station that most reduces the mean travel time from the nearest chosen station."""
+    station that most reduces the mean travel time from the nearest chosen station.
+    ``demand``: the area's calls of replication 0, when the caller has drawn them already."""
     stations = prep.region.stations
     ids = _area_stations(prep, area)
     if not ids:
         raise ScenarioError(f"area '{prep.region.areas[area].name}' has no candidate station")
-    demand, rows = _sample_rows(prep, sample, area)
+    demand = area_demand(prep, 0, area) if demand is None else demand
+    rows = _sample_rows(prep, demand, sample)
     cols = station_etas(prep.region.provider, [(sid, stations[sid][1], stations[sid][2]) for sid in ids], demand, rows, {})
     d = cols[rows].astype(float)  # sample x stations
     if d.shape[0] == 0:
@@ -135,6 +115,7 @@ def place(prep: Prepared, n_max: int, *, sample: int = 1500, area: int = 0) -> P
     chosen: list[str] = []
     means: list[float] = []
     best = np.full(d.shape[0], np.inf)
+    nearest = []
     for _ in range(min(n_max, len(ids))):
         cost = np.minimum(best[:, None], d).mean(axis=0)
         cost[taken] = np.inf
@@ -143,19 +124,17 @@ def place(prep: Prepared, n_max: int, *, sample: int = 1500, area: int = 0) -> P
         chosen.append(ids[j])
         best = np.minimum(best, d[:, j])
         means.append(float(best.mean()))
-    return Placement(chosen, means, d.min(axis=1))
+        nearest.append(best)
+    return Placement(chosen, means, d.min(axis=1), np.column_stack(nearest))
 
 
-def _sample_rows(prep: Prepared, sample: int, area: int = 0) -> tuple[Any, np.ndarray]:
-    from .runner import area_demand
-
-    demand = area_demand(prep, 0, area)
+def _sample_rows(prep: Prepared, demand: AreaDemand, sample: int) -> np.ndarray:
     idx = np.flatnonzero(prep.mix.team_mask[demand.mix])
     if len(idx) > sample:
         idx = idx[np.linspace(0, len(idx) - 1, sample).astype(int)]
     rows = np.zeros(len(demand), dtype=bool)
     rows[idx] = True
-    return demand, rows
+    return rows
 
 
 def _quantile(v: np.ndarray, pct: float) -> float:
@@ -176,28 +155,449 @@ def _meets(resp: np.ndarray, hours: np.ndarray, pct: float, minutes: float) -> t
     return bool(ok and _quantile(resp, pct) <= minutes), by_hour
 
 
-def evaluate(prep: Prepared, vans: list[PlacedVan], target: Target, replications: int, *, area: int = 0) -> dict[str, Any]:
-    """Simulate ``vans`` in ``area`` (that area only, its own demand and clock) over
-    ``replications`` and test the target on all its team calls, overall and by hour."""
-    prep.region = Region(prep.region.areas, tuple(vans), prep.region.provider, prep.region.stations)
-    tiers = np.array([e.tier for e in prep.mix.entries]).astype(str)
+# --------------------------------------------------------------------------- one area's calls
+
+
+@dataclass
+class _Calls:
+    """One replication of one area: its calls and their fates, drawn once and shared by every
+    fleet checked, and the travel-time column of each station used so far (the planner's own
+    memo, filled as fleets use new stations)."""
+
+    demand: AreaDemand
+    fates: tuple[np.ndarray, ...]
+    team: np.ndarray  # per call: does it send the team
+    hour: np.ndarray  # per call: local hour of day of its arrival (= triage)
+    etas: dict[str, np.ndarray] = field(default_factory=dict)
+
+
+@dataclass
+class AreaCase:
+    """What checking fleets in one area needs: its calls per replication, its target."""
+
+    prep: Prepared
+    area: int
+    minutes: float
+    percentile: float
+    calls: list[_Calls]
+
+    @classmethod
+    def build(cls, prep: Prepared, area: int, target: Target, replications: int) -> AreaCase:
+        s = prep.scenario
+        calls = []
+        for r in range(replications):
+            d = area_demand(prep, r, area)
+            hour = np.floor((s.local_hour0 + d.t / 3600.0) % 24.0).astype(int)
+            calls.append(_Calls(d, resolve_fates(s, prep.mix, d), prep.mix.team_mask[d.mix], hour))
+        return cls(prep, area, target.minutes_for(prep.region.areas[area]), target.percentile, calls)
+
+    def etas(self, c: _Calls, vans: Sequence[PlacedVan]) -> np.ndarray:
+        provider = self.prep.region.provider
+        return station_etas(provider, [(v.station, v.lat, v.lon) for v in vans], c.demand, c.team, c.etas)
+
+    def allowance(self) -> tuple[int, np.ndarray]:
+        """How many team calls may be late, overall and per hour, before the target is missed
+        for certain (one fewer than the percentile allows, to stay clear of rounding)."""
+        team_hours = np.concatenate([c.hour[c.team] for c in self.calls])
+        per_hour = np.bincount(team_hours, minlength=24)
+        q = self.percentile / 100.0
+        total = len(team_hours)
+        return total - math.floor(q * total), per_hour - np.floor(q * per_hour).astype(int)
+
+
+def _run(case: AreaCase, c: _Calls, vans: Sequence[PlacedVan], n_calls: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Simulate ``vans`` on the area's calls (the first ``n_calls`` only, when given): per
+    call, triage and on-scene seconds (NaN when never on scene)."""
+    prep = case.prep
+    region = Region(prep.region.areas, tuple(vans), prep.region.provider, prep.region.stations)
+    demand, fates, etas = c.demand, c.fates, case.etas(c, vans)
+    if n_calls is not None:
+        demand = AreaDemand(*(getattr(demand, f)[:n_calls] for f in AreaDemand.__dataclass_fields__))
+        fates = tuple(f[:n_calls] for f in fates)
+        etas = etas[:n_calls]
+    res = simulate_area(prep.scenario, region, case.area, prep.mix, demand, fates, etas=etas)
+    n = len(res.mix)
+    return res.history.first_time(INCIDENT, "triaged", n), res.history.first_time(INCIDENT, "on_scene", n)
+
+
+def _missed_early(case: AreaCase, vans: Sequence[PlacedVan]) -> float | None:
+    """Simulate the first ``PREFIX_SHARE`` of every replication's calls; the simulated days
+    when, on those alone, more team calls are certainly late than the target allows
+    (overall or in some hour of the day), else None.
+
+    Events up to the first left-out arrival are exactly those of the full run, so a call on
+    scene by then has its full-run response, and one still waiting has waited at least
+    until then."""
+    total_allowed, hour_allowed = case.allowance()
+    late_total, late_hour, days = 0, np.zeros(24, dtype=int), 0.0
+    for c in case.calls:
+        k = int(len(c.demand) * PREFIX_SHARE)
+        if k == 0 or k >= len(c.demand):
+            return None
+        tri, on = _run(case, c, vans, k)
+        cut = float(c.demand.t[k])
+        reached = np.where(np.isnan(on), np.inf, on)
+        late = c.team[:k] & ((np.minimum(reached, cut) - tri) / 60.0 > case.minutes)
+        late_total += int(late.sum())
+        late_hour += np.bincount(c.hour[:k][late], minlength=24)
+        days += cut / 86_400.0
+    if late_total > total_allowed or bool((late_hour > hour_allowed).any()):
+        return round(days, 1)
+    return None
+
+
+@dataclass(frozen=True)
+class Check:
+    """One fleet checked against the target: met or not, the percentile overall (None when
+    it falls on calls never reached, or when the check stopped early) and by hour."""
+
+    meets: bool
+    value: float | None
+    by_hour: tuple[float | None, ...]
+    #: Simulated days after which the check stopped, the target missed for certain.
+    stopped_after_days: float | None = None
+
+
+def check_fleet(case: AreaCase, vans: Sequence[PlacedVan], *, early_stop: bool = False) -> Check:
+    """Simulate ``vans`` over the case's replications and test the target on all the team
+    calls, overall and by hour; ``early_stop``: first on a prefix of the calls."""
+    if early_stop:
+        days = _missed_early(case, vans)
+        if days is not None:
+            return Check(False, None, (), days)
+    tiers = np.array([e.tier for e in case.prep.mix.entries]).astype(str)
     resp, hours = [], []
-    for r in range(replications):
-        res = run_area(prep, r, area)
-        n = len(res.mix)
-        tri = res.history.first_time(INCIDENT, "triaged", n)
-        on = res.history.first_time(INCIDENT, "on_scene", n)
-        _, resp_min, hour = team_responses(tiers[res.mix], tri, on, prep.scenario.local_hour0)
+    for c in case.calls:
+        tri, on = _run(case, c, vans)
+        _, resp_min, hour = team_responses(tiers[c.demand.mix], tri, on, case.prep.scenario.local_hour0)
         resp.append(resp_min)
         hours.append(hour)
     all_resp, all_hours = np.concatenate(resp), np.concatenate(hours)
-    minutes = target.minutes_for(prep.region.areas[area])
-    ok, by_hour = _meets(all_resp, all_hours, target.percentile, minutes)
-    q = _quantile(all_resp, target.percentile)
-    return {"meets": ok, "value": round(q, 2) if math.isfinite(q) else None, "by_hour": by_hour}
+    ok, by_hour = _meets(all_resp, all_hours, case.percentile, case.minutes)
+    q = _quantile(all_resp, case.percentile)
+    return Check(ok, round(q, 2) if math.isfinite(q) else None, tuple(by_hour))
 
 
-def plan_area(  # noqa: C901  -- grow, bisect and part-time searches share one memo of trials, refactor tracked in issue 16 item 4
+def evaluate(prep: Prepared, vans: Sequence[PlacedVan], target: Target, replications: int, *, area: int = 0) -> Check:
+    """Simulate ``vans`` in ``area`` (that area only, its own demand and clock) over
+    ``replications`` and test the target on all its team calls, overall and by hour."""
+    return check_fleet(AreaCase.build(prep, area, target, replications), vans)
+
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclass(frozen=True)
+class Trial:
+    """A fleet the search simulated."""
+
+    vans: int
+    part_time: int
+    value: float | None
+    meets: bool
+    stopped_after_days: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"vans": self.vans, "part_time": self.part_time, "value": self.value, "meets": self.meets}
+        if self.stopped_after_days is not None:
+            out["stopped_after_days"] = self.stopped_after_days
+        return out
+
+
+@dataclass(frozen=True)
+class FleetVan:
+    call_sign: str
+    station: str
+    shift: str
+
+
+@dataclass(frozen=True)
+class AreaPlan:
+    """One area's plan: its inputs, the fleet (empty when not met) and every fleet tried."""
+
+    area: str
+    rural: bool
+    target_minutes: float
+    max_vans: int
+    team_calls_per_year: float
+    offered_load_vans: float
+    candidate_stations: int
+    #: Sizes under this were not simulated: the load or the Erlang C bound rules them out.
+    lower_bound_vans: int
+    met: bool
+    trials: tuple[Trial, ...]
+    wall_s: float
+    fleet: tuple[FleetVan, ...] = ()
+    staffed_van_hours_per_day: float = 0.0
+    value_minutes: float | None = None
+    by_hour_minutes: tuple[float | None, ...] = ()
+    reason: str | None = None
+
+    @property
+    def vans(self) -> int:
+        return len(self.fleet)
+
+    @property
+    def vans_part_time(self) -> int:
+        return sum(1 for v in self.fleet if v.shift != "24/7")
+
+    @property
+    def vans_24_7(self) -> int:
+        return self.vans - self.vans_part_time
+
+    @property
+    def stations(self) -> dict[str, dict[str, int]]:
+        out: dict[str, dict[str, int]] = {}
+        for v in self.fleet:
+            out.setdefault(v.station, {}).setdefault(v.shift, 0)
+            out[v.station][v.shift] += 1
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "area": self.area,
+            "rural": self.rural,
+            "target_minutes": self.target_minutes,
+            "max_vans": self.max_vans,
+            "team_calls_per_year": self.team_calls_per_year,
+            "offered_load_vans": self.offered_load_vans,
+            "candidate_stations": self.candidate_stations,
+            "lower_bound_vans": self.lower_bound_vans,
+            "met": self.met,
+        }
+        if self.met:
+            out |= {
+                "vans": self.vans,
+                "vans_24_7": self.vans_24_7,
+                "vans_part_time": self.vans_part_time,
+                "fleet": [{"call_sign": v.call_sign, "station": v.station, "shift": v.shift} for v in self.fleet],
+                "stations": self.stations,
+                "staffed_van_hours_per_day": self.staffed_van_hours_per_day,
+                "value_minutes": self.value_minutes,
+                "by_hour_minutes": list(self.by_hour_minutes),
+            }
+        out["trials"] = [t.to_dict() for t in self.trials]
+        out["wall_s"] = self.wall_s
+        if self.reason is not None:
+            out["reason"] = self.reason
+        return out
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Every planned area; a single-area scenario's ``to_dict`` gives that area at the top."""
+
+    scenario: str
+    target: str
+    replications: int
+    max_vans: int
+    areas: tuple[AreaPlan, ...]
+    wall_s: float
+    multi_area: bool
+
+    @property
+    def met(self) -> bool:
+        return all(a.met for a in self.areas)
+
+    def totals(self) -> dict[str, Any]:
+        met = [a for a in self.areas if a.met]
+        return {
+            "areas": len(self.areas),
+            "areas_met": len(met),
+            "areas_not_met": [a.area for a in self.areas if not a.met],
+            "team_calls_per_year": round(sum(a.team_calls_per_year for a in self.areas), 1),
+            "vans": sum(a.vans for a in met),
+            "vans_24_7": sum(a.vans_24_7 for a in met),
+            "vans_part_time": sum(a.vans_part_time for a in met),
+            "staffed_van_hours_per_day": sum(a.staffed_van_hours_per_day for a in met),
+            "cpu_s": round(sum(a.wall_s for a in self.areas), 2),
+            "fleets_simulated": sum(len(a.trials) for a in self.areas),
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        head = {"scenario": self.scenario, "target": self.target, "replications": self.replications, "max_vans": self.max_vans}
+        if not self.multi_area:
+            return {**self.areas[0].to_dict(), **head, "wall_s": self.wall_s}
+        return {
+            **head,
+            "met": self.met,
+            "areas": [a.to_dict() for a in self.areas],
+            "totals": self.totals(),
+            "wall_s": self.wall_s,
+        }
+
+
+# --------------------------------------------------------------------------- one area's search
+
+
+class _Search:
+    """The fleets of one area and the memo of those simulated."""
+
+    def __init__(
+        self,
+        case: AreaCase,
+        placement: Placement,
+        target: Target,
+        progress: Callable[[str], None] | None,
+    ) -> None:
+        self.case, self.placement, self.target, self.progress = case, placement, target, progress
+        self.checked: dict[tuple[int, int], Check] = {}
+        self.trials: list[Trial] = []
+
+    def vans_for(self, n: int, part_time: int = 0) -> list[PlacedVan]:
+        order, stations, area = self.placement.order, self.case.prep.region.stations, self.case.area
+        out = []
+        for i in range(n):
+            sid = order[i % len(order)]  # more vans than stations: they share stations, in greedy order
+            shift = "peak-12h" if i >= n - part_time else "24/7"
+            out.append(PlacedVan(f"V{i + 1}", area, stations[sid][1], stations[sid][2], shift, sid))
+        return out
+
+    def check(self, n: int, part_time: int = 0, *, early_stop: bool = False) -> Check:
+        if (n, part_time) not in self.checked:
+            res = check_fleet(self.case, self.vans_for(n, part_time), early_stop=early_stop)
+            self.checked[n, part_time] = res
+            self.trials.append(Trial(n, part_time, res.value, res.meets, res.stopped_after_days))
+            if self.progress:
+                what = f"{n} vans" + (f" ({part_time} on peak-12h)" if part_time else "")
+                name = self.case.prep.region.areas[self.case.area].name
+                self.progress(f"{name}: {what}: p{self.target.percentile:g} = {res.value} min")
+        return self.checked[n, part_time]
+
+    def far_off(self, n: int) -> bool:
+        """Did the largest round-the-clock fleet under ``n`` checked so far miss by far
+        (its percentile unreached or over twice the bound)? Then ``n`` is checked with the
+        early stop."""
+        below = [(k, c) for (k, part), c in self.checked.items() if part == 0 and k < n and not c.meets]
+        if not below:
+            return False
+        value = max(below)[1].value
+        return value is None or value > 2 * self.case.minutes
+
+
+def first_true(
+    pred: Callable[[int], bool],
+    lo: int,
+    hi: int,
+    guess: int,
+) -> int:
+    """The smallest ``x`` in ``(lo, hi]`` with ``pred(x)``, for a ``pred`` false up to some
+    point and true from there on; ``pred(lo)`` is taken as false and ``pred(hi)`` as true
+    (neither is asked). Starts at ``guess`` and its neighbour below, then grows 1, 2, 4, ...
+    from the last false and bisects."""
+    if hi - lo <= 1:
+        return hi
+    g = min(max(guess, lo + 1), hi - 1)
+    if pred(g):
+        hi = g
+        if g - 1 > lo and not pred(g - 1):
+            return g
+        hi = g if g - 1 <= lo else g - 1
+    else:
+        lo, step = g, 1
+        while hi - lo > 1:
+            cand = min(lo + step, hi - 1)
+            if pred(cand):
+                hi = cand
+                break
+            lo, step = cand, step * 2
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if pred(mid):
+            hi = mid
+        else:
+            lo = mid
+    return hi
+
+
+@dataclass(frozen=True)
+class _Sizing:
+    """Where the searches start and the smallest size they simulate."""
+
+    lower: int
+    guess: int
+    quiet_hours_guess: int
+
+
+def size_bounds(prep: Prepared, area: int, target: Target, placement: Placement, max_vans: int) -> _Sizing:
+    """The planner's queueing estimates for one area (:mod:`.sizing`).
+
+    ``lower``: fewer vans cannot carry the offered load with travel, or leave more calls
+    late than allowed even at the day's *mean* rate (the target must hold in the busiest
+    hour too), each call's travel taken from the nearest of the fleet's stations (a van
+    is never nearer). ``guess``: the Erlang C estimate at the busiest hour's rate.
+    ``quiet_hours_guess``: the estimate for the round-the-clock vans alone, at the
+    busiest hour outside the ``peak-12h`` shift.
+    """
+    s = prep.scenario
+    a = prep.region.areas[area]
+    minutes = target.minutes_for(a)
+    per_hour = prep.calls_per_year * a.weight * prep.mix.team_share / 8760.0
+    job = expected_job_minutes(s) + s.turnout_minutes
+    near = placement.nearest_s
+
+    def travel(c: int) -> np.ndarray:
+        return near[:, min(c, near.shape[1]) - 1] / 60.0 if near.size else np.zeros(0)
+
+    def late_at(rate: float) -> Callable[[int], float]:
+        return lambda c: late_share(c, rate, job, travel(c), minutes - s.turnout_minutes)
+
+    share = 1.0 - target.percentile / 100.0
+    n0 = max(1, math.ceil(per_hour * job / 60.0))
+    n0 = max(n0, math.ceil(per_hour * (job + (float(travel(n0).mean()) if near.size else 0.0)) / 60.0))
+    rates = hourly_rates(s, per_hour)
+    lower = smallest_fleet(late_at(per_hour), share, start=n0, stop=max_vans)
+    guess = smallest_fleet(late_at(float(rates.max())), share, start=lower, stop=max_vans)
+    quiet = guess
+    if "peak-12h" in s.shifts:
+        on = np.zeros(24, dtype=bool)
+        for lo, hi in s.shifts["peak-12h"]:
+            on[int(lo) : int(math.ceil(hi))] = True
+        if (~on).any():
+            quiet = smallest_fleet(late_at(float(rates[~on].max())), share, start=1, stop=max_vans)
+    return _Sizing(min(lower, max_vans), min(guess, max_vans), quiet)
+
+
+def _area_head(prep: Prepared, area: int, target: Target, max_vans: int) -> dict[str, Any]:
+    s, a = prep.scenario, prep.region.areas[area]
+    team_year = prep.calls_per_year * a.weight * prep.mix.team_share
+    job_min = expected_job_minutes(s) + s.turnout_minutes
+    return {
+        "area": a.name,
+        "rural": a.rural,
+        "target_minutes": target.minutes_for(a),
+        "max_vans": max_vans,
+        "team_calls_per_year": round(team_year, 1),
+        "offered_load_vans": round(team_year / 8760.0 * job_min / 60.0, 2),
+        "candidate_stations": len(_area_stations(prep, area)),
+    }
+
+
+def _out_of_reach(placement: Placement, target: Target, minutes: float, turnout: float) -> str | None:
+    """Why no fleet can serve the area (travel alone from the nearest candidate station is
+    too long), or None."""
+    floor = _quantile(placement.floor_s / 60.0 + turnout, target.percentile)
+    if floor > minutes * 1.02:
+        return f"travel alone from the nearest candidate station gives p{target.percentile:g} {floor:.1f} min > {minutes:g} min"
+    return None
+
+
+def _part_time(search: _Search, n: int, bounds: _Sizing) -> int:
+    """The most of the ``n`` vans, last placed first, that can move to ``peak-12h``."""
+    if "peak-12h" not in search.case.prep.scenario.shifts or n <= 1:
+        return 0
+
+    # The first count that fails; n (all part time) is taken to fail.
+    first_bad = first_true(
+        lambda k: not search.check(n, k).meets,
+        0,
+        n,
+        n - bounds.quiet_hours_guess + 1,
+    )
+    return first_bad - 1
+
+
+def plan_area(
     prep: Prepared,
     area: int,
     target: Target,
@@ -205,129 +605,54 @@ def plan_area(  # noqa: C901  -- grow, bisect and part-time searches share one m
     max_vans: int = 60,
     replications: int = 1,
     progress: Callable[[str], None] | None = None,
-) -> dict[str, Any]:
+) -> AreaPlan:
     """The smallest fleet for one area (its own demand, its own clock, its candidate stations).
 
-    Sizing starts from the offered load with travel (calls an hour x (job + turnout + mean
-    travel from the greedy stations)): fewer vans cannot keep up. It then grows the fleet
-    1, 2, 4, ... vans until the target holds, and bisects back to the smallest fleet that
-    meets it. Shifts: the largest number of vans, last placed first, that can move to the
-    scenario's ``peak-12h`` shift while the target still holds at every hour (bisected).
-    Both searches assume more vans (or more of them round the clock) never make the target
-    harder to meet, which holds for these fleets up to simulation noise.
+    Sizing: from the Erlang C estimate at the busiest hour (never below the lower bound of
+    :func:`size_bounds`) the search walks to the smallest fleet that meets the target with
+    one van fewer failing. Shifts: the largest number of vans, last placed first, that can
+    move to ``peak-12h`` while the target still holds at every hour. Both searches assume
+    more vans (or more of them round the clock) never make the target harder to meet,
+    which holds for these fleets up to simulation noise.
     """
     t0 = time.perf_counter()
-    s = prep.scenario
-    a = prep.region.areas[area]
-    minutes = target.minutes_for(a)
-    stations = prep.region.stations
-    team_year = prep.calls_per_year * a.weight * prep.mix.team_share
-    calls_per_hour = team_year / 8760.0
-    job_min = expected_job_minutes(s) + s.turnout_minutes
-    placement = place(prep, max_vans, area=area)
-    order = placement.order
-    base: dict[str, Any] = {
-        "area": a.name,
-        "rural": a.rural,
-        "target_minutes": minutes,
-        "max_vans": max_vans,
-        "team_calls_per_year": round(team_year, 1),
-        "offered_load_vans": round(calls_per_hour * job_min / 60.0, 2),
-        "candidate_stations": len(_area_stations(prep, area)),
-    }
-    floor = _quantile(placement.floor_s / 60.0 + s.turnout_minutes, target.percentile)
-    if floor > minutes * 1.02:
+    case = AreaCase.build(prep, area, target, replications)
+    placement = place(prep, max_vans, area=area, demand=case.calls[0].demand)
+    bounds = size_bounds(prep, area, target, placement, max_vans)
+    head = {**_area_head(prep, area, target, max_vans), "lower_bound_vans": bounds.lower}
+    reason = _out_of_reach(placement, target, case.minutes, prep.scenario.turnout_minutes)
+    if reason is not None:
         # Even a van waiting at the nearest candidate station for every call is too far away.
-        return {
-            **base,
-            "met": False,
-            "trials": [],
-            "wall_s": round(time.perf_counter() - t0, 2),
-            "reason": f"travel alone from the nearest candidate station gives p{target.percentile:g} "
-            f"{floor:.1f} min > {minutes:g} min",
-        }
-
-    def vans_for(n: int, part_time: int = 0) -> list[PlacedVan]:
-        out = []
-        for i in range(n):
-            sid = order[i % len(order)]  # more vans than stations: they share stations, in greedy order
-            out.append(
-                PlacedVan(
-                    f"V{i + 1}", area, stations[sid][1], stations[sid][2], "peak-12h" if i >= n - part_time else "24/7", sid
-                )
-            )
-        return out
-
-    trials: list[dict[str, Any]] = []
-    checked: dict[tuple[int, int], dict[str, Any]] = {}
-
-    def check(n: int, part_time: int = 0) -> dict[str, Any]:
-        if (n, part_time) not in checked:
-            res = evaluate(prep, vans_for(n, part_time), target, replications, area=area)
-            checked[n, part_time] = res
-            trials.append({"vans": n, "part_time": part_time, "value": res["value"], "meets": res["meets"]})
-            if progress:
-                what = f"{n} vans" + (f" ({part_time} on peak-12h)" if part_time else "")
-                progress(f"{a.name}: {what}: p{target.percentile:g} = {res['value']} min")
-        return checked[n, part_time]
-
-    def travel_min(n: int) -> float:
-        return placement.mean_travel_s[min(n, len(placement.mean_travel_s)) - 1] / 60.0 if placement.mean_travel_s else 0.0
-
-    n0 = max(1, math.ceil(calls_per_hour * job_min / 60.0))
-    n0 = max(n0, math.ceil(calls_per_hour * (job_min + travel_min(n0)) / 60.0))
-    lo, hi, step = min(n0, max_vans) - 1, None, 1  # lo: a fleet known (or assumed) to fail
-    while hi is None and lo < max_vans:
-        cand = min(lo + step, max_vans)
-        if check(cand)["meets"]:
-            hi = cand
-        else:
-            lo, step = cand, step * 2
-    if hi is None:
-        return {
-            **base,
-            "met": False,
-            "trials": trials,
-            "wall_s": round(time.perf_counter() - t0, 2),
-            "reason": f"not met with up to {max_vans} vans",
-        }
-    while hi - lo > 1:
-        mid = (lo + hi) // 2
-        if check(mid)["meets"]:
-            hi = mid
-        else:
-            lo = mid
-    n = hi
-    part = 0
-    if "peak-12h" in s.shifts and n > 1:
-        ok, bad = 0, n  # ok: part-time count known to meet; bad: known (or assumed) to fail
-        while bad - ok > 1:
-            mid = (ok + bad) // 2
-            if check(n, mid)["meets"]:
-                ok = mid
-            else:
-                bad = mid
-        part = ok
-    res = check(n, part)
-    fleet = vans_for(n, part)
-    by_station: dict[str, dict[str, int]] = {}
-    for v in fleet:
-        by_station.setdefault(v.station, {}).setdefault(v.shift, 0)
-        by_station[v.station][v.shift] += 1
-    return {
-        **base,
-        "met": True,
-        "vans": n,
-        "vans_24_7": n - part,
-        "vans_part_time": part,
-        "fleet": [{"call_sign": v.call_sign, "station": v.station, "shift": v.shift} for v in fleet],
-        "stations": by_station,
-        "staffed_van_hours_per_day": sum(sum(b - a_ for a_, b in s.shifts[v.shift]) for v in fleet),
-        "value_minutes": res["value"],
-        "by_hour_minutes": res["by_hour"],
-        "trials": trials,
-        "wall_s": round(time.perf_counter() - t0, 2),
-    }
+        return AreaPlan(**head, met=False, trials=(), wall_s=round(time.perf_counter() - t0, 2), reason=reason)
+    search = _Search(case, placement, target, progress)
+    n = first_true(
+        lambda c: search.check(c, early_stop=c < bounds.guess or search.far_off(c)).meets,
+        bounds.lower - 1,
+        max_vans + 1,
+        bounds.guess,
+    )
+    if n > max_vans:
+        return AreaPlan(
+            **head,
+            met=False,
+            trials=tuple(search.trials),
+            wall_s=round(time.perf_counter() - t0, 2),
+            reason=f"not met with up to {max_vans} vans",
+        )
+    part = _part_time(search, n, bounds)
+    res = search.check(n, part)
+    fleet = search.vans_for(n, part)
+    shifts = prep.scenario.shifts
+    return AreaPlan(
+        **head,
+        met=True,
+        trials=tuple(search.trials),
+        wall_s=round(time.perf_counter() - t0, 2),
+        fleet=tuple(FleetVan(v.call_sign, v.station, v.shift) for v in fleet),
+        staffed_van_hours_per_day=sum(sum(b - a_ for a_, b in shifts[v.shift]) for v in fleet),
+        value_minutes=res.value,
+        by_hour_minutes=res.by_hour,
+    )
 
 
 def resolve_areas(prep: Prepared, names: Sequence[str] | None) -> list[int]:
@@ -354,18 +679,24 @@ def resolve_areas(prep: Prepared, names: Sequence[str] | None) -> list[int]:
     return out
 
 
-_PREPARED: dict[str, Prepared] = {}
+def _plan_areas_task(args: tuple[Scenario, Target, tuple[int, ...], int, int]) -> list[AreaPlan]:
+    """Some areas' plans in a worker (Dask or in-process), one prepared scenario for them."""
+    scenario, target, areas, max_vans, replications = args
+    prep = prepare(scenario)
+    return [plan_area(prep, a, target, max_vans=max_vans, replications=replications) for a in areas]
 
 
-def _plan_area_task(args: tuple[Scenario, Target, int, int, int]) -> dict[str, Any]:
-    """One area's plan in a worker (Dask or in-process); the prepared scenario is reused
-    across the areas a worker plans."""
-    scenario, target, area, max_vans, replications = args
-    key = repr(scenario)
-    if key not in _PREPARED:
-        _PREPARED.clear()
-        _PREPARED[key] = prepare(scenario)
-    return plan_area(_PREPARED[key], area, target, max_vans=max_vans, replications=replications)
+def _groups(prep: Prepared, chosen: Sequence[int], n_groups: int) -> list[tuple[int, ...]]:
+    """The areas in ``n_groups`` tasks of about equal calls, largest area first in each
+    (longest first onto the lightest group); the largest areas get a task of their own."""
+    order = sorted(chosen, key=lambda i: (-prep.region.areas[i].weight, i))
+    groups: list[list[int]] = [[] for _ in range(min(n_groups, len(order)))]
+    load = [0.0] * len(groups)
+    for i in order:
+        g = min(range(len(groups)), key=lambda k: (load[k], k))
+        groups[g].append(i)
+        load[g] += prep.region.areas[i].weight
+    return [tuple(g) for g in sorted(groups, key=lambda g: -prep.region.areas[g[0]].weight)]
 
 
 def plan(
@@ -377,40 +708,21 @@ def plan(
     progress: Callable[[str], None] | None = None,
     areas: Sequence[str] | None = None,
     executor: Executor | None = None,
-) -> dict[str, Any]:
+    tasks: int = 8,
+) -> Plan:
     """Plan every area of the scenario (or the listed ``areas``), each independently.
 
-    A single-area scenario gives that area's plan at the top level, as before. A multi-area
-    scenario (california) plans each area as one task of ``executor`` (Dask, or in this
-    process), largest first, and adds statewide totals.
+    A multi-area scenario (california) plans its areas as ``tasks`` tasks of ``executor``
+    (Dask, or in this process), grouped to about equal calls, largest first.
     """
     t0 = time.perf_counter()
     prep = prepare(scenario)
     chosen = resolve_areas(prep, areas)
-    head = {"scenario": scenario.name, "target": str(target), "replications": replications, "max_vans": max_vans}
-    if len(prep.region.areas) == 1:
-        res = plan_area(prep, 0, target, max_vans=max_vans, replications=replications, progress=progress)
-        return {**res, **head, "wall_s": round(time.perf_counter() - t0, 2)}
-    chosen.sort(key=lambda i: (-prep.region.areas[i].weight, i))
-    tasks = [(scenario, target, i, max_vans, replications) for i in chosen]
-    results = (executor or local_executor)(_plan_area_task, tasks)
-    per_area = sorted(results, key=lambda r: r["area"])
-    met = [r for r in per_area if r["met"]]
-    totals = {
-        "areas": len(per_area),
-        "areas_met": len(met),
-        "areas_not_met": [r["area"] for r in per_area if not r["met"]],
-        "team_calls_per_year": round(sum(r["team_calls_per_year"] for r in per_area), 1),
-        "vans": sum(r["vans"] for r in met),
-        "vans_24_7": sum(r["vans_24_7"] for r in met),
-        "vans_part_time": sum(r["vans_part_time"] for r in met),
-        "staffed_van_hours_per_day": sum(r["staffed_van_hours_per_day"] for r in met),
-        "cpu_s": round(sum(r["wall_s"] for r in per_area), 2),
-    }
-    return {
-        **head,
-        "met": not totals["areas_not_met"],
-        "areas": per_area,
-        "totals": totals,
-        "wall_s": round(time.perf_counter() - t0, 2),
-    }
+    multi = len(prep.region.areas) > 1
+    if not multi:
+        results = [plan_area(prep, 0, target, max_vans=max_vans, replications=replications, progress=progress)]
+    else:
+        jobs = [(scenario, target, g, max_vans, replications) for g in _groups(prep, chosen, tasks)]
+        results = [r for part in (executor or local_executor)(_plan_areas_task, jobs) for r in part]
+    per_area = tuple(sorted(results, key=lambda r: r.area))
+    return Plan(scenario.name, str(target), replications, max_vans, per_area, round(time.perf_counter() - t0, 2), multi)

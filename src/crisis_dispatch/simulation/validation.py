@@ -2,25 +2,17 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
 
 from crisis_dispatch.reporting.history import INCIDENT
 
-from .plan import expected_job_minutes
 from .runner import prepare, run_replication
 from .scenario import Scenario
+from .sizing import erlang_c, expected_job_minutes
 
-
-def erlang_c(c: int, offered: float) -> float:
-    """P(an arrival waits) in an M/M/c queue offered ``offered`` Erlang (needs offered < c)."""
-    if offered >= c:
-        return 1.0
-    below = sum(offered**k / math.factorial(k) for k in range(c))
-    top = offered**c / math.factorial(c) * c / (c - offered)
-    return top / (below + top)
+__all__ = ["erlang_c", "mmc_calls", "mmc_summary"]
 
 
 def mmc_summary(s: Scenario, result: dict[str, Any]) -> dict[str, Any]:
