@@ -1,6 +1,6 @@
 """Write src/crisis_dispatch/domain/triage/lexicon/real_words.txt: the real words one typo from a danger word.
 
-Usage: python tools/narratives/build_real_words.py   (needs: pip install 'wordfreq>=3.1,<4')
+Usage: python tools/narratives/build_real_words.py   (needs the `tools` extra: pip install -e '.[tools]')
 
 For every danger word of ``lexicon/typos.txt`` it lists each string one edit away (a letter
 changed, added or dropped, two neighbours swapped) that is a word of English or Spanish
