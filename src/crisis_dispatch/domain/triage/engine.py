@@ -44,7 +44,7 @@ from .flags import (
     Flag,
     FlagSource,
 )
-from .mappings import MappingHit, call_type_levels
+from .mappings import MappingHit, call_type_levels, parse_mpds
 from .model import NO_MENTAL_HEALTH_COMPONENT, NOT_TRIAGED, SAFETY_QUESTIONS, CallInput, TriageResult
 from .protocol import (
     ANSWERS_GIVEN,
@@ -172,9 +172,6 @@ def triage(call: CallInput, protocol: Protocol, *, safety_net: bool = True) -> T
     )
 
 
-#: A determinant that says whether there was an attempt: with its number ("25B3", not "25B"
-#: or "25"), or at a level with no attempt in it (Alpha, Omega).
-_ATTEMPT_SETTLED_BY_CODE = re.compile(r"\d+(?:[A-EO]\d|[AO])", re.IGNORECASE)
 _LEVELS_WITHOUT_ATTEMPT = frozenset({"A", "O"})
 #: The denials a safety-net finding yields to: its own fact's, and those of the dangers it
 #: stands for ("NO PILLS TAKEN" rules out the ingestion a "medical" score may be about).
@@ -299,6 +296,13 @@ def _read_call_type(text: str) -> NarrativeReading:
     return read_narrative(text)
 
 
+def _says_whether_attempted(determinant: str) -> bool:
+    """A determinant with its number ("25B3", not "25B" or "25"), or at a level with no
+    attempt in it (Alpha, Omega), says whether there was an attempt."""
+    parsed = parse_mpds(determinant)
+    return parsed is not None and (parsed[2] is not None or parsed[1] in _LEVELS_WITHOUT_ATTEMPT)
+
+
 def _settle_possible_attempt(
     call: CallInput,
     code_hit: MappingHit | None,
@@ -312,7 +316,7 @@ def _settle_possible_attempt(
     attempts (Alpha), text that says there was none ("THOUGHTS ONLY"), or, when the call type
     names suicide alone, text that tells of talk ("HAVING SUICIDAL THOUGHTS", "NON-SUICIDAL").
     Text that tells of an act raises the attempt itself."""
-    if code_hit is not None and code_hit.kind == "mpds" and _ATTEMPT_SETTLED_BY_CODE.match(code_hit.key):
+    if code_hit is not None and code_hit.kind == "mpds" and _says_whether_attempted(code_hit.key):
         present.pop(POSSIBLE_ATTEMPT)
         notes.append(f"{POSSIBLE_ATTEMPT} settled: the determinant {code_hit.evidence!r} says whether there was an attempt")
         return

@@ -106,9 +106,8 @@ def _respelt(text: str) -> tuple[str, list[int]]:
     return "".join(pieces), back
 
 
-def _lexicon_concepts(tokens: list[Token]) -> list[_Found]:
+def _lexicon_concepts(tokens: list[Token], words: list[str]) -> list[_Found]:
     index = concept_index()
-    words = [t.norm if t.kind is not Kind.PUNCT else "" for t in tokens]
     found: list[_Found] = []
     for k in range(len(tokens)):
         seen: set[str] = set()
@@ -121,10 +120,9 @@ def _lexicon_concepts(tokens: list[Token]) -> list[_Found]:
     return found
 
 
-def _boilerplate(tokens: list[Token]) -> list[tuple[int, int]]:
+def _boilerplate(tokens: list[Token], words: list[str]) -> list[tuple[int, int]]:
     """Spans of boilerplate phrases, each to the end of its clause."""
     index = phrase_index("boilerplate.txt")
-    words = [t.norm for t in tokens]
     terminators = word_set("context/terminators.txt")
     spans: list[tuple[int, int]] = []
     for k in range(len(tokens)):
@@ -143,7 +141,9 @@ def read_narrative(text: str | None) -> NarrativeReading:
         return NarrativeReading((), ())
     respelt, back = _respelt(text)
     tokens = tokenise(respelt)
-    masked = [(m.start(), m.end()) for m in TITLES.finditer(respelt)] + _boilerplate(tokens)
+    # the words phrases are matched on; punctuation matches no phrase
+    words = [t.norm if t.kind is not Kind.PUNCT else "" for t in tokens]
+    masked = [(m.start(), m.end()) for m in TITLES.finditer(respelt)] + _boilerplate(tokens, words)
 
     def free(start: int, end: int) -> bool:
         return not any(s < end and start < e for s, e in masked)
@@ -154,7 +154,7 @@ def read_narrative(text: str | None) -> NarrativeReading:
         for m in cue.regex.finditer(respelt)
         if free(m.start(), m.end())
     ]
-    found += [f for f in _lexicon_concepts(tokens) if free(f.start, f.end)]
+    found += [f for f in _lexicon_concepts(tokens, words) if free(f.start, f.end)]
     ages = [m for m in AGE.finditer(respelt)]
     minors = [m for m in MINOR_WORDS.finditer(respelt)]
     context = Context(
