@@ -30,14 +30,14 @@ from typing import Any
 
 import numpy as np
 
-from crisis_dispatch.domain.dispatch import Candidate, eligibility, recommend
+from crisis_dispatch.domain.dispatch import eligibility, recommend
 from crisis_dispatch.domain.history import StatusChange, Subject
 from crisis_dispatch.domain.incident import Incident, IncidentStatus, Location
 from crisis_dispatch.domain.queueing import budget_for, escalations_due, queue_key
-from crisis_dispatch.domain.unit import Unit, UnitStatus
+from crisis_dispatch.domain.unit import UnitStatus
 from crisis_dispatch.reporting.history import EVENT_CODES
 from crisis_dispatch.simulation.demand import DISPOSITIONS, TRANSPORT_CODES
-from crisis_dispatch.simulation.engine import BY, ESCALATION_FRACTIONS, AreaResult, _outcome, _Recorder, build_crew
+from crisis_dispatch.simulation.engine import BY, ESCALATION_FRACTIONS, AreaResult, _outcome, _Recorder, area_units
 from crisis_dispatch.simulation.runner import Prepared, area_inputs, prepare, run_replication
 from crisis_dispatch.simulation.scenario import load_scenario
 
@@ -61,19 +61,7 @@ def simpy_area(prep: Prepared, replication: int, area_index: int) -> AreaResult:
     entries = mix.entries
     rec = _Recorder()
     add = rec.add
-    units = []
-    cands = []
-    for v in vans:
-        u = Unit(
-            id=f"{area.name}/{v.call_sign}",
-            call_sign=v.call_sign,
-            station_id=v.station,
-            capabilities={"transport", "mental_health"},
-            lat=v.lat,
-            lon=v.lon,
-        )
-        units.append(u)
-        cands.append(Candidate(u, build_crew(u.id, s.hold_designated, s.start, end)))
+    units, cands = area_units(area.name, vans, s.hold_designated, s.start, end)
     index_of = {u.id: i for i, u in enumerate(units)}
     env = simpy.Environment()
     free = [False] * len(units)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import heapq
 from array import array
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -44,7 +45,7 @@ from crisis_dispatch.reporting.history import EVENT_CODES, STATUS_CODES, History
 from .callmix import CallMix
 from .demand import DESTINATIONS, DISPOSITIONS, TRANSPORT_CODES, AreaDemand
 from .events import EventKind, EventLoop
-from .region import Region
+from .region import PlacedVan, Region
 from .scenario import Scenario
 
 IS = IncidentStatus
@@ -112,6 +113,27 @@ def build_crew(van_id: str, hold_designated: bool, start: datetime, end: datetim
     return crew_on_shift(van_id, shifts, staff, start)
 
 
+def area_units(
+    area_name: str, vans: Iterable[PlacedVan], hold_designated: bool, start: datetime, end: datetime
+) -> tuple[list[Unit], list[Candidate]]:
+    """An area's vans as domain units at their stations, each with its full crew on duty from
+    ``start`` to ``end`` (the engine and the benchmark's SimPy twin build them alike)."""
+    units: list[Unit] = []
+    cands: list[Candidate] = []
+    for v in vans:
+        unit = Unit(
+            id=f"{area_name}/{v.call_sign}",
+            call_sign=v.call_sign,
+            station_id=v.station,
+            capabilities={"transport", "mental_health"},
+            lat=v.lat,
+            lon=v.lon,
+        )
+        units.append(unit)
+        cands.append(Candidate(unit, build_crew(unit.id, hold_designated, start, end)))
+    return units, cands
+
+
 def _outcome(disp: int, dest: int, now: datetime, detained: datetime) -> Outcome:
     d = Disposition(DISPOSITIONS[disp])
     destination = Destination(DestinationType(DESTINATIONS[dest])) if disp in TRANSPORT_CODES else None
@@ -164,19 +186,7 @@ class AreaSimulation:
 
         # --- vans
         end_dt = scenario.start + timedelta(seconds=self.horizon + 86_400.0)
-        self.units: list[Unit] = []
-        self.cands: list[Candidate] = []
-        for v in self.vans:
-            unit = Unit(
-                id=f"{area.name}/{v.call_sign}",
-                call_sign=v.call_sign,
-                station_id=v.station,
-                capabilities={"transport", "mental_health"},
-                lat=v.lat,
-                lon=v.lon,
-            )
-            self.units.append(unit)
-            self.cands.append(Candidate(unit, build_crew(unit.id, scenario.hold_designated, scenario.start, end_dt)))
+        self.units, self.cands = area_units(area.name, self.vans, scenario.hold_designated, scenario.start, end_dt)
         nu = len(self.units)
         self.unit_ids = [u.id for u in self.units]
         self.index_of = {uid: i for i, uid in enumerate(self.unit_ids)}
