@@ -340,8 +340,8 @@ def test_an_unknown_destination_does_not_block_a_denial() -> None:
 
 
 @pytest.mark.parametrize("text", ["SO ENROUTE, WILL ADVISE WHEN SCENE IS SECURE", "EMS TO HOLD BACK ONCE THE SCENE SECURED"])
-def test_responders_told_to_wait_until_the_scene_is_secure_is_an_unsafe_location(text: str) -> None:
-    assert "unsafe_location" in flags(text)
+def test_responders_told_to_wait_until_the_scene_is_secure_are_staged(text: str) -> None:
+    assert "staged" in flags(text)
 
 
 # -- calm mental-health calls still go to the team alone ---------------------------------------------

@@ -132,9 +132,9 @@ def test_a_unit_name_that_looks_like_a_code_is_not_read_as_one() -> None:
     assert "medical" not in run(call_type="PSYCH", narrative="RECEIVED BY UNIT 9D12, PT CALM").flag_names
 
 
-def test_responders_told_to_stage_for_police_bring_police() -> None:
+def test_responders_told_to_stage_for_police_bring_police_and_ems() -> None:
     result = run(call_type="PSYCHIATRIC", narrative="STAGE FOR PD, PT HEARING VOICES")
-    assert result.tier is Tier.MH_TEAM_WITH_POLICE
+    assert result.tier is Tier.MH_TEAM_WITH_POLICE_AND_EMS
 
 
 @pytest.mark.parametrize(
@@ -151,7 +151,7 @@ def test_responders_told_to_stage_for_police_bring_police() -> None:
         ("HAS BEEN THREATENING EMPLOYEES AT THE DOOR", "violence"),
         ("INTOX AND BLACKING OUT", "medical"),
         ("RESIDENT WITH RECENT MENTAL STATUS CHANGES", "medical"),
-        ("STANDBY UNTIL SCENE SECURE", "unsafe_location"),
+        ("STANDBY UNTIL SCENE SECURE", "staged"),
         ("HER SON IS HOLDING HER DOWN", "unsafe_location"),
         ("SAYS HE HAS THOUGHT ABOUT KILLING A LOT OF PEOPLE", "violence"),
         ("TOLD HIS NURSE HE HAS THOUGHTS OF HURTING OTHERS", "violence"),

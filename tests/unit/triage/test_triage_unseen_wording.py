@@ -103,7 +103,7 @@ def test_every_danger_denied_and_someone_to_talk_to_sends_the_team_alone(call_ty
 def test_the_staging_boilerplate_is_no_finding() -> None:
     result = run("EDP", "consider staging EMS until law units have confirmed the scene")
     assert result.tier is Tier.MH_TEAM, (result.tier, result.flag_names)
-    assert not result.flag_names & {"medical", "possible_medical", "unsafe_location", "weapon", "violence"}
+    assert not result.flag_names & {"medical", "possible_medical", "unsafe_location", "staged", "weapon", "violence"}
 
 
 # -- call types and codes that leave an attempt open ------------------------------------------

@@ -38,6 +38,14 @@ CALLER_IS_SUBJECT = "caller_is_subject"
 #: Police asked for, or already part of the call ("REQ PD", "MEET PD ON SCENE", "PER PD",
 #: a missing person, a drunk driver): they go beside the team, whatever the danger.
 POLICE_REQUESTED = "police_requested"
+#: Responders told to stage until police secure the scene ("STAGE FOR 55 YOM SUICIDAL",
+#: "STAGE AWAY", "UNTIL PD ARRIVES"): the centre that wrote it sent EMS and judged the scene
+#: unsafe, so police and EMS go beside the team.
+STAGED = "staged"
+#: The person is at a dangerous place (on or by the tracks, a bridge, an overpass, a roof's
+#: edge; in traffic). With suicidal talk or self-harm it is an attempt at hand: police and
+#: EMS go (the protocol's rules say so); on its own it says nothing.
+DANGEROUS_PLACE = "dangerous_place"
 #: The reader's doubts: what it read cannot rule a danger out (see UNCERTAINTY_FLAGS).
 POSSIBLE_MEDICAL = "possible_medical"  # pills, a cut, pain, a fall, a person down... said loosely
 UNREADABLE = "unreadable"  # text the reader cannot read (another language)
@@ -81,7 +89,7 @@ UNCERTAINTY_FLAGS: dict[str, frozenset[str]] = {
 #: Every flag the engine knows. A protocol may only speak of these.
 KNOWN_FLAGS: frozenset[str] = frozenset(
     NARRATIVE_FLAGS
-    + (WELFARE_CHECK, UNCOOPERATIVE, UNSAFE_LOCATION, CALLER_IS_SUBJECT, POLICE_REQUESTED)
+    + (WELFARE_CHECK, UNCOOPERATIVE, UNSAFE_LOCATION, CALLER_IS_SUBJECT, POLICE_REQUESTED, STAGED, DANGEROUS_PLACE)
     + tuple(UNCERTAINTY_FLAGS)
 )
 

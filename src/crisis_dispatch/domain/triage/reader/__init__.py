@@ -30,6 +30,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..flags import (
+    DANGEROUS_PLACE,
     MEDICAL,
     MENTAL_HEALTH,
     MINOR,
@@ -226,6 +227,10 @@ def _implications(present: dict[str, Flag], denied: dict[str, Flag], implied: di
     # At a dangerous place (on an overpass, on the tracks), an attempt needs a rescue: police too.
     if places and SELF_HARM_IN_PROGRESS in present and UNSAFE_LOCATION not in present:
         present[UNSAFE_LOCATION] = places[0]
+    # The place itself, for the protocol's rules that join it with what codes say.
+    if places and DANGEROUS_PLACE not in present:
+        p = places[0]
+        present[DANGEROUS_PLACE] = Flag(DANGEROUS_PLACE, p.evidence, FlagSource.NARRATIVE, p.start, p.end)
     # Suicidal talk or self-harm is a mental-health component in its own right.
     for name in (SUICIDAL, SELF_HARM_IN_PROGRESS):
         if name in present and MENTAL_HEALTH not in present:

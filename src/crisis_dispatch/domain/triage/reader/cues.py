@@ -24,12 +24,15 @@ from functools import cache
 from importlib.resources.abc import Traversable
 
 from ..flags import (
+    DANGEROUS_PLACE,
     INTOXICATION,
     MEDICAL,
     MENTAL_HEALTH,
     OVERDOSE,
+    POLICE_REQUESTED,
     POSSIBLE_MEDICAL,
     SELF_HARM_IN_PROGRESS,
+    STAGED,
     SUICIDAL,
     UNSAFE_LOCATION,
     VIOLENCE,
@@ -51,6 +54,9 @@ CUE_FLAGS = frozenset(
         INTOXICATION,
         POSSIBLE_MEDICAL,
         UNSAFE_LOCATION,
+        STAGED,
+        DANGEROUS_PLACE,
+        POLICE_REQUESTED,
         MENTAL_HEALTH,
     }
 )

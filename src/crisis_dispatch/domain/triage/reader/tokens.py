@@ -43,7 +43,7 @@ class Token:
 _TOKEN = re.compile(
     r"(?P<with>\bw/o\b|\bw/(?=\s|$|[a-z]))"  # W/O (without), W/ (with)
     r"|(?P<word>[^\W\d_]+(?:['’][^\W\d_]+)*)"
-    r"|(?P<number>\d+(?:[.,]\d+)?)"
+    r"|(?P<number>\d+(?:st|nd|rd|th)\b|\d+(?:[.,]\d+)?)"  # 2ND is one token: REQ 2ND OFFICER
     r"|(?P<colon>[:=])"
     r"|(?P<newline>\n)"
     r"|(?P<punct>\.{2,}|//+|[.;/,!?*()\[\]|]|(?<!\S)-+(?!\S)|-{2,})",
@@ -65,7 +65,7 @@ def tokenise(text: str) -> list[Token]:
         if kind == "with" or kind == "word":
             tokens.append(Token(fold(m.group()), m.start(), m.end(), Kind.WORD))
         elif kind == "number":
-            tokens.append(Token(m.group(), m.start(), m.end(), Kind.NUMBER))
+            tokens.append(Token(m.group().lower(), m.start(), m.end(), Kind.NUMBER))
         elif kind == "colon":
             tokens.append(Token(m.group(), m.start(), m.end(), Kind.COLON))
         else:
