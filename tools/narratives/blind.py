@@ -5,6 +5,7 @@ Usage:
     python tools/narratives/blind.py --train OUTDIR N    # N more pages, uniform over the rest, seed TRAIN_SEED
     python tools/narratives/blind.py --audit7 OUTDIR     # 320 sealed pages for the next audit, seed AUDIT7_SEED
     python tools/narratives/blind.py --relabel-audit6 OUTDIR   # audit6's pages again, for a second reader
+    python tools/narratives/blind.py --audit8 OUTDIR     # 320 pages in no earlier draw, seed AUDIT8_SEED, whole for each of two readers
 
 Writes ``OUTDIR/<name>_<k>.jsonl`` batches of whole pages for the labellers (outside the
 repository: page text never goes into it) and prints the ids drawn. The draw does not run
@@ -39,6 +40,8 @@ AUDIT6_SIZE = 320
 TRAIN_SEED = 20261203
 AUDIT7_SEED = 20261204
 AUDIT7_SIZE = 320
+AUDIT8_SEED = 20261205
+AUDIT8_SIZE = 320
 BATCHES = {"audit6": 2}
 
 
@@ -67,6 +70,14 @@ def audit7_ids(all_pages: list[dict[str, str]], train_size: int = 2600) -> list[
     return random.Random(AUDIT7_SEED).sample(rest, AUDIT7_SIZE)
 
 
+def audit8_ids(all_pages: list[dict[str, str]]) -> list[str]:
+    """The eighth audit: uniform over the pages in no earlier draw, each labelled by two
+    readers independently and adjudicated by a third where they disagree."""
+    used = set(audit6_ids(all_pages)) | set(train_ids(all_pages, 2600)) | set(audit7_ids(all_pages))
+    rest = sorted(p["id"] for p in all_pages if p["id"] not in used)
+    return random.Random(AUDIT8_SEED).sample(rest, AUDIT8_SIZE)
+
+
 def write_batches(out: Path, name: str, chosen: list[str], by_id: dict[str, dict[str, str]], size: int) -> None:
     out.mkdir(parents=True, exist_ok=True)
     for k in range(0, len(chosen), size):
@@ -87,6 +98,9 @@ def main(argv: list[str]) -> int:
     elif argv[:1] == ["--audit7"] and len(argv) == 2:
         chosen = audit7_ids(all_pages)
         write_batches(Path(argv[1]), "audit7", chosen, by_id, AUDIT7_SIZE // 2)
+    elif argv[:1] == ["--audit8"] and len(argv) == 2:
+        chosen = audit8_ids(all_pages)
+        write_batches(Path(argv[1]), "audit8", chosen, by_id, AUDIT8_SIZE)  # one batch: each reader reads all
     elif argv[:1] == ["--relabel-audit6"] and len(argv) == 2:
         chosen = audit6_ids(all_pages)  # the same pages, for a second blind reader (agreement)
         write_batches(Path(argv[1]), "audit6_second", chosen, by_id, AUDIT6_SIZE)
