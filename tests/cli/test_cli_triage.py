@@ -60,7 +60,7 @@ def test_triage_reads_a_file_with_another_protocol(app: typer.Typer, tmp_path: P
     calls.write_text(GOOD, encoding="utf-8")
     result = invoke(app, "triage", str(calls), "--protocol", str(REPO / "protocols" / "narrow-2019.yaml"))
     assert result.exit_code == 0
-    assert {o["protocol_version"] for o in lines(result.stdout)} == {"narrow-2019.5"}
+    assert {o["protocol_version"] for o in lines(result.stdout)} == {"narrow-2019.6"}
 
 
 def test_a_bad_line_is_reported_and_the_others_are_still_answered(app: typer.Typer) -> None:

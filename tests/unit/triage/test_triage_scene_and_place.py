@@ -53,6 +53,9 @@ PLACES = [
     "WALKING IN TRAFFIC",
     "ON THE FREEWAY",
     "ON THE EDGE OF THE ROOF",
+    "ON THE SIDE OF THE ROAD",
+    "IN FRONT OF ONCOMING TRAFFIC",
+    "RAN INTO ONCOMING TRAFFIC",
 ]
 SUICIDAL_TEXT = ["SAYS HE WANTS TO DIE", "THREATENING SUICIDE", "SUICIDAL", "GOING TO PLAY IN TRAFFIC"]
 
@@ -141,3 +144,14 @@ def test_a_suicide_by_firearm_implies_a_gun(text: str) -> None:
 def test_an_implied_gun_yields_to_no_guns(text: str) -> None:
     denied = run(call_type="EDP", narrative=f"{text}. NO GUNS IN THE HOME")
     assert "weapon" not in denied.flag_names, denied.flag_names
+
+
+@pytest.mark.parametrize("call_type", ["MALE SUICIDAL - POSS STRUCTURE FIRE", "STRUCTURE FIRE", "EDP / HOUSE FIRE"])
+def test_a_building_on_fire_brings_police_and_ems(call_type: str) -> None:
+    tier = run(call_type=call_type).tier
+    assert tier.includes_police and tier.includes_ems, (call_type, tier)
+
+
+@pytest.mark.parametrize("call_type", ["ENVIRONMENTAL EMERGENCY", "ENVIROMENTAL EMERGENCY", "ENVIRONMENTAL EXPOSURE"])
+def test_an_environmental_emergency_brings_ems_whatever_its_spelling(call_type: str) -> None:
+    assert run(call_type=call_type, code="EE").tier.includes_ems
