@@ -5,7 +5,7 @@ Usage:
     python tools/narratives/blind.py --train OUTDIR N    # N more pages, uniform over the rest, seed TRAIN_SEED
     python tools/narratives/blind.py --audit7 OUTDIR     # 320 sealed pages for the next audit, seed AUDIT7_SEED
     python tools/narratives/blind.py --relabel-audit6 OUTDIR   # audit6's pages again, for a second reader
-    python tools/narratives/blind.py --audit8 OUTDIR     # 320 pages in no earlier draw, seed AUDIT8_SEED, whole for each of two readers
+    python tools/narratives/blind.py --audit8 OUTDIR     # 320 pages in no earlier draw, seed AUDIT8_SEED, two readers each
 
 Writes ``OUTDIR/<name>_<k>.jsonl`` batches of whole pages for the labellers (outside the
 repository: page text never goes into it) and prints the ids drawn. The draw does not run
