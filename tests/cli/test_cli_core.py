@@ -179,3 +179,10 @@ def test_audit_verify_as_a_process_exits_0_then_1_after_an_edit(tmp_path: Path) 
         conn.execute("UPDATE audit_log SET username = 'someone' WHERE id = 2")
     r = run("audit", "verify", "--db", db)
     assert r.returncode == 1 and "audit log BROKEN at row 2: changed" in r.stdout and r.stderr == "", (r.stdout, r.stderr)
+
+
+def test_serve_with_several_workers_needs_postgresql(tmp_path: Path) -> None:
+    env = {"CRISIS_DISPATCH_SECRET_KEY": "a-real-secret-for-this-test-0123456789"}
+    r = run("serve", "--db", str(tmp_path / "x.sqlite3"), "--workers", "2", env=env)
+    assert r.returncode == 2
+    assert "needs PostgreSQL" in r.stderr and "Traceback" not in r.stderr

@@ -91,3 +91,34 @@ def test_outside_the_travel_model_vans_are_still_ranked_on_a_labelled_estimate(l
     rec = dispatching.recommendations(la.ctx, SYSTEM, new_incident(la, **lancaster), k=5)
     assert rec["ranked"] and "straight-line estimate" in rec["eta_source"]
     assert [r["call_sign"] for r in rec["ranked"]][0] == "TTP-3"  # Van Nuys is the nearest station
+
+
+def test_server_processes_checking_the_clocks_at_once_record_each_escalation_once(la: Container, clock) -> None:
+    """Every server process checks the clocks; on one database they take turns, so a step
+    reached is recorded once however many check at the same moment."""
+    import threading
+
+    ctx = la.ctx
+    for _ in range(5):
+        incidents.assign_unit(ctx, SYSTEM, new_incident(la, **DOWNTOWN), None)
+    waiting = [new_incident(la, **DOWNTOWN) for _ in range(3)]
+    clock.advance(timedelta(minutes=61))
+    checkers = 6
+    barrier = threading.Barrier(checkers)
+    recorded: list[list[dict[str, object]]] = []
+
+    def check() -> None:
+        barrier.wait()
+        recorded.append(dispatching.check_clocks(ctx))
+
+    threads = [threading.Thread(target=check) for _ in range(checkers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    steps = [(e["incident_id"], e["kind"]) for batch in recorded for e in batch]
+    assert len(steps) == len(set(steps)) == 3 * 3, steps
+    for iid in waiting:
+        history = incidents.get_incident(ctx, SYSTEM, iid)["history"]
+        escalations = [h["event"] for h in history if h["event"].startswith("escalation:")]
+        assert sorted(escalations) == sorted(set(escalations)) and len(escalations) == 3

@@ -102,11 +102,13 @@ def skip_unless_postgres() -> None:
 
 
 @contextlib.contextmanager
-def throwaway_postgres(database: str = DEFAULT_DATABASE) -> Iterator[str]:
+def throwaway_postgres(database: str = DEFAULT_DATABASE, *, durable: bool = False) -> Iterator[str]:
     """Yield a SQLAlchemy URL to an empty database on a private, temporary cluster.
 
     Uses ``DATABASE_URL`` unchanged when it is set. Raises :class:`PostgresUnavailable`
-    (with the server log when there is one) if the cluster cannot be started.
+    (with the server log when there is one) if the cluster cannot be started. ``durable``
+    keeps PostgreSQL's own defaults (``fsync``, ``synchronous_commit``, full page writes), as
+    production runs it: benchmarks of commit rates need them; tests do not.
     """
     existing = os.environ.get(ENV_URL)
     if existing:
@@ -117,7 +119,7 @@ def throwaway_postgres(database: str = DEFAULT_DATABASE) -> Iterator[str]:
         raise PostgresUnavailable(reason)
     bindir = find_pg_bindir()
     assert bindir is not None  # checked by pg_available()
-    cluster = _Cluster(bindir)
+    cluster = _Cluster(bindir, durable=durable)
     try:
         cluster.create()
         cluster.start()
@@ -130,8 +132,9 @@ def throwaway_postgres(database: str = DEFAULT_DATABASE) -> Iterator[str]:
 class _Cluster:
     """One temporary cluster: its directory, port and the commands that drive it."""
 
-    def __init__(self, bindir: Path) -> None:
+    def __init__(self, bindir: Path, *, durable: bool = False) -> None:
         self.bindir = bindir
+        self.durable = durable
         self.as_root = _running_as_root()
         # /tmp rather than $TMPDIR when root: the postgres user must be able to reach the directory.
         parent = "/tmp" if self.as_root and Path("/tmp").is_dir() else None
@@ -204,9 +207,7 @@ class _Cluster:
                     f"-p {self.port}",
                     "-c listen_addresses=127.0.0.1",
                     f"-c unix_socket_directories={self.sockets}",
-                    "-c fsync=off",
-                    "-c synchronous_commit=off",
-                    "-c full_page_writes=off",
+                    *([] if self.durable else ["-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off"]),
                     "-c max_connections=100",
                 ]
             )

@@ -214,6 +214,14 @@ class UserRepository(_Repo[User]):
     def by_username(self, username: str) -> User | None:
         return self.session.scalar(select(User).where(orm.users.c.username == username))
 
+    def by_token(self, token_hash: str, now: datetime) -> User | None:
+        """The user a session token belongs to while it is valid, in one query (every
+        request asks it)."""
+        t = orm.auth_tokens.c
+        return self.session.scalar(
+            select(User).join(orm.auth_tokens, t.user_id == orm.users.c.id).where(t.token_hash == token_hash, t.expires_at > now)
+        )
+
     def list(self) -> list[User]:
         return list(self.session.scalars(select(User).order_by(orm.users.c.username)))
 
@@ -281,10 +289,6 @@ class TokenRepository:
             insert(orm.auth_tokens).values(token_hash=token_hash, user_id=user_id, created_at=created_at, expires_at=expires_at)
         )
 
-    def user_id_for(self, token_hash: str, now: datetime) -> str | None:
-        t = orm.auth_tokens.c
-        return self.session.scalar(select(t.user_id).where(t.token_hash == token_hash, t.expires_at > now))
-
     def remove(self, token_hash: str) -> None:
         self.session.execute(delete(orm.auth_tokens).where(orm.auth_tokens.c.token_hash == token_hash))
 
@@ -296,6 +300,20 @@ class TokenRepository:
 
 #: The PostgreSQL advisory lock that serialises appends to the audit chain ("audit" in ASCII).
 AUDIT_CHAIN_LOCK = 0x6175646974
+#: The lock that lets one server process at a time check the response-time clocks ("clocks").
+CLOCK_CHECK_LOCK = 0x636C6F636B73
+
+
+#: The named turns of :meth:`UnitOfWork.take_turns`.
+TURN_LOCKS = {"clock-check": CLOCK_CHECK_LOCK}
+
+
+def lock_for_transaction(session: Session, key: int) -> None:
+    """Hold ``key`` until the transaction ends, so that server processes sharing one
+    PostgreSQL take turns (SQLite needs nothing: a writing transaction holds the file's
+    write lock from its start)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(func.pg_advisory_xact_lock(key)))
 
 
 class AuditRepository:
@@ -335,8 +353,7 @@ class AuditRepository:
         self._pending.clear()
 
     def _lock_chain(self) -> None:
-        if self.session.get_bind().dialect.name == "postgresql":
-            self.session.execute(select(func.pg_advisory_xact_lock(AUDIT_CHAIN_LOCK)))
+        lock_for_transaction(self.session, AUDIT_CHAIN_LOCK)
 
     def _head(self) -> tuple[int, str]:
         """The newest row's id and hash (0 and the genesis hash for an empty log)."""

@@ -43,6 +43,12 @@ class UnitOfWork:
         self.session.close()
         self.session = None
 
+    def take_turns(self, what: str) -> None:
+        """Only one transaction at a time, across server processes, gets past this for
+        ``what`` (``"clock-check"``) until it ends."""
+        assert self.session is not None
+        r.lock_for_transaction(self.session, r.TURN_LOCKS[what])
+
     def flush(self) -> None:
         """Write pending changes now; a concurrent change shows up as :class:`Conflict`."""
         assert self.session is not None

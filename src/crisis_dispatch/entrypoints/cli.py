@@ -289,12 +289,18 @@ def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port.")] = 8000,
     db: DbOption = None,
+    workers: Annotated[
+        int,
+        typer.Option(min=1, max=64, help="Server processes sharing the port (more than one needs PostgreSQL: DATABASE_URL)."),
+    ] = 1,
 ) -> None:
     """Serve the API (and console). Needs CRISIS_DISPATCH_SECRET_KEY; migrates the database first."""
     settings = _settings(db, host=host, port=port)
     settings.check_for_serving()
+    if workers > 1 and (db is not None or not settings.database().startswith("postgresql")):
+        raise ConfigError("--workers above 1 needs PostgreSQL: set DATABASE_URL (SQLite serves from one process)")
     _check_can_listen(host, port)
-    _run_server(settings)
+    _run_server(settings, workers=workers)
 
 
 def _check_can_listen(host: str, port: int) -> None:
@@ -412,7 +418,7 @@ def _seed_demo(settings: Settings) -> None:
         container.dispose()
 
 
-def _run_server(settings: Settings) -> None:
+def _run_server(settings: Settings, workers: int = 1) -> None:
     import uvicorn
 
     from crisis_dispatch.bootstrap import upgrade
@@ -424,7 +430,14 @@ def _run_server(settings: Settings) -> None:
     except Exception as e:
         raise ConfigError(f"cannot open the database {settings.database()}: {str(e).splitlines()[0]}") from None
     # Live-event streams never end on their own: give them 2 s on Ctrl+C, then close.
-    uvicorn.run(api, host=settings.host, port=settings.port, log_level="info", timeout_graceful_shutdown=2)
+    options: dict[str, Any] = {"host": settings.host, "port": settings.port, "log_level": "info", "timeout_graceful_shutdown": 2}
+    if workers == 1:
+        uvicorn.run(api, **options)
+        return
+    # Each worker builds its own app from the environment (the database URL and secret came
+    # from it); the feed, the clocks and idempotency live in the database, not the process.
+    api.state.container.dispose()
+    uvicorn.run("crisis_dispatch.entrypoints.api.app:create_app_from_environment", factory=True, workers=workers, **options)
 
 
 def _register_plugins() -> None:

@@ -260,8 +260,7 @@ def actor_for(user: User) -> Actor:
 def authenticate(ctx: ServiceContext, token: str) -> Actor:
     now = ctx.clock.now()
     with ctx.uow() as uow:
-        user_id = uow.tokens.user_id_for(_token_hash(ctx, token), now)
-        user = uow.users.find(user_id) if user_id else None
+        user = uow.users.by_token(_token_hash(ctx, token), now)
         if user is None or not user.active:
             raise AuthenticationFailed("not logged in or the session has expired")
         return actor_for(user)

@@ -198,6 +198,9 @@ def check_clocks(ctx: ServiceContext) -> list[dict[str, Any]]:
     now = ctx.clock.now()
     recorded = []
     with ctx.uow() as uow:
+        # Several server processes on one database each check: one at a time, and each
+        # reads what the one before recorded, so no step is recorded twice.
+        uow.take_turns("clock-check")
         waiting = uow.incidents.list(statuses=[IncidentStatus.QUEUED], limit=10_000)
         escalated = _escalations(uow, waiting)
         for incident in waiting:

@@ -85,3 +85,9 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
         return {"status": "ok", "version": __version__, "database": app.state.container.engine.dialect.name}
 
     return app
+
+
+def create_app_from_environment() -> FastAPI:
+    """The app for each worker process of ``serve --workers N`` (uvicorn's factory): the
+    settings come from the environment the parent process set."""
+    return create_app(Settings())
