@@ -5,9 +5,6 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -15,33 +12,7 @@ import pytest
 
 from tests.cli.helpers import CLI
 from tests.support.net import free_port
-
-
-@contextmanager
-def _server(db: Path, port: int, env: dict[str, str]) -> Iterator[subprocess.Popen[bytes]]:
-    proc = subprocess.Popen(
-        [*CLI, "serve", "--db", str(db), "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            if proc.poll() is not None:
-                raise AssertionError(f"server exited: {proc.stderr.read().decode() if proc.stderr else ''}")
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                raise AssertionError("server did not start in 30 s")
-            time.sleep(0.1)
-        yield proc
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-        proc.wait(timeout=10)
-        if proc.stderr:
-            proc.stderr.close()
+from tests.support.server import serving
 
 
 @pytest.mark.slow
@@ -59,7 +30,7 @@ def test_an_acknowledged_incident_survives_kill_9_and_restart(tmp_path: Path) ->
     assert made.returncode == 0, made.stderr.decode()
     port = free_port()
     base = f"http://127.0.0.1:{port}/api/v1"
-    with _server(db, port, env) as proc:
+    with serving(port, env, ["--db", str(db)]) as proc:
         token = httpx.post(f"{base}/auth/login", json={"username": "dana", "password": "correct horse battery"}).json()[
             "access_token"
         ]
@@ -73,7 +44,7 @@ def test_an_acknowledged_incident_survives_kill_9_and_restart(tmp_path: Path) ->
         incident_id = created.json()["id"]
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait(timeout=10)
-    with _server(db, port, env):
+    with serving(port, env, ["--db", str(db)]):
         # The old token is still valid: sessions are stored, not kept in memory.
         got = httpx.get(f"{base}/incidents/{incident_id}", headers={"Authorization": f"Bearer {token}"})
         assert got.status_code == 200, got.text
