@@ -29,7 +29,6 @@ import json
 import os
 import secrets
 import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -45,6 +44,7 @@ sys.path.insert(0, str(REPO))  # the throwaway cluster of the test suite
 
 from tests.support.net import free_port  # noqa: E402
 from tests.support.postgres import throwaway_postgres  # noqa: E402
+from tests.support.server import create_user, login, serving  # noqa: E402
 
 CONCURRENCY = 4
 RAW_TRANSACTIONS = 4000
@@ -57,7 +57,6 @@ WORKERS = 1
 #: Idle client connections are dropped before the server's keep-alive (5 s) closes them, so
 #: a request is never sent on a connection the server is closing.
 KEEPALIVE_S = 2.0
-CLI = REPO / ".venv" / "bin" / "crisis-dispatch"
 #: Calls as a call-taker types them, inside the Los Angeles service area.
 NARRATIVES = (
     "Neighbour worried about man sleeping outside, talking to himself, no weapons.",
@@ -106,39 +105,10 @@ def server(url: str, workers: int) -> Iterator[tuple[str, str]]:
     env = os.environ | {"DATABASE_URL": url, "CRISIS_DISPATCH_SECRET_KEY": secrets.token_hex(32)}
     password = "bench-" + secrets.token_hex(12)
     port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    proc = subprocess.Popen(
-        [str(CLI), "serve", "--port", str(port), "--workers", str(workers)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"the server did not start: {proc.stderr.read() if proc.stderr else ''}")
-            time.sleep(0.2)
-        subprocess.run(
-            [str(CLI), "users", "create", "bench-taker", "--role", "call_taker", "--password-stdin"],
-            input=password + "\n",
-            env=env,
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-        r = httpx.post(f"{base}/api/v1/auth/login", json={"username": "bench-taker", "password": password})
-        r.raise_for_status()
-        yield base, r.json()["access_token"]
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+    with serving(port, env, ["--workers", str(workers)]):
+        create_user(env, "bench-taker", "call_taker", password)
+        base = f"http://127.0.0.1:{port}"
+        yield base, login(f"{base}/api/v1", "bench-taker", password)
 
 
 def _body(i: int) -> dict[str, object]:

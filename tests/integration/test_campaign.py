@@ -18,7 +18,6 @@ import asyncio
 import os
 import random
 import signal
-import subprocess
 import threading
 import time
 from collections.abc import Iterator
@@ -33,11 +32,10 @@ from crisis_dispatch.bootstrap import build, upgrade
 from crisis_dispatch.config import Settings
 from crisis_dispatch.services import auth
 from crisis_dispatch.services.context import SYSTEM
-from tests.cli.helpers import CLI
 from tests.integration.helpers import new_incident, staffed_unit
 from tests.support.net import free_port
 from tests.support.postgres import skip_unless_postgres, throwaway_postgres
-from tests.support.server import login, serving
+from tests.support.server import create_user, login, serving
 
 SECRET = "campaign-test-secret-0123456789abcdef"
 PASSWORD = "campaign passphrase 0123"
@@ -69,14 +67,7 @@ def _call(key: str) -> dict[str, object]:
 @pytest.mark.parametrize("kind", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def test_calls_acknowledged_through_twenty_kill_9s_are_all_there_once(kind: str, tmp_path: Path) -> None:
     with _database(kind, tmp_path) as (env, db_args, url):
-        made = subprocess.run(
-            [*CLI, "users", "create", "taker", "--role", "call_taker", "--password-stdin", *db_args],
-            input=(PASSWORD + "\n").encode(),
-            env=env,
-            capture_output=True,
-            timeout=120,
-        )
-        assert made.returncode == 0, made.stderr.decode()
+        create_user(env, "taker", "call_taker", PASSWORD, db_args)
         port = free_port()
         base = f"http://127.0.0.1:{port}/api/v1"
         sent: list[str] = []

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
 from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.cli.helpers import CLI
 from tests.support.net import free_port
-from tests.support.server import serving
+from tests.support.server import create_user, serving
 
 
 @pytest.mark.slow
@@ -20,14 +18,7 @@ def test_an_acknowledged_incident_survives_kill_9_and_restart(tmp_path: Path) ->
     db = tmp_path / "durable.sqlite3"
     env = os.environ | {"CRISIS_DISPATCH_SECRET_KEY": "durability-test-secret-0123456789"}
     env.pop("DATABASE_URL", None)
-    made = subprocess.run(
-        [*CLI, "users", "create", "dana", "--role", "dispatcher", "--password-stdin", "--db", str(db)],
-        input=b"correct horse battery\n",
-        env=env,
-        capture_output=True,
-        timeout=60,
-    )
-    assert made.returncode == 0, made.stderr.decode()
+    create_user(env, "dana", "dispatcher", "correct horse battery", ["--db", str(db)])
     port = free_port()
     base = f"http://127.0.0.1:{port}/api/v1"
     with serving(port, env, ["--db", str(db)]) as proc:

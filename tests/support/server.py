@@ -15,11 +15,12 @@ START_TIMEOUT_S = 60
 
 
 @contextmanager
-def serving(port: int, env: dict[str, str], db_args: Sequence[str] = ()) -> Iterator[subprocess.Popen[bytes]]:
-    """``crisis-dispatch serve`` on ``port`` (its database from ``db_args``, e.g. ``--db
-    FILE``, or from ``DATABASE_URL`` in ``env``), ready to answer; killed on leaving."""
+def serving(port: int, env: dict[str, str], args: Sequence[str] = ()) -> Iterator[subprocess.Popen[bytes]]:
+    """``crisis-dispatch serve`` on ``port`` with ``args`` (``--db FILE``, ``--workers N``; the
+    database from ``DATABASE_URL`` in ``env`` without ``--db``), ready to answer; killed on
+    leaving."""
     proc = subprocess.Popen(
-        [*CLI, "serve", *db_args, "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        [*CLI, "serve", *args, "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
     )
     try:
         deadline = time.monotonic() + START_TIMEOUT_S
@@ -41,6 +42,18 @@ def serving(port: int, env: dict[str, str], db_args: Sequence[str] = ()) -> Iter
         proc.wait(timeout=10)
         if proc.stderr:
             proc.stderr.close()
+
+
+def create_user(env: dict[str, str], username: str, role: str, password: str, db_args: Sequence[str] = ()) -> None:
+    """``crisis-dispatch users create`` as a process (the password on standard input)."""
+    made = subprocess.run(
+        [*CLI, "users", "create", username, "--role", role, "--password-stdin", *db_args],
+        input=(password + "\n").encode(),
+        env=env,
+        capture_output=True,
+        timeout=120,
+    )
+    assert made.returncode == 0, made.stderr.decode()
 
 
 def login(base: str, username: str, password: str) -> str:
