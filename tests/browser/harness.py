@@ -17,7 +17,9 @@ from crisis_dispatch.domain.access import UserRole
 from crisis_dispatch.domain.clock import FixedClock
 from crisis_dispatch.domain.unit import Role, Staff
 from crisis_dispatch.entrypoints.api.app import create_app
-from crisis_dispatch.services.context import Triager
+from crisis_dispatch.services import incidents
+from crisis_dispatch.services.context import SYSTEM, Triager
+from crisis_dispatch.services.incidents import CallIntake
 from crisis_dispatch.services.seed import seed_la
 from tests.shared_data import skip_or_fail
 from tests.support.app import add_users, sqlite_container_at
@@ -202,3 +204,17 @@ def screenshot(page: Any, name: str, *, full_page: bool = False) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=full_page)
     return path
+
+
+def new_call(live: LiveConsole, where: tuple[float, float], narrative: str, **extra: Any) -> str:
+    """A call taken by the system (not through the form); returns its incident id."""
+    intake = CallIntake(
+        lat=where[0], lon=where[1], address=extra.pop("address", "Test address"), call_type="EDP", narrative=narrative, **extra
+    )
+    return incidents.take_call(live.ctx, SYSTEM, intake).incident["id"]
+
+
+def close(page: Any) -> None:
+    """Close a window, failing on any JavaScript error it saw."""
+    assert not page.js_errors, page.js_errors
+    page.context.close()

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,23 +20,19 @@ except ImportError:  # require_chromium() reports it: a skip, or a failure in CI
     expect = None
 
 from crisis_dispatch.domain.access import CLINICAL_FIELDS, UserRole
-from crisis_dispatch.domain.clock import FixedClock
 from crisis_dispatch.domain.outcomes import Disposition, Outcome
 from crisis_dispatch.services import incidents, units
-from crisis_dispatch.services.context import SYSTEM, Triager
-from crisis_dispatch.services.incidents import CallIntake
+from crisis_dispatch.services.context import SYSTEM
 from tests.browser.harness import (
     HOME_PATHS,
     LOGINS,
     LiveConsole,
     Sessions,
-    chromium,
-    live_console,
-    require_chromium,
+    close,
+    new_call,
     screenshot,
     submit_login,
 )
-from tests.integration.helpers import T0
 
 pytestmark = pytest.mark.slow
 
@@ -50,39 +44,8 @@ SOUTH_LA = (33.9400, -118.2760)
 MAR_VISTA = (34.0070, -118.4270)
 
 
-@pytest.fixture(scope="module")
-def live(tmp_path_factory: pytest.TempPathFactory, triager: Triager) -> Iterator[LiveConsole]:
-    require_chromium()
-    path: Path = tmp_path_factory.mktemp("browser") / "console.sqlite3"
-    with live_console(path, FixedClock(T0), triager) as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def browser(live: LiveConsole) -> Iterator[Any]:
-    with chromium() as b:
-        yield b
-
-
-@pytest.fixture(scope="module")
-def sessions(live: LiveConsole, browser: Any) -> Sessions:
-    return Sessions(browser, live.url)
-
-
-def new_call(live: LiveConsole, where: tuple[float, float], narrative: str, **extra: Any) -> str:
-    intake = CallIntake(
-        lat=where[0], lon=where[1], address=extra.pop("address", "Test address"), call_type="EDP", narrative=narrative, **extra
-    )
-    return incidents.take_call(live.ctx, SYSTEM, intake).incident["id"]
-
-
 def unit_id(call_sign: str) -> str:
     return f"unit-ttp-{call_sign.split('-')[1]}"
-
-
-def close(page: Any) -> None:
-    assert not page.js_errors, page.js_errors
-    page.context.close()
 
 
 def test_each_role_logs_in_and_lands_on_its_own_page(live: LiveConsole, browser: Any, sessions: Sessions) -> None:

@@ -27,6 +27,23 @@
   }
   const loadSoon = CD.throttle(() => load().catch(showErr), 300);
 
+  // Where the van takes the person: shown from the recorded outcome while transporting,
+  // with a link that hands the address over to the phone's own navigation app.
+  function destinationRow(inc) {
+    const dest = inc.outcome && inc.outcome.destination;
+    if (!dest || !["transporting", "at_destination"].includes(inc.status)) return "";
+    const fac = S.facilities.find((x) => x.id === dest.facility_id);
+    const where = fac ? `${fac.lat},${fac.lon}` : null;
+    const address = fac ? fac.address : "";
+    const nav = where ? ` <a class="nav-link" href="geo:${where}?q=${encodeURIComponent(`${where}(${dest.name})`)}">Navigate</a>` : "";
+    return `<dt>Destination</dt><dd id="asg-destination"><strong>${CD.esc(dest.name)}</strong>${address ? `<br><span class="small">${CD.esc(address)}</span>` : ""}${nav}</dd>`;
+  }
+  function facilityText(f) {
+    // Several facilities share a name (three Star Behavioral Health centres): the address tells them apart.
+    const same = S.facilities.filter((x) => x.name === f.name).length > 1;
+    return same && f.address ? `${f.name} — ${f.address}` : f.name;
+  }
+
   function render() {
     const u = S.unit, inc = S.incident;
     $("van-sign").textContent = u ? u.call_sign : "No van";
@@ -43,10 +60,11 @@
     const flags = (t.flags || []).map((f) => `<span class="chip">${CD.esc(CD.label(f.name))}</span>`).join(" ");
     $("asg-body").innerHTML = `
       <p class="inc-head"><strong id="asg-id">${CD.esc(inc.id)}</strong> <span class="badge st-${CD.esc(inc.status)}" id="asg-status">${CD.esc(CD.label(inc.status))}</span></p>
-      <p class="big-text" id="asg-where">${CD.esc(inc.address || `${inc.location.lat.toFixed(5)}, ${inc.location.lon.toFixed(5)}`)}</p>
+      <p class="big-text" id="asg-where">${CD.esc(inc.address || (inc.location ? `${inc.location.lat.toFixed(5)}, ${inc.location.lon.toFixed(5)}` : "Location to confirm"))}${inc.location ? ` <a class="nav-link" href="geo:${inc.location.lat},${inc.location.lon}?q=${encodeURIComponent(`${inc.location.lat},${inc.location.lon}(${inc.address || inc.id})`)}">Navigate</a>` : ""}</p>
       <dl class="facts">
         <dt>Tier</dt><dd>${CD.esc(inc.tier || "—")} · priority ${CD.esc(inc.priority ?? "—")}</dd>
-        ${inc.subject_description ? `<dt>Person</dt><dd>${CD.esc(inc.subject_description)}${inc.subject_age != null ? `, ${CD.esc(inc.subject_age)} y` : ""}</dd>` : ""}
+        ${inc.subject_description || inc.subject_age != null ? `<dt>Person</dt><dd id="asg-person">${[inc.subject_description ? CD.esc(inc.subject_description) : "", inc.subject_age != null ? `${CD.esc(inc.subject_age)} years old` : ""].filter(Boolean).join(", ")}</dd>` : ""}
+        ${destinationRow(inc)}
         ${call.narrative ? `<dt>Call</dt><dd>${CD.esc(call.call_type || "")} ${CD.esc(call.narrative)}</dd>` : ""}
         ${flags ? `<dt>Flags</dt><dd>${flags}</dd>` : ""}
       </dl>
@@ -122,7 +140,7 @@
   }
   function fillFacilities() {
     const type = form.elements.dest_type.value, sel = form.elements.dest_facility, cur = sel.value;
-    sel.innerHTML = `<option value="">Other (type a name)</option>` + S.facilities.filter((f) => f.type === type).map((f) => `<option value="${CD.esc(f.id)}">${CD.esc(f.name)}</option>`).join("");
+    sel.innerHTML = `<option value="">Other (type a name)</option>` + S.facilities.filter((f) => f.type === type).map((f) => `<option value="${CD.esc(f.id)}">${CD.esc(facilityText(f))}</option>`).join("");
     if ([...sel.options].some((o) => o.value === cur)) sel.value = cur;
   }
   function fillHoldWriters() {
@@ -168,6 +186,9 @@
     e.preventDefault();
     if (!S.incident) return;
     const f = form.elements, msg = $("outcome-msg");
+    // Nothing on this form is pre-answered: the crew chooses the outcome, the hold and the
+    // WIC 5150(c) answer themselves, and the form says which one is missing.
+    if (!f.disposition.value) { msg.className = "msg error"; msg.textContent = "Choose the outcome."; f.disposition.focus(); return; }
     const body = { disposition: f.disposition.value, summary: f.summary.value.trim() };
     if (!$("o-destination").hidden) {
       const fac = S.facilities.find((x) => x.id === f.dest_facility.value);
@@ -175,11 +196,14 @@
     }
     if (!$("o-hold").hidden) {
       const detained = f.hold_detained.value ? new Date(f.hold_detained.value).toISOString() : null;
+      const withoutDetention = form.querySelector("input[name=without_detention]:checked");
+      if (!f.hold_type.value) { msg.className = "msg error"; msg.textContent = "Choose the hold: WIC 5150 (adult) or 5585 (minor)."; f.hold_type.focus(); return; }
       body.hold = {
         type: f.hold_type.value, placed_by: f.hold_by.value, placed_at: new Date(Math.min(CD.now() - 1000, Date.now() + 864e5)).toISOString(), first_detained_at: detained,
         criteria: [...form.querySelectorAll("input[name=criteria]:checked")].map((c) => c.value),
-        could_be_served_without_detention: form.querySelector("input[name=without_detention]:checked").value === "yes", facts: f.hold_facts.value.trim(),
+        could_be_served_without_detention: withoutDetention ? withoutDetention.value === "yes" : null, facts: f.hold_facts.value.trim(),
       };
+      if (!withoutDetention) { msg.className = "msg error"; msg.textContent = "Answer: could the person be served without detention? (WIC 5150(c))"; $("o-wd-no").focus(); return; }
       if (!detained) { msg.className = "msg error"; msg.textContent = "Give the time of first detention."; f.hold_detained.focus(); return; }
       if (!body.hold.criteria.length) { msg.className = "msg error"; msg.textContent = "Tick at least one hold criterion."; return; }
     }

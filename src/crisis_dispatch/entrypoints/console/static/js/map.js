@@ -13,6 +13,7 @@ CD.makeMap = function (elementId, opts = {}) {
   };
   const stationsById = {};
   let callMarker = null;
+  (CD.maps = CD.maps || {})[elementId] = map;  // for the browser tests: where a marker is on screen
 
   CD.api("/basemap").then((geo) => {
     L.geoJSON(geo.county, { interactive: false, style: { color: "#44546a", weight: 2, fill: true, fillColor: "#f7f5ef", fillOpacity: 1 } }).addTo(map).bringToBack();
@@ -27,7 +28,7 @@ CD.makeMap = function (elementId, opts = {}) {
     CD.api("/stations").then((stations) => {
       for (const s of stations) {
         stationsById[s.id] = s;
-        L.circleMarker([s.lat, s.lon], { radius: 3, color: "#52606d", weight: 1, fillColor: "#ffffff", fillOpacity: 1 })
+        L.circleMarker([s.lat, s.lon], { radius: 3, color: "#52606d", weight: 1, fillColor: "#ffffff", fillOpacity: 1, bubblingMouseEvents: false })
           .bindTooltip(CD.esc(s.name)).addTo(layers.reference);
       }
       if (opts.onStations) opts.onStations(stationsById);
@@ -35,12 +36,15 @@ CD.makeMap = function (elementId, opts = {}) {
     const facilityColor = { psychiatric_urgent_care: "#6b2fa0", sobering_center: "#0b7285", emergency_department: "#b42318", crisis_residential: "#2b8a3e", other: "#52606d" };
     CD.api("/facilities").then((facilities) => {
       for (const f of facilities) {
-        L.circleMarker([f.lat, f.lon], { radius: 5, color: "#1f2933", weight: 1, fillColor: facilityColor[f.type] || "#52606d", fillOpacity: 0.9 })
+        L.circleMarker([f.lat, f.lon], { radius: 5, color: "#1f2933", weight: 1, fillColor: facilityColor[f.type] || "#52606d", fillOpacity: 0.9, bubblingMouseEvents: false })
           .bindTooltip(`${CD.esc(f.name)}<br><small>${CD.esc(CD.label(f.type))}</small>`).addTo(layers.reference);
       }
     }).catch(() => {});
   }
 
+  // Only a click on the bare map places a call: a click on an incident, a van, a station or
+  // a facility never reaches the map (bubblingMouseEvents: false), so it cannot write that
+  // marker's coordinates into the new-call form.
   if (opts.onClick) map.on("click", (e) => opts.onClick(e.latlng.lat, e.latlng.lng));
 
   const clockColor = { ok: "#1d6f42", amber: "#b35c00", red: "#c81e1e", breached: "#7a0000" };
@@ -51,8 +55,9 @@ CD.makeMap = function (elementId, opts = {}) {
       const color = clockColor[inc._clock] || "#1f5fa8";
       const m = L.circleMarker([inc.location.lat, inc.location.lon], {
         radius: inc.id === selectedId ? 11 : 8, color: inc.id === selectedId ? "#111" : "#fff", weight: 2, fillColor: color, fillOpacity: 0.95,
+        bubblingMouseEvents: false,
       }).bindTooltip(`${CD.esc(inc.id)} · ${CD.esc(inc.tier || "")} · ${CD.esc(CD.label(inc.status))}`);
-      if (onSelect) m.on("click", () => onSelect(inc.id));
+      if (onSelect) m.on("click", (e) => { L.DomEvent.stopPropagation(e); onSelect(inc.id); });
       m.addTo(layers.incidents);
     }
   }

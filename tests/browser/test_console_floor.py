@@ -1,0 +1,102 @@
+"""The console and the crew phone on a real dispatch floor (issue 12): no wrong locations,
+no pre-answered legal or clinical questions, readable values. Each test failed before its fix."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+try:
+    from playwright.sync_api import expect
+except ImportError:  # require_chromium() reports it: a skip, or a failure in CI
+    expect = None
+
+from crisis_dispatch.domain.access import UserRole
+from crisis_dispatch.services import incidents
+from crisis_dispatch.services.context import SYSTEM
+from tests.browser.harness import LiveConsole, Sessions, close, new_call
+
+pytestmark = pytest.mark.slow
+
+R = UserRole
+BOYLE_HEIGHTS = (34.0340, -118.2110)
+HOLLYWOOD = (34.1000, -118.3300)
+
+
+def screen_point(page: Any, lat: float, lon: float) -> tuple[float, float]:
+    """Where ``(lat, lon)`` is on the page, from the console map's own projection."""
+    box = page.locator("#map").bounding_box()
+    project = "([lat, lon]) => { const p = CD.maps.map.latLngToContainerPoint([lat, lon]); return [p.x, p.y]; }"
+    x, y = page.evaluate(project, [lat, lon])
+    return box["x"] + x, box["y"] + y
+
+
+def test_clicking_an_incident_on_the_map_selects_it_and_never_writes_its_location_into_the_new_call_form(
+    live: LiveConsole, sessions: Sessions
+) -> None:
+    incident = new_call(live, BOYLE_HEIGHTS, "Man talking to himself, pacing, no weapons", address="1st St & Soto St")
+    page = sessions.open(R.DISPATCHER)
+    page.wait_for_selector(f"[data-select='{incident}']")
+    page.evaluate("([lat, lon]) => { CD.maps.map.setView([lat, lon], 14, { animate: false }); }", list(BOYLE_HEIGHTS))
+    page.fill("#call-form [name=address]", "Hollywood Blvd & Vine St")
+    page.mouse.click(*screen_point(page, *BOYLE_HEIGHTS))
+    expect(page.locator("#incident-detail")).to_contain_text(incident)
+    assert page.input_value("#call-form [name=lat]") == "", "a click on an incident placed the new call on it"
+    assert page.input_value("#call-form [name=lon]") == ""
+    # A click on bare map still places the call where the dispatcher clicked.
+    x, y = screen_point(page, *BOYLE_HEIGHTS)
+    page.mouse.click(x + 120, y + 80)
+    lat = float(page.input_value("#call-form [name=lat]"))
+    lon = float(page.input_value("#call-form [name=lon]"))
+    assert lat < BOYLE_HEIGHTS[0] and lon > BOYLE_HEIGHTS[1]
+    close(page)
+
+
+def test_the_crew_form_pre_answers_nothing_and_the_phone_shows_age_destination_and_navigation(
+    live: LiveConsole, sessions: Sessions
+) -> None:
+    from datetime import timedelta
+
+    downtown = (34.0488, -118.2390)
+    incident = new_call(live, downtown, "Woman crying at the bus stop, wants to talk", address="5th St & Main St", subject_age=34)
+    incidents.assign_unit(live.ctx, SYSTEM, incident, "unit-ttp-1")
+    phone = sessions.open(R.CREW, phone=True)
+    phone.wait_for_selector(f"#asg-id:text('{incident}')")
+    # The age is shown although the call gave no description of the person.
+    expect(phone.locator("#asg-person")).to_contain_text("34 years old")
+    # The scene hands over to the phone's navigation app.
+    assert phone.get_attribute("#asg-where a.nav-link", "href").startswith("geo:34.0488,-118.239")
+    phone.click("[data-status=on_scene]")
+    phone.wait_for_selector("#outcome-card:not([hidden])")
+    live.clock.advance(timedelta(minutes=20))
+    # Nothing is pre-answered: no outcome, no hold type, no WIC 5150(c) answer.
+    assert phone.input_value("#o-disposition") == ""
+    phone.click("#outcome-submit")
+    expect(phone.locator("#outcome-msg")).to_have_text("Choose the outcome.")
+    phone.select_option("#o-disposition", "involuntary_hold")
+    assert phone.input_value("#o-hold-type") == ""
+    assert not phone.is_checked("#o-wd-no") and not phone.is_checked("#o-wd-yes")
+    phone.check("#o-crit-danger_to_self")
+    phone.select_option("#o-hold-type", "5150")
+    phone.click("#outcome-submit")
+    expect(phone.locator("#outcome-msg")).to_contain_text("could the person be served without detention?")
+    recorded = incidents.get_incident(live.ctx, SYSTEM, incident)["outcome"]
+    assert recorded is None, "nothing is recorded until every answer is given"
+    # Three facilities share a name: the list tells them apart by address.
+    phone.select_option("#o-disposition", "voluntary_transport")
+    phone.select_option("#o-dest-type", "psychiatric_urgent_care")
+    options = phone.locator("#o-dest-facility option").all_text_contents()
+    stars = [o for o in options if o.startswith("Star Behavioral Health")]
+    assert len(stars) == 3 and len(set(stars)) == 3, stars
+    long_beach = next(o for o in stars if "Long Beach" in o)
+    phone.select_option("#o-dest-facility", label=long_beach)
+    phone.fill("#o-summary", "Agreed to go to urgent care.")
+    phone.click("#outcome-submit")
+    phone.wait_for_selector("#outcome-card[hidden]", state="attached")
+    phone.click("[data-status=transporting]")
+    # While transporting, the destination is on the screen with its address and navigation.
+    expect(phone.locator("#asg-destination")).to_contain_text("Star Behavioral Health")
+    expect(phone.locator("#asg-destination")).to_contain_text("Long Beach")
+    assert phone.get_attribute("#asg-destination a.nav-link", "href").startswith("geo:")
+    close(phone)
