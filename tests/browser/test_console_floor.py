@@ -99,4 +99,51 @@ def test_the_crew_form_pre_answers_nothing_and_the_phone_shows_age_destination_a
     expect(phone.locator("#asg-destination")).to_contain_text("Star Behavioral Health")
     expect(phone.locator("#asg-destination")).to_contain_text("Long Beach")
     assert phone.get_attribute("#asg-destination a.nav-link", "href").startswith("geo:")
+    phone.click("[data-status=at_destination]")
+    phone.wait_for_selector("[data-status=available]:not([disabled])")
+    phone.click("[data-status=available]")
+    phone.wait_for_selector("text=No assignment.")
     close(phone)
+
+
+#: Every size the floor uses: laptops, the standard dispatch monitor, a wide screen and a phone.
+VIEWPORTS = [(1280, 800), (1440, 900), (1920, 1080), (390, 844)]
+#: The main panels of each page: none may stick out of the window or scroll sideways.
+OVERFLOW = """(selector) => {
+  const root = document.documentElement, width = root.clientWidth, out = [];
+  if (root.scrollWidth > width + 1) out.push(`page scrolls sideways: ${root.scrollWidth} > ${width}`);
+  for (const el of document.querySelectorAll(selector)) {
+    const box = el.getBoundingClientRect(), name = el.id || el.className || el.tagName;
+    if (box.width === 0) continue;
+    if (box.right > width + 1) out.push(`${name} ends at ${Math.round(box.right)} px, the window at ${width}`);
+    // (The map's panes are larger than the map by design: only its box counts.)
+    const wide = el.id !== "map" && el.scrollWidth > el.clientWidth + 1;
+    if (wide) out.push(`${name} scrolls sideways: ${el.scrollWidth} > ${el.clientWidth}`);
+  }
+  return out;
+}"""
+PANELS = "main, main section, .panel, table.grid, #map, .card"
+
+
+@pytest.mark.parametrize("role", [R.DISPATCHER, R.POLICE_LIAISON, R.CREW])
+def test_no_main_panel_overflows_at_any_floor_screen_size(live: LiveConsole, sessions: Sessions, role: UserRole) -> None:
+    # The longest tier name and a long address, on a van, with a long crew line.
+    incident = new_call(
+        live,
+        (34.0522, -118.2437),
+        "Man with a knife threatening people, bleeding from the arm",
+        address="Martin Luther King Jr Boulevard & South Figueroa Street, Exposition Park, Los Angeles, CA 90037",
+        answers={"weapon": "yes", "violence": "yes"},
+    )
+    assert incidents.get_incident(live.ctx, SYSTEM, incident)["tier"] == "MH_TEAM_WITH_POLICE_AND_EMS"
+    incidents.assign_unit(live.ctx, SYSTEM, incident, "unit-ttp-1")
+    page = sessions.open(role, phone=role is R.CREW)
+    try:
+        for width, height in VIEWPORTS:
+            page.set_viewport_size({"width": width, "height": height})
+            page.wait_for_timeout(150)
+            problems = page.evaluate(OVERFLOW, PANELS)
+            assert not problems, f"{role.value} at {width}x{height}: {problems}"
+    finally:
+        incidents.change_status(live.ctx, SYSTEM, incident, "cancelled", "test done")
+    close(page)

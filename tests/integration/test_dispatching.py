@@ -38,7 +38,7 @@ def test_assign_without_a_unit_sends_the_recommended_van(la: Container) -> None:
     assert view["unit_id"] == "unit-ttp-1"
     again = dispatching.recommendations(la.ctx, SYSTEM, new_incident(la, **DOWNTOWN), k=5)
     assert "TTP-1" not in [r["call_sign"] for r in again["ranked"]]
-    assert any(e["call_sign"] == "TTP-1" and e["reasons"] == ["status is dispatched"] for e in again["excluded"])
+    assert any(e["call_sign"] == "TTP-1" and e["reasons"] == ["it is dispatched"] for e in again["excluded"])
 
 
 def test_with_every_van_busy_the_incident_waits_and_escalates_on_time(la: Container, clock) -> None:

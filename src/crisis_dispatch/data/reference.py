@@ -218,28 +218,61 @@ Ring = Sequence[Sequence[float]]
 
 
 @dataclass(frozen=True, slots=True)
-class _CountyShape:
-    fips: str
+class _Shape:
+    key: str
     bbox: tuple[float, float, float, float]  # min lon, min lat, max lon, max lat
     polygons: tuple[tuple[Ring, ...], ...]  # each: outer ring, then holes
 
+    def contains(self, lat: float, lon: float) -> bool:
+        min_lon, min_lat, max_lon, max_lat = self.bbox
+        if not (min_lon <= lon <= max_lon and min_lat <= lat <= max_lat):
+            return False
+        return any(
+            _in_ring(lon, lat, rings[0]) and not any(_in_ring(lon, lat, hole) for hole in rings[1:]) for rings in self.polygons
+        )
 
-@cache
-def _county_shapes() -> tuple[_CountyShape, ...]:
+
+def _shapes(collection: dict[str, Any], key: str) -> tuple[_Shape, ...]:
+    """The (multi)polygons of a GeoJSON FeatureCollection, keyed by the property ``key``."""
     shapes = []
-    for feature in california_counties_geojson()["features"]:
+    for feature in collection["features"]:
         geometry = feature["geometry"]
         polygons = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
         lons = [p[0] for rings in polygons for p in rings[0]]
         lats = [p[1] for rings in polygons for p in rings[0]]
         shapes.append(
-            _CountyShape(
-                fips=feature["properties"]["fips"],
+            _Shape(
+                key=str(feature["properties"][key]),
                 bbox=(min(lons), min(lats), max(lons), max(lats)),
                 polygons=tuple(tuple(rings) for rings in polygons),
             )
         )
     return tuple(shapes)
+
+
+@cache
+def _county_shapes() -> tuple[_Shape, ...]:
+    return _shapes(california_counties_geojson(), "fips")
+
+
+@cache
+def _neighborhood_shapes() -> tuple[_Shape, ...]:
+    return _shapes(la_neighborhoods_geojson(), "name")
+
+
+def _check_coordinate(lat: float, lon: float) -> None:
+    if not (math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180):
+        raise ValueError(f"not a valid coordinate: lat={lat!r}, lon={lon!r}")
+
+
+def neighborhood_at(lat: float, lon: float) -> str | None:
+    """The name of the LA County neighbourhood (Zillow polygons) containing the point, or None.
+
+    Used to say where a call is in words when it came without an address.
+    Raises ValueError for a latitude/longitude that is not a finite coordinate.
+    """
+    _check_coordinate(lat, lon)
+    return next((shape.key for shape in _neighborhood_shapes() if shape.contains(lat, lon)), None)
 
 
 def _in_ring(lon: float, lat: float, ring: Ring) -> bool:
@@ -261,16 +294,9 @@ def county_at(lat: float, lon: float) -> CountyRecord | None:
     coastline is generalised, so a point on a pier or a beach may fall outside every county.
     Raises ValueError for a latitude/longitude that is not a finite coordinate.
     """
-    if not (math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180):
-        raise ValueError(f"not a valid coordinate: lat={lat!r}, lon={lon!r}")
-    for shape in _county_shapes():
-        min_lon, min_lat, max_lon, max_lat = shape.bbox
-        if not (min_lon <= lon <= max_lon and min_lat <= lat <= max_lat):
-            continue
-        for rings in shape.polygons:
-            if _in_ring(lon, lat, rings[0]) and not any(_in_ring(lon, lat, hole) for hole in rings[1:]):
-                return _counties_by_fips()[shape.fips]
-    return None
+    _check_coordinate(lat, lon)
+    found = next((shape.key for shape in _county_shapes() if shape.contains(lat, lon)), None)
+    return _counties_by_fips()[found] if found else None
 
 
 @cache

@@ -187,7 +187,7 @@ def readiness(unit: Unit, crew: dict[Role, Staff]) -> Readiness:
     """Can this unit take a call now, and if not, every reason why."""
     reasons: list[str] = []
     if unit.status is not U.AVAILABLE:
-        reasons.append(f"status is {unit.status.value}")
+        reasons.append(f"it is {unit.status.value.replace('_', ' ')}")
     missing = missing_roles(crew)
     if missing:
         reasons.append("no " + ", ".join(r.value for r in missing) + " on shift")

@@ -38,6 +38,7 @@ def run_live_feed(
 ) -> int:
     """Submit the scenario's calls through ``take_call`` until ``stop_event`` is set (or
     ``max_calls`` are sent, or the horizon is reached). Returns the number of calls sent."""
+    from crisis_dispatch.data.reference import neighborhood_at
     from crisis_dispatch.services.context import SYSTEM
     from crisis_dispatch.services.incidents import CallIntake, take_call
 
@@ -64,9 +65,13 @@ def run_live_feed(
         if stop_event.is_set() or (max_calls is not None and sent >= max_calls):
             break
         rec = records[prep.mix.entries[int(demand.mix[i])].record_id]
+        lat, lon = float(demand.lat[i]), float(demand.lon[i])
+        hood = neighborhood_at(lat, lon)
         intake = CallIntake(
-            lat=float(demand.lat[i]),
-            lon=float(demand.lon[i]),
+            lat=lat,
+            lon=lon,
+            # The scenario draws points, not addresses: say where in words (the neighbourhood).
+            address=f"near {hood}" if hood else "",
             call_type=str(rec.get("call_type", "")),
             code=rec.get("code"),
             narrative=str(rec.get("narrative", "")),

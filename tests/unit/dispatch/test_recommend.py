@@ -55,9 +55,9 @@ def test_committed_and_understaffed_vans_are_excluded_with_their_reasons() -> No
     rec = recommend(cands, Needs(), {"u-OK": 100.0, "u-BUSY": 1.0, "u-SHORT": 1.0, "u-OOS": 1.0})
     assert [r.call_sign for r in rec.ranked] == ["OK"]
     reasons = {e.call_sign: e.reasons for e in rec.excluded}
-    assert reasons["BUSY"] == ("status is on_scene",)
+    assert reasons["BUSY"] == ("it is on scene",)
     assert reasons["SHORT"] == ("no peer_support_specialist on shift",)
-    assert reasons["OOS"] == ("status is out_of_service",)
+    assert reasons["OOS"] == ("it is out of service",)
 
 
 def test_a_possible_hold_needs_a_designated_writer_on_board() -> None:

@@ -50,12 +50,18 @@ window.CD = (function () {
     return String(v === null || v === undefined ? "" : v).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
   }
   function label(v) { return v ? String(v).replace(/_/g, " ") : ""; }
+  // Durations always say their unit: "45 s", "21 min", "3 h 05 min" (never a bare "0:21").
   function fmtDur(ms) {
     if (ms === null || ms === undefined || isNaN(ms)) return "—";
     const neg = ms < 0; ms = Math.abs(ms);
     const m = Math.floor(ms / 60000), s = Math.floor((ms % 60000) / 1000);
-    let out = m >= 60 ? `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, "0")} min` : m >= 10 ? `${m} min` : `${m}:${String(s).padStart(2, "0")}`;
+    const out = m >= 60 ? `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, "0")} min` : m >= 1 ? `${m} min` : `${s} s`;
     return neg ? "-" + out : out;
+  }
+  // Where an incident is, in words: its address, else its coordinates to 4 decimals (about 10 m).
+  function place(inc) {
+    if (inc.address) return inc.address;
+    return inc.location ? `${inc.location.lat.toFixed(4)}, ${inc.location.lon.toFixed(4)}` : "location to confirm";
   }
   function fmtTime(iso) {
     if (!iso) return "—";
@@ -105,5 +111,5 @@ window.CD = (function () {
     return es;
   }
 
-  return { api, ApiError, setServerNow, now, esc, label, fmtDur, fmtTime, fmtDateTime, km, debounce, throttle, uuid, connect };
+  return { api, ApiError, setServerNow, now, esc, label, fmtDur, place, fmtTime, fmtDateTime, km, debounce, throttle, uuid, connect };
 })();

@@ -145,10 +145,10 @@
       return `<tr data-id="${CD.esc(i.id)}" class="clock-${c ? c.state : "none"}${i.id === S.selectedId ? " selected" : ""}">
         <td class="clock"><span class="badge clock-${c ? c.state : "none"}">${CD.esc(clockText(c))}</span>${c && c.provisional ? '<span class="sr-only"> (provisional clock)</span>' : ""}</td>
         <td class="inc"><button type="button" class="link" data-select="${CD.esc(i.id)}">${CD.esc(i.id)}</button></td>
-        <td>${CD.esc(i.tier || "—")}${unconfirmed(i) ? ' <span class="badge unconfirmed">unconfirmed</span>' : ""}</td><td>${CD.esc(i.priority ?? "—")}</td>
+        <td class="tier">${CD.esc(CD.label(i.tier) || "—")}${unconfirmed(i) ? ' <span class="badge unconfirmed">unconfirmed</span>' : ""}</td><td>${CD.esc(i.priority ?? "—")}</td>
         <td><span class="badge st-${CD.esc(i.status)}">${CD.esc(CD.label(i.status))}</span></td>
         <td class="age" data-received="${CD.esc(i.timestamps.received_at)}">${CD.fmtDur(CD.now() - Date.parse(i.timestamps.received_at))}</td>
-        <td>${CD.esc(unitSign(i.unit_id) || "—")}</td><td class="where">${CD.esc(i.address || `${i.location.lat.toFixed(4)}, ${i.location.lon.toFixed(4)}`)}</td></tr>`;
+        <td class="sign">${CD.esc(unitSign(i.unit_id) || "—")}</td><td class="where">${CD.esc(CD.place(i))}</td></tr>`;
     }).join("");
     if (focused) { const again = body.querySelector(`[data-select="${CSS.escape(focused)}"]`); if (again) again.focus(); }
     mapView.setIncidents(rows.map((i) => Object.assign({}, i, { _clock: (clockOf(i) || {}).state })), S.selectedId, select);
@@ -181,7 +181,7 @@
     $("units-body").innerHTML = S.units.map((u) => {
       const crew = Object.entries(u.crew || {}).sort((a, b) => ROLE_ORDER.indexOf(a[0]) - ROLE_ORDER.indexOf(b[0])).map(([role, c]) => `<span class="crew"><span class="role">${CD.esc(ROLE_SHORT[role] || role)}:</span> ${CD.esc(c.name || "on shift")}</span>`).join("");
       // Why a van cannot be sent, except the obvious "it is busy".
-      const why = (u.not_dispatchable_because || []).filter((r) => !/^status is /.test(r));
+      const why = (u.not_dispatchable_because || []).filter((r) => !/^it is /.test(r));
       const missing = why.length ? `<div class="warn small">${CD.esc(why.join("; "))}</div>` : "";
       const inc = u.incident_id ? ` <button type="button" class="link small" data-select="${CD.esc(u.incident_id)}">${CD.esc(u.incident_id)}</button>` : "";
       return `<tr data-unit="${CD.esc(u.id)}"><th scope="row">${CD.esc(u.call_sign)}</th>
@@ -213,7 +213,7 @@
         <span class="badge clock-${c ? c.state : "none"}">${CD.esc(clockText(c))}</span></p>
       <dl class="facts">
         <dt>Tier</dt><dd>${CD.esc(inc.tier || "—")} · priority ${CD.esc(inc.priority ?? "—")} · ${CD.esc(inc.determinant || "")}</dd>
-        <dt>Where</dt><dd>${CD.esc(inc.address || `${inc.location.lat.toFixed(4)}, ${inc.location.lon.toFixed(4)}`)}${inc.outside_service_area ? ` <span class="badge unconfirmed">outside the service area</span>` : ""}</dd>
+        <dt>Where</dt><dd>${CD.esc(CD.place(inc))}${inc.outside_service_area ? ` <span class="badge unconfirmed">outside the service area</span>` : ""}</dd>
         <dt>Received</dt><dd>${CD.esc(CD.fmtDateTime(inc.timestamps.received_at))}</dd>
         ${call.call_type || call.narrative ? `<dt>Call</dt><dd>${CD.esc(call.call_type || "")} ${CD.esc(call.narrative || "")}</dd>` : ""}
         ${inc.subject_description ? `<dt>Person</dt><dd>${CD.esc(inc.subject_description)}</dd>` : ""}
