@@ -3,6 +3,8 @@ no pre-answered legal or clinical questions, readable values. Each test failed b
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,7 +15,8 @@ except ImportError:  # require_chromium() reports it: a skip, or a failure in CI
     expect = None
 
 from crisis_dispatch.domain.access import UserRole
-from crisis_dispatch.services import incidents
+from crisis_dispatch.domain.outcomes import Disposition, Outcome
+from crisis_dispatch.services import incidents, units
 from crisis_dispatch.services.context import SYSTEM
 from tests.browser.harness import LiveConsole, Sessions, close, new_call
 
@@ -146,4 +149,72 @@ def test_no_main_panel_overflows_at_any_floor_screen_size(live: LiveConsole, ses
             assert not problems, f"{role.value} at {width}x{height}: {problems}"
     finally:
         incidents.change_status(live.ctx, SYSTEM, incident, "cancelled", "test done")
+    close(page)
+
+
+AXE = Path(__file__).parent / "vendor" / "axe-core-4.14.1" / "axe.min.js"
+RUN_AXE = """async () => {
+  const result = await axe.run(document, { resultTypes: ["violations"] });
+  return result.violations.filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.impact} ${v.id}: ${v.help} -- ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`);
+}"""
+
+
+def axe_violations(page: Any) -> list[str]:
+    """Serious and critical WCAG violations axe-core finds on the page as it is now."""
+    page.evaluate(AXE.read_text(encoding="utf-8") + "\n;0")
+    return list(page.evaluate(RUN_AXE))
+
+
+@pytest.fixture(scope="module")
+def on_scene(live: LiveConsole) -> Iterator[str]:
+    """An incident with TTP-1 (the crew login's van) on scene, cleared afterwards."""
+    incident = new_call(live, HOLLYWOOD, "Woman shouting at cars, says people follow her", address="Sunset Blvd & Vine St")
+    incidents.assign_unit(live.ctx, SYSTEM, incident, "unit-ttp-1")
+    incidents.change_status(live.ctx, SYSTEM, incident, "on_scene")
+    yield incident
+    outcome = Outcome(disposition=Disposition.REFERRED, recorded_at=live.clock.now(), recorded_by="system", summary="test")
+    incidents.record_outcome(live.ctx, SYSTEM, incident, outcome)
+    units.set_unit_status(live.ctx, SYSTEM, "unit-ttp-1", "available", "cleared by the test")
+
+
+@pytest.mark.parametrize(
+    ("role", "phone"),
+    [(R.DISPATCHER, False), (R.CREW, True), (R.POLICE_LIAISON, False), (R.ANALYST, False), (R.CALL_TAKER, False)],
+)
+def test_axe_finds_no_serious_or_critical_violation(
+    live: LiveConsole, sessions: Sessions, on_scene: str, role: UserRole, phone: bool
+) -> None:
+    page = sessions.open(role, phone=phone)
+    if role in (R.DISPATCHER, R.CALL_TAKER):
+        page.click(f"[data-select='{on_scene}']")
+        page.wait_for_selector("#incident-detail .facts")
+    if role is R.CREW:
+        page.wait_for_selector("#outcome-card:not([hidden])")
+        page.select_option("#o-disposition", "involuntary_hold")
+    problems = axe_violations(page)
+    assert not problems, "\n".join(problems)
+    close(page)
+
+
+def test_axe_finds_no_serious_or_critical_violation_on_the_login_page(live: LiveConsole, browser: Any) -> None:
+    page = browser.new_page()
+    page.goto(live.url + "/login")
+    problems = axe_violations(page)
+    assert not problems, "\n".join(problems)
+    page.close()
+
+
+def test_the_map_has_a_legend_and_tells_facilities_from_incidents_by_shape(live: LiveConsole, sessions: Sessions) -> None:
+    page = sessions.open(R.DISPATCHER)
+    legend = page.locator(".map-legend")
+    expect(legend).to_be_visible()
+    for entry in ("clock breached", "clock amber", "van", "emergency department", "psychiatric urgent care", "fire station"):
+        expect(legend).to_contain_text(entry)
+    # Facilities are lettered squares, not circles in the clocks' red.
+    page.wait_for_selector(".fac-icon span")
+    letters = set(page.locator(".leaflet-marker-pane .fac-icon span").all_text_contents())
+    assert {"H", "U"} <= letters
+    # The whole service area is in view, the north Valley (Sylmar) included.
+    page.wait_for_function("() => CD.maps.map.getBounds().contains([34.3078, -118.4495])")
     close(page)

@@ -76,13 +76,13 @@ def test_a_van_missing_any_one_role_is_not_dispatchable(missing: Role) -> None:
 def test_a_fully_staffed_van_that_is_not_available_is_not_dispatchable(status: UnitStatus) -> None:
     ready = _ready_now(day_shifts(), status=status)
     assert not ready.dispatchable
-    assert ready.reasons == (f"status is {status.value}",)
+    assert ready.reasons == (f"it is {status.value.replace('_', ' ')}",)
 
 
 def test_every_reason_is_given_at_once() -> None:
     ready = _ready_now([], status=UnitStatus.OUT_OF_SERVICE)
     assert not ready.dispatchable
-    assert ready.reasons[0] == "status is out_of_service"
+    assert ready.reasons[0] == "it is out of service"
     assert all(role.value in ready.reasons[1] for role in Role)
 
 

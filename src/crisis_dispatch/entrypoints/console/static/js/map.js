@@ -2,6 +2,14 @@
 // neighbourhood polygons, LAFD stations, facilities) with incidents and vans on top.
 // No tile server: nothing is fetched from the internet.
 "use strict";
+// Facilities are lettered squares (never the clock colours of incidents).
+const FACILITY = {
+  emergency_department: { letter: "H", name: "emergency department" },
+  psychiatric_urgent_care: { letter: "U", name: "psychiatric urgent care" },
+  sobering_center: { letter: "S", name: "sobering centre" },
+  crisis_residential: { letter: "R", name: "crisis residential" },
+  other: { letter: "?", name: "other facility" },
+};
 CD.makeMap = function (elementId, opts = {}) {
   const map = L.map(elementId, { zoomControl: true, attributionControl: true, preferCanvas: true }).setView([34.05, -118.33], 10);
   map.attributionControl.setPrefix(false);
@@ -14,13 +22,17 @@ CD.makeMap = function (elementId, opts = {}) {
   const stationsById = {};
   let callMarker = null;
   (CD.maps = CD.maps || {})[elementId] = map;  // for the browser tests: where a marker is on screen
+  let moved = false;
+  map.once("dragstart zoomstart", () => { moved = true; });
 
   CD.api("/basemap").then((geo) => {
     L.geoJSON(geo.county, { interactive: false, style: { color: "#44546a", weight: 2, fill: true, fillColor: "#f7f5ef", fillOpacity: 1 } }).addTo(map).bringToBack();
-    L.geoJSON(geo.neighborhoods, {
+    const hoods = L.geoJSON(geo.neighborhoods, {
       style: { color: "#9aa5b1", weight: 0.7, fillColor: "#eef0e6", fillOpacity: 0.9 },
       onEachFeature: (f, layer) => layer.bindTooltip(CD.esc(f.properties.name), { sticky: true, className: "hood-tip" }),
     }).addTo(map);
+    // Fit the service area (every neighbourhood, the north Valley included) unless the user moved the map.
+    if (!moved && hoods.getBounds().isValid()) map.fitBounds(hoods.getBounds(), { padding: [4, 4], animate: false });
     for (const g of Object.values(layers)) g.eachLayer((l) => l.bringToFront && l.bringToFront());
   }).catch(() => {});
 
@@ -33,11 +45,12 @@ CD.makeMap = function (elementId, opts = {}) {
       }
       if (opts.onStations) opts.onStations(stationsById);
     }).catch(() => {});
-    const facilityColor = { psychiatric_urgent_care: "#6b2fa0", sobering_center: "#0b7285", emergency_department: "#b42318", crisis_residential: "#2b8a3e", other: "#52606d" };
     CD.api("/facilities").then((facilities) => {
       for (const f of facilities) {
-        L.circleMarker([f.lat, f.lon], { radius: 5, color: "#1f2933", weight: 1, fillColor: facilityColor[f.type] || "#52606d", fillOpacity: 0.9, bubblingMouseEvents: false })
-          .bindTooltip(`${CD.esc(f.name)}<br><small>${CD.esc(CD.label(f.type))}</small>`).addTo(layers.reference);
+        const kind = FACILITY[f.type] || FACILITY.other;
+        const icon = L.divIcon({ className: "fac-icon", html: `<span class="fac-${CD.esc(f.type)}">${kind.letter}</span>`, iconSize: null });
+        L.marker([f.lat, f.lon], { icon, keyboard: false, title: `${f.name} (${kind.name})` })
+          .bindTooltip(`${CD.esc(f.name)}<br><small>${CD.esc(kind.name)}${f.address ? ` · ${CD.esc(f.address)}` : ""}</small>`).addTo(layers.reference);
       }
     }).catch(() => {});
   }
@@ -48,6 +61,25 @@ CD.makeMap = function (elementId, opts = {}) {
   if (opts.onClick) map.on("click", (e) => opts.onClick(e.latlng.lat, e.latlng.lng));
 
   const clockColor = { ok: "#1d6f42", amber: "#b35c00", red: "#c81e1e", breached: "#7a0000" };
+  // The legend: incidents are circles coloured by their clock, vans labelled boxes coloured by
+  // status, facilities lettered squares, stations small white dots. Shape and text, never only colour.
+  const legend = L.control({ position: "bottomleft" });
+  legend.onAdd = () => {
+    const div = L.DomUtil.create("div", "map-legend");
+    div.setAttribute("role", "note");
+    div.setAttribute("aria-label", "Map legend");
+    const dot = (c) => `<span class="lg-dot" style="background:${c}"></span>`;
+    div.innerHTML = `<details${map.getSize().x > 560 ? " open" : ""}><summary>Legend</summary><ul>
+      <li>${dot(clockColor.ok)} incident, clock ok</li><li>${dot(clockColor.amber)} clock amber (half used)</li>
+      <li>${dot(clockColor.red)} clock red (three quarters)</li><li>${dot(clockColor.breached)} clock breached</li>
+      <li>${dot("#1f5fa8")} incident, no team clock</li>
+      <li><span class="van-icon"><span style="background:#243b53">TTP</span></span> van (colour: status)</li>
+      ${Object.values(FACILITY).filter((k) => k.letter !== "?").map((k) => `<li><span class="fac-icon"><span>${k.letter}</span></span> ${CD.esc(k.name)}</li>`).join("")}
+      <li><span class="lg-station"></span> fire station</li></ul></details>`;
+    L.DomEvent.disableClickPropagation(div);
+    return div;
+  };
+  legend.addTo(map);
   function setIncidents(list, selectedId, onSelect) {
     layers.incidents.clearLayers();
     for (const inc of list) {
