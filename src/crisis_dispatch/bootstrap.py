@@ -8,6 +8,7 @@ from __future__ import annotations
 import threading
 import uuid
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -18,7 +19,7 @@ from alembic.config import Config
 from sqlalchemy import Engine
 
 from .adapters import orm
-from .adapters.clock import SystemClock
+from .adapters.clock import ScaledClock, SystemClock
 from .adapters.db import make_engine, make_session_factory
 from .adapters.uow import UnitOfWork
 from .config import Settings
@@ -136,13 +137,21 @@ class Container:
         self.engine.dispose()
 
 
+def clock_for(settings: Settings) -> Clock:
+    """The wall clock, or the demo's sped-up one when the settings ask for it."""
+    if settings.clock_speed == 1.0:
+        return SystemClock()
+    now = datetime.now(UTC)
+    return ScaledClock(settings.clock_speed, settings.clock_real_anchor or now, settings.clock_sim_anchor or now)
+
+
 def build(settings: Settings, *, clock: Clock | None = None, triager: Triager | None = None) -> Container:
     orm.start_mappers()
     engine = make_engine(settings.database())
     factory = make_session_factory(engine)
     ctx = ServiceContext(
         uow_factory=lambda: UnitOfWork(factory),
-        clock=clock or SystemClock(),
+        clock=clock or clock_for(settings),
         new_id=new_id,
         triage=triager or make_triager(settings.protocol_path),
         token_secret=settings.secret_key.encode(),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from platformdirs import user_data_dir
@@ -54,6 +54,12 @@ class Settings(BaseSettings):
     service_area_bounds: tuple[float, float, float, float] | None = None
     #: The name errors give that area (default: the region's, or "the service area").
     service_area_name: str | None = None
+    #: The demo's sped-up clock: ``clock_speed`` simulated seconds per real second, reading
+    #: ``clock_sim_anchor`` at the real instant ``clock_real_anchor``. 1 (the default) is the
+    #: wall clock; anything else is for demonstrations only.
+    clock_speed: float = Field(default=1.0, gt=0)
+    clock_real_anchor: datetime | None = None
+    clock_sim_anchor: datetime | None = None
     host: str = "127.0.0.1"
     port: int = 8000
 

@@ -218,3 +218,15 @@ def test_the_map_has_a_legend_and_tells_facilities_from_incidents_by_shape(live:
     # The whole service area is in view, the north Valley (Sylmar) included.
     page.wait_for_function("() => CD.maps.map.getBounds().contains([34.3078, -118.4495])")
     close(page)
+
+
+def test_the_clocks_on_screen_run_at_the_server_clocks_rate(live: LiveConsole, sessions: Sessions) -> None:
+    page = sessions.open(R.DISPATCHER)
+    assert page.get_attribute("body", "data-clock-rate") == "1.0"  # the tests' clock: no faster than the wall
+    # The demo's clock runs 60 times as fast: 0.5 s on the wall is 30 s on screen.
+    moved = page.evaluate(
+        """async () => { CD.setServerNow(new Date().toISOString(), 60); const a = CD.now();
+           await new Promise((r) => setTimeout(r, 500)); return (CD.now() - a) / 1000; }"""
+    )
+    assert 25 < moved < 60, moved
+    close(page)

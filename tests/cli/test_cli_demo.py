@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import time
+from datetime import datetime
 from pathlib import Path
 
 import httpx
@@ -54,6 +55,23 @@ def test_demo_serves_la_with_a_live_feed_that_gets_calls_worked(tmp_path: Path) 
             time.sleep(0.5)
         assert closed_with_outcome, "no call was dispatched, worked and closed by the live feed within 60 s"
         assert httpx.get(f"{base}/console", timeout=5, follow_redirects=False).status_code in (200, 302, 303, 307)
+        # The demo's clock runs as fast as its feed: a real second apart, two calls are received
+        # about 3,600 simulated seconds apart.
+        received, real = [], []
+        for _ in range(2):
+            before = time.monotonic()
+            r = httpx.post(
+                f"{base}/api/v1/calls",
+                json={"lat": 34.05, "lon": -118.25, "narrative": "Man talking to himself, calm"},
+                headers={"Authorization": f"Bearer {token}"},
+                timeout=5,
+            )
+            real.append((before + time.monotonic()) / 2)
+            assert r.status_code == 201, r.text
+            received.append(datetime.fromisoformat(r.json()["timestamps"]["received_at"]))
+            time.sleep(1.0)
+        ratio = (received[1] - received[0]).total_seconds() / (real[1] - real[0])
+        assert 3600 * 0.7 < ratio < 3600 * 1.3, ratio
     finally:
         proc.terminate()
         out, _ = proc.communicate(timeout=20)

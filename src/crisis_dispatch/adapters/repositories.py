@@ -12,6 +12,7 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from crisis_dispatch.domain import audit_chain
+from crisis_dispatch.domain.clock import ensure_aware
 from crisis_dispatch.domain.errors import NotFound
 from crisis_dispatch.domain.history import StatusChange, Subject
 from crisis_dispatch.domain.incident import Incident, IncidentStatus
@@ -193,6 +194,11 @@ class HistoryRepository:
     def latest_id(self) -> int:
         """The id of the newest row (0 when there is none)."""
         return int(self.session.scalar(select(func.max(orm.status_history.c.id))) or 0)
+
+    def latest_at(self) -> datetime | None:
+        """When the newest change happened (None when there is none)."""
+        moment = self.session.scalar(select(func.max(orm.status_history.c.at)))
+        return moment if moment is None else ensure_aware(moment)
 
     def after(self, after_id: int, limit: int) -> list[StatusChange]:
         """Rows newer than ``after_id``, oldest first (the live feed's read)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from datetime import datetime
 from functools import wraps
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar, cast
@@ -324,6 +325,8 @@ def _check_can_listen(host: str, port: int) -> None:
 DEMO_SCENARIO = "la-ttp-20k"
 #: Left to people in the demo: never auto-dispatched or moved by the autopilot (the "crew" login sits in it).
 DEMO_MANUAL_UNITS = frozenset({"unit-ttp-1"})
+#: Simulated seconds of calls before now that the demo feed puts in at start (three hours).
+DEMO_BACKLOG_S = 3 * 3600.0
 
 
 @app.command()
@@ -331,7 +334,12 @@ DEMO_MANUAL_UNITS = frozenset({"unit-ttp-1"})
 def demo(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port.")] = 8000,
-    speed: Annotated[float, typer.Option(min=1.0, max=3600.0, help="Live feed speed: simulated seconds per real second.")] = 60.0,
+    speed: Annotated[
+        float,
+        typer.Option(
+            min=1.0, max=3600.0, help="Speed of the live feed and of the demo's clock: simulated seconds per real second."
+        ),
+    ] = 60.0,
     feed: Annotated[
         bool, typer.Option("--feed/--no-feed", help="Run the live LA feed (calls arrive, vans are dispatched and work them).")
     ] = True,
@@ -342,6 +350,8 @@ def demo(
     The feed replays the la-ttp-20k scenario's calls in real time x SPEED through the same
     intake, triage and dispatch code as the API, and an autopilot dispatches and works them.
     Van TTP-1 is left to people: dispatch it by hand and work it as the "crew" login.
+    The demo's clock runs at SPEED too (clocks, ages, escalations, safety check-ins), and the
+    feed starts with the last three simulated hours' calls, so the floor is busy at once.
     """
     if db is None:
         from platformdirs import user_data_dir
@@ -349,7 +359,9 @@ def demo(
         db = Path(user_data_dir("crisis-dispatch", appauthor=False)) / "demo.sqlite3"
     settings = _settings(db, host=host, port=port, demo=True)
     _check_can_listen(host, port)
-    _seed_demo(settings)
+    latest = _seed_demo(settings)
+    if feed:
+        settings = _demo_clock(settings, speed, latest)
     url = f"http://{host}:{port}"
     out.print(
         f"crisis-dispatch LA demo on {url}  "
@@ -360,12 +372,32 @@ def demo(
         out.print(f"  {username:<11} {username + DEMO_PASSWORD_SUFFIX:<22} {role}")
     stop = _start_live_feed(settings, speed) if feed else None
     if stop is not None:
-        out.print(f"live feed: scenario {DEMO_SCENARIO} at {speed:g}x; TTP-1 is yours to dispatch (crew login: crew)")
+        out.print(
+            f"live feed: scenario {DEMO_SCENARIO} at {speed:g}x, and the demo's clock runs at {speed:g}x too "
+            f"(clocks, ages, escalations, safety check-ins); TTP-1 is yours to dispatch (crew login: crew)"
+        )
     try:
         _run_server(settings)
     finally:
         if stop is not None:
             stop.set()
+
+
+def _demo_clock(settings: Settings, speed: float, latest: datetime | None) -> Settings:
+    """The demo runs on a clock sped up as much as its feed, from now (or from the last
+    recorded change, if an earlier run's faster clock got ahead of the wall clock: time never
+    goes backwards). Logins last as long in real time as they would without it."""
+    from datetime import UTC
+
+    real = datetime.now(UTC)
+    return settings.model_copy(
+        update={
+            "clock_speed": speed,
+            "clock_real_anchor": real,
+            "clock_sim_anchor": max(real, latest) if latest else real,
+            "token_ttl_hours": settings.token_ttl_hours * speed,
+        }
+    )
 
 
 def _start_live_feed(settings: Settings, speed: float) -> threading.Event:
@@ -386,16 +418,19 @@ def _start_live_feed(settings: Settings, speed: float) -> threading.Event:
     threading.Thread(
         target=run_live_feed,
         args=(container.ctx, scenario, speed, stop),
-        kwargs={"start_offset_s": float(offset)},
+        # The last hours' calls go in at once: the floor starts with calls waiting and worked.
+        kwargs={"start_offset_s": float(offset), "backlog_s": DEMO_BACKLOG_S, "clock_rate": 1.0},
         name="demo-feed",
         daemon=True,
     ).start()
-    pilot = Autopilot(container.ctx, scenario, speed, manual_units=DEMO_MANUAL_UNITS)
+    # The container's clock is the demo's sped-up one: one of its seconds is one simulated second.
+    pilot = Autopilot(container.ctx, scenario, 1.0, manual_units=DEMO_MANUAL_UNITS)
     threading.Thread(target=pilot.run, args=(stop,), name="demo-autopilot", daemon=True).start()
     return stop
 
 
-def _seed_demo(settings: Settings) -> None:
+def _seed_demo(settings: Settings) -> datetime | None:
+    """Seed the demo's stations, vans, crews and logins; returns the newest recorded change."""
     from crisis_dispatch.domain.unit import Role, Staff
     from crisis_dispatch.services import auth
     from crisis_dispatch.services.context import SYSTEM
@@ -414,6 +449,8 @@ def _seed_demo(settings: Settings) -> None:
         for username, role, staff_id in DEMO_USERS:
             if username not in existing:
                 auth.create_user(ctx, SYSTEM, username, username + DEMO_PASSWORD_SUFFIX, role, staff_id)
+        with ctx.uow() as uow:
+            return uow.history.latest_at()
     finally:
         container.dispose()
 

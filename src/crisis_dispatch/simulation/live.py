@@ -12,6 +12,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from datetime import timedelta
 from functools import partial
 from typing import Any
 
@@ -35,17 +36,25 @@ def run_live_feed(
     sleep: Callable[[float], None] | None = None,
     run_id: str | None = None,
     start_offset_s: float = 0.0,
+    backlog_s: float = 0.0,
+    clock_rate: float | None = None,
 ) -> int:
     """Submit the scenario's calls through ``take_call`` until ``stop_event`` is set (or
-    ``max_calls`` are sent, or the horizon is reached). Returns the number of calls sent."""
+    ``max_calls`` are sent, or the horizon is reached). Returns the number of calls sent.
+
+    The calls of the ``backlog_s`` simulated seconds before ``start_offset_s`` go in at once,
+    received in the past, so the floor is not empty at start. ``clock_rate`` is how many
+    simulated seconds pass per second of ``ctx.clock`` (default ``speed``: the wall clock;
+    1 when the clock is the demo's sped-up one)."""
     from crisis_dispatch.data.reference import neighborhood_at
     from crisis_dispatch.services.context import SYSTEM
     from crisis_dispatch.services.incidents import CallIntake, take_call
 
     from .callmix import read_records
 
-    if speed <= 0:
-        raise ValueError("speed must be positive")
+    if speed <= 0 or (clock_rate is not None and clock_rate <= 0):
+        raise ValueError("speed and clock rate must be positive")
+    rate = speed if clock_rate is None else clock_rate
     prep = prepare(scenario)
     demand = area_demand(prep, 0, 0)
     records = {str(r["id"]): r for r in read_records(scenario.call_mix_file)}
@@ -54,9 +63,9 @@ def run_live_feed(
     run = run_id
     sent = 0
     for i, t in enumerate(demand.t.tolist()):
-        if t < start_offset_s:
+        if t < start_offset_s - backlog_s:
             continue  # the feed joins the scenario's week at the given time (e.g. now's hour)
-        due = started + (t - start_offset_s) / speed
+        due = started + max(t - start_offset_s, 0.0) / speed
         while not stop_event.is_set():
             left = due - time.monotonic()
             if left <= 0:
@@ -76,6 +85,8 @@ def run_live_feed(
             code=rec.get("code"),
             narrative=str(rec.get("narrative", "")),
             answers=dict(rec.get("answers") or {}),
+            # A backlog call came in before the feed started.
+            received_at=ctx.clock.now() - timedelta(seconds=(start_offset_s - t) / rate) if t < start_offset_s else None,
         )
         # The run id keeps a restarted demo's calls from replaying an earlier run's keys.
         run = run or ctx.clock.now().strftime("%Y%m%dT%H%M%S")
@@ -131,6 +142,7 @@ class Autopilot:
         self.steps = 0
 
     def _sim_minutes_since(self, moment: Any) -> float:
+        # ``speed`` here: simulated seconds per second of ctx.clock (1 on the demo's sped-up clock).
         return (self.ctx.clock.now() - moment).total_seconds() * self.speed / 60.0
 
     def _pick(self, table: dict[str, float]) -> str:

@@ -69,7 +69,10 @@ async def _stream(
         start = await run_in_threadpool(events.latest_id, ctx)
     cursor = events.FeedCursor(start)
     follows_checkins = allowed(actor.role, Permission.INCIDENT_STATUS)
-    yield "retry: 2000\n" + sse("hello", {"last_id": start, "now": ctx.clock.now().isoformat(), "role": actor.role.value})
+    rate = getattr(ctx.clock, "speed", 1.0)  # the demo's clock runs faster than the wall clock
+    yield "retry: 2000\n" + sse(
+        "hello", {"last_id": start, "now": ctx.clock.now().isoformat(), "rate": rate, "role": actor.role.value}
+    )
     last_checkins: list[tuple[Any, ...]] | None = None
     last_tick = last_auth = time.monotonic()
     while not await request.is_disconnected():
@@ -84,7 +87,7 @@ async def _stream(
         mono = time.monotonic()
         if mono - last_tick >= TICK_SECONDS:
             last_tick = mono
-            yield sse("tick", {"now": ctx.clock.now().isoformat()})
+            yield sse("tick", {"now": ctx.clock.now().isoformat(), "rate": rate})
         if token is not None and mono - last_auth >= REAUTH_SECONDS:
             last_auth = mono
             try:

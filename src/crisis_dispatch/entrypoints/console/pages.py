@@ -57,6 +57,8 @@ def _render(
         "demo": request.app.state.container.settings.demo,
         # The clocks on screen run on the server's time (the tests' clock is not the wall clock).
         "server_now": get_ctx(request).clock.now().isoformat(),
+        # ... and at its speed: the demo's clock runs faster than the wall clock.
+        "clock_rate": getattr(get_ctx(request).clock, "speed", 1.0),
         # The page's scripts send it with every change (X-CSRF-Token); its forms carry it.
         "csrf_token": auth.csrf_token(get_ctx(request), token) if actor and token else "",
     } | extra

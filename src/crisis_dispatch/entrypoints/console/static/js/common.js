@@ -40,11 +40,15 @@ window.CD = (function () {
     return data;
   }
 
-  // The server's time drives every clock on screen (tests run the server on a fake clock).
-  let offsetMs = 0;
-  function setServerNow(iso) { if (iso) offsetMs = Date.parse(iso) - Date.now(); }
-  function now() { return Date.now() + offsetMs; }
-  setServerNow(document.body && document.body.dataset.serverNow);
+  // The server's time drives every clock on screen, at the server clock's rate: tests run the
+  // server on a fake clock, the demo on one sped up as much as its feed.
+  let serverAt = Date.now(), localAt = Date.now(), rate = 1;
+  function setServerNow(iso, r) {
+    if (iso) { serverAt = Date.parse(iso); localAt = Date.now(); }
+    if (r > 0) rate = Number(r);
+  }
+  function now() { return serverAt + (Date.now() - localAt) * rate; }
+  setServerNow(document.body && document.body.dataset.serverNow, document.body && parseFloat(document.body.dataset.clockRate));
 
   function esc(v) {
     return String(v === null || v === undefined ? "" : v).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
@@ -102,10 +106,10 @@ window.CD = (function () {
     const live = document.getElementById("live");
     const setLive = (state, text) => { if (live) live.dataset.state = state; if (liveText) liveText.textContent = text; };
     const es = new EventSource("/api/v1/events");
-    es.addEventListener("hello", (e) => { const d = JSON.parse(e.data); setServerNow(d.now); setLive("on", "live"); handlers.hello && handlers.hello(d); });
+    es.addEventListener("hello", (e) => { const d = JSON.parse(e.data); setServerNow(d.now, d.rate); setLive("on", "live"); handlers.hello && handlers.hello(d); });
     es.addEventListener("status", (e) => { handlers.status && handlers.status(JSON.parse(e.data)); });
     es.addEventListener("checkins", (e) => { const d = JSON.parse(e.data); setServerNow(d.now); handlers.checkins && handlers.checkins(d); });
-    es.addEventListener("tick", (e) => { const d = JSON.parse(e.data); setServerNow(d.now); handlers.tick && handlers.tick(d); });
+    es.addEventListener("tick", (e) => { const d = JSON.parse(e.data); setServerNow(d.now, d.rate); handlers.tick && handlers.tick(d); });
     es.addEventListener("logout", () => { es.close(); window.location.href = "/login"; });
     es.onerror = () => setLive("off", "reconnecting…");
     return es;
