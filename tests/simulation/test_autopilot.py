@@ -64,3 +64,25 @@ def test_autopilot_durations_follow_the_scenario_contract_exponential_at_cv_one(
     # Exponential: e^-1 = 0.368 of draws above the mean (a lognormal with cv 1 gives 0.339).
     assert abs((draws > 30.0).mean() - math.exp(-1)) < 0.01
     assert draw_minutes(rng, (12.0, 0.0)) == 12.0
+
+
+def test_the_autopilots_crews_check_in_on_scene_so_no_check_in_is_ever_missed(sqlite_container: Container, clock) -> None:
+    from crisis_dispatch.services import checkin
+
+    ctx = sqlite_container.ctx
+    seed.seed_la(ctx, days=2)
+    scenario = load_scenario("la-ttp")
+    run_live_feed(ctx, scenario, speed=1e9, stop_event=threading.Event(), max_calls=4, run_id="c")
+    # On the demo's sped-up clock one clock second is one simulated second.
+    pilot = Autopilot(ctx, scenario, speed=1.0, manual_units=frozenset({"unit-ttp-1"}), seed=3)
+    levels: list[str] = []
+    for _ in range(24 * 60):
+        pilot.step()
+        levels += [c["level"] for c in checkin.checkin_states(ctx, SYSTEM)["checkins"]]
+        if not incidents.list_incidents(ctx, SYSTEM, open_only=True):
+            break
+        clock.advance(timedelta(minutes=1))
+    assert "ok" in levels, "some crew was on scene"
+    assert "missed" not in levels
+    notes = [n for i in incidents.list_incidents(ctx, SYSTEM) for n in incidents.get_incident(ctx, SYSTEM, i["id"])["notes"]]
+    assert any(n["text"].startswith("Safety check-in") for n in notes)

@@ -145,6 +145,14 @@ class Autopilot:
         # ``speed`` here: simulated seconds per second of ctx.clock (1 on the demo's sped-up clock).
         return (self.ctx.clock.now() - moment).total_seconds() * self.speed / 60.0
 
+    def _checkin_due(self, incident: Any) -> bool:
+        from crisis_dispatch.domain.checkin import CheckinLevel, checkin_state, is_checkin_note
+
+        if incident.on_scene_at is None:
+            return False
+        times = [n.at for n in incident.notes if is_checkin_note(n.text)]
+        return checkin_state(incident.on_scene_at, times, self.ctx.clock.now()).level is not CheckinLevel.OK
+
     def _pick(self, table: dict[str, float]) -> str:
         names = sorted(table)
         weights = [table[n] for n in names]
@@ -204,7 +212,7 @@ class Autopilot:
         """One look at the floor: dispatch what has waited, move every van whose time has come."""
         from crisis_dispatch.domain.incident import IncidentStatus as S
         from crisis_dispatch.domain.queueing import ordered
-        from crisis_dispatch.services import incidents, units
+        from crisis_dispatch.services import checkin, incidents, units
         from crisis_dispatch.services.crews import crews as crews_of
         from crisis_dispatch.services.dispatching import ranked_unit_ids
 
@@ -235,6 +243,9 @@ class Autopilot:
                 self._act(partial(units.set_unit_status, ctx, actor, uid, "en_route"))
             elif status is S.EN_ROUTE and since >= fate["drive"]:
                 self._act(partial(units.set_unit_status, ctx, actor, uid, "on_scene"))
+            elif status is S.ON_SCENE and since < fate["scene"] and self._checkin_due(incident):
+                # The crew on scene confirms it is safe when its check-in falls due, as a crew would.
+                self._act(partial(checkin.check_in, ctx, actor, iid, "demo autopilot: all safe"))
             elif status is S.ON_SCENE and since >= fate["scene"]:
                 outcome = self._outcome(fate, crews.get(uid, {}))
                 if self._act(partial(incidents.record_outcome, ctx, actor, iid, outcome)):

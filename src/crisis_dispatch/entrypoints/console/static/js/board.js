@@ -9,7 +9,7 @@
   const COLUMNS = [
     ["id", "Incident", (i) => i.id],
     ["status", "Status", (i) => CD.label(i.status)],
-    ["tier", "Tier", (i) => i.tier || "—"],
+    ["tier", "Tier", (i) => CD.label(i.tier) || "—"],
     ["priority", "Priority", (i) => i.priority ?? "—"],
     ["address", "Where", (i) => CD.place(i)],
     ["location", "Location", (i) => (i.location ? CD.place({ location: i.location }) : "—")],
