@@ -217,6 +217,10 @@ def test_the_map_has_a_legend_and_tells_facilities_from_incidents_by_shape(live:
     assert {"H", "U"} <= letters
     # The whole service area is in view, the north Valley (Sylmar) included.
     page.wait_for_function("() => CD.maps.map.getBounds().contains([34.3078, -118.4495])")
+    # Vans say where they are based by the station's name (its id only in the tooltip).
+    home = page.locator("#units-body tr[data-unit='unit-ttp-1'] th div")
+    expect(home).to_contain_text("LAFD Fire Station")
+    assert (home.get_attribute("title") or "").startswith("lafd-")
     close(page)
 
 

@@ -6,7 +6,7 @@ import threading
 from datetime import timedelta
 
 from crisis_dispatch.bootstrap import Container
-from crisis_dispatch.services import incidents, seed, units
+from crisis_dispatch.services import incidents, reference, seed, units
 from crisis_dispatch.services.context import SYSTEM
 from crisis_dispatch.simulation.live import AUTOPILOT, Autopilot, run_live_feed
 from crisis_dispatch.simulation.scenario import load_scenario
@@ -30,6 +30,11 @@ def test_the_autopilot_dispatches_and_closes_every_call_but_never_touches_manual
     worked = [i for i in done if i["unit_id"]]
     assert worked, "some calls reached a van"
     assert all(i["outcome"] for i in worked)
+    # A transport names the facility it went to (the nearest of the drawn type), as a crew would.
+    destinations = [i["outcome"]["destination"] for i in worked if i["outcome"]["destination"]]
+    kinds = {f["type"] for f in reference.list_facilities(ctx, SYSTEM)}
+    for d in destinations:  # (a type the county has no facility of keeps its type as the name)
+        assert (d["facility_id"] is not None) == (d["type"] in kinds), d
     assert all(i["unit_id"] != "unit-ttp-1" for i in done)
     assert all(u["status"] == "available" for u in units.list_units(ctx, SYSTEM))
     history = incidents.get_incident(ctx, SYSTEM, worked[0]["id"])["history"]

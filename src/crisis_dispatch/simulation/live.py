@@ -139,6 +139,7 @@ class Autopilot:
         self.actor = Actor(username=AUTOPILOT, role=UserRole.ADMIN)
         self.rng = np.random.default_rng(seed)
         self.plan: dict[str, dict[str, Any]] = {}  # incident id -> sampled durations and outcome
+        self._facilities: list[Any] | None = None
         self.steps = 0
 
     def _sim_minutes_since(self, moment: Any) -> float:
@@ -173,7 +174,18 @@ class Autopilot:
             }
         return self.plan[incident.id]
 
-    def _outcome(self, fate: dict[str, Any], crew: dict[Any, Any]) -> Any:
+    def _facility(self, kind: str, incident: Any) -> Any:
+        """The nearest facility of that type to the incident (straight line), or None."""
+        from crisis_dispatch.routing.geometry import haversine_m
+
+        if self._facilities is None:
+            with self.ctx.uow() as uow:
+                self._facilities = list(uow.facilities.list())
+        here = incident.location
+        same = [f for f in self._facilities if f.type.value == kind]
+        return min(same, key=lambda f: float(haversine_m(here.lat, here.lon, f.lat, f.lon)), default=None) if here else None
+
+    def _outcome(self, fate: dict[str, Any], crew: dict[Any, Any], incident: Any = None) -> Any:
         from crisis_dispatch.domain.outcomes import (
             TRANSPORTS,
             Destination,
@@ -189,7 +201,12 @@ class Autopilot:
         d = Disposition(fate["disposition"])
         destination = hold = None
         if d in TRANSPORTS:
-            destination = Destination(DestinationType(fate["destination"]), name=fate["destination"].replace("_", " "))
+            # The nearest facility of the drawn type, by name, as a crew would record it.
+            facility = self._facility(fate["destination"], incident) if incident is not None else None
+            name = facility.name if facility else fate["destination"].replace("_", " ")
+            destination = Destination(
+                DestinationType(fate["destination"]), name=name, facility_id=facility.id if facility else None
+            )
         if d is Disposition.INVOLUNTARY_HOLD:
             writers = [p for p in crew.values() if p.can_place_hold(HoldType.WIC_5150)]
             if not writers:  # nobody on board may write the hold: a voluntary transport instead
@@ -247,7 +264,7 @@ class Autopilot:
                 # The crew on scene confirms it is safe when its check-in falls due, as a crew would.
                 self._act(partial(checkin.check_in, ctx, actor, iid, "demo autopilot: all safe"))
             elif status is S.ON_SCENE and since >= fate["scene"]:
-                outcome = self._outcome(fate, crews.get(uid, {}))
+                outcome = self._outcome(fate, crews.get(uid, {}), incident)
                 if self._act(partial(incidents.record_outcome, ctx, actor, iid, outcome)):
                     if outcome.destination is not None:
                         self._act(partial(units.set_unit_status, ctx, actor, uid, "transporting"))

@@ -15,7 +15,7 @@
   const FALLBACK_BUDGET_MIN = 60;
   const AMBER = 0.5, RED = 0.75;
 
-  const mapView = CD.makeMap("map", { onClick: placeCall, onStations: () => renderMapUnits() });
+  const mapView = CD.makeMap("map", { onClick: placeCall, onStations: () => { renderMapUnits(); renderUnits(); } });
 
   // ------------------------------------------------------------------ clocks
   function clockOf(inc) {
@@ -184,7 +184,9 @@
       const why = (u.not_dispatchable_because || []).filter((r) => !/^it is /.test(r));
       const missing = why.length ? `<div class="warn small">${CD.esc(why.join("; "))}</div>` : "";
       const inc = u.incident_id ? ` <button type="button" class="link small" data-select="${CD.esc(u.incident_id)}">${CD.esc(u.incident_id)}</button>` : "";
-      return `<tr data-unit="${CD.esc(u.id)}"><th scope="row">${CD.esc(u.call_sign)}</th>
+      const station = mapView.stationsById[u.station_id];
+      const home = station ? `<div class="small muted" title="${CD.esc(u.station_id)}">${CD.esc(station.name)}</div>` : "";
+      return `<tr data-unit="${CD.esc(u.id)}"><th scope="row">${CD.esc(u.call_sign)}${home}</th>
         <td><span class="badge st-${CD.esc(u.status)}">${CD.esc(CD.label(u.status))}</span>${inc}</td>
         <td class="since" data-since="${CD.esc(u.status_since || "")}">${u.status_since ? CD.fmtDur(CD.now() - Date.parse(u.status_since)) : "—"}</td>
         <td>${crew || '<span class="warn">no crew on shift</span>'}${missing}</td></tr>`;
