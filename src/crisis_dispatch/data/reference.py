@@ -19,6 +19,10 @@ from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any, TypeVar
 
+import yaml
+
+from crisis_dispatch.domain.court_days import CourtCalendar, court_calendar
+
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
 
@@ -31,9 +35,11 @@ __all__ = [
     "california_counties",
     "california_counties_geojson",
     "county_at",
+    "judicial_holidays",
     "la_facilities",
     "la_neighborhoods_geojson",
     "la_stations",
+    "neighborhood_at",
     "nemsis_codes",
 ]
 
@@ -302,6 +308,15 @@ def county_at(lat: float, lon: float) -> CountyRecord | None:
 @cache
 def _counties_by_fips() -> dict[str, CountyRecord]:
     return {county.fips: county for county in _records(CountyRecord, "california", "counties.csv")}
+
+
+# --------------------------------------------------------------------------- courts
+
+
+@cache
+def judicial_holidays() -> CourtCalendar:
+    """California's judicial holidays as a court calendar (data/california/judicial_holidays.yaml)."""
+    return court_calendar(yaml.safe_load(_text("california", "judicial_holidays.yaml")))
 
 
 # --------------------------------------------------------------------------- NEMSIS

@@ -32,10 +32,12 @@ db_app = typer.Typer(help="Database schema management.", no_args_is_help=True)
 users_app = typer.Typer(help="Manage user accounts.", no_args_is_help=True)
 seed_app = typer.Typer(help="Load reference and demo data.", no_args_is_help=True)
 audit_app = typer.Typer(help="The tamper-evident audit log.", no_args_is_help=True)
+care_app = typer.Typer(help="CARE Court (the CARE Act, WIC 5970-5987): deadlines in court days.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
 app.add_typer(seed_app, name="seed")
 app.add_typer(audit_app, name="audit")
+app.add_typer(care_app, name="care")
 
 out = Console(highlight=False, soft_wrap=True)
 
@@ -210,6 +212,28 @@ def seed_la(
 
 #: Exit code of ``audit verify`` when the chain is broken (bad input stays 2).
 EXIT_AUDIT_BROKEN = 1
+
+
+@care_app.command("due-date")
+@readable_errors
+def care_due_date(
+    ordered: Annotated[str, typer.Argument(help="The day the court ordered it, YYYY-MM-DD (not counted).")],
+    court_days: Annotated[
+        int, typer.Option("--court-days", min=1, max=365, help="Court days allowed (the county's CARE report: 14, WIC 5977).")
+    ] = 14,
+) -> None:
+    """Print the due date: the N-th court day after ORDERED, skipping weekends and California's
+    judicial holidays as observed (CCP 135, Rules of Court 1.11)."""
+    from datetime import date
+
+    from crisis_dispatch.data.reference import judicial_holidays
+
+    try:
+        start = date.fromisoformat(ordered)
+    except ValueError:
+        raise fail(f"not a date: {ordered!r} (expected YYYY-MM-DD)") from None
+    due = judicial_holidays().add_court_days(start, court_days)
+    out.print(f"{due.isoformat()}  ({due:%A}: {court_days} court days after {start.isoformat()})")
 
 
 @audit_app.command("verify")
