@@ -66,3 +66,19 @@ def run(
 ) -> TriageResult:
     call = CallInput(id="c1", call_type=call_type, narrative=narrative, code=code, answers=answers or {})
     return triage(call, protocol or default())
+
+
+def call_type_flags(call_type: str) -> set[str]:
+    """The flags the shipped mappings give a call type on its own."""
+    from crisis_dispatch.adapters.protocol_loader import load_code_mappings
+
+    hit = load_code_mappings().lookup_call_type(call_type)
+    return set(hit.flags) if hit else set()
+
+
+def code_flags(code: str, call_type: str | None) -> set[str]:
+    """The flags the shipped mappings give a code (under a call type)."""
+    from crisis_dispatch.adapters.protocol_loader import load_code_mappings
+
+    hit = load_code_mappings().lookup_code(code, call_type=call_type)
+    return set(hit.flags) if hit else set()
