@@ -26,6 +26,9 @@ def test_an_overloaded_fleet_with_part_time_shifts_keeps_the_invariants() -> Non
     r = run_replication(prepare(s), 0)
     assert r.kpis["p_wait"] > 0.2  # the queue, escalations and fallbacks are exercised
     assert r.kpis["fell_back_to_police_or_ems"] > 0
+    # The live report reads fallbacks from the history: it finds exactly the simulator's own record.
+    assert r.facts.fell_back is not None
+    assert r.kpis["fell_back_to_police_or_ems"] == int(r.facts.fell_back.sum())
     assert sum(r.kpis["escalations"].values()) > 0
     assert check_invariants(r.history, s.horizon_s) == []
 

@@ -75,7 +75,6 @@ def kpi_report(
         destination=np.array(
             [i.outcome.destination.type.value if i.outcome and i.outcome.destination else "" for i in ordered], dtype=str
         ),
-        fell_back=np.array([False] * len(ordered), dtype=bool),
     )
     local0 = start.astimezone(zone)
     off_duty = {UnitStatus.OFF_SHIFT.value, UnitStatus.OUT_OF_SERVICE.value}
@@ -87,5 +86,6 @@ def kpi_report(
         local_hour0=local0.hour + local0.minute / 60,
         units_on_duty_at_start=sum(1 for status in before.values() if status not in off_duty),
         units_busy_at_start=sum(1 for status in before.values() if status in committed),
+        impact=ctx.impact,
     )
     return {"start": start.isoformat(), "end": end.isoformat(), "time_zone": tz, "kpis": kpis}
