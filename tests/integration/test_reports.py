@@ -9,10 +9,10 @@ import pytest
 from crisis_dispatch.bootstrap import Container
 from crisis_dispatch.domain.access import UserRole
 from crisis_dispatch.domain.errors import InvalidInput, PermissionDenied
-from crisis_dispatch.domain.outcomes import Destination, DestinationType, Disposition, Outcome
+from crisis_dispatch.domain.outcomes import Destination, DestinationType, Disposition, Hold, HoldCriterion, HoldType, Outcome
 from crisis_dispatch.services import incidents, reports, seed, units
 from crisis_dispatch.services.context import SYSTEM, Actor
-from tests.integration.helpers import new_incident
+from tests.integration.helpers import new_incident, staffed_unit
 
 
 def test_a_months_report_counts_response_times_and_outcomes(container: Container, clock) -> None:
@@ -139,3 +139,34 @@ def test_ed_visits_avoided_use_the_configured_baseline_share_not_zero(container:
     # 2 reached calls x 0.5 would have gone to an ED; the team took 1 there: 0 avoided, not -1.
     assert k["ed_visits_avoided"] == 0.0
     assert k["police_hours_freed"] == 2 * ctx.impact.police_hours_per_call
+
+
+def test_the_program_report_reads_holds_stations_and_screened_out_reasons_from_the_database(container: Container, clock) -> None:
+    ctx = container.ctx
+    unit_id = staffed_unit(container, "TTP-9")
+    start = clock.now() - timedelta(minutes=1)
+    treated, held = new_incident(container), new_incident(container)
+    _reach(container, clock, treated, Outcome(Disposition.TREATED_AND_RELEASED, clock.now() + timedelta(minutes=15), "system"))
+    incidents.assign_unit(ctx, SYSTEM, held, unit_id)
+    clock.advance(timedelta(minutes=30))
+    units.set_unit_status(ctx, SYSTEM, unit_id, "on_scene")
+    units.set_unit_status(ctx, SYSTEM, unit_id, "transporting")
+    now = clock.now()
+    hold = Hold(HoldType.WIC_5150, "stf-ttp-9-psych", now, now, frozenset({HoldCriterion.GRAVE_DISABILITY}), False)
+    puc = Destination(DestinationType.PSYCHIATRIC_URGENT_CARE)
+    incidents.record_outcome(ctx, SYSTEM, held, Outcome(Disposition.INVOLUNTARY_HOLD, now, "system", destination=puc, hold=hold))
+    new_incident(container, narrative="Unconscious man not breathing after overdose", call_type="")
+    new_incident(container, narrative="Caller hung up", call_type="")
+    clock.advance(timedelta(minutes=5))
+    report = reports.program_report(ctx, Actor("sup", role=UserRole.SUPERVISOR), start, start + timedelta(days=30))
+    assert report["team_calls"] == 2
+    assert report["outcomes"]["treated_and_released_on_site"] == {"count": 1, "share": 0.5, "denominator": 2}
+    assert (report["holds"]["5150"], report["holds"]["5585"], report["holds"]["hold_transports"]) == (1, 0, 1)
+    assert report["transports"]["by_destination"]["psychiatric_urgent_care"]["count"] == 1
+    assert report["screened_out"]["by_reason"]["overdose"]["count"] == 1
+    assert report["screened_out"]["by_reason"]["not_triaged"]["count"] == 1
+    assert any(v["station"] == "Test station" for v in report["response_times"]["by_station_shift"].values())
+    # An analyst exports it: these small cells are suppressed for that role.
+    analyst = reports.program_report(ctx, Actor("ana", role=UserRole.ANALYST), start, start + timedelta(days=30))
+    assert analyst["outcomes"]["treated_and_released_on_site"]["count"] is None
+    assert analyst["holds"]["5150"] is None

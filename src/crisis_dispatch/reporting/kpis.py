@@ -42,6 +42,12 @@ class IncidentFacts:
     #: The simulator's own record of calls handed to the fallback responder; reports derive
     #: fallbacks from the history instead (:func:`fell_back`), and tests check the two agree.
     fell_back: np.ndarray | None = None
+    #: Why triage kept the call from the team ("" for a team call; see Incident.screened_out_reason).
+    screened_out: np.ndarray | None = None
+    #: The hold placed ("5150", "5585", "" none or not recorded).
+    hold_type: np.ndarray | None = None
+    #: The station of the van that reached the call ("" none).
+    station: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.tier)
@@ -65,6 +71,20 @@ def team_responses(
     minutes = _minutes(np.where(np.isnan(on_scene), np.inf, on_scene - triaged)[team])
     hour = np.floor((local_hour0 + triaged[team] / 3600.0) % 24.0).astype(int)
     return team, minutes, hour
+
+
+PHASES = ("triaged", "queued", "dispatched", "on_scene", "cancelled", "closed")
+
+
+def phase_times(history: HistoryTable, n: int) -> tuple[np.ndarray, ...]:
+    """Per incident, when it first reached each of ``PHASES`` (seconds, NaN never), in that order."""
+    return tuple(history.first_time(INCIDENT, phase, n) for phase in PHASES)
+
+
+def clock_minutes(facts: IncidentFacts) -> np.ndarray:
+    """Per incident, its response-time clock: 120 minutes in a rural county, else 60 (Medi-Cal)."""
+    rural = np.asarray(facts.area_rural, dtype=bool)[facts.area] if len(facts) else np.zeros(0, bool)
+    return np.where(rural, 120.0, 60.0)
 
 
 def fell_back(history: HistoryTable, team: np.ndarray, on_scene: np.ndarray) -> np.ndarray:
@@ -118,16 +138,9 @@ def compute_kpis(
     job): ``units_on_duty_at_start`` / ``units_busy_at_start`` say how many, since their
     rows predate the window (a simulation starts every van with a row at t = 0)."""
     n = len(facts)
-    triaged = history.first_time(INCIDENT, "triaged", n)
-    queued = history.first_time(INCIDENT, "queued", n)
-    dispatched = history.first_time(INCIDENT, "dispatched", n)
-    on_scene = history.first_time(INCIDENT, "on_scene", n)
-    cancelled = history.first_time(INCIDENT, "cancelled", n)
-    closed = history.first_time(INCIDENT, "closed", n)
-
+    triaged, queued, dispatched, on_scene, cancelled, closed = phase_times(history, n)
     team, resp_min, hour = team_responses(facts.tier, triaged, on_scene, local_hour0)
-    rural_inc = np.asarray(facts.area_rural, dtype=bool)[facts.area] if n else np.zeros(0, bool)
-    budget_min = np.where(rural_inc[team], 120.0, 60.0)
+    budget_min = clock_minutes(facts)[team]
 
     waited = ~np.isnan(queued[team])
     # A wait ends with a van, a cancellation, or the call handed to another responder (closed).

@@ -4,37 +4,53 @@ The incidents received in a window, every history row they have, and the units' 
 window become one :class:`~crisis_dispatch.reporting.history.HistoryTable`; the KPIs
 (response-time percentiles by tier, county and hour, shares within 60/120 minutes, queue
 waits, utilisation, outcome mix) come from :func:`~crisis_dispatch.reporting.kpis.compute_kpis`.
-No personal data leaves: only counts and times.
+The program report (:func:`program_report`) adds, by the same path, what a county board
+reads (reporting/program.py). No personal data leaves: only counts and times.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from crisis_dispatch.domain.access import Permission
+from crisis_dispatch.domain.access import Permission, UserRole
 from crisis_dispatch.domain.errors import InvalidInput
 from crisis_dispatch.domain.unit import COMMITTED, UnitStatus
 
 from . import audit
 from .context import Actor, ServiceContext
 
+if TYPE_CHECKING:  # numpy is imported where a report is computed, not when the API starts
+    from crisis_dispatch.reporting.history import HistoryTable
+    from crisis_dispatch.reporting.kpis import IncidentFacts
+
 #: Longest report window (a year, plus a leap day).
 MAX_WINDOW = timedelta(days=367)
 
 
-def kpi_report(
-    ctx: ServiceContext, actor: Actor, start: datetime, end: datetime, *, tz: str = "America/Los_Angeles"
-) -> dict[str, Any]:
-    """KPIs of the incidents received in [start, end)."""
-    import numpy as np
+@dataclass
+class LoadedWindow:
+    """The status history of a window and its incidents' facts, ready for the report code."""
 
-    from crisis_dispatch.data.reference import county_at
-    from crisis_dispatch.reporting.history import HistoryTable
-    from crisis_dispatch.reporting.kpis import IncidentFacts, compute_kpis
+    history: HistoryTable
+    facts: IncidentFacts
+    horizon_s: float
+    local_hour0: float
+    units_on_duty_at_start: int
+    units_busy_at_start: int
 
-    actor.require(Permission.REPORT_READ)
+    def args(self) -> dict[str, Any]:
+        return {
+            "horizon_s": self.horizon_s,
+            "local_hour0": self.local_hour0,
+            "units_on_duty_at_start": self.units_on_duty_at_start,
+            "units_busy_at_start": self.units_busy_at_start,
+        }
+
+
+def check_window(start: datetime, end: datetime, now: datetime, tz: str) -> ZoneInfo:
     if start.tzinfo is None or end.tzinfo is None:
         raise InvalidInput("start and end need a UTC offset, e.g. 2026-11-01T00:00:00-07:00")
     if not start < end <= start + MAX_WINDOW:
@@ -43,14 +59,30 @@ def kpi_report(
         zone = ZoneInfo(tz)
     except (KeyError, ValueError):
         raise InvalidInput(f"unknown time zone '{tz}'") from None
-    now = ctx.clock.now()
     if start >= now:
         raise InvalidInput("the report window starts in the future")
+    return zone
+
+
+def load_window(ctx: ServiceContext, actor: Actor, start: datetime, end: datetime, *, tz: str, what: str) -> LoadedWindow:
+    """The incidents received in [start, end), every history row they have, and the units' rows
+    in the window (plus how many vans were on duty or busy as it opened). Audited as ``what``."""
+    import numpy as np
+
+    from crisis_dispatch.data.reference import county_at
+    from crisis_dispatch.reporting.history import HistoryTable
+    from crisis_dispatch.reporting.kpis import IncidentFacts
+
+    actor.require(Permission.REPORT_READ)
+    now = ctx.clock.now()
+    zone = check_window(start, end, now, tz)
     with ctx.uow() as uow:
         incidents = uow.incidents.received_between(start, end)
         rows = uow.history.for_incidents([i.id for i in incidents]) + uow.history.units_between(start, end)
         before = uow.history.unit_states_before(start)
-        audit.record(ctx, uow, actor, "report", "kpis", [f"{start.isoformat()}/{end.isoformat()}"])
+        stations = {s.id: s.name for s in uow.stations.list()}
+        unit_station = {u.id: stations.get(u.station_id or "", u.station_id or "") for u in uow.units.list()}
+        audit.record(ctx, uow, actor, "report", what, [f"{start.isoformat()}/{end.isoformat()}"])
         uow.commit()
     rows.sort(key=lambda h: (h.at, h.id or 0))
     history = HistoryTable.from_changes(rows, epoch=start)
@@ -75,17 +107,43 @@ def kpi_report(
         destination=np.array(
             [i.outcome.destination.type.value if i.outcome and i.outcome.destination else "" for i in ordered], dtype=str
         ),
+        screened_out=np.array([i.screened_out_reason or "" for i in ordered], dtype=str),
+        hold_type=np.array([i.outcome.hold.type.value if i.outcome and i.outcome.hold else "" for i in ordered], dtype=str),
+        station=np.array([unit_station.get(i.unit_id or "", "") for i in ordered], dtype=str),
     )
     local0 = start.astimezone(zone)
     off_duty = {UnitStatus.OFF_SHIFT.value, UnitStatus.OUT_OF_SERVICE.value}
     committed = {u.value for u in COMMITTED}
-    kpis = compute_kpis(
+    return LoadedWindow(
         history,
         facts,
         horizon_s=(min(end, now) - start).total_seconds(),
         local_hour0=local0.hour + local0.minute / 60,
         units_on_duty_at_start=sum(1 for status in before.values() if status not in off_duty),
         units_busy_at_start=sum(1 for status in before.values() if status in committed),
-        impact=ctx.impact,
     )
+
+
+def kpi_report(
+    ctx: ServiceContext, actor: Actor, start: datetime, end: datetime, *, tz: str = "America/Los_Angeles"
+) -> dict[str, Any]:
+    """KPIs of the incidents received in [start, end)."""
+    from crisis_dispatch.reporting.kpis import compute_kpis
+
+    loaded = load_window(ctx, actor, start, end, tz=tz, what="kpis")
+    kpis = compute_kpis(loaded.history, loaded.facts, impact=ctx.impact, **loaded.args())
     return {"start": start.isoformat(), "end": end.isoformat(), "time_zone": tz, "kpis": kpis}
+
+
+def program_report(
+    ctx: ServiceContext, actor: Actor, start: datetime, end: datetime, *, tz: str = "America/Los_Angeles"
+) -> dict[str, Any]:
+    """The program report of the incidents received in [start, end) (reporting/program.py);
+    small cells suppressed for analysts (the role that exports it for others)."""
+    from crisis_dispatch.reporting.program import program_report as compute
+    from crisis_dispatch.reporting.program import suppress_small_cells
+
+    loaded = load_window(ctx, actor, start, end, tz=tz, what="program")
+    window = {"start": start.isoformat(), "end": end.isoformat(), "time_zone": tz}
+    report = compute(loaded.history, loaded.facts, window=window, impact=ctx.impact, **loaded.args())
+    return suppress_small_cells(report) if actor.role is UserRole.ANALYST else report
