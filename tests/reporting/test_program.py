@@ -7,21 +7,9 @@ import json
 import pytest
 
 from crisis_dispatch.domain.impact import Impact
-from crisis_dispatch.reporting.program import OUTCOME_KEYS, Share, program_report, suppress_small_cells
+from crisis_dispatch.reporting.program import OUTCOME_KEYS, TOP_LEVEL_KEYS, Share, program_report, suppress_small_cells
 
 from .month import FELL_BACK, SCREENED, STILL_WAITING, TEAM_CALLS, build_month
-
-TOP_LEVEL = [
-    "window",
-    "team_calls",
-    "outcomes",
-    "response_times",
-    "screened_out",
-    "holds",
-    "transports",
-    "impact",
-    "definitions_version",
-]
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +29,7 @@ def test_the_seed_programs_headline_23_of_113_treated_and_released_on_site(repor
 
 
 def test_the_json_has_exactly_the_scripted_top_level_keys_and_every_outcome_a_denominator(report: dict) -> None:
-    assert list(report) == TOP_LEVEL
+    assert tuple(report) == TOP_LEVEL_KEYS
     json.dumps(report, allow_nan=False)  # plain JSON: no NaN or infinity
     assert list(report["outcomes"]) == list(OUTCOME_KEYS)
     assert all(set(v) == {"count", "share", "denominator"} for v in report["outcomes"].values())
@@ -112,3 +100,10 @@ def test_small_cells_are_suppressed_and_large_ones_kept(report: dict) -> None:
     # Zero is not a small cell: nobody can be singled out of none.
     assert s["outcomes"]["outcome_not_recorded"]["count"] == 0
     assert report["holds"]["5585"] == 2  # the original is left alone
+
+
+def test_the_response_time_histogram_holds_every_team_call_the_unreached_in_the_last_bin(report: dict) -> None:
+    bins = report["response_times"]["histogram"]
+    assert sum(b["calls"]["count"] for b in bins) == 113
+    assert bins[-1]["to_min"] is None and bins[-1]["calls"]["count"] == FELL_BACK + STILL_WAITING
+    assert bins[0] == {"from_min": 0, "to_min": 15, "calls": {"count": 12, "share": round(12 / 113, 4), "denominator": 113}}

@@ -35,6 +35,18 @@ from .kpis import (
 
 #: The version of the definitions in docs/reporting.md the figures follow.
 DEFINITIONS_VERSION = "2026.12.1"
+#: The report's top-level keys, in order: a contract others script against.
+TOP_LEVEL_KEYS: tuple[str, ...] = (
+    "window",
+    "team_calls",
+    "outcomes",
+    "response_times",
+    "screened_out",
+    "holds",
+    "transports",
+    "impact",
+    "definitions_version",
+)
 #: Counts from 1 to SMALL_CELL - 1 are suppressed in what an analyst may export.
 SMALL_CELL = 11
 #: The headline outcome's name in the report (NEMSIS 4227001 + 4228001 + 4230013 + 4231005).
@@ -83,13 +95,13 @@ class Share:
 
     def text(self) -> str:
         if self.count is None:
-            return f"fewer than {SMALL_CELL} of {self.denominator} (suppressed)"
+            return f"fewer than {SMALL_CELL} of {self.denominator}"
         if self.share is None:
             return f"{self.count} of {self.denominator}"
         return f"{self.count} of {self.denominator} ({100 * self.count / self.denominator:.1f} %)"
 
 
-def share(count: int | np.integer[Any], denominator: int | np.integer[Any]) -> Share:
+def share(count: int | np.integer[Any] | np.bool_, denominator: int | np.integer[Any]) -> Share:
     return Share(int(count), int(denominator))
 
 
@@ -113,6 +125,21 @@ def times(minutes: np.ndarray, clock_min: np.ndarray) -> dict[str, Any]:
         "within_120_min": share((minutes <= 120.0).sum(), n).to_dict(),
         "within_clock": share((minutes <= clock_min).sum(), n).to_dict(),
     }
+
+
+#: Bins of the response-time histogram (minutes); the last bin holds later calls and those never reached.
+HISTOGRAM_EDGES: tuple[float, ...] = (0, 15, 30, 45, 60, 75, 90, 105, 120, 150, 180)
+
+
+def histogram(minutes: np.ndarray) -> list[dict[str, Any]]:
+    """Team calls by response time: ``{"from_min", "to_min", "calls"}`` per bin, ``to_min``
+    None for the last (later than the last edge, or never reached)."""
+    n = len(minutes)
+    out = []
+    for lo, hi in zip(HISTOGRAM_EDGES, (*HISTOGRAM_EDGES[1:], None), strict=True):
+        sel = (minutes >= lo) & ((minutes < hi) if hi is not None else True)
+        out.append({"from_min": lo, "to_min": hi, "calls": share(np.sum(sel), n).to_dict()})
+    return out
 
 
 def shift_of(hour: np.ndarray) -> np.ndarray:
@@ -174,6 +201,7 @@ def program_report(
     response_times = {
         "definition": "triage to the team on scene, in minutes; a call never reached counts as later than any target",
         **times(minutes, clock_min),
+        "histogram": histogram(minutes),
         "by_hour": [times(minutes[hour == h], clock_min[hour == h]) for h in range(24)],
         "by_shift": {sh: times(minutes[team_shift == sh], clock_min[team_shift == sh]) for sh, _, _ in SHIFTS},
         "by_station_shift": by_station_shift,
@@ -281,9 +309,11 @@ def suppress_small_cells(report: Any, threshold: int = SMALL_CELL) -> Any:
                 return {"count": None, "share": None, "denominator": value["denominator"], "suppressed": True}
             return dict(value)
         if isinstance(value, dict):
+            out = {k: walk(v, k) for k, v in value.items()}
             if "n" in value and small(value["n"]):
-                return {"n": None, "suppressed": True}
-            return {k: walk(v, k) for k, v in value.items()}
+                # Too few calls for their times to be shown: the size and the percentiles go.
+                out.update({k: None for k in ("n", "p50", "p90", "p95", "mean_reached") if k in out}, suppressed=True)
+            return out
         if isinstance(value, list):
             return [walk(v, key) for v in value]
         if key in CELL_KEYS and small(value):

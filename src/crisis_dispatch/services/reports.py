@@ -136,14 +136,82 @@ def kpi_report(
 
 
 def program_report(
-    ctx: ServiceContext, actor: Actor, start: datetime, end: datetime, *, tz: str = "America/Los_Angeles"
+    ctx: ServiceContext,
+    actor: Actor,
+    start: datetime,
+    end: datetime,
+    *,
+    tz: str = "America/Los_Angeles",
+    suppress: bool | None = None,
 ) -> dict[str, Any]:
-    """The program report of the incidents received in [start, end) (reporting/program.py);
-    small cells suppressed for analysts (the role that exports it for others)."""
+    """The program report of the incidents received in [start, end) (reporting/program.py).
+    Small cells are suppressed when ``suppress`` says so; by default for analysts, the role
+    that exports figures for others."""
     from crisis_dispatch.reporting.program import program_report as compute
     from crisis_dispatch.reporting.program import suppress_small_cells
 
     loaded = load_window(ctx, actor, start, end, tz=tz, what="program")
     window = {"start": start.isoformat(), "end": end.isoformat(), "time_zone": tz}
     report = compute(loaded.history, loaded.facts, window=window, impact=ctx.impact, **loaded.args())
-    return suppress_small_cells(report) if actor.role is UserRole.ANALYST else report
+    if suppress is None:
+        suppress = actor.role is UserRole.ANALYST
+    return suppress_small_cells(report) if suppress else report
+
+
+#: The program report's formats and their media types.
+FORMATS: dict[str, str] = {
+    "json": "application/json",
+    "csv": "text/csv; charset=utf-8",
+    "html": "text/html; charset=utf-8",
+    "pdf": "application/pdf",
+}
+#: Earlier calendar months an HTML or PDF summary looks back over for its month-over-month line.
+MONTHS_BEFORE = 5
+
+
+def earlier_months(start: datetime, zone: ZoneInfo, count: int = MONTHS_BEFORE) -> list[tuple[datetime, datetime]]:
+    """The ``count`` calendar months before the one ``start`` falls in (local time), oldest first."""
+    local = start.astimezone(zone)
+    first = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0, tzinfo=None)
+    out = []
+    for _ in range(count):
+        prev = (first - timedelta(days=1)).replace(day=1)
+        out.append((prev.replace(tzinfo=zone), first.replace(tzinfo=zone)))
+        first = prev
+    return out[::-1]
+
+
+def program_document(
+    ctx: ServiceContext,
+    actor: Actor,
+    start: datetime,
+    end: datetime,
+    *,
+    fmt: str = "json",
+    tz: str = "America/Los_Angeles",
+    suppress: bool | None = None,
+    program: str = "",
+) -> tuple[bytes, str]:
+    """The program report as ``fmt`` (json, csv, html, pdf): the bytes and their media type.
+    An HTML or PDF summary draws the month-over-month line from the earlier months that had
+    team calls (up to :data:`MONTHS_BEFORE`)."""
+    import json
+
+    from crisis_dispatch.reporting import documents
+
+    if fmt not in FORMATS:
+        raise InvalidInput(f"unknown report format '{fmt}': use one of {', '.join(FORMATS)}")
+    report = program_report(ctx, actor, start, end, tz=tz, suppress=suppress)
+    if fmt == "json":
+        return json.dumps(report, indent=2, allow_nan=False).encode(), FORMATS[fmt]
+    if fmt == "csv":
+        return documents.to_csv(report).encode(), FORMATS[fmt]
+    earlier = []
+    for m_start, m_end in earlier_months(start, ZoneInfo(tz)):
+        month = program_report(ctx, actor, m_start, m_end, tz=tz, suppress=suppress)
+        if month["team_calls"]:
+            earlier.append((documents.window_title(month), month))
+    html = documents.to_html(report, earlier=earlier, program=program)
+    if fmt == "html":
+        return html.encode(), FORMATS[fmt]
+    return documents.to_pdf(html), FORMATS[fmt]
