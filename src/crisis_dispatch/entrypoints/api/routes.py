@@ -306,6 +306,10 @@ def kpi_report(
     return reports.kpi_report(ctx, actor, start, end, tz=tz)
 
 
+#: The HTML report may use its inline styles and data: images (the plots), and load nothing.
+REPORT_HTML_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'"
+
+
 @router.get("/reports/program", tags=["reports"], response_model=None)
 def program_report(
     ctx: CtxDep,
@@ -321,6 +325,8 @@ def program_report(
     HTML and PDF the two-page summary. Counts under 11 are suppressed for analysts."""
     body, media_type = reports.program_document(ctx, actor, start, end, fmt=format, tz=tz)
     headers = {}
+    if format == "html":  # one self-contained file: its own styles and inlined plots, nothing else
+        headers["Content-Security-Policy"] = REPORT_HTML_CSP
     if format in ("csv", "pdf"):
         headers["Content-Disposition"] = f'attachment; filename="program-report-{start:%Y-%m-%d}.{format}"'
     return Response(body, media_type=media_type, headers=headers)
