@@ -107,6 +107,69 @@ def report(
     write_output(run(), out, binary=fmt == "pdf")
 
 
+export_app = typer.Typer(help="Exports for analysts and researchers.", no_args_is_help=True)
+
+
+def dictionary_path(out: Path) -> Path:
+    """The data dictionary beside an export: ``calls.csv`` -> ``calls.dictionary.csv``."""
+    return out.with_name(f"{out.stem}.dictionary.csv")
+
+
+@export_app.command("deidentified")
+def export_deidentified(
+    start: StartOption,
+    end: EndOption,
+    out: Annotated[
+        Path, typer.Option("--out", help="The CSV to write; its data dictionary goes beside it (NAME.dictionary.csv).")
+    ],
+    dates: Annotated[
+        str, typer.Option("--dates", help="month, or year (strict HIPAA Safe Harbor keeps no date element but the year).")
+    ] = "month",
+    tz: TzOption = DEFAULT_TZ,
+    db: DbOption = None,
+) -> None:
+    """One de-identified row per incident received in [START, END), for analysts and researchers.
+
+    HIPAA Safe Harbor: no identifier, name, phone number, narrative, note, address or
+    coordinate; dates to the month (or the year); place as the state and urban or rural;
+    ages over 89 as 90+; every combination of period, area type and age holds at least 11
+    rows, or those rows' age and area type are generalised until it does (docs/reporting.md).
+    """
+    import csv
+
+    from crisis_dispatch.reporting.deidentify import FIELDS, dictionary_rows
+    from crisis_dispatch.services import reports
+    from crisis_dispatch.services.context import SYSTEM
+
+    from .cli import _existing_container, _settings, readable_errors
+
+    t0, t1 = parse_time(start, "--start", tz), parse_time(end, "--end", tz)
+
+    @readable_errors
+    def run() -> list[dict[str, str]]:
+        container = _existing_container(_settings(db))
+        try:
+            return reports.deidentified_export(container.ctx, SYSTEM, t0, t1, tz=tz, dates=dates.strip().lower())
+        finally:
+            container.dispose()
+
+    rows = run()
+    dictionary = dictionary_path(out)
+    try:
+        with out.open("w", newline="", encoding="utf-8") as f:
+            w = csv.DictWriter(f, fieldnames=[field.name for field in FIELDS])
+            w.writeheader()
+            w.writerows(rows)
+        with dictionary.open("w", newline="", encoding="utf-8") as f:
+            w = csv.DictWriter(f, fieldnames=["field", "description", "values"])
+            w.writeheader()
+            w.writerows(dictionary_rows())
+    except OSError as e:
+        raise fail(f"cannot write {e.filename or out}: {e.strerror or e}") from None
+    print(f"wrote {len(rows)} de-identified rows to {out} and the data dictionary to {dictionary}")
+
+
 def register(app: typer.Typer) -> None:
-    """Add ``report`` (and the ``export`` group) to ``app``."""
+    """Add ``report`` and the ``export`` group to ``app``."""
     app.command("report")(report)
+    app.add_typer(export_app, name="export")

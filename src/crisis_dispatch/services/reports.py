@@ -23,6 +23,7 @@ from . import audit
 from .context import Actor, ServiceContext
 
 if TYPE_CHECKING:  # numpy is imported where a report is computed, not when the API starts
+    from crisis_dispatch.domain.incident import Incident
     from crisis_dispatch.reporting.history import HistoryTable
     from crisis_dispatch.reporting.kpis import IncidentFacts
 
@@ -36,6 +37,9 @@ class LoadedWindow:
 
     history: HistoryTable
     facts: IncidentFacts
+    #: The incidents in the facts' order (for the de-identified export's month and age only).
+    incidents: list[Incident]
+    zone: ZoneInfo
     horizon_s: float
     local_hour0: float
     units_on_duty_at_start: int
@@ -117,6 +121,8 @@ def load_window(ctx: ServiceContext, actor: Actor, start: datetime, end: datetim
     return LoadedWindow(
         history,
         facts,
+        ordered,
+        zone,
         horizon_s=(min(end, now) - start).total_seconds(),
         local_hour0=local0.hour + local0.minute / 60,
         units_on_duty_at_start=sum(1 for status in before.values() if status not in off_duty),
@@ -215,3 +221,26 @@ def program_document(
     if fmt == "html":
         return html.encode(), FORMATS[fmt]
     return documents.to_pdf(html), FORMATS[fmt]
+
+
+def deidentified_export(
+    ctx: ServiceContext,
+    actor: Actor,
+    start: datetime,
+    end: datetime,
+    *,
+    tz: str = "America/Los_Angeles",
+    dates: str = "month",
+) -> list[dict[str, str]]:
+    """The incidents received in [start, end) as de-identified rows (reporting/deidentify.py):
+    dates to the month (or the year), place as urban/rural, ages over 89 grouped, small cells
+    generalised. Audited as an export."""
+    from crisis_dispatch.reporting.deidentify import deidentified_rows
+
+    if dates not in ("month", "year"):
+        raise InvalidInput(f"dates must be 'month' or 'year', not '{dates}'")
+    loaded = load_window(ctx, actor, start, end, tz=tz, what="deidentified-export")
+    fmt = "%Y-%m" if dates == "month" else "%Y"
+    periods = [i.received_at.astimezone(loaded.zone).strftime(fmt) for i in loaded.incidents]
+    ages = [i.outcome.subject_age if i.outcome and i.outcome.subject_age is not None else i.known_age for i in loaded.incidents]
+    return deidentified_rows(loaded.history, loaded.facts, periods=periods, ages=ages)
