@@ -110,6 +110,11 @@ def _png(fig: Any) -> str:
     return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
 
 
+def png_bytes(data_uri: str) -> bytes:
+    """The PNG of a plot's ``data:`` URI (to write it as a file)."""
+    return base64.b64decode(data_uri.split(",", 1)[1])
+
+
 def _figure(width: float = PAGE_WIDTH_IN, height: float = 2.0) -> tuple[Any, Any]:
     import matplotlib
 
