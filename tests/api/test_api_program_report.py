@@ -211,6 +211,7 @@ def test_the_cli_reports_the_same_month_from_the_database_in_every_format(progra
     out = tmp_path / "november.pdf"
     done = subprocess.run([*cli, "--format", "pdf", "--out", str(out)], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
+    assert f"to {out}" in done.stdout
     assert out.read_bytes().startswith(b"%PDF")
     pypdf = pytest.importorskip("pypdf")
     assert HEADLINE in " ".join(p.extract_text() for p in pypdf.PdfReader(out).pages)

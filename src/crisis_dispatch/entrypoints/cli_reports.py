@@ -104,7 +104,10 @@ def report(
             container.dispose()
         return body
 
-    write_output(run(), out, binary=fmt == "pdf")
+    body = run()
+    write_output(body, out, binary=fmt == "pdf")
+    if out is not None:
+        print(f"wrote the program report ({fmt}, {len(body):,} bytes) to {out}")
 
 
 export_app = typer.Typer(help="Exports for analysts and researchers.", no_args_is_help=True)
