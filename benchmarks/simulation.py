@@ -124,7 +124,7 @@ def simpy_area(prep: Prepared, replication: int, area_index: int) -> AreaResult:
                 return
             if fallback_s is not None and at == t0 + fallback_s:
                 add(
-                    inc.transition(IS.CANCELLED, now=now(), by=BY, reason="no van: handed to the fallback responder"),
+                    inc.transition(IS.CLOSED, now=now(), by=BY, reason="no van: handed to the fallback responder"),
                     env.now,
                     0,
                     i,

@@ -9,6 +9,7 @@ from platformdirs import user_data_dir
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from .domain.impact import Impact
 from .domain.logins import LoginPolicy
 
 DEFAULT_SECRET = "insecure-default-secret-change-me"
@@ -60,6 +61,13 @@ class Settings(BaseSettings):
     clock_speed: float = Field(default=1.0, gt=0)
     clock_real_anchor: datetime | None = None
     clock_sim_anchor: datetime | None = None
+    #: The program report's impact estimates (assumptions, stated in every report; docs/reporting.md):
+    #: of the calls a team reached, the share that would have ended in an emergency department
+    #: without the team (cf. NYC B-HEARD, 49-51 % taken to hospital), and the police and fire/EMS
+    #: hours such a call takes when they answer it.
+    ed_baseline_share: float = Field(default=0.5, ge=0.0, le=1.0)
+    police_hours_per_call: float = Field(default=2.0, ge=0.0)
+    fire_hours_per_call: float = Field(default=1.0, ge=0.0)
     host: str = "127.0.0.1"
     port: int = 8000
 
@@ -81,6 +89,9 @@ class Settings(BaseSettings):
             lockout_after=self.login_lockout_after,
             lockout_for=timedelta(minutes=self.login_lockout_minutes),
         )
+
+    def impact(self) -> Impact:
+        return Impact(self.police_hours_per_call, self.fire_hours_per_call, self.ed_baseline_share)
 
     def check_for_serving(self) -> None:
         """A real deployment must not run with the well-known default secret."""

@@ -9,10 +9,10 @@ import pytest
 from crisis_dispatch.bootstrap import Container
 from crisis_dispatch.domain.access import UserRole
 from crisis_dispatch.domain.errors import InvalidInput, PermissionDenied
-from crisis_dispatch.domain.outcomes import Destination, DestinationType, Disposition, Outcome
+from crisis_dispatch.domain.outcomes import Destination, DestinationType, Disposition, Hold, HoldCriterion, HoldType, Outcome
 from crisis_dispatch.services import incidents, reports, seed, units
 from crisis_dispatch.services.context import SYSTEM, Actor
-from tests.integration.helpers import new_incident
+from tests.integration.helpers import new_incident, staffed_unit
 
 
 def test_a_months_report_counts_response_times_and_outcomes(container: Container, clock) -> None:
@@ -89,3 +89,84 @@ def test_utilisation_counts_the_vans_already_on_duty_when_the_window_opens(conta
         on_duty = sum(1 for s in uow.history.unit_states_before(start).values() if s not in ("off_shift", "out_of_service"))
     assert on_duty >= 1
     assert k["utilisation"] == pytest.approx(0.5 / (2.0 * on_duty), abs=1e-3)  # 30 busy minutes in 2 h per van on duty
+
+
+def _reach(container: Container, clock, incident_id: str, outcome: Outcome, *, transport: bool = False) -> None:
+    """Dispatch the recommended van, arrive, record ``outcome`` and free the van."""
+    ctx = container.ctx
+    incidents.assign_unit(ctx, SYSTEM, incident_id, None)
+    unit_id = incidents.get_incident(ctx, SYSTEM, incident_id)["unit_id"]
+    clock.advance(timedelta(minutes=15))
+    units.set_unit_status(ctx, SYSTEM, unit_id, "on_scene")
+    if transport:
+        units.set_unit_status(ctx, SYSTEM, unit_id, "transporting")
+    incidents.record_outcome(ctx, SYSTEM, incident_id, outcome)
+    if transport:
+        units.set_unit_status(ctx, SYSTEM, unit_id, "at_destination")
+    units.set_unit_status(ctx, SYSTEM, unit_id, "available")
+
+
+def test_a_waiting_team_call_handed_to_police_counts_as_a_fallback(container: Container, clock) -> None:
+    ctx = container.ctx
+    start = clock.now() - timedelta(minutes=1)
+    waiting = new_incident(container)
+    clock.advance(timedelta(minutes=50))
+    incidents.change_status(ctx, SYSTEM, waiting, "closed", reason="no van free: handed to police")
+    clock.advance(timedelta(minutes=5))
+    k = reports.kpi_report(ctx, Actor("ana", role=UserRole.ANALYST), start, clock.now())["kpis"]
+    assert k["team_calls"] == 1
+    assert k["fell_back_to_police_or_ems"] == 1
+    assert k["share_left_to_police_or_ems"] == 1.0
+
+
+def test_ed_visits_avoided_use_the_configured_baseline_share_not_zero(container: Container, clock) -> None:
+    ctx = container.ctx
+    seed.seed_la(ctx, days=2)
+    start = clock.now() - timedelta(minutes=1)
+    first, second = new_incident(container), new_incident(container)
+    _reach(container, clock, first, Outcome(Disposition.TREATED_AND_RELEASED, clock.now() + timedelta(minutes=15), "system"))
+    ed = Destination(DestinationType.EMERGENCY_DEPARTMENT)
+    _reach(
+        container,
+        clock,
+        second,
+        Outcome(Disposition.VOLUNTARY_TRANSPORT, clock.now() + timedelta(minutes=15), "system", destination=ed),
+        transport=True,
+    )
+    clock.advance(timedelta(minutes=5))
+    assert ctx.impact.baseline_ed_share == 0.5  # the default setting (an assumption, docs/reporting.md)
+    k = reports.kpi_report(ctx, Actor("ana", role=UserRole.ANALYST), start, clock.now())["kpis"]
+    # 2 reached calls x 0.5 would have gone to an ED; the team took 1 there: 0 avoided, not -1.
+    assert k["ed_visits_avoided"] == 0.0
+    assert k["police_hours_freed"] == 2 * ctx.impact.police_hours_per_call
+
+
+def test_the_program_report_reads_holds_stations_and_screened_out_reasons_from_the_database(container: Container, clock) -> None:
+    ctx = container.ctx
+    unit_id = staffed_unit(container, "TTP-9")
+    start = clock.now() - timedelta(minutes=1)
+    treated, held = new_incident(container), new_incident(container)
+    _reach(container, clock, treated, Outcome(Disposition.TREATED_AND_RELEASED, clock.now() + timedelta(minutes=15), "system"))
+    incidents.assign_unit(ctx, SYSTEM, held, unit_id)
+    clock.advance(timedelta(minutes=30))
+    units.set_unit_status(ctx, SYSTEM, unit_id, "on_scene")
+    units.set_unit_status(ctx, SYSTEM, unit_id, "transporting")
+    now = clock.now()
+    hold = Hold(HoldType.WIC_5150, "stf-ttp-9-psych", now, now, frozenset({HoldCriterion.GRAVE_DISABILITY}), False)
+    puc = Destination(DestinationType.PSYCHIATRIC_URGENT_CARE)
+    incidents.record_outcome(ctx, SYSTEM, held, Outcome(Disposition.INVOLUNTARY_HOLD, now, "system", destination=puc, hold=hold))
+    new_incident(container, narrative="Unconscious man not breathing after overdose", call_type="")
+    new_incident(container, narrative="Caller hung up", call_type="")
+    clock.advance(timedelta(minutes=5))
+    report = reports.program_report(ctx, Actor("sup", role=UserRole.SUPERVISOR), start, start + timedelta(days=30))
+    assert report["team_calls"] == 2
+    assert report["outcomes"]["treated_and_released_on_site"] == {"count": 1, "share": 0.5, "denominator": 2}
+    assert (report["holds"]["5150"], report["holds"]["5585"], report["holds"]["hold_transports"]) == (1, 0, 1)
+    assert report["transports"]["by_destination"]["psychiatric_urgent_care"]["count"] == 1
+    assert report["screened_out"]["by_reason"]["overdose"]["count"] == 1
+    assert report["screened_out"]["by_reason"]["not_triaged"]["count"] == 1
+    assert any(v["station"] == "Test station" for v in report["response_times"]["by_station_shift"].values())
+    # An analyst exports it: these small cells are suppressed for that role.
+    analyst = reports.program_report(ctx, Actor("ana", role=UserRole.ANALYST), start, start + timedelta(days=30))
+    assert analyst["outcomes"]["treated_and_released_on_site"]["count"] is None
+    assert analyst["holds"]["5150"] is None

@@ -47,11 +47,28 @@ def test_simulate_writes_tables_plots_and_an_html_summary(tmp_path: Path) -> Non
         "response_by_hour.png",
         "utilisation_by_hour.png",
         "summary.html",
+        "program_report.json",
+        "program_report.csv",
+        "program_report.html",
+        "response_times.png",
+        "outcomes.png",
+        "eligible_reached.png",
     ):
         assert (tmp_path / name).stat().st_size > 0, name
     html = (tmp_path / "summary.html").read_text()
     assert "la-ttp" in html
     assert not re.search(r"\d\.\d{5,}", html.split("<h2>Inputs")[0])  # estimates rounded to their precision
+    # Names people read, shares as percentages, the inputs as a table rather than a JSON dump.
+    headline = html.split("<h2>Headline")[1].split("</table>")[0]
+    assert "Reached within 60 minutes" in headline and "share_within" not in headline
+    assert re.search(r"<td>Van utilisation</td><td>\d+(\.\d+)? %</td>", headline)
+    inputs = html.split("<h2>Inputs")[1]
+    assert "<td>horizon days</td><td>20" in inputs and "{" not in inputs
+    # The simulated run is read by the live report's code: the same keys, team calls and outcomes.
+    program = json.loads((tmp_path / "program_report.json").read_text())
+    assert program["team_calls"] == data["kpis"]["team_calls"]
+    assert sum(v["count"] for v in program["outcomes"].values()) == program["team_calls"]
+    assert "Treated and released on site" in (tmp_path / "program_report.html").read_text()
 
 
 def test_simulate_with_two_protocols_is_the_eligibility_whatif() -> None:

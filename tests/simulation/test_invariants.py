@@ -26,6 +26,9 @@ def test_an_overloaded_fleet_with_part_time_shifts_keeps_the_invariants() -> Non
     r = run_replication(prepare(s), 0)
     assert r.kpis["p_wait"] > 0.2  # the queue, escalations and fallbacks are exercised
     assert r.kpis["fell_back_to_police_or_ems"] > 0
+    # The live report reads fallbacks from the history: it finds exactly the simulator's own record.
+    assert r.facts.fell_back is not None
+    assert r.kpis["fell_back_to_police_or_ems"] == int(r.facts.fell_back.sum())
     assert sum(r.kpis["escalations"].values()) > 0
     assert check_invariants(r.history, s.horizon_s) == []
 
@@ -54,3 +57,17 @@ def test_the_checker_catches_time_going_backwards() -> None:
     h = run_replication(prepare(s), 0).history
     h.t[10] = h.t[9] - 60
     assert any("backwards" in p for p in check_invariants(h, s.horizon_s))
+
+
+def test_a_simulated_run_is_reported_by_the_live_program_reports_code() -> None:
+    from crisis_dispatch.simulation.runner import program_of
+
+    s = small_scenario(days=7)
+    r = run_replication(prepare(s), 0)
+    report = program_of(s, r)
+    assert report["team_calls"] == r.kpis["team_calls"]
+    assert sum(v["count"] for v in report["outcomes"].values()) == report["team_calls"]
+    fell = report["screened_out"]["eligible_not_reached"]["fell_back_to_police_or_ems"]["count"]
+    assert fell == r.kpis["fell_back_to_police_or_ems"]
+    assert report["response_times"]["p50"] == r.kpis["response_minutes"]["p50"]
+    assert report["impact"]["ed_visits_avoided"]["value"] == r.kpis["ed_visits_avoided"]

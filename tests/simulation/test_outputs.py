@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from crisis_dispatch.simulation.outputs import estimate_decimals, headline_row
+from crisis_dispatch.simulation.outputs import estimate_decimals, headline_row, input_rows
 
 
 @pytest.mark.parametrize(
@@ -25,3 +25,26 @@ def test_a_headline_estimate_is_rounded_to_the_precision_of_its_interval(ci: dic
 def test_decimals_never_exceed_four() -> None:
     assert estimate_decimals(0.5, 0.4999999, 0.5000001) == 4
     assert estimate_decimals(1e-9) == 4
+
+
+def test_a_share_is_shown_as_a_percentage_to_its_precision() -> None:
+    ci = {"mean": 0.63412, "ci95_low": 0.6213, "ci95_high": 0.6478}
+    assert headline_row(ci, percent=True) == ("63.4 %", "62.1 – 64.8 %")
+    assert headline_row({"mean": None, "ci95_low": None, "ci95_high": None}, percent=True) == ("not met", "–")
+
+
+def test_the_inputs_read_as_a_table_of_names_and_values() -> None:
+    rows = input_rows(
+        {
+            "name": "la-ttp",
+            "impact": {"baseline_ed_share": 0.5},
+            "vans": [{"call_sign": "TTP-1", "station": "st-9"}],
+            "days": [1, 2],
+        }
+    )
+    assert rows == [
+        ("name", "la-ttp"),
+        ("impact.baseline ed share", "0.5"),
+        ("vans 1", "call sign TTP-1, station st-9"),
+        ("days", "1, 2"),
+    ]

@@ -505,7 +505,7 @@ def _register_plugins() -> None:
     """Command groups owned by other modules (triage, routing) register themselves here."""
     import importlib
 
-    for name in ("cli_triage", "cli_routing", "cli_simulation"):
+    for name in ("cli_triage", "cli_routing", "cli_simulation", "cli_reports"):
         try:
             module = importlib.import_module(f"crisis_dispatch.entrypoints.{name}")
         except ModuleNotFoundError as e:

@@ -121,7 +121,10 @@ def simulate_cmd(
     days: Annotated[float | None, typer.Option(help="Simulated days (default: the scenario's horizon).")] = None,
     seed: Annotated[int | None, typer.Option(help="Override the scenario's seed.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
-    out: Annotated[Path | None, typer.Option("--out", help="Write CSV tables, PNG plots and summary.html here.")] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Write CSV tables, PNG plots, summary.html and replication 0's program report here."),
+    ] = None,
     scheduler: Annotated[str | None, typer.Option(help="Address of an existing Dask scheduler.")] = None,
     in_process: Annotated[bool, typer.Option("--in-process", help="Run replications here, without Dask.")] = False,
     workers: Annotated[int, typer.Option(min=1, help="Local Dask workers / processes for the areas of one run.")] = 2,
@@ -182,9 +185,12 @@ def simulate_cmd(
         payload["invariant_violations"] = problems
     if out is not None:
         from crisis_dispatch.simulation.outputs import write_outputs
+        from crisis_dispatch.simulation.runner import program_of
 
+        # Replication 0 again (the same seed gives the same run), read by the live report's code.
+        program = program_of(s, run_replication(prepare(s, protocol=proto), 0, workers=workers))
         try:
-            payload["files"] = write_outputs(result, inputs, out)
+            payload["files"] = write_outputs(result, inputs, out, program=program)
         except OSError as exc:
             raise fail(f"cannot write to {out}: {exc.strerror or exc}") from None
     if as_json:
@@ -214,11 +220,11 @@ def _print_summary(p: dict[str, Any]) -> None:
     table.add_column("indicator")
     table.add_column("mean", justify="right")
     table.add_column("95 % CI", justify="right")
-    for key in HEADLINE:
+    for key, name, share in HEADLINE:
         if key in ci:
-            table.add_row(key, *headline_row(ci[key]))
+            table.add_row(name, *headline_row(ci[key], percent=share))
         elif key.startswith("response_minutes"):
-            table.add_row(key, "not met", "–")
+            table.add_row(name, "not met", "–")
     out = _out()
     out.print(table)
     if "erlang_c" in p:

@@ -139,6 +139,15 @@ class HistoryTable:
         out[ids[order]] = ts[order]
         return out
 
+    def left_waiting_for(self, status: str, n: int) -> np.ndarray:
+        """Per incident index (0..n-1): whether it went from waiting for a van (triaged or
+        queued) straight to ``status`` (``closed``: handed to another responder)."""
+        out = np.zeros(n, dtype=bool)
+        waiting = np.isin(self.from_status, [STATUS_CODES["triaged"], STATUS_CODES["queued"]])
+        sel = (self.subject == INCIDENT) & (self.event == 0) & waiting & (self.to_status == STATUS_CODES[status])
+        out[self.subject_id[sel]] = True
+        return out
+
     def rows_at(self, k: int) -> tuple[str, int, str | None, str, float, int, int, str]:
         f, to = int(self.from_status[k]), int(self.to_status[k])
         return (

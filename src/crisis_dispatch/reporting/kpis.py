@@ -14,12 +14,17 @@ from typing import Any
 
 import numpy as np
 
+from crisis_dispatch.domain.impact import Impact
 from crisis_dispatch.domain.queueing import EscalationKind
 from crisis_dispatch.domain.triage import TEAM_TIERS
 
 from .history import EVENT_CODES, INCIDENT, STATUS_CODES, UNIT, HistoryTable
 
+__all__ = ["Impact", "IncidentFacts", "compute_kpis"]
+
 PERCENTILES = (50, 90, 95)
+#: No impact assumptions (the simulator's scenarios and the live settings give theirs).
+NO_IMPACT = Impact()
 COMMITTED_UNIT = tuple(STATUS_CODES[s] for s in ("dispatched", "en_route", "on_scene", "transporting", "at_destination"))
 OFF_DUTY = tuple(STATUS_CODES[s] for s in ("off_shift", "out_of_service"))
 
@@ -34,19 +39,18 @@ class IncidentFacts:
     area_rural: list[bool]
     disposition: np.ndarray  # str, "" when none recorded
     destination: np.ndarray  # str, "" when no transport
-    fell_back: np.ndarray  # bool: handed to the fallback responder after waiting
+    #: The simulator's own record of calls handed to the fallback responder; reports derive
+    #: fallbacks from the history instead (:func:`fell_back`), and tests check the two agree.
+    fell_back: np.ndarray | None = None
+    #: Why triage kept the call from the team ("" for a team call; see Incident.screened_out_reason).
+    screened_out: np.ndarray | None = None
+    #: The hold placed ("5150", "5585", "" none or not recorded).
+    hold_type: np.ndarray | None = None
+    #: The station of the van that reached the call ("" none).
+    station: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.tier)
-
-
-@dataclass(frozen=True)
-class Impact:
-    """Assumptions that turn team calls into hours freed and ED visits avoided."""
-
-    police_hours_per_call: float = 0.0
-    fire_hours_per_call: float = 0.0
-    baseline_ed_share: float = 0.0
 
 
 def _minutes(x: np.ndarray) -> np.ndarray:
@@ -67,6 +71,27 @@ def team_responses(
     minutes = _minutes(np.where(np.isnan(on_scene), np.inf, on_scene - triaged)[team])
     hour = np.floor((local_hour0 + triaged[team] / 3600.0) % 24.0).astype(int)
     return team, minutes, hour
+
+
+PHASES = ("triaged", "queued", "dispatched", "on_scene", "cancelled", "closed")
+
+
+def phase_times(history: HistoryTable, n: int) -> tuple[np.ndarray, ...]:
+    """Per incident, when it first reached each of ``PHASES`` (seconds, NaN never), in that order."""
+    return tuple(history.first_time(INCIDENT, phase, n) for phase in PHASES)
+
+
+def clock_minutes(facts: IncidentFacts) -> np.ndarray:
+    """Per incident, its response-time clock: 120 minutes in a rural county, else 60 (Medi-Cal)."""
+    rural = np.asarray(facts.area_rural, dtype=bool)[facts.area] if len(facts) else np.zeros(0, bool)
+    return np.where(rural, 120.0, 60.0)
+
+
+def fell_back(history: HistoryTable, team: np.ndarray, on_scene: np.ndarray) -> np.ndarray:
+    """Per incident: a team call no team reached that was handed to another responder while
+    it waited (closed from triaged or queued: the live "handed to police" close, and the
+    simulator's fallback after ``fallback_after_minutes``)."""
+    return team & np.isnan(on_scene) & history.left_waiting_for("closed", len(team))
 
 
 def percentiles(values: np.ndarray) -> dict[str, float | None]:
@@ -105,7 +130,7 @@ def compute_kpis(
     *,
     horizon_s: float,
     local_hour0: float = 0.0,
-    impact: Impact = Impact(),
+    impact: Impact = NO_IMPACT,
     units_on_duty_at_start: int = 0,
     units_busy_at_start: int = 0,
 ) -> dict[str, Any]:
@@ -113,21 +138,14 @@ def compute_kpis(
     job): ``units_on_duty_at_start`` / ``units_busy_at_start`` say how many, since their
     rows predate the window (a simulation starts every van with a row at t = 0)."""
     n = len(facts)
-    triaged = history.first_time(INCIDENT, "triaged", n)
-    queued = history.first_time(INCIDENT, "queued", n)
-    dispatched = history.first_time(INCIDENT, "dispatched", n)
-    on_scene = history.first_time(INCIDENT, "on_scene", n)
-    cancelled = history.first_time(INCIDENT, "cancelled", n)
-    closed = history.first_time(INCIDENT, "closed", n)
-
+    triaged, queued, dispatched, on_scene, cancelled, closed = phase_times(history, n)
     team, resp_min, hour = team_responses(facts.tier, triaged, on_scene, local_hour0)
-    rural_inc = np.asarray(facts.area_rural, dtype=bool)[facts.area] if n else np.zeros(0, bool)
-    budget_min = np.where(rural_inc[team], 120.0, 60.0)
+    budget_min = clock_minutes(facts)[team]
 
     waited = ~np.isnan(queued[team])
-    wait_end = np.where(
-        np.isnan(dispatched[team]), np.where(np.isnan(cancelled[team]), horizon_s, cancelled[team]), dispatched[team]
-    )
+    # A wait ends with a van, a cancellation, or the call handed to another responder (closed).
+    left = np.fmin(cancelled[team], closed[team])
+    wait_end = np.where(np.isnan(dispatched[team]), np.where(np.isnan(left), horizon_s, left), dispatched[team])
     wait = _minutes(np.where(waited, wait_end - triaged[team], 0.0))
 
     by_tier = {str(k): percentiles(resp_min[facts.tier[team] == k]) for k in sorted(set(facts.tier[team].tolist()))}
@@ -177,7 +195,7 @@ def compute_kpis(
     n_team = int(team.sum())
     phone = int((tier_s == "PHONE_988").sum())
     screened = n - n_team - phone
-    fell_back = int(facts.fell_back.sum())
+    fell_back_n = int(fell_back(history, team, on_scene).sum())
     open_at_end = int((team & np.isnan(closed) & np.isnan(cancelled)).sum())
 
     def within(m: float) -> float | None:
@@ -188,9 +206,9 @@ def compute_kpis(
         "team_calls": n_team,
         "phone_988_calls": phone,
         "screened_out_to_police_or_ems": int(screened),
-        "fell_back_to_police_or_ems": fell_back,
+        "fell_back_to_police_or_ems": fell_back_n,
         "share_served_by_team": round(float(reached.sum() / n), 4) if n else None,
-        "share_left_to_police_or_ems": round(float((screened + fell_back) / n), 4) if n else None,
+        "share_left_to_police_or_ems": round(float((screened + fell_back_n) / n), 4) if n else None,
         "response_minutes": percentiles(resp_min),
         "response_minutes_by_tier": by_tier,
         "response_minutes_by_area": by_area,

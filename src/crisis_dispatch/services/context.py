@@ -14,6 +14,7 @@ from crisis_dispatch.adapters.uow import UnitOfWork
 from crisis_dispatch.domain.access import Permission, UserRole, allowed
 from crisis_dispatch.domain.clock import Clock
 from crisis_dispatch.domain.errors import PermissionDenied
+from crisis_dispatch.domain.impact import Impact
 from crisis_dispatch.domain.limits import ServiceArea
 from crisis_dispatch.domain.logins import LoginPolicy
 from crisis_dispatch.domain.queueing import EscalationPolicy, Thresholds
@@ -61,6 +62,8 @@ class ServiceContext:
     #: Where calls may come from (None: anywhere). A call outside is refused unless a
     #: dispatcher takes it on purpose.
     service_area: ServiceArea | None = None
+    #: The assumptions behind the program report's impact estimates (settings: ed_baseline_share, ...).
+    impact: Impact = Impact()
 
     def outside_service_area(self, lat: float, lon: float) -> bool:
         return self.service_area is not None and not self.service_area.contains(lat, lon)

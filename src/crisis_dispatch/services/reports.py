@@ -4,37 +4,57 @@ The incidents received in a window, every history row they have, and the units' 
 window become one :class:`~crisis_dispatch.reporting.history.HistoryTable`; the KPIs
 (response-time percentiles by tier, county and hour, shares within 60/120 minutes, queue
 waits, utilisation, outcome mix) come from :func:`~crisis_dispatch.reporting.kpis.compute_kpis`.
-No personal data leaves: only counts and times.
+The program report (:func:`program_report`) adds, by the same path, what a county board
+reads (reporting/program.py). No personal data leaves: only counts and times.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from crisis_dispatch.domain.access import Permission
+from crisis_dispatch.domain.access import Permission, UserRole
 from crisis_dispatch.domain.errors import InvalidInput
 from crisis_dispatch.domain.unit import COMMITTED, UnitStatus
 
 from . import audit
 from .context import Actor, ServiceContext
 
+if TYPE_CHECKING:  # numpy is imported where a report is computed, not when the API starts
+    from crisis_dispatch.domain.incident import Incident
+    from crisis_dispatch.reporting.history import HistoryTable
+    from crisis_dispatch.reporting.kpis import IncidentFacts
+
 #: Longest report window (a year, plus a leap day).
 MAX_WINDOW = timedelta(days=367)
 
 
-def kpi_report(
-    ctx: ServiceContext, actor: Actor, start: datetime, end: datetime, *, tz: str = "America/Los_Angeles"
-) -> dict[str, Any]:
-    """KPIs of the incidents received in [start, end)."""
-    import numpy as np
+@dataclass
+class LoadedWindow:
+    """The status history of a window and its incidents' facts, ready for the report code."""
 
-    from crisis_dispatch.data.reference import county_at
-    from crisis_dispatch.reporting.history import HistoryTable
-    from crisis_dispatch.reporting.kpis import IncidentFacts, compute_kpis
+    history: HistoryTable
+    facts: IncidentFacts
+    #: The incidents in the facts' order (for the de-identified export's month and age only).
+    incidents: list[Incident]
+    zone: ZoneInfo
+    horizon_s: float
+    local_hour0: float
+    units_on_duty_at_start: int
+    units_busy_at_start: int
 
-    actor.require(Permission.REPORT_READ)
+    def args(self) -> dict[str, Any]:
+        return {
+            "horizon_s": self.horizon_s,
+            "local_hour0": self.local_hour0,
+            "units_on_duty_at_start": self.units_on_duty_at_start,
+            "units_busy_at_start": self.units_busy_at_start,
+        }
+
+
+def check_window(start: datetime, end: datetime, now: datetime, tz: str) -> ZoneInfo:
     if start.tzinfo is None or end.tzinfo is None:
         raise InvalidInput("start and end need a UTC offset, e.g. 2026-11-01T00:00:00-07:00")
     if not start < end <= start + MAX_WINDOW:
@@ -43,14 +63,30 @@ def kpi_report(
         zone = ZoneInfo(tz)
     except (KeyError, ValueError):
         raise InvalidInput(f"unknown time zone '{tz}'") from None
-    now = ctx.clock.now()
     if start >= now:
         raise InvalidInput("the report window starts in the future")
+    return zone
+
+
+def load_window(ctx: ServiceContext, actor: Actor, start: datetime, end: datetime, *, tz: str, what: str) -> LoadedWindow:
+    """The incidents received in [start, end), every history row they have, and the units' rows
+    in the window (plus how many vans were on duty or busy as it opened). Audited as ``what``."""
+    import numpy as np
+
+    from crisis_dispatch.data.reference import county_at
+    from crisis_dispatch.reporting.history import HistoryTable
+    from crisis_dispatch.reporting.kpis import IncidentFacts
+
+    actor.require(Permission.REPORT_READ)
+    now = ctx.clock.now()
+    zone = check_window(start, end, now, tz)
     with ctx.uow() as uow:
         incidents = uow.incidents.received_between(start, end)
         rows = uow.history.for_incidents([i.id for i in incidents]) + uow.history.units_between(start, end)
         before = uow.history.unit_states_before(start)
-        audit.record(ctx, uow, actor, "report", "kpis", [f"{start.isoformat()}/{end.isoformat()}"])
+        stations = {s.id: s.name for s in uow.stations.list()}
+        unit_station = {u.id: stations.get(u.station_id or "", u.station_id or "") for u in uow.units.list()}
+        audit.record(ctx, uow, actor, "report", what, [f"{start.isoformat()}/{end.isoformat()}"])
         uow.commit()
     rows.sort(key=lambda h: (h.at, h.id or 0))
     history = HistoryTable.from_changes(rows, epoch=start)
@@ -75,17 +111,136 @@ def kpi_report(
         destination=np.array(
             [i.outcome.destination.type.value if i.outcome and i.outcome.destination else "" for i in ordered], dtype=str
         ),
-        fell_back=np.array([False] * len(ordered), dtype=bool),
+        screened_out=np.array([i.screened_out_reason or "" for i in ordered], dtype=str),
+        hold_type=np.array([i.outcome.hold.type.value if i.outcome and i.outcome.hold else "" for i in ordered], dtype=str),
+        station=np.array([unit_station.get(i.unit_id or "", "") for i in ordered], dtype=str),
     )
     local0 = start.astimezone(zone)
     off_duty = {UnitStatus.OFF_SHIFT.value, UnitStatus.OUT_OF_SERVICE.value}
     committed = {u.value for u in COMMITTED}
-    kpis = compute_kpis(
+    return LoadedWindow(
         history,
         facts,
+        ordered,
+        zone,
         horizon_s=(min(end, now) - start).total_seconds(),
         local_hour0=local0.hour + local0.minute / 60,
         units_on_duty_at_start=sum(1 for status in before.values() if status not in off_duty),
         units_busy_at_start=sum(1 for status in before.values() if status in committed),
     )
+
+
+def kpi_report(
+    ctx: ServiceContext, actor: Actor, start: datetime, end: datetime, *, tz: str = "America/Los_Angeles"
+) -> dict[str, Any]:
+    """KPIs of the incidents received in [start, end)."""
+    from crisis_dispatch.reporting.kpis import compute_kpis
+
+    loaded = load_window(ctx, actor, start, end, tz=tz, what="kpis")
+    kpis = compute_kpis(loaded.history, loaded.facts, impact=ctx.impact, **loaded.args())
     return {"start": start.isoformat(), "end": end.isoformat(), "time_zone": tz, "kpis": kpis}
+
+
+def program_report(
+    ctx: ServiceContext,
+    actor: Actor,
+    start: datetime,
+    end: datetime,
+    *,
+    tz: str = "America/Los_Angeles",
+    suppress: bool | None = None,
+) -> dict[str, Any]:
+    """The program report of the incidents received in [start, end) (reporting/program.py).
+    Small cells are suppressed when ``suppress`` says so; by default for analysts, the role
+    that exports figures for others."""
+    from crisis_dispatch.reporting.program import program_report as compute
+    from crisis_dispatch.reporting.program import suppress_small_cells
+
+    loaded = load_window(ctx, actor, start, end, tz=tz, what="program")
+    window = {"start": start.isoformat(), "end": end.isoformat(), "time_zone": tz}
+    report = compute(loaded.history, loaded.facts, window=window, impact=ctx.impact, **loaded.args())
+    if suppress is None:
+        suppress = actor.role is UserRole.ANALYST
+    return suppress_small_cells(report) if suppress else report
+
+
+#: The program report's formats and their media types.
+FORMATS: dict[str, str] = {
+    "json": "application/json",
+    "csv": "text/csv; charset=utf-8",
+    "html": "text/html; charset=utf-8",
+    "pdf": "application/pdf",
+}
+#: Earlier calendar months an HTML or PDF summary looks back over for its month-over-month line.
+MONTHS_BEFORE = 5
+
+
+def earlier_months(start: datetime, zone: ZoneInfo, count: int = MONTHS_BEFORE) -> list[tuple[datetime, datetime]]:
+    """The ``count`` calendar months before the one ``start`` falls in (local time), oldest first."""
+    local = start.astimezone(zone)
+    first = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0, tzinfo=None)
+    out = []
+    for _ in range(count):
+        prev = (first - timedelta(days=1)).replace(day=1)
+        out.append((prev.replace(tzinfo=zone), first.replace(tzinfo=zone)))
+        first = prev
+    return out[::-1]
+
+
+def program_document(
+    ctx: ServiceContext,
+    actor: Actor,
+    start: datetime,
+    end: datetime,
+    *,
+    fmt: str = "json",
+    tz: str = "America/Los_Angeles",
+    suppress: bool | None = None,
+    program: str = "",
+) -> tuple[bytes, str]:
+    """The program report as ``fmt`` (json, csv, html, pdf): the bytes and their media type.
+    An HTML or PDF summary draws the month-over-month line from the earlier months that had
+    team calls (up to :data:`MONTHS_BEFORE`)."""
+    import json
+
+    from crisis_dispatch.reporting import documents
+
+    if fmt not in FORMATS:
+        raise InvalidInput(f"unknown report format '{fmt}': use one of {', '.join(FORMATS)}")
+    report = program_report(ctx, actor, start, end, tz=tz, suppress=suppress)
+    if fmt == "json":
+        return json.dumps(report, indent=2, allow_nan=False).encode(), FORMATS[fmt]
+    if fmt == "csv":
+        return documents.to_csv(report).encode(), FORMATS[fmt]
+    earlier = []
+    for m_start, m_end in earlier_months(start, ZoneInfo(tz)):
+        month = program_report(ctx, actor, m_start, m_end, tz=tz, suppress=suppress)
+        if month["team_calls"]:
+            earlier.append((documents.window_title(month), month))
+    html = documents.to_html(report, earlier=earlier, program=program)
+    if fmt == "html":
+        return html.encode(), FORMATS[fmt]
+    return documents.to_pdf(html), FORMATS[fmt]
+
+
+def deidentified_export(
+    ctx: ServiceContext,
+    actor: Actor,
+    start: datetime,
+    end: datetime,
+    *,
+    tz: str = "America/Los_Angeles",
+    dates: str = "month",
+) -> list[dict[str, str]]:
+    """The incidents received in [start, end) as de-identified rows (reporting/deidentify.py):
+    dates to the month (or the year), place as urban/rural, ages over 89 grouped, small cells
+    generalised. Audited as an export."""
+    from crisis_dispatch.reporting.deidentify import deidentified_rows
+
+    if dates not in ("month", "year"):
+        raise InvalidInput(f"dates must be 'month' or 'year', not '{dates}'")
+    loaded = load_window(ctx, actor, start, end, tz=tz, what="deidentified-export")
+    fmt = "%Y-%m" if dates == "month" else "%Y"
+    periods = [i.received_at.astimezone(loaded.zone).strftime(fmt) for i in loaded.incidents]
+    ages = [i.outcome.subject_age if i.outcome and i.outcome.subject_age is not None else i.known_age for i in loaded.incidents]
+    return deidentified_rows(loaded.history, loaded.facts, periods=periods, ages=ages)

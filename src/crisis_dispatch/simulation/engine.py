@@ -494,10 +494,9 @@ class AreaSimulation:
         waiting = self.live.get(i)
         if waiting is None or waiting.status is not IS.QUEUED:
             return
+        # Closed, not cancelled: the call goes on, with police or EMS (reports count it as a fallback).
         reason = "no van: handed to the fallback responder"
-        self.add(
-            waiting.transition(IS.CANCELLED, now=self.start_dt + timedelta(seconds=t), by=BY, reason=reason), t, _INC, i, i, -1
-        )
+        self.add(waiting.transition(IS.CLOSED, now=self.start_dt + timedelta(seconds=t), by=BY, reason=reason), t, _INC, i, i, -1)
         self.fell_back[i] = True
         del self.live[i]
 

@@ -11,6 +11,7 @@ import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 import numpy as np
@@ -107,6 +108,7 @@ def combine(prep: Prepared, replication: int, parts: Sequence[tuple[int, AreaRes
     for _, r in parts:
         r.history = None  # type: ignore[assignment]  # the combined table has the rows; keep peak memory down
     tiers = np.array([e.tier for e in prep.mix.entries])
+    reasons = np.array([e.triage.get("screened_out") or "" for e in prep.mix.entries], dtype=str)
     disp_names = np.array([*DISPOSITIONS, ""])
     dest_names = np.array([*DESTINATIONS, ""])
     facts = IncidentFacts(
@@ -117,6 +119,7 @@ def combine(prep: Prepared, replication: int, parts: Sequence[tuple[int, AreaRes
         disposition=np.concatenate([disp_names[r.disposition] for _, r in parts]) if parts else np.zeros(0, str),
         destination=np.concatenate([dest_names[r.destination] for _, r in parts]) if parts else np.zeros(0, str),
         fell_back=np.concatenate([r.fell_back for _, r in parts]) if parts else np.zeros(0, bool),
+        screened_out=np.concatenate([reasons[r.mix] for _, r in parts]) if parts else np.zeros(0, str),
     )
     impact = Impact(s.police_hours_per_call, s.fire_hours_per_call, s.baseline_ed_share)
     kpis = compute_kpis(history, facts, horizon_s=s.horizon_s, local_hour0=s.local_hour0, impact=impact)
@@ -292,6 +295,19 @@ def run(
         "per_replication": results,
         "ci95": confidence_intervals([r["kpis"] for r in results]),
     }
+
+
+def program_of(scenario: Scenario, r: ReplicationResult) -> dict[str, Any]:
+    """The program report of one replication, by the code of the live service's monthly report
+    (reporting/program.py): a simulated year and a live month are read the same way."""
+    from crisis_dispatch.reporting.program import program_report
+
+    end = scenario.start + timedelta(seconds=scenario.horizon_s)
+    window = {"start": scenario.start.isoformat(), "end": end.isoformat(), "time_zone": str(scenario.start.tzinfo)}
+    impact = Impact(scenario.police_hours_per_call, scenario.fire_hours_per_call, scenario.baseline_ed_share)
+    return program_report(
+        r.history, r.facts, window=window, horizon_s=scenario.horizon_s, local_hour0=scenario.local_hour0, impact=impact
+    )
 
 
 def _summary(r: ReplicationResult) -> dict[str, Any]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Header, Query, Request, Response, status
 
@@ -304,3 +304,29 @@ def kpi_report(
     response times by tier, county and hour; shares within 60/120 minutes; queue waits;
     utilisation; outcome mix. The simulator's reports come from the same code."""
     return reports.kpi_report(ctx, actor, start, end, tz=tz)
+
+
+#: The HTML report may use its inline styles and data: images (the plots), and load nothing.
+REPORT_HTML_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'"
+
+
+@router.get("/reports/program", tags=["reports"], response_model=None)
+def program_report(
+    ctx: CtxDep,
+    actor: ActorDep,
+    start: Annotated[datetime, Query(description="window start, ISO 8601 with offset")],
+    end: Annotated[datetime, Query(description="window end (exclusive)")],
+    format: Annotated[Literal["json", "csv", "html", "pdf"], Query(description="json, csv, html or pdf")] = "json",
+    tz: Annotated[str, Query(description="time zone for hours of day and months")] = "America/Los_Angeles",
+) -> Response:
+    """The program report of the incidents received in the window (supervisor, analyst, admin):
+    JSON keys window, team_calls, outcomes (each count, share, denominator), response_times,
+    screened_out, holds, transports, impact, definitions_version; CSV one row per figure;
+    HTML and PDF the two-page summary. Counts under 11 are suppressed for analysts."""
+    body, media_type = reports.program_document(ctx, actor, start, end, fmt=format, tz=tz)
+    headers = {}
+    if format == "html":  # one self-contained file: its own styles and inlined plots, nothing else
+        headers["Content-Security-Policy"] = REPORT_HTML_CSP
+    if format in ("csv", "pdf"):
+        headers["Content-Disposition"] = f'attachment; filename="program-report-{start:%Y-%m-%d}.{format}"'
+    return Response(body, media_type=media_type, headers=headers)

@@ -5,7 +5,9 @@ the API would give the same user."""
 from __future__ import annotations
 
 import dataclasses
+from datetime import timedelta
 from typing import Annotated, Any
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Form, Request, status
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
@@ -24,6 +26,8 @@ from .paths import TEMPLATES
 from .session import HOME, PAGE_ROLES, ROLE_LABEL, SESSION_COOKIE, page_actor
 
 router = APIRouter(include_in_schema=False)
+#: The time zone the reports page counts months in (the program's own: Los Angeles).
+REPORT_TZ = "America/Los_Angeles"
 
 #: Pages load scripts, styles and data from this server only (no inline script, no third party).
 SECURITY_HEADERS = {
@@ -154,7 +158,7 @@ def _page(request: Request, path: str, template: str, **extra: Any) -> Response:
         return _render(request, "forbidden.html", actor, code=403, home=HOME[actor.role])
     # What the page offers follows the role's permissions (the API checks them again).
     can = {p.name.lower(): allowed(actor.role, p) for p in Permission}
-    return _render(request, template, actor, can=can, **extra)
+    return _render(request, template, actor, can=can, home_path=HOME[actor.role], **extra)
 
 
 #: The short name of each safety question, as the confirmation form asks it (issue 10).
@@ -227,3 +231,24 @@ def crew(request: Request) -> Response:
 def board(request: Request) -> Response:
     """The read-only board of police liaisons, analysts and court liaisons (what the API allows)."""
     return _page(request, "/board", "board.html")
+
+
+@router.get("/reports")
+def program_reports(request: Request) -> Response:
+    """The program report for supervisors (and analysts, admins): this month so far and last
+    month side by side, with the PDF, HTML, CSV and JSON of each (GET /api/v1/reports/program)."""
+    zone = ZoneInfo(REPORT_TZ)
+    now = get_ctx(request).clock.now().astimezone(zone)
+    this_month = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0, tzinfo=None)
+    last_month = (this_month - timedelta(days=1)).replace(day=1)
+    next_month = (this_month + timedelta(days=32)).replace(day=1)
+    months = [
+        {
+            "key": key,
+            "label": f"{a:%B %Y}{suffix}",
+            "start": a.replace(tzinfo=zone).isoformat(),
+            "end": b.replace(tzinfo=zone).isoformat(),
+        }
+        for key, a, b, suffix in (("last", last_month, this_month, ""), ("this", this_month, next_month, " (so far)"))
+    ]
+    return _page(request, "/reports", "reports.html", months=months, time_zone=REPORT_TZ)

@@ -29,6 +29,7 @@ PAGE_ROLES: dict[str, frozenset[UserRole]] = {
     "/console": frozenset({R.CALL_TAKER, R.DISPATCHER, R.SUPERVISOR, R.ADMIN}),
     "/crew": frozenset({R.CREW}),
     "/board": frozenset({R.POLICE_LIAISON, R.ANALYST, R.COURT_LIAISON, R.SUPERVISOR, R.ADMIN}),
+    "/reports": frozenset({R.SUPERVISOR, R.ANALYST, R.ADMIN}),
 }
 
 ROLE_LABEL: dict[UserRole, str] = {
