@@ -76,10 +76,13 @@ def test_calls_acknowledged_through_twenty_kill_9s_are_all_there_once(kind: str,
         for round_ in range(KILLS):
             with serving(port, env, db_args) as proc:
                 headers = {"Authorization": f"Bearer {login(base, 'taker', PASSWORD)}"}
-                stop = threading.Event()
+                stop, first_ack = threading.Event(), threading.Event()
 
                 def post_until_killed(
-                    round_: int = round_, headers: dict[str, str] = headers, stop: threading.Event = stop
+                    round_: int = round_,
+                    headers: dict[str, str] = headers,
+                    stop: threading.Event = stop,
+                    first_ack: threading.Event = first_ack,
                 ) -> None:
                     with httpx.Client(timeout=30) as client:
                         i = 0
@@ -93,10 +96,14 @@ def test_calls_acknowledged_through_twenty_kill_9s_are_all_there_once(kind: str,
                                 return  # killed while the call was in flight: not acknowledged
                             assert r.status_code == 201, r.text
                             acked[key] = r.json()["id"]
+                            first_ack.set()
 
                 client = threading.Thread(target=post_until_killed)
                 client.start()
-                time.sleep(moments.uniform(0.1, 0.6))
+                # Killed at a random moment once calls are flowing (a loaded machine may take
+                # seconds to answer the first one): every round kills mid-stream.
+                first_ack.wait(timeout=60)
+                time.sleep(moments.uniform(0.0, 0.5))
                 os.kill(proc.pid, signal.SIGKILL)
                 proc.wait(timeout=10)
                 stop.set()
