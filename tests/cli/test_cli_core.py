@@ -38,6 +38,8 @@ def test_every_command_has_help() -> None:
         ["users", "create"],
         ["users", "set-password"],
         ["users", "unlock"],
+        ["users", "create-cad"],
+        ["users", "rotate-key"],
         ["seed", "la"],
         ["audit", "verify"],
     ):

@@ -10,6 +10,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from crisis_dispatch.domain.errors import Conflict
 
+from . import interop_repositories as ir
 from . import repositories as r
 
 
@@ -34,6 +35,9 @@ class UnitOfWork:
         self.login_failures = r.LoginFailureRepository(s)
         self.audit = r.AuditRepository(s)
         self.idempotency = r.IdempotencyRepository(s)
+        self.eido_links = ir.EidoLinkRepository(s)
+        self.subscriptions = ir.SubscriptionRepository(s)
+        self.outbox = ir.OutboxRepository(s)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:

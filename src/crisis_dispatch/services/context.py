@@ -62,8 +62,17 @@ class ServiceContext:
     #: dispatcher takes it on purpose.
     service_area: ServiceArea | None = None
 
-    def outside_service_area(self, lat: float, lon: float) -> bool:
+    def outside_service_area(self, lat: float | None, lon: float | None) -> bool:
+        """Whether a point lies outside the service area (a location to confirm, without
+        coordinates, is not known to be outside)."""
+        if lat is None or lon is None:
+            return False
         return self.service_area is not None and not self.service_area.contains(lat, lon)
+
+    def rural(self, lat: float | None, lon: float | None) -> bool:
+        """Whether a point is rural; a location to confirm counts as urban (the shorter,
+        60-minute clock: the stricter one while nobody knows where the person is)."""
+        return lat is not None and lon is not None and self.rural_at(lat, lon)
 
     def uow(self) -> UnitOfWork:
         return self.uow_factory()

@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Query, Request, Response, status
+from fastapi import APIRouter, Body, Header, Query, Request, Response, status
 
 from crisis_dispatch.domain.access import Permission
 from crisis_dispatch.domain.errors import InvalidInput, parse_enum
 from crisis_dispatch.domain.limits import MAX_BIGINT
 from crisis_dispatch.domain.outcomes import Destination, DestinationType, Disposition, Hold, HoldCriterion, HoldType, Outcome
-from crisis_dispatch.services import auth, destinations, dispatching, incidents, reference, reports, units
+from crisis_dispatch.services import auth, destinations, dispatching, eido, incidents, reference, reports, units
 from crisis_dispatch.services.incidents import CallIntake
 
 from . import schemas as s
@@ -111,6 +111,32 @@ def confirm_triage(incident_id: str, body: s.ConfirmTriageRequest, ctx: CtxDep, 
     return incidents.confirm_triage(ctx, actor, incident_id, body.answers)
 
 
+@router.post(
+    "/eido",
+    tags=["calls"],
+    status_code=status.HTTP_201_CREATED,
+    summary="Take an incident from a 911 CAD as a NENA EIDO document",
+    responses={
+        200: {"description": "the same document again, or an update, or an older version (ignored): see 'result'"},
+        409: {"description": "the same lastUpdateTimeStamp with different content"},
+        422: {"description": "the document breaks the schema: 'problems' lists the JSON paths at fault"},
+    },
+)
+def receive_eido(document: Annotated[Any, Body()], response: Response, ctx: CtxDep, actor: ActorDep) -> dict[str, Any]:
+    """A NENA EIDO JSON document (NENA-STA-021.1) from the CAD, validated against the schema,
+    then triaged as any call. The EIDO ``$id`` and agency are kept as the CAD reference: the
+    first document creates the incident (201); the same document again (200, ``unchanged``),
+    a newer ``lastUpdateTimeStamp`` (200, ``updated``: new notes re-triage, a moved location
+    moves it) or an older one (200, ``ignored_older``) never create a second incident. A civic
+    address we cannot place is kept and the incident is marked ``location_to_confirm``.
+    Call-takers, dispatchers, supervisors, admins and the ``cad`` integration account
+    (``X-API-Key`` header)."""
+    result = eido.receive(ctx, actor, document)
+    if not result.created:
+        response.status_code = status.HTTP_200_OK
+    return result.to_dict()
+
+
 @router.post("/triage", tags=["calls"])
 def evaluate_triage(body: s.TriageRequest, ctx: CtxDep, actor: ActorDep) -> dict[str, Any]:
     """Evaluate a call against the protocol without storing anything."""
@@ -146,6 +172,14 @@ def assign_unit(incident_id: str, body: s.AssignRequest, ctx: CtxDep, actor: Act
     """Dispatch a van (omit ``unit_id`` for the recommended one). Two dispatchers racing
     for one van: one wins, the other gets 409."""
     return incidents.assign_unit(ctx, actor, incident_id, body.unit_id, body.reason)
+
+
+@router.post("/incidents/{incident_id}/location", tags=["dispatch"])
+def place_incident(incident_id: str, body: s.LocationPlace, ctx: CtxDep, actor: ActorDep) -> dict[str, Any]:
+    """Place or move an incident (dispatchers, supervisors, admins): an incident whose
+    location is to confirm (an address from the CAD we could not place) gets coordinates,
+    and vans are recommended for it from then on."""
+    return incidents.place_incident(ctx, actor, incident_id, body.lat, body.lon, body.address, body.reason)
 
 
 @router.get("/incidents/{incident_id}/recommendations", tags=["dispatch"])

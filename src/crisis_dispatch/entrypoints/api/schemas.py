@@ -185,3 +185,12 @@ class DestinationQuery(_Body):
         "(alcohol_intoxication, ambulatory, cooperative, ...) and consent (voluntary, hold_5150, hold_5585, implied)",
     )
     k: int = Field(default=5, strict=True, ge=1, le=20)
+
+
+class LocationPlace(_Body):
+    """A dispatcher places (or moves) an incident: coordinates, and the address if it changes."""
+
+    lat: float = Field(strict=True, ge=-90, le=90, allow_inf_nan=False, description="latitude (WGS84)")
+    lon: float = Field(strict=True, ge=-180, le=180, allow_inf_nan=False)
+    address: str | None = Field(default=None, max_length=300, description="omit to keep the address the incident has")
+    reason: str = Field(default="", max_length=500)

@@ -66,7 +66,15 @@ window.CD = (function () {
     if (!iso) return "—";
     return new Date(iso).toLocaleString([], { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
   }
+  // An incident the CAD sent with an address we could not place has no coordinates.
+  function placed(loc) { return !!loc && loc.lat != null && loc.lon != null; }
+  function where(inc, digits) {
+    const loc = inc.location;
+    const text = inc.address || (placed(loc) ? `${loc.lat.toFixed(digits || 4)}, ${loc.lon.toFixed(digits || 4)}` : "address not given");
+    return esc(text) + (placed(loc) || !loc ? "" : ' <span class="badge unconfirmed location-to-confirm">location to confirm</span>');
+  }
   function km(a, b) {
+    if (!placed(a) || !placed(b)) return null;
     const R = 6371, rad = Math.PI / 180;
     const dLat = (b.lat - a.lat) * rad, dLon = (b.lon - a.lon) * rad;
     const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(dLon / 2) ** 2;
@@ -105,5 +113,5 @@ window.CD = (function () {
     return es;
   }
 
-  return { api, ApiError, setServerNow, now, esc, label, fmtDur, fmtTime, fmtDateTime, km, debounce, throttle, uuid, connect };
+  return { api, ApiError, setServerNow, now, esc, label, fmtDur, fmtTime, fmtDateTime, km, placed, where, debounce, throttle, uuid, connect };
 })();

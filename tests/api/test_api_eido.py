@@ -1,0 +1,158 @@
+"""EIDO intake over HTTP: POST /api/v1/eido, the CAD's API key, location to confirm."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from tests.integration.helpers import T0
+from tests.support import eido
+
+from .conftest import Api
+
+CALM = "<p>Caller's brother is <b>hearing voices</b> and scared.</p><p>No weapons, not violent.</p>"
+
+
+def post(api: Api, doc: dict[str, Any], role: str = "cad") -> Any:
+    return api.client.post("/api/v1/eido", json=doc, headers=api.h(role))
+
+
+def test_the_official_nena_sample_imports_with_its_delaware_address_to_confirm(api: Api) -> None:
+    sample = eido.official_sample()
+    r = post(api, sample)
+    assert r.status_code == 201, r.text
+    body = r.json()
+    assert body["result"] == "created" and body["location_to_confirm"] is True
+    assert "42 W Cellular Street, Wilmington, DE" in body["incident"]["address"]
+    assert body["incident"]["location"]["lat"] is None
+    again = post(api, sample)
+    assert again.status_code == 200 and again.json()["result"] == "unchanged"
+    assert again.json()["incident_id"] == body["incident_id"]
+
+
+def test_a_document_written_from_the_schema_is_triaged_like_a_call_with_notes_as_plain_text(api: Api) -> None:
+    doc = eido.document("urn:emergency:uid:incidentid:t1:lacounty", T0 - timedelta(minutes=5), notes=[("n1", CALM)])
+    r = post(api, doc)
+    assert r.status_code == 201, r.text
+    body = r.json()
+    assert body["location_to_confirm"] is False
+    incident = api.client.get(f"/api/v1/incidents/{body['incident_id']}", headers=api.h("dispatcher")).json()
+    call = incident["calls"][0]
+    assert call["code"] == "EDP" and call["call_type"] == "MENTAL HEALTH"
+    assert call["narrative"] == "Caller's brother is hearing voices and scared.\nNo weapons, not violent."
+    assert call["caller_name"] == "Ana Reyes" and call["caller_phone"] == "+13105550100"
+    assert incident["location"] == {"lat": 34.0522, "lon": -118.2437, "address": ""}
+    assert incident["status"] == "queued" and incident["tier"].startswith("MH_TEAM")
+
+
+def test_a_newer_document_updates_the_same_incident_an_older_one_is_ignored(api: Api) -> None:
+    ident = "urn:emergency:uid:incidentid:t2:lacounty"
+    first = post(api, eido.document(ident, T0 - timedelta(minutes=10), notes=[("t2-n1", CALM)])).json()
+    newer = eido.document(
+        ident,
+        T0 - timedelta(minutes=2),
+        location=eido.point(34.0600, -118.2500),
+        notes=[("t2-n1", CALM), ("t2-n2", "<p>Update: he now has a <b>knife</b> in his hand.</p>")],
+    )
+    r = post(api, newer)
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["result"] == "updated" and body["incident_id"] == first["incident_id"]
+    assert "location moved" in body["changes"]
+    assert body["tier"] != first["tier"] and "POLICE" in body["tier"]
+    incident = api.client.get(f"/api/v1/incidents/{first['incident_id']}", headers=api.h("dispatcher")).json()
+    assert incident["location"]["lat"] == 34.06 and len(incident["calls"]) == 2
+    assert {"location", "retriage"} <= {h["event"] for h in incident["history"]}
+
+    older = post(api, eido.document(ident, T0 - timedelta(minutes=20), notes=[("t2-n9", "<p>old</p>")]))
+    assert older.status_code == 200 and older.json()["result"] == "ignored_older"
+    assert "older than the one already applied" in older.json()["message"]
+    assert older.json()["incident_id"] == first["incident_id"]
+    listed = api.client.get("/api/v1/incidents?limit=1000", headers=api.h("dispatcher")).json()
+    assert sum(1 for i in listed if i["id"] == first["incident_id"]) == 1
+
+
+def test_same_timestamp_with_different_content_is_a_conflict(api: Api) -> None:
+    ident = "urn:emergency:uid:incidentid:t3:lacounty"
+    at = T0 - timedelta(minutes=3)
+    assert post(api, eido.document(ident, at, notes=[("t3-n1", CALM)])).status_code == 201
+    r = post(api, eido.document(ident, at, notes=[("t3-n1", CALM), ("t3-n2", "<p>more</p>")]))
+    assert r.status_code == 409 and "later lastUpdateTimeStamp" in r.json()["detail"]
+
+
+def test_an_invalid_document_is_refused_with_the_json_paths_at_fault(api: Api) -> None:
+    doc = eido.document("urn:emergency:uid:incidentid:bad:lacounty", T0)
+    del doc["agencyComponent"]
+    doc["eidoVersion"] = "9.9"
+    doc["callComponent"][0]["direction"] = 7
+    r = post(api, doc)
+    assert r.status_code == 422
+    paths = {p["path"] for p in r.json()["problems"]}
+    assert {"$", "$.eidoVersion", "$.callComponent[0].direction"} <= paths
+    assert "agencyComponent" in r.text
+
+
+def test_pidf_lo_that_is_not_xml_is_refused_with_its_path(api: Api) -> None:
+    r = post(api, eido.document("urn:emergency:uid:incidentid:badxml:lacounty", T0, location="<presence><unclosed>"))
+    assert r.status_code == 422
+    assert r.json()["problems"][0]["path"] == "$.locationComponent[0].locationByValue"
+
+
+def test_a_circle_is_placed_at_its_centre(api: Api) -> None:
+    r = post(api, eido.document("urn:emergency:uid:incidentid:circle:lacounty", T0, location=eido.circle(34.07, -118.26)))
+    assert r.status_code == 201, r.text
+    assert r.json()["incident"]["location"]["lat"] == 34.07
+
+
+def test_the_cad_key_is_checked_and_the_cad_reads_no_incident_views(api: Api) -> None:
+    doc = eido.document("urn:emergency:uid:incidentid:key:lacounty", T0)
+    wrong = api.client.post("/api/v1/eido", json=doc, headers={"X-API-Key": "county-cad:not-the-key"})
+    assert wrong.status_code == 401 and "API key" in wrong.json()["detail"]
+    assert api.client.get("/api/v1/incidents", headers=api.h("cad")).status_code == 403
+    for role in ("crew", "analyst", "police_liaison", "court_liaison"):
+        assert post(api, doc, role).status_code == 403, role
+    assert post(api, doc, "call_taker").status_code == 201
+    login = api.client.post("/api/v1/auth/login", json={"username": "county-cad", "password": api.cad_key.split(":", 1)[1]})
+    assert login.status_code == 401
+    audit = api.client.get("/api/v1/audit?object_type=user", headers=api.h("admin")).json()
+    assert any(a["action"] == "api_key_failed" for a in audit)
+
+
+def test_location_to_confirm_gets_no_van_until_a_dispatcher_places_it(api: Api) -> None:
+    doc = eido.document(
+        "urn:emergency:uid:incidentid:civic:lacounty",
+        T0,
+        location=eido.civic("200", "Spring", "St", "Los Angeles"),
+        notes=[("c1", CALM)],
+    )
+    body = post(api, doc).json()
+    iid = body["incident_id"]
+    assert body["location_to_confirm"] is True and body["status"] == "queued"
+    rec = api.client.get(f"/api/v1/incidents/{iid}/recommendations", headers=api.h("dispatcher")).json()
+    assert rec["ranked"] == [] and rec["location_to_confirm"] is True
+    assert "location to confirm" in rec["warning"]
+    assert all(
+        e["reasons"] == ["the incident's location is to confirm"] for e in rec["excluded"] if e["unit_id"] == api.crew_unit
+    )
+    assign = api.client.post(f"/api/v1/incidents/{iid}/assign", json={}, headers=api.h("dispatcher"))
+    assert assign.status_code == 422 and "location to confirm" in assign.json()["detail"]
+    queue = api.client.get("/api/v1/queue", headers=api.h("dispatcher")).json()
+    waiting = next(q for q in queue if q["id"] == iid)
+    assert waiting["location"] == {"lat": None, "lon": None} and waiting["location_to_confirm"] is True
+
+    assert (
+        api.client.post(
+            f"/api/v1/incidents/{iid}/location", json={"lat": 34.05, "lon": -118.24}, headers=api.h("call_taker")
+        ).status_code
+        == 403
+    )
+    placed = api.client.post(
+        f"/api/v1/incidents/{iid}/location", json={"lat": 34.0537, "lon": -118.2428}, headers=api.h("dispatcher")
+    )
+    assert placed.status_code == 200, placed.text
+    assert placed.json()["location_to_confirm"] is False
+    assert placed.json()["address"] == "200 Spring St, Los Angeles, CA, US"
+    rec = api.client.get(f"/api/v1/incidents/{iid}/recommendations", headers=api.h("dispatcher")).json()
+    assert [r["unit_id"] for r in rec["ranked"]] == [api.crew_unit] and rec["warning"] is None
+    bad = api.client.post(f"/api/v1/incidents/{iid}/location", json={"lat": 91, "lon": 0}, headers=api.h("dispatcher"))
+    assert bad.status_code == 422
