@@ -151,6 +151,7 @@ def build(settings: Settings, *, clock: Clock | None = None, triager: Triager | 
         travel=LazyTravelTimes(settings.region, settings.graph_path),
         rural_at=rural_at,
         service_area=service_area_for(settings),
+        agency=settings.eido_agency,
     )
     return Container(settings=settings, engine=engine, ctx=ctx)
 

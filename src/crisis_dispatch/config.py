@@ -54,6 +54,13 @@ class Settings(BaseSettings):
     service_area_bounds: tuple[float, float, float, float] | None = None
     #: The name errors give that area (default: the region's, or "the service area").
     service_area_name: str | None = None
+    #: Exchange with the 911 CAD (docs/interop.md): our agency's id in the EIDO documents we
+    #: write, how often the server's outbox worker looks for deliveries (0: no worker in
+    #: ``serve``; run ``crisis-dispatch outbox run``), and after how many failed attempts a
+    #: delivery becomes a dead letter.
+    eido_agency: str = "crisis-team.example.org"
+    outbox_poll_seconds: float = Field(default=2.0, ge=0)
+    outbox_max_attempts: int = Field(default=8, ge=1)
     host: str = "127.0.0.1"
     port: int = 8000
 

@@ -156,3 +156,79 @@ def test_location_to_confirm_gets_no_van_until_a_dispatcher_places_it(api: Api) 
     assert [r["unit_id"] for r in rec["ranked"]] == [api.crew_unit] and rec["warning"] is None
     bad = api.client.post(f"/api/v1/incidents/{iid}/location", json={"lat": 91, "lon": 0}, headers=api.h("dispatcher"))
     assert bad.status_code == 422
+
+
+# ----------------------------------------------------------------------------- EIDO out
+
+
+def eido_of(api: Api, incident_id: str, role: str = "cad") -> dict[str, Any]:
+    r = api.client.get(f"/api/v1/incidents/{incident_id}/eido", headers=api.h(role))
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def test_our_incident_goes_back_as_a_valid_eido_with_the_cad_reference_van_and_disposition(api: Api) -> None:
+    from crisis_dispatch.adapters import eido_reader
+    from crisis_dispatch.adapters.eido_schema import load_schema
+
+    ident = "urn:emergency:uid:incidentid:out:lacounty"
+    iid = post(api, eido.document(ident, T0 - timedelta(minutes=4), notes=[("o1", CALM)])).json()["incident_id"]
+    note = api.client.post(
+        f"/api/v1/incidents/{iid}/notes", json={"text": "Mother says <he> is off medication"}, headers=api.h("dispatcher")
+    )
+    assert note.status_code == 201
+    queued = eido_of(api, iid)
+    assert load_schema().problems(queued) == []
+    assert queued["$id"] == ident and queued["incidentComponent"]["incidentStatusCommonRegistryText"] == ["Pending"]
+    assert queued["incidentComponent"]["incidentTypeCommonRegistryText"] == "EDP"
+    assert "notesComponent" not in queued, "the CAD sees no clinical note"
+    back = eido_reader.read(queued)
+    assert (back.place.lat, back.place.lon) == (34.0522, -118.2437) if back.place else False
+    for_dispatcher = eido_of(api, iid, "dispatcher")
+    assert load_schema().problems(for_dispatcher) == []
+    assert eido_reader.read(for_dispatcher).notes[0].text == "Mother says <he> is off medication"
+
+    assert (
+        api.client.post(
+            f"/api/v1/incidents/{iid}/assign", json={"unit_id": api.crew_unit}, headers=api.h("dispatcher")
+        ).status_code
+        == 200
+    )
+    for step in ("en_route", "on_scene"):
+        r = api.client.post(f"/api/v1/incidents/{iid}/status", json={"status": step}, headers=api.h("dispatcher"))
+        assert r.status_code == 200, r.text
+    outcome = {"disposition": "treated_and_released", "summary": "Talked for an hour; diagnosis and plan discussed."}
+    assert api.client.post(f"/api/v1/incidents/{iid}/outcome", json=outcome, headers=api.h("crew")).status_code == 200
+    r = api.client.post(f"/api/v1/incidents/{iid}/close", json={"reason": "done"}, headers=api.h("dispatcher"))
+    assert r.status_code == 200, r.text
+    closed = eido_of(api, iid)
+    assert load_schema().problems(closed) == []
+    assert closed["incidentComponent"]["incidentStatusCommonRegistryText"] == ["Closed"]
+    unit = closed["emergencyResourceComponent"][0]
+    assert unit["emergencyResourceName"] == "TTP-API" and unit["primaryUnitStatusRegistryText"] == "Available"
+    disposition = closed["incidentComponent"]["dispositionComponent"][0]
+    assert disposition["dispositionDescriptionText"] == "treated and released on site"
+    assert "diagnosis" not in str(closed) and "hour" not in str(closed)
+
+
+def test_a_screened_out_call_tells_the_cad_who_was_sent_and_why(api: Api) -> None:
+    from crisis_dispatch.adapters.eido_schema import load_schema
+
+    doc = eido.document(
+        "urn:emergency:uid:incidentid:od:lacounty",
+        T0 - timedelta(minutes=1),
+        code="OD",
+        internal="OVERDOSE",
+        notes=[("od1", "<p>Took a whole bottle of pills, now unconscious and not breathing.</p>")],
+    )
+    iid = post(api, doc).json()["incident_id"]
+    out = eido_of(api, iid)
+    assert load_schema().problems(out) == []
+    text = out["incidentComponent"]["dispositionComponent"][0]["dispositionDescriptionText"]
+    assert text == "EMS sent (overdose)" and out["incidentComponent"]["incidentStatusCommonRegistryText"] == ["Closed"]
+    sample = eido_of(api, post(api, eido.official_sample()).json()["incident_id"])
+    assert load_schema().problems(sample) == []
+    assert "Cellular Street" in sample["locationComponent"][0]["locationByValue"]
+    words = sample["incidentComponent"]["dispositionComponent"][0]["dispositionDescriptionText"]
+    assert words.startswith("not triaged: not enough information")
+    assert api.client.get(f"/api/v1/incidents/{iid}/eido", headers=api.h("police_liaison")).status_code == 403

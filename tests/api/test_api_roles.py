@@ -24,6 +24,7 @@ ROUTES = [
         {R.CALL_TAKER, R.DISPATCHER, R.SUPERVISOR, R.ADMIN},
     ),
     ("POST", "/api/v1/eido", {}, {R.CALL_TAKER, R.DISPATCHER, R.SUPERVISOR, R.ADMIN, R.CAD}),
+    ("GET", "/api/v1/incidents/{incident}/eido", None, {R.CALL_TAKER, R.DISPATCHER, R.SUPERVISOR, R.ADMIN, R.CAD}),
     ("POST", "/api/v1/incidents/{incident}/location", {"lat": 34.05, "lon": -118.25}, {R.DISPATCHER, R.SUPERVISOR, R.ADMIN}),
     ("POST", "/api/v1/triage", {"narrative": "sad and alone"}, {R.CALL_TAKER, R.DISPATCHER, R.SUPERVISOR, R.ANALYST, R.ADMIN}),
     (

@@ -61,6 +61,8 @@ class ServiceContext:
     #: Where calls may come from (None: anywhere). A call outside is refused unless a
     #: dispatcher takes it on purpose.
     service_area: ServiceArea | None = None
+    #: Our agency's id in the EIDO documents we write for the CAD.
+    agency: str = "crisis-team.example.org"
 
     def outside_service_area(self, lat: float | None, lon: float | None) -> bool:
         """Whether a point lies outside the service area (a location to confirm, without

@@ -11,7 +11,7 @@ from crisis_dispatch.domain.access import Permission
 from crisis_dispatch.domain.errors import InvalidInput, parse_enum
 from crisis_dispatch.domain.limits import MAX_BIGINT
 from crisis_dispatch.domain.outcomes import Destination, DestinationType, Disposition, Hold, HoldCriterion, HoldType, Outcome
-from crisis_dispatch.services import auth, destinations, dispatching, eido, incidents, reference, reports, units
+from crisis_dispatch.services import auth, destinations, dispatching, eido, eido_out, incidents, reference, reports, units
 from crisis_dispatch.services.incidents import CallIntake
 
 from . import schemas as s
@@ -172,6 +172,14 @@ def assign_unit(incident_id: str, body: s.AssignRequest, ctx: CtxDep, actor: Act
     """Dispatch a van (omit ``unit_id`` for the recommended one). Two dispatchers racing
     for one van: one wins, the other gets 409."""
     return incidents.assign_unit(ctx, actor, incident_id, body.unit_id, body.reason)
+
+
+@router.get("/incidents/{incident_id}/eido", tags=["incidents"])
+def incident_eido(incident_id: str, ctx: CtxDep, actor: ActorDep) -> dict[str, Any]:
+    """The incident as a NENA EIDO document (valid against NENA-STA-021.1): the CAD reference,
+    incident type, PIDF-LO location, status, the assigned van as an emergency resource, the
+    notes your role may see (none for the CAD), and the disposition without clinical detail."""
+    return eido_out.get_incident_eido(ctx, actor, incident_id)
 
 
 @router.post("/incidents/{incident_id}/location", tags=["dispatch"])
