@@ -61,6 +61,9 @@ class Settings(BaseSettings):
     eido_agency: str = "crisis-team.example.org"
     outbox_poll_seconds: float = Field(default=2.0, ge=0)
     outbox_max_attempts: int = Field(default=8, ge=1)
+    #: Seconds a delivery the worker claimed stays its own: a worker killed mid-delivery
+    #: leaves it to be sent again (same delivery id) after this.
+    outbox_lease_seconds: float = Field(default=60.0, gt=0)
     host: str = "127.0.0.1"
     port: int = 8000
 

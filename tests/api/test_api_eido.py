@@ -232,3 +232,28 @@ def test_a_screened_out_call_tells_the_cad_who_was_sent_and_why(api: Api) -> Non
     words = sample["incidentComponent"]["dispositionComponent"][0]["dispositionDescriptionText"]
     assert words.startswith("not triaged: not enough information")
     assert api.client.get(f"/api/v1/incidents/{iid}/eido", headers=api.h("police_liaison")).status_code == 403
+
+
+def test_admins_manage_subscriptions_and_see_the_outbox_others_may_not(api: Api) -> None:
+    body = {"url": "https://cad.example.gov/eido", "secret": "0123456789abcdef-secret", "events": ["assigned", "closed"]}
+    assert api.client.post("/api/v1/subscriptions", json=body, headers=api.h("dispatcher")).status_code == 403
+    assert api.client.post("/api/v1/subscriptions", json=body, headers=api.h("cad")).status_code == 403
+    r = api.client.post("/api/v1/subscriptions", json=body, headers=api.h("admin"))
+    assert r.status_code == 201, r.text
+    sub = r.json()
+    assert sub["events"] == ["assigned", "closed"] and "secret" not in sub
+    short = api.client.post("/api/v1/subscriptions", json=body | {"secret": "short"}, headers=api.h("admin"))
+    assert short.status_code == 422
+    bad = api.client.post("/api/v1/subscriptions", json=body | {"events": ["gossip"]}, headers=api.h("admin"))
+    assert bad.status_code == 422 and "unknown event(s) gossip" in bad.json()["detail"]
+    off = api.client.patch(f"/api/v1/subscriptions/{sub['id']}", json={"active": False}, headers=api.h("admin"))
+    assert off.status_code == 200 and off.json()["active"] is False
+    listed = api.client.get("/api/v1/subscriptions", headers=api.h("admin")).json()
+    assert [s["id"] for s in listed if s["id"] == sub["id"]] and "secret" not in str(listed)
+    assert api.client.patch("/api/v1/subscriptions/SUB-NOPE", json={"active": True}, headers=api.h("admin")).status_code == 404
+    assert api.client.get("/api/v1/outbox?state=dead", headers=api.h("admin")).status_code == 200
+    assert api.client.get("/api/v1/outbox?state=lost", headers=api.h("admin")).status_code == 422
+    assert api.client.get("/api/v1/outbox", headers=api.h("supervisor")).status_code == 403
+    assert api.client.post("/api/v1/outbox/999999/retry", headers=api.h("admin")).status_code == 404
+    audit = api.client.get("/api/v1/audit?object_type=subscription", headers=api.h("admin")).json()
+    assert {a["action"] for a in audit} == {"create", "update"}

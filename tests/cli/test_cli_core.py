@@ -40,6 +40,13 @@ def test_every_command_has_help() -> None:
         ["users", "unlock"],
         ["users", "create-cad"],
         ["users", "rotate-key"],
+        ["subscriptions", "create"],
+        ["subscriptions", "list"],
+        ["subscriptions", "update"],
+        ["subscriptions", "deactivate"],
+        ["outbox", "run"],
+        ["outbox", "list"],
+        ["outbox", "retry"],
         ["seed", "la"],
         ["audit", "verify"],
     ):

@@ -116,3 +116,14 @@ class OutboxRepository:
 
     def set(self, row_id: int, **values: Any) -> None:
         self.session.execute(update(orm.outbox).where(orm.outbox.c.id == row_id).values(**values))
+
+    def claim(self, row_id: int, seen_next_attempt_at: datetime, until: datetime) -> bool:
+        """Claim a due row until ``until`` unless another worker did since it was read
+        (compare-and-set on ``next_attempt_at``): True when this worker has it."""
+        t = orm.outbox.c
+        result = self.session.execute(
+            update(orm.outbox)
+            .where(t.id == row_id, t.next_attempt_at == seen_next_attempt_at, t.delivered_at.is_(None), t.dead_at.is_(None))
+            .values(next_attempt_at=until)
+        )
+        return bool(getattr(result, "rowcount", 0) == 1)

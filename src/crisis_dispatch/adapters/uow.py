@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from types import TracebackType
 
 from sqlalchemy.exc import IntegrityError
@@ -17,9 +18,12 @@ from . import repositories as r
 class UnitOfWork:
     """``with uow: ...; uow.commit()`` — anything not committed is rolled back."""
 
-    def __init__(self, session_factory: sessionmaker[Session]) -> None:
+    def __init__(self, session_factory: sessionmaker[Session], before_commit: Callable[[UnitOfWork], None] | None = None) -> None:
         self._factory = session_factory
         self.session: Session | None = None
+        #: Runs inside the transaction just before it commits (the composition root wires
+        #: the outbox here: every status change a CAD subscribed to is written with it).
+        self._before_commit = before_commit
 
     def __enter__(self) -> UnitOfWork:
         s = self.session = self._factory()
@@ -64,6 +68,10 @@ class UnitOfWork:
     def commit(self) -> None:
         assert self.session is not None
         try:
+            if self._before_commit is not None and self.history.added:
+                self.session.flush()
+                self._before_commit(self)
+                self.history.added.clear()
             if self.audit.pending:
                 # Everything else first: the audit chain's lock is then held only for the
                 # audit rows and the commit.

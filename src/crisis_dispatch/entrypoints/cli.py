@@ -482,10 +482,10 @@ def _run_server(settings: Settings, workers: int = 1) -> None:
 
 
 def _register_plugins() -> None:
-    """Command groups owned by other modules (triage, routing) register themselves here."""
+    """Command groups owned by other modules (triage, routing, interop) register themselves here."""
     import importlib
 
-    for name in ("cli_triage", "cli_routing", "cli_simulation"):
+    for name in ("cli_triage", "cli_routing", "cli_simulation", "cli_interop"):
         try:
             module = importlib.import_module(f"crisis_dispatch.entrypoints.{name}")
         except ModuleNotFoundError as e:

@@ -14,6 +14,7 @@ from crisis_dispatch.adapters.uow import UnitOfWork
 from crisis_dispatch.domain.access import Permission, UserRole, allowed
 from crisis_dispatch.domain.clock import Clock
 from crisis_dispatch.domain.errors import PermissionDenied
+from crisis_dispatch.domain.interop import RetryPolicy
 from crisis_dispatch.domain.limits import ServiceArea
 from crisis_dispatch.domain.logins import LoginPolicy
 from crisis_dispatch.domain.queueing import EscalationPolicy, Thresholds
@@ -63,6 +64,8 @@ class ServiceContext:
     service_area: ServiceArea | None = None
     #: Our agency's id in the EIDO documents we write for the CAD.
     agency: str = "crisis-team.example.org"
+    #: How the outbox retries a CAD that does not answer, and when it gives up (dead letter).
+    outbox_retry: RetryPolicy = RetryPolicy()
 
     def outside_service_area(self, lat: float | None, lon: float | None) -> bool:
         """Whether a point lies outside the service area (a location to confirm, without

@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Header, Query, Request, Response, status
+from fastapi import APIRouter, Body, Header, Path, Query, Request, Response, status
 
 from crisis_dispatch.domain.access import Permission
 from crisis_dispatch.domain.errors import InvalidInput, parse_enum
 from crisis_dispatch.domain.limits import MAX_BIGINT
 from crisis_dispatch.domain.outcomes import Destination, DestinationType, Disposition, Hold, HoldCriterion, HoldType, Outcome
-from crisis_dispatch.services import auth, destinations, dispatching, eido, eido_out, incidents, reference, reports, units
+from crisis_dispatch.services import auth, destinations, dispatching, eido, eido_out, incidents, outbox, reference, reports, units
 from crisis_dispatch.services.incidents import CallIntake
 
 from . import schemas as s
@@ -346,3 +346,41 @@ def kpi_report(
     response times by tier, county and hour; shares within 60/120 minutes; queue waits;
     utilisation; outcome mix. The simulator's reports come from the same code."""
     return reports.kpi_report(ctx, actor, start, end, tz=tz)
+
+
+# ----------------------------------------------------------------------------- the CAD's subscriptions and outbox
+@router.post("/subscriptions", tags=["interop"], status_code=status.HTTP_201_CREATED)
+def create_subscription(body: s.SubscriptionCreate, ctx: CtxDep, actor: ActorDep) -> dict[str, Any]:
+    """Register a CAD endpoint for EIDO status updates of incidents the CAD sent (admins).
+    Each delivery is signed with the shared secret (see docs/interop.md)."""
+    return outbox.create_subscription(ctx, actor, body.url, body.secret, body.events)
+
+
+@router.get("/subscriptions", tags=["interop"])
+def list_subscriptions(ctx: CtxDep, actor: ActorDep) -> list[dict[str, Any]]:
+    return outbox.list_subscriptions(ctx, actor)
+
+
+@router.patch("/subscriptions/{subscription_id}", tags=["interop"])
+def update_subscription(subscription_id: str, body: s.SubscriptionUpdate, ctx: CtxDep, actor: ActorDep) -> dict[str, Any]:
+    """Change the URL, secret or events, or deactivate (``"active": false``) a subscription."""
+    return outbox.update_subscription(
+        ctx, actor, subscription_id, url=body.url, secret=body.secret, events=body.events, active=body.active
+    )
+
+
+@router.get("/outbox", tags=["interop"])
+def list_outbox(
+    ctx: CtxDep,
+    actor: ActorDep,
+    state: Annotated[str | None, Query(description="pending, delivered or dead")] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 200,
+) -> list[dict[str, Any]]:
+    """Deliveries to the CAD, newest first; ``state=dead`` lists the dead letters (admins)."""
+    return outbox.list_outbox(ctx, actor, state, limit)
+
+
+@router.post("/outbox/{row_id}/retry", tags=["interop"])
+def retry_outbox(row_id: Annotated[int, Path(ge=1, le=MAX_BIGINT)], ctx: CtxDep, actor: ActorDep) -> dict[str, Any]:
+    """Send a dead letter again, with the same delivery id (admins)."""
+    return outbox.retry_dead(ctx, actor, row_id)

@@ -194,3 +194,16 @@ class LocationPlace(_Body):
     lon: float = Field(strict=True, ge=-180, le=180, allow_inf_nan=False)
     address: str | None = Field(default=None, max_length=300, description="omit to keep the address the incident has")
     reason: str = Field(default="", max_length=500)
+
+
+class SubscriptionCreate(_Body):
+    url: str = Field(max_length=500, description="the CAD endpoint that receives EIDO updates (http or https)")
+    secret: str = Field(min_length=16, max_length=200, description="shared secret of the HMAC-SHA256 signature")
+    events: list[str] | None = Field(default=None, description="assigned, status, screened_out, closed (default: all)")
+
+
+class SubscriptionUpdate(_Body):
+    url: str | None = Field(default=None, max_length=500)
+    secret: str | None = Field(default=None, min_length=16, max_length=200)
+    events: list[str] | None = None
+    active: bool | None = Field(default=None, strict=True)
