@@ -257,3 +257,25 @@ def test_admins_manage_subscriptions_and_see_the_outbox_others_may_not(api: Api)
     assert api.client.post("/api/v1/outbox/999999/retry", headers=api.h("admin")).status_code == 404
     audit = api.client.get("/api/v1/audit?object_type=subscription", headers=api.h("admin")).json()
     assert {a["action"] for a in audit} == {"create", "update"}
+
+
+def test_the_nemsis_export_is_xml_for_supervisors_and_admins_only(api: Api) -> None:
+    iid = api.call()["id"]
+    assert (
+        api.client.post(
+            f"/api/v1/incidents/{iid}/assign", json={"unit_id": api.crew_unit}, headers=api.h("dispatcher")
+        ).status_code
+        == 200
+    )
+    r = api.client.post(
+        f"/api/v1/incidents/{iid}/status", json={"status": "cancelled", "reason": "test"}, headers=api.h("dispatcher")
+    )
+    assert r.status_code == 200, r.text
+    window = "start=2026-11-27T00:00:00Z&end=2026-11-28T00:00:00Z"
+    for role in ("dispatcher", "analyst", "cad"):
+        assert api.client.get(f"/api/v1/exports/nemsis?{window}", headers=api.h(role)).status_code == 403, role
+    r = api.client.get(f"/api/v1/exports/nemsis?{window}", headers=api.h("supervisor"))
+    assert r.status_code == 200 and r.headers["content-type"].startswith("application/xml")
+    assert int(r.headers["x-encounters"]) >= 1 and b"<EMSDataSet" in r.content
+    empty = api.client.get("/api/v1/exports/nemsis?start=2020-01-01T00:00:00Z&end=2020-01-02T00:00:00Z", headers=api.h("admin"))
+    assert empty.status_code == 422 and "no crisis-team encounter" in empty.json()["detail"]

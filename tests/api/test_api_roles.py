@@ -63,6 +63,9 @@ ROUTES = [
     ("PUT", "/api/v1/facilities/NOPE/beds", {"beds_available": 1}, {R.SUPERVISOR, R.CREW, R.DISPATCHER, R.ADMIN}),
     ("POST", "/api/v1/users", {"username": "someone-new", "password": "long enough pw", "role": "analyst"}, {R.ADMIN}),
     ("GET", "/api/v1/audit", None, {R.SUPERVISOR, R.ADMIN}),
+    ("GET", "/api/v1/exports/nemsis?start=2026-11-01T00:00:00Z&end=2026-11-02T00:00:00Z", None, {R.SUPERVISOR, R.ADMIN}),
+    ("GET", "/api/v1/subscriptions", None, {R.ADMIN}),
+    ("GET", "/api/v1/outbox", None, {R.ADMIN}),
     (
         "GET",
         "/api/v1/reports/kpis?start=2026-11-01T00:00:00-07:00&end=2026-11-27T00:00:00-08:00",

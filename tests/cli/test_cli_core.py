@@ -47,6 +47,7 @@ def test_every_command_has_help() -> None:
         ["outbox", "run"],
         ["outbox", "list"],
         ["outbox", "retry"],
+        ["export", "nemsis"],
         ["seed", "la"],
         ["audit", "verify"],
     ):

@@ -37,3 +37,18 @@ def test_bad_subscription_input_is_one_line_and_exit_code_2(tmp_path: Path) -> N
     assert_one_error_line(invoke("subscriptions", "deactivate", "SUB-NOPE", "--db", db), "subscription 'SUB-NOPE' not found")
     assert_one_error_line(invoke("outbox", "retry", "12", "--db", db), "outbox entry 12 not found")
     assert_one_error_line(invoke("outbox", "list", "--state", "lost", "--db", db), "unknown state")
+
+
+def test_export_nemsis_refuses_bad_windows_in_one_line(tmp_path: Path) -> None:
+    db = str(tmp_path / "i.sqlite3")
+    out = str(tmp_path / "ems.xml")
+    assert_one_error_line(
+        invoke("export", "nemsis", "--start", "yesterday", "--end", "2026-12-01T00:00:00Z", "--out", out, "--db", db), "ISO 8601"
+    )
+    naive = invoke("export", "nemsis", "--start", "2026-11-01T00:00:00", "--end", "2026-12-01T00:00:00", "--out", out, "--db", db)
+    assert_one_error_line(naive, "UTC offset")
+    empty = invoke(
+        "export", "nemsis", "--start", "2026-11-01T00:00:00Z", "--end", "2026-12-01T00:00:00Z", "--out", out, "--db", db
+    )
+    assert_one_error_line(empty, "no crisis-team encounter")
+    assert not (tmp_path / "ems.xml").exists()

@@ -109,3 +109,27 @@ class RetryPolicy:
 
     def is_dead(self, attempts: int) -> bool:
         return attempts >= self.max_attempts
+
+
+# ----------------------------------------------------------------------------- NEMSIS v3.5 export
+#: eDisposition.29 Crew Disposition of each outcome (the other codes, eDisposition.27, .28,
+#: .30 and .31, are the outcome's own mapping in ``outcomes.NEMSIS``).
+CREW_DISPOSITION: Mapping[Disposition, str] = {
+    Disposition.TREATED_AND_RELEASED: "4229001",  # Initiated and Continued Primary Care
+    Disposition.VOLUNTARY_TRANSPORT: "4229001",
+    Disposition.INVOLUNTARY_HOLD: "4229001",
+    Disposition.REFERRED: "4229001",
+    Disposition.CARE_COURT_PETITION_RECOMMENDED: "4229001",
+    Disposition.ESCALATED_TO_POLICE: "4229001",
+    Disposition.ESCALATED_TO_EMS: "4229003",  # Initiated Primary Care and Transferred to Another EMS Crew
+    Disposition.DECLINED_SERVICES: "4229013",  # Back in Service, Care/Support Services Refused
+    Disposition.NO_PERSON_FOUND: "4229011",  # Back in Service, No Care/Support Services Required
+}
+#: A response cancelled before or on arrival: back in service, nothing needed.
+CREW_DISPOSITION_CANCELLED = "4229011"
+#: eDispatch.01: Psychiatric Problem/Abnormal Behavior/Suicide Attempt.
+DISPATCH_REASON_PSYCHIATRIC = "2301059"
+#: eSituation.11 Provider's Primary Impression of a crisis-team encounter: ICD-10-CM R45.89,
+#: "other symptoms and signs involving emotional state" -- a symptom, not a diagnosis (the
+#: team records none), and inside the NEMSIS Behavioral Health case definition (R45.*).
+PRIMARY_IMPRESSION = "R45.89"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import sys
 import time
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -183,6 +184,38 @@ def outbox_retry(
     out.print(f"outbox entry {row['id']} ({row['delivery_id']}) will be sent again")
 
 
+export_app = typer.Typer(help="Exports for other agencies (NEMSIS v3.5 for the EMS agency).", no_args_is_help=True)
+
+
+@export_app.command("nemsis")
+@readable_errors
+def export_nemsis(
+    start: Annotated[str, typer.Option("--start", help="Window start, ISO 8601 with offset (2026-11-01T00:00:00-07:00).")],
+    end: Annotated[str, typer.Option("--end", help="Window end (exclusive), ISO 8601 with offset.")],
+    out_path: Annotated[Path, typer.Option("--out", help="The EMSDataSet XML file to write.")],
+    db: DbOption = None,
+) -> None:
+    """Write the crisis-team encounters received in the window as a NEMSIS v3.5 EMSDataSet,
+    validated against the official XSD before it is written."""
+    from datetime import datetime
+
+    from crisis_dispatch.services import nemsis
+    from crisis_dispatch.services.context import SYSTEM
+
+    try:
+        window = (datetime.fromisoformat(start), datetime.fromisoformat(end))
+    except ValueError as e:
+        raise fail(f"--start and --end must be ISO 8601 date-times: {e}") from None
+    container = _container(_settings(db))
+    try:
+        document, count = nemsis.export_nemsis(container.ctx, SYSTEM, *window)
+    finally:
+        container.dispose()
+    out_path.write_bytes(document)
+    out.print(f"wrote {count} encounter(s) to {out_path} (NEMSIS v3.5 EMSDataSet, valid against the XSD)")
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(subscriptions_app, name="subscriptions")
     app.add_typer(outbox_app, name="outbox")
+    app.add_typer(export_app, name="export")

@@ -11,7 +11,19 @@ from crisis_dispatch.domain.access import Permission
 from crisis_dispatch.domain.errors import InvalidInput, parse_enum
 from crisis_dispatch.domain.limits import MAX_BIGINT
 from crisis_dispatch.domain.outcomes import Destination, DestinationType, Disposition, Hold, HoldCriterion, HoldType, Outcome
-from crisis_dispatch.services import auth, destinations, dispatching, eido, eido_out, incidents, outbox, reference, reports, units
+from crisis_dispatch.services import (
+    auth,
+    destinations,
+    dispatching,
+    eido,
+    eido_out,
+    incidents,
+    nemsis,
+    outbox,
+    reference,
+    reports,
+    units,
+)
 from crisis_dispatch.services.incidents import CallIntake
 
 from . import schemas as s
@@ -384,3 +396,21 @@ def list_outbox(
 def retry_outbox(row_id: Annotated[int, Path(ge=1, le=MAX_BIGINT)], ctx: CtxDep, actor: ActorDep) -> dict[str, Any]:
     """Send a dead letter again, with the same delivery id (admins)."""
     return outbox.retry_dead(ctx, actor, row_id)
+
+
+@router.get(
+    "/exports/nemsis",
+    tags=["reports"],
+    response_class=Response,
+    responses={200: {"content": {"application/xml": {}}, "description": "a NEMSIS v3.5 EMSDataSet"}},
+)
+def export_nemsis(
+    ctx: CtxDep,
+    actor: ActorDep,
+    start: Annotated[datetime, Query(description="window start, ISO 8601 with offset")],
+    end: Annotated[datetime, Query(description="window end (exclusive)")],
+) -> Response:
+    """The crisis-team encounters received in the window as a NEMSIS v3.5 EMSDataSet for the
+    county EMS agency, valid against the official XSD (supervisors, admins)."""
+    document, count = nemsis.export_nemsis(ctx, actor, start, end)
+    return Response(document, media_type="application/xml", headers={"X-Encounters": str(count)})
