@@ -67,3 +67,17 @@ def test_an_incident_to_confirm_is_stored_without_coordinates_then_placed(contai
     history = incidents.get_incident(container.ctx, SYSTEM, iid)["history"]
     moves = [h for h in history if h["event"] == "location"]
     assert len(moves) == 1 and "location to confirm" in moves[0]["reason"]
+
+
+def test_the_kpi_report_counts_an_incident_still_to_place_under_its_own_area(container: Container) -> None:
+    from crisis_dispatch.services import reports
+
+    doc = eido.document(
+        "urn:emergency:uid:incidentid:kpi:lacounty",
+        T0 - timedelta(minutes=30),
+        location=eido.civic("200", "Spring", "St", "Los Angeles"),
+        notes=[("kpi1", "<p>Woman hearing voices, scared, no weapons, not violent.</p>")],
+    )
+    eido_service.receive(container.ctx, SYSTEM, doc)
+    report = reports.kpi_report(container.ctx, SYSTEM, T0 - timedelta(hours=2), T0)
+    assert "location to confirm" in str(report)

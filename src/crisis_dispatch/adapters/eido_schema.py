@@ -23,7 +23,6 @@ from importlib import resources
 from typing import Any
 
 import yaml
-from jsonschema import Draft4Validator
 
 ROOT_TYPE = "EmergencyIncidentDataObjectType"
 #: Keywords whose value must be a non-negative integer (or a number, for the bounds).
@@ -53,6 +52,8 @@ class EidoSchema:
 
     def problems(self, document: Any, limit: int = 50) -> list[SchemaProblem]:
         """Every place ``document`` breaks the schema (at most ``limit``), in document order."""
+        from jsonschema import Draft4Validator  # imported on first use: the server starts faster
+
         validator = Draft4Validator(self.schema)
         found = sorted(validator.iter_errors(document), key=lambda e: (list(map(str, e.absolute_path)), e.message))
         out: list[SchemaProblem] = []
@@ -146,6 +147,8 @@ class _Bundler:
 @lru_cache(maxsize=1)
 def load_schema() -> EidoSchema:
     """The shipped EIDO schema with its slips corrected (read once per process)."""
+    from jsonschema import Draft4Validator
+
     document = _read_yaml("openapi.yaml")
     if document is None:
         raise RuntimeError("the EIDO schema (crisis_dispatch/data/eido/openapi.yaml) is missing from the package")

@@ -29,7 +29,7 @@ from crisis_dispatch.domain.incident import Incident, Location
 
 from . import audit
 from .context import Actor, ServiceContext
-from .incidents import CallIntake, _view, add_call, take_call
+from .incidents import CallIntake, add_call, read_model, take_call
 
 CREATED = "created"
 UNCHANGED = "unchanged"
@@ -180,7 +180,7 @@ def _unchanged(ctx: ServiceContext, actor: Actor, link: dict[str, Any], outcome:
     with ctx.uow() as uow:
         incident = uow.incidents.get(link["incident_id"])
         audit.record(ctx, uow, actor, "read", "incident", [incident.id], detail=f"EIDO {outcome}")
-        view = _view(ctx, incident)
+        view = read_model(ctx, incident)
         uow.commit()
     return EidoResult(outcome, redact_incident(view, actor.role), message)
 
@@ -216,7 +216,7 @@ def _update(ctx: ServiceContext, actor: Actor, incoming: EidoIncoming, link: dic
         audit.record(
             ctx, uow, actor, "update", "incident", [incident.id], detail="EIDO update: " + ("; ".join(changes) or "no change")
         )
-        view = _view(ctx, incident)
+        view = read_model(ctx, incident)
         uow.commit()
     message = f"incident {incident.id} updated from EIDO {incoming.eido_id}: " + ("; ".join(changes) or "nothing we use changed")
     return EidoResult(UPDATED, redact_incident(view, actor.role), message, tuple(changes))

@@ -163,7 +163,7 @@ def take_call(
             if also is not None:
                 also(uow, incident)
             audit.record(ctx, uow, actor, "create", "incident", [incident.id], detail=source + override)
-            view = _view(ctx, incident)
+            view = read_model(ctx, incident)
             uow.commit()
     except IntegrityError:
         # Two retries raced with the same key: the other one won; answer with its incident.
@@ -194,7 +194,7 @@ def _service_area_override(ctx: ServiceContext, actor: Actor, intake: CallIntake
     return f"; outside the service area ({area.name}) at {where}, taken on purpose by {actor.username}"
 
 
-def _view(ctx: ServiceContext, incident: Incident, now: datetime | None = None) -> dict[str, Any]:
+def read_model(ctx: ServiceContext, incident: Incident, now: datetime | None = None) -> dict[str, Any]:
     """The incident read model with its response-time clock (before role redaction)."""
     return incident_view(incident) | {
         "location_to_confirm": incident.location_to_confirm,
@@ -217,7 +217,7 @@ def attach_call(ctx: ServiceContext, actor: Actor, incident_id: str, intake: Cal
             raise Conflict(f"incident {incident.id} is {incident.status.value}; take the call as a new incident")
         add_call(ctx, uow, actor, incident, intake, now=now, received=received, reason="additional call")
         audit.record(ctx, uow, actor, "update", "incident", [incident.id], detail="additional call attached")
-        view = _view(ctx, incident)
+        view = read_model(ctx, incident)
         uow.commit()
     return redact_incident(view, actor.role)
 
@@ -294,7 +294,7 @@ def confirm_triage(ctx: ServiceContext, actor: Actor, incident_id: str, answers:
             changes.extend(_route_after_triage(incident, now=now, by=actor.username))
         uow.history.add_all(changes)
         audit.record(ctx, uow, actor, "update", "incident", [incident.id], detail="triage confirmed")
-        view = _view(ctx, incident)
+        view = read_model(ctx, incident)
         uow.commit()
     return redact_incident(view, actor.role)
 
@@ -328,7 +328,7 @@ def _replay(ctx: ServiceContext, actor: Actor, intake: CallIntake, key: str) -> 
             raise Conflict(f"Idempotency-Key '{key}' was already used for a different call")
         incident = uow.incidents.get(found["incident_id"])
         audit.record(ctx, uow, actor, "read", "incident", [incident.id], detail="idempotent replay")
-        view = _view(ctx, incident)
+        view = read_model(ctx, incident)
         uow.commit()
     return IntakeResult(redact_incident(view, actor.role), created=False)
 
@@ -364,7 +364,7 @@ def get_incident(ctx: ServiceContext, actor: Actor, incident_id: str) -> dict[st
     with ctx.uow() as uow:
         incident = uow.incidents.get(incident_id)
         check_scope(ctx, uow, actor, incident)
-        view = _view(ctx, incident)
+        view = read_model(ctx, incident)
         view["history"] = [history_view(h) for h in uow.history.for_incident(incident_id)]
         audit.record(ctx, uow, actor, "read", "incident", [incident.id])
         uow.commit()
@@ -394,7 +394,7 @@ def list_incidents(
         if actor.role in SCOPED_TO_CARE_COURT:
             found = [i for i in found if i.outcome and i.outcome.disposition is Disposition.CARE_COURT_PETITION_RECOMMENDED]
         now = ctx.clock.now()
-        views = [_view(ctx, i, now) for i in found]
+        views = [read_model(ctx, i, now) for i in found]
         audit.record(ctx, uow, actor, "list", "incident", [i.id for i in found])
         uow.commit()
     return [redact_incident(v, actor.role) for v in views]
@@ -430,7 +430,7 @@ def change_status(
                 )
         uow.history.add_all(changes)
         audit.record(ctx, uow, actor, "update", "incident", [incident.id], detail=f"status {target.value}")
-        view = _view(ctx, incident)
+        view = read_model(ctx, incident)
         uow.commit()
     return redact_incident(view, actor.role)
 
@@ -477,7 +477,7 @@ def assign_unit(ctx: ServiceContext, actor: Actor, incident_id: str, unit_id: st
             uow.flush()
             uow.history.add_all(changes)
             audit.record(ctx, uow, actor, "update", "incident", [incident.id], detail=f"assigned {unit.call_sign}")
-            view = _view(ctx, incident)
+            view = read_model(ctx, incident)
             uow.commit()
     except Conflict as e:
         if isinstance(e, (AssignmentConflict, NotDispatchable)):
@@ -530,7 +530,7 @@ def record_outcome(ctx: ServiceContext, actor: Actor, incident_id: str, outcome:
         note = f"outcome {outcome.disposition.value}" + (f" (replaces {before.disposition.value})" if before else "")
         uow.history.add(incident.event("outcome", now=now, by=actor.username, reason=note))
         audit.record(ctx, uow, actor, "update", "incident", [incident.id], detail=note)
-        view = _view(ctx, incident)
+        view = read_model(ctx, incident)
         uow.commit()
     return redact_incident(view, actor.role)
 
@@ -557,7 +557,7 @@ def add_note(ctx: ServiceContext, actor: Actor, incident_id: str, text: str) -> 
         incident = uow.incidents.get(incident_id)
         check_scope(ctx, uow, actor, incident)
         append_note(ctx, uow, actor, incident, text, now)
-        view = _view(ctx, incident)
+        view = read_model(ctx, incident)
         uow.commit()
     return redact_incident(view, actor.role)
 
@@ -591,6 +591,6 @@ def place_incident(
             )
         )
         audit.record(ctx, uow, actor, "update", "incident", [incident.id], detail="location confirmed" if confirming else "moved")
-        view = _view(ctx, incident)
+        view = read_model(ctx, incident)
         uow.commit()
     return redact_incident(view, actor.role)

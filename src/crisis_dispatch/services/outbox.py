@@ -33,6 +33,7 @@ from crisis_dispatch.domain.interop import CadEvent
 
 from . import audit
 from .context import Actor, ServiceContext
+from .eido_out import incident_document
 
 S = IncidentStatus
 SIGNATURE_HEADER = "X-Crisis-Dispatch-Signature"
@@ -93,8 +94,6 @@ def write_outbox(ctx: ServiceContext, uow: UnitOfWork) -> None:
         if not kinds:
             continue
         kind = next(k for k in _PRIORITY if k in kinds)
-        from .eido_out import incident_document
-
         document = None
         now = ctx.clock.now()
         for sub in subscriptions:
