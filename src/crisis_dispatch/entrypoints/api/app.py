@@ -47,13 +47,15 @@ async def _deliver_outbox_forever(app: FastAPI, every_s: float, lease_s: float) 
 
     lease = timedelta(seconds=lease_s)
     while True:
+        # One interval first: a server just started answers its first requests before it
+        # delivers (the rows wait durably; the kill -9 campaign showed the difference).
+        await asyncio.sleep(every_s)
         try:
             report = await run_in_threadpool(lambda: deliver_due(app.state.container.ctx, post, lease=lease))
             if report.failed or report.dead:
                 log.warning("outbox: %s", report.to_dict())
         except Exception:  # keep delivering: a transient database error must not stop the outbox
             log.exception("delivering the outbox failed")
-        await asyncio.sleep(every_s)
 
 
 def create_app(settings: Settings, *, container: Container | None = None) -> FastAPI:
