@@ -24,8 +24,10 @@ from .adapters.db import make_engine, make_session_factory
 from .adapters.uow import UnitOfWork
 from .config import Settings
 from .domain.clock import Clock
+from .domain.interop import RetryPolicy
 from .domain.limits import ServiceArea
 from .services.context import ServiceContext, Triager
+from .services.outbox import write_outbox
 
 
 def new_id(prefix: str) -> str:
@@ -150,7 +152,8 @@ def build(settings: Settings, *, clock: Clock | None = None, triager: Triager | 
     engine = make_engine(settings.database())
     factory = make_session_factory(engine)
     ctx = ServiceContext(
-        uow_factory=lambda: UnitOfWork(factory),
+        # Every unit of work writes the CAD's outbox rows in the transaction of the change.
+        uow_factory=lambda: UnitOfWork(factory, before_commit=lambda uow: write_outbox(ctx, uow)),
         clock=clock or clock_for(settings),
         new_id=new_id,
         triage=triager or make_triager(settings.protocol_path),
@@ -161,6 +164,8 @@ def build(settings: Settings, *, clock: Clock | None = None, triager: Triager | 
         rural_at=rural_at,
         service_area=service_area_for(settings),
         impact=settings.impact(),
+        agency=settings.eido_agency,
+        outbox_retry=RetryPolicy(max_attempts=settings.outbox_max_attempts),
     )
     return Container(settings=settings, engine=engine, ctx=ctx)
 

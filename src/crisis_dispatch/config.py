@@ -68,6 +68,16 @@ class Settings(BaseSettings):
     ed_baseline_share: float = Field(default=0.5, ge=0.0, le=1.0)
     police_hours_per_call: float = Field(default=2.0, ge=0.0)
     fire_hours_per_call: float = Field(default=1.0, ge=0.0)
+    #: Exchange with the 911 CAD (docs/interop.md): our agency's id in the EIDO documents we
+    #: write, how often the server's outbox worker looks for deliveries (0: no worker in
+    #: ``serve``; run ``crisis-dispatch outbox run``), and after how many failed attempts a
+    #: delivery becomes a dead letter.
+    eido_agency: str = "crisis-team.example.org"
+    outbox_poll_seconds: float = Field(default=2.0, ge=0)
+    outbox_max_attempts: int = Field(default=8, ge=1)
+    #: Seconds a delivery the worker claimed stays its own: a worker killed mid-delivery
+    #: leaves it to be sent again (same delivery id) after this.
+    outbox_lease_seconds: float = Field(default=60.0, gt=0)
     host: str = "127.0.0.1"
     port: int = 8000
 

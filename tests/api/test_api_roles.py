@@ -10,7 +10,8 @@ from crisis_dispatch.domain.access import UserRole
 from tests.api.conftest import Api
 
 R = UserRole
-ALL = set(R)
+#: Every person's role; the CAD's machine account (issue 13) reads and sends EIDO only.
+ALL = set(R) - {R.CAD}
 
 #: (method, path template, body, roles that may call it) -- written out independently of
 #: the permission table in the domain, so that a change there has to be made here too.
@@ -22,6 +23,9 @@ ROUTES = [
         {"lat": 34.0, "lon": -118.2, "narrative": "still upset"},
         {R.CALL_TAKER, R.DISPATCHER, R.SUPERVISOR, R.ADMIN},
     ),
+    ("POST", "/api/v1/eido", {}, {R.CALL_TAKER, R.DISPATCHER, R.SUPERVISOR, R.ADMIN, R.CAD}),
+    ("GET", "/api/v1/incidents/{incident}/eido", None, {R.CALL_TAKER, R.DISPATCHER, R.SUPERVISOR, R.ADMIN, R.CAD}),
+    ("POST", "/api/v1/incidents/{incident}/location", {"lat": 34.05, "lon": -118.25}, {R.DISPATCHER, R.SUPERVISOR, R.ADMIN}),
     ("POST", "/api/v1/triage", {"narrative": "sad and alone"}, {R.CALL_TAKER, R.DISPATCHER, R.SUPERVISOR, R.ANALYST, R.ADMIN}),
     (
         "POST",
@@ -59,6 +63,9 @@ ROUTES = [
     ("PUT", "/api/v1/facilities/NOPE/beds", {"beds_available": 1}, {R.SUPERVISOR, R.CREW, R.DISPATCHER, R.ADMIN}),
     ("POST", "/api/v1/users", {"username": "someone-new", "password": "long enough pw", "role": "analyst"}, {R.ADMIN}),
     ("GET", "/api/v1/audit", None, {R.SUPERVISOR, R.ADMIN}),
+    ("GET", "/api/v1/exports/nemsis?start=2026-11-01T00:00:00Z&end=2026-11-02T00:00:00Z", None, {R.SUPERVISOR, R.ADMIN}),
+    ("GET", "/api/v1/subscriptions", None, {R.ADMIN}),
+    ("GET", "/api/v1/outbox", None, {R.ADMIN}),
     (
         "GET",
         "/api/v1/reports/kpis?start=2026-11-01T00:00:00-07:00&end=2026-11-27T00:00:00-08:00",

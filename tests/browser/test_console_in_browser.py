@@ -33,6 +33,7 @@ from tests.browser.harness import (
     screenshot,
     submit_login,
 )
+from tests.integration.helpers import T0
 
 pytestmark = pytest.mark.slow
 
@@ -336,4 +337,40 @@ def test_a_call_outside_the_area_is_refused_then_taken_on_purpose_and_never_offe
     expect(page.locator("#recs")).to_contain_text("straight-line estimate")
     screenshot(page, "console-outside-area")
     incidents.change_status(live.ctx, SYSTEM, incident, "cancelled", "test call outside the area")
+    close(page)
+
+
+def test_an_eido_whose_address_we_cannot_place_waits_for_a_dispatcher_to_confirm_its_location(
+    live: LiveConsole, sessions: Sessions
+) -> None:
+    from crisis_dispatch.services import eido as eido_service
+    from tests.support import eido
+
+    doc = eido.document(
+        "urn:emergency:uid:incidentid:browser:lacounty",
+        T0 - timedelta(minutes=1),
+        location=eido.civic("200", "Spring", "St", "Los Angeles"),
+        notes=[("b1", "<p>Woman hearing voices, scared, <b>no weapons</b>, not violent.</p>")],
+    )
+    incident = eido_service.receive(live.ctx, SYSTEM, doc).incident["id"]
+    page = sessions.open(R.DISPATCHER)
+    row = page.locator(f"#queue-body tr[data-id='{incident}']")
+    expect(row).to_contain_text("location to confirm")
+    assert "NaN" not in page.text_content("#queue-body")
+    page.click(f"#queue-body button[data-select='{incident}']")
+    expect(page.locator("#recs-note")).to_contain_text("Location to confirm")
+    expect(page.locator("#recs")).to_contain_text("No van is recommended until the location is confirmed")
+    assert page.locator("#recs button[data-assign]").count() == 0
+    expect(page.locator("#incident-where")).to_contain_text("200 Spring St, Los Angeles")
+    screenshot(page, "console-location-to-confirm")
+    page.click("#place-submit")
+    expect(page.locator("#place-msg")).to_contain_text("Give the latitude and longitude")
+    page.fill("#place-lat", str(DOWNTOWN[0]))
+    page.fill("#place-lon", str(DOWNTOWN[1]))
+    page.click("#place-submit")
+    expect(page.locator("#assign-msg")).to_contain_text(f"Location of {incident} confirmed")
+    page.wait_for_selector("#recs button[data-assign]")
+    expect(page.locator("#incident-where")).not_to_contain_text("location to confirm")
+    assert page.locator("#place-form").count() == 0
+    incidents.change_status(live.ctx, SYSTEM, incident, "cancelled", "test EIDO call")
     close(page)

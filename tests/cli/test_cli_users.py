@@ -70,3 +70,36 @@ def test_setting_a_password_ends_the_users_sessions_and_follows_the_policy(tmp_p
         assert auth.login(container.ctx, "maria", "another long passphrase", "10.0.0.1")["access_token"]
     finally:
         container.dispose()
+
+
+def test_the_cad_account_gets_an_api_key_once_and_a_rotated_key_replaces_it(tmp_path: Path) -> None:
+    db = tmp_path / "u.sqlite3"
+    r = invoke("users", "create-cad", "county-cad", "--db", str(db))
+    assert r.exit_code == 0, r.stdout
+    key = r.stdout.strip().splitlines()[-1]
+    assert key.startswith("county-cad:") and len(key) > 40
+    container = build(Settings(db_path=db, secret_key=TEST_SECRET))
+    try:
+        actor = auth.authenticate_api_key(container.ctx, key, "10.0.0.9")
+        assert actor.role.value == "cad"
+        with container.ctx.uow() as uow:
+            stored = uow.users.by_username("county-cad")
+            assert (
+                stored is not None
+                and stored.password_hash.startswith("$argon2")
+                and key.split(":")[1] not in stored.password_hash
+            )
+        rotated = invoke("users", "rotate-key", "county-cad", "--db", str(db))
+        assert rotated.exit_code == 0
+        new_key = rotated.stdout.strip().splitlines()[-1]
+        assert new_key != key and auth.authenticate_api_key(container.ctx, new_key).username == "county-cad"
+        with pytest.raises(auth.AuthenticationFailed):
+            auth.authenticate_api_key(container.ctx, key, "10.0.0.9")
+        assert_one_error_line(invoke("users", "create-cad", "county-cad", "--db", str(db)), "already exists")
+        assert_one_error_line(invoke("users", "rotate-key", "nobody", "--db", str(db)), "no integration account 'nobody'")
+        refused = invoke("users", "create", "cad2", "--role", "cad", "--password-stdin", "--db", str(db), stdin=PASSWORD)
+        assert_one_error_line(refused, "users create-cad")
+        actions = [a["action"] for a in auth.list_audit(container.ctx, SYSTEM, object_type="user")]
+        assert {"create", "api_key_rotated", "api_key_failed"} <= set(actions)
+    finally:
+        container.dispose()

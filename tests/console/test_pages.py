@@ -11,7 +11,7 @@ from html.parser import HTMLParser
 import pytest
 from fastapi.testclient import TestClient
 
-from crisis_dispatch.domain.access import UserRole
+from crisis_dispatch.domain.access import MACHINE_ROLES, UserRole
 from crisis_dispatch.domain.clock import FixedClock
 from crisis_dispatch.domain.destinations import PatientAssessment
 from crisis_dispatch.entrypoints.api.app import create_app
@@ -22,6 +22,8 @@ from tests.integration.helpers import T0
 from tests.support.app import login_tokens, sqlite_container_at
 
 R = UserRole
+#: The people who log in to the pages (the CAD's machine account has no password: issue 13).
+PEOPLE = [r for r in R if r not in MACHINE_ROLES]
 
 
 @pytest.fixture(scope="module")
@@ -58,7 +60,7 @@ def test_a_wrong_password_is_refused_on_the_page_with_a_plain_message(client: Te
     assert "Enter your username and password." in empty.text
 
 
-@pytest.mark.parametrize("role", list(R))
+@pytest.mark.parametrize("role", PEOPLE)
 def test_logging_in_lands_each_role_on_its_home_with_a_strict_httponly_cookie(client: TestClient, role: UserRole) -> None:
     name = LOGINS[role]
     r = client.post("/login", data={"username": name, "password": name + PASSWORD_SUFFIX}, follow_redirects=False)
@@ -82,7 +84,7 @@ def test_next_may_only_point_at_our_own_pages_the_role_may_open(client: TestClie
 
 @pytest.mark.parametrize("path", sorted(PAGE_ROLES))
 def test_each_page_opens_for_its_roles_only(client: TestClient, tokens: dict[UserRole, str], path: str) -> None:
-    for role in R:
+    for role in PEOPLE:
         r = client.get(path, headers=as_role(tokens, role), follow_redirects=False)
         if role in PAGE_ROLES[path]:
             assert r.status_code == 200, (role, path)

@@ -78,3 +78,33 @@ def test_0004_adds_login_state_to_existing_users_and_goes_back_down(container: C
     assert "login_failures" not in inspector.get_table_names()
     assert {"failed_logins", "locked_until"}.isdisjoint(c["name"] for c in inspector.get_columns("users"))
     upgrade(container.engine)
+
+
+def test_0006_lets_an_incident_wait_without_coordinates_and_goes_back_down(container: Container) -> None:
+    """From 0004 with a placed incident, to head: the incident keeps its place, a new one may
+    have none (location to confirm); back down to 0004 the interop tables go and coordinates
+    are required again."""
+    from alembic import command
+    from sqlalchemy import inspect, text
+
+    from crisis_dispatch.bootstrap import alembic_config
+
+    command.downgrade(alembic_config(container.engine), "0004")
+    assert {"eido_links", "subscriptions", "outbox"}.isdisjoint(inspect(container.engine).get_table_names())
+    insert = (
+        "INSERT INTO incidents (id, status, lat, lon, address, subject_description, version, received_at) "
+        "VALUES (:id, 'queued', :lat, :lon, 'somewhere', '', 1, '2026-11-27 18:00:00+00:00')"
+    )
+    with container.engine.begin() as conn:
+        conn.execute(text(insert), {"id": "INC-PLACED", "lat": 34.05, "lon": -118.25})
+    upgrade(container.engine)
+    with container.engine.begin() as conn:
+        conn.execute(text(insert), {"id": "INC-TOCONFIRM", "lat": None, "lon": None})
+        rows = dict(conn.execute(text("SELECT id, lat FROM incidents WHERE id LIKE 'INC-%'")).all())
+    assert rows == {"INC-PLACED": 34.05, "INC-TOCONFIRM": None}
+    assert {"eido_links", "subscriptions", "outbox"} <= set(inspect(container.engine).get_table_names())
+    with container.engine.begin() as conn:
+        conn.execute(text("DELETE FROM incidents WHERE id = 'INC-TOCONFIRM'"))
+    command.downgrade(alembic_config(container.engine), "0004")
+    assert not any(c["nullable"] for c in inspect(container.engine).get_columns("incidents") if c["name"] in ("lat", "lon"))
+    upgrade(container.engine)

@@ -98,8 +98,9 @@ incidents = Table(
     Column("seq", Integer, primary_key=True, autoincrement=True),
     Column("id", String(40), nullable=False, unique=True),
     Column("status", EnumString(IncidentStatus), nullable=False),
-    Column("lat", Float, nullable=False),
-    Column("lon", Float, nullable=False),
+    # Both NULL: a location to confirm (a civic address from a CAD we could not place).
+    Column("lat", Float, nullable=True),
+    Column("lon", Float, nullable=True),
     Column("address", String(300), nullable=False),
     Column("tier", String(40), nullable=True),
     Column("priority", Integer, nullable=True),
@@ -233,6 +234,56 @@ idempotency_keys = Table(
     Column("request_hash", String(64), nullable=False),
     Column("incident_id", String(40), ForeignKey("incidents.id"), nullable=False),
     Column("created_at", UTCDateTime(), nullable=False),
+)
+
+# ------------------------------------------------------------------ exchange with the 911 CAD
+eido_links = Table(
+    "eido_links",
+    metadata,
+    # One row per EIDO incident ($id) a CAD sent: the CAD reference of our incident, and
+    # what the last accepted document said (replays, updates and older documents are told apart).
+    Column("eido_id", String(300), primary_key=True),
+    Column("agency", String(300), nullable=False),
+    Column("incident_id", String(40), ForeignKey("incidents.id"), nullable=False, unique=True),
+    Column("updated_at", UTCDateTime(), nullable=False),
+    Column("document_hash", String(64), nullable=False),
+    Column("note_ids", JsonType, nullable=False),
+    Column("location", JsonType, nullable=True),
+    Column("received_at", UTCDateTime(), nullable=False),
+)
+
+subscriptions = Table(
+    "subscriptions",
+    metadata,
+    # A CAD endpoint that receives EIDO updates. The secret signs each delivery (HMAC-SHA256),
+    # so it is kept as given: it is a shared key, not a password.
+    Column("id", String(40), primary_key=True),
+    Column("url", String(500), nullable=False),
+    Column("secret", String(200), nullable=False),
+    Column("events", JsonType, nullable=False),
+    Column("active", Boolean, nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("created_by", String(80), nullable=False),
+)
+
+outbox = Table(
+    "outbox",
+    metadata,
+    # Written in the same transaction as the change it reports; delivered by the outbox worker.
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("event_id", String(40), nullable=False, unique=True),
+    Column("subscription_id", String(40), ForeignKey("subscriptions.id"), nullable=False),
+    Column("incident_id", String(40), nullable=False),
+    Column("event", String(40), nullable=False),
+    Column("payload", JsonType, nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("next_attempt_at", UTCDateTime(), nullable=False),
+    Column("delivered_at", UTCDateTime(), nullable=True),
+    Column("dead_at", UTCDateTime(), nullable=True),
+    Column("last_error", Text, nullable=True),
+    Index("ix_outbox_pending", "delivered_at", "dead_at", "next_attempt_at"),
+    Index("ix_outbox_incident", "subscription_id", "incident_id", "id"),
 )
 
 _started = False

@@ -157,12 +157,17 @@ class IncidentRepository(_Repo[Incident]):
 class HistoryRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
+        #: The changes added in this unit of work (what the outbox reports at commit).
+        self.added: list[StatusChange] = []
 
     def add(self, change: StatusChange) -> None:
         self.session.add(change)
+        self.added.append(change)
 
     def add_all(self, changes: Iterable[StatusChange]) -> None:
-        self.session.add_all(list(changes))
+        changes = list(changes)
+        self.session.add_all(changes)
+        self.added.extend(changes)
 
     def for_incidents(self, incident_ids: Sequence[str], *, chunk: int = 500) -> list[StatusChange]:
         t = orm.status_history.c

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from types import TracebackType
 
 from sqlalchemy.exc import IntegrityError
@@ -10,15 +11,19 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from crisis_dispatch.domain.errors import Conflict
 
+from . import interop_repositories as ir
 from . import repositories as r
 
 
 class UnitOfWork:
     """``with uow: ...; uow.commit()`` — anything not committed is rolled back."""
 
-    def __init__(self, session_factory: sessionmaker[Session]) -> None:
+    def __init__(self, session_factory: sessionmaker[Session], before_commit: Callable[[UnitOfWork], None] | None = None) -> None:
         self._factory = session_factory
         self.session: Session | None = None
+        #: Runs inside the transaction just before it commits (the composition root wires
+        #: the outbox here: every status change a CAD subscribed to is written with it).
+        self._before_commit = before_commit
 
     def __enter__(self) -> UnitOfWork:
         s = self.session = self._factory()
@@ -34,6 +39,9 @@ class UnitOfWork:
         self.login_failures = r.LoginFailureRepository(s)
         self.audit = r.AuditRepository(s)
         self.idempotency = r.IdempotencyRepository(s)
+        self.eido_links = ir.EidoLinkRepository(s)
+        self.subscriptions = ir.SubscriptionRepository(s)
+        self.outbox = ir.OutboxRepository(s)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
@@ -60,6 +68,10 @@ class UnitOfWork:
     def commit(self) -> None:
         assert self.session is not None
         try:
+            if self._before_commit is not None and self.history.added:
+                self.session.flush()
+                self._before_commit(self)
+                self.history.added.clear()
             if self.audit.pending:
                 # Everything else first: the audit chain's lock is then held only for the
                 # audit rows and the commit.

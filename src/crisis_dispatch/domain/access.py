@@ -23,6 +23,9 @@ class UserRole(StrEnum):
     POLICE_LIAISON = "police_liaison"
     COURT_LIAISON = "court_liaison"
     ADMIN = "admin"
+    #: A machine: the 911 centre's CAD, logging in by API key (``users create-cad``). It sends
+    #: EIDO documents and reads its incidents back as EIDO; it sees nothing clinical.
+    CAD = "cad"
 
 
 R = UserRole
@@ -47,10 +50,15 @@ class Permission(StrEnum):
     USER_MANAGE = "user:manage"
     AUDIT_READ = "audit:read"
     REPORT_READ = "report:read"
+    EIDO_RECEIVE = "eido:receive"
+    EIDO_READ = "eido:read"
+    SUBSCRIPTION_MANAGE = "subscription:manage"
+    EXPORT_NEMSIS = "export:nemsis"
 
 
 P = Permission
-_EVERYONE = frozenset(UserRole)
+#: Every person's role; the CAD machine account is not a person and reads only EIDO.
+_EVERYONE = frozenset(UserRole) - {R.CAD}
 
 PERMISSIONS: Mapping[Permission, frozenset[UserRole]] = {
     P.CALL_CREATE: frozenset({R.CALL_TAKER, R.DISPATCHER, R.SUPERVISOR, R.ADMIN}),
@@ -74,6 +82,11 @@ PERMISSIONS: Mapping[Permission, frozenset[UserRole]] = {
     P.USER_MANAGE: frozenset({R.ADMIN}),
     P.AUDIT_READ: frozenset({R.SUPERVISOR, R.ADMIN}),
     P.REPORT_READ: frozenset({R.ANALYST, R.SUPERVISOR, R.ADMIN}),
+    # Exchange with the 911 CAD (issue 13): those who take calls, and the CAD itself.
+    P.EIDO_RECEIVE: frozenset({R.CALL_TAKER, R.DISPATCHER, R.SUPERVISOR, R.ADMIN, R.CAD}),
+    P.EIDO_READ: frozenset({R.CALL_TAKER, R.DISPATCHER, R.SUPERVISOR, R.ADMIN, R.CAD}),
+    P.SUBSCRIPTION_MANAGE: frozenset({R.ADMIN}),
+    P.EXPORT_NEMSIS: frozenset({R.SUPERVISOR, R.ADMIN}),
 }
 
 #: Roles that only see incidents they are tied to.
@@ -95,6 +108,10 @@ POLICE_VISIBLE_FLAGS: frozenset[str] = NEEDS_POLICE | {UNSAFE_LOCATION}
 TRIAGE_CONFIRMATION_FIELDS = frozenset({"confirmed_by", "confirmed_at"})
 
 
+#: Roles that log in by API key, never by password.
+MACHINE_ROLES = frozenset({R.CAD})
+
+
 def allowed(role: UserRole | str, permission: Permission) -> bool:
     return UserRole(role) in PERMISSIONS[permission]
 
@@ -103,7 +120,7 @@ def redact_incident(view: dict[str, Any], role: UserRole | str) -> dict[str, Any
     """Return the incident view that ``role`` may see (a new dict; the input is untouched)."""
     role = UserRole(role)
     out = dict(view)
-    if role is R.POLICE_LIAISON:
+    if role in (R.POLICE_LIAISON, R.CAD):
         triage = view.get("triage") or {}
         for key in CLINICAL_FIELDS:
             out.pop(key, None)
@@ -122,8 +139,12 @@ def redact_incident(view: dict[str, Any], role: UserRole | str) -> dict[str, Any
             out.pop(key, None)
         if "location" in out and out["location"]:
             loc = out["location"]
-            # About 1 km: enough for maps of demand, not enough to find a home.
-            out["location"] = {"lat": round(loc["lat"], 2), "lon": round(loc["lon"], 2)}
+            # About 1 km: enough for maps of demand, not enough to find a home (a location
+            # still to confirm has no coordinates to round).
+            out["location"] = {
+                "lat": None if loc.get("lat") is None else round(loc["lat"], 2),
+                "lon": None if loc.get("lon") is None else round(loc["lon"], 2),
+            }
         outcome = out.get("outcome")
         if outcome:
             out["outcome"] = {k: outcome.get(k) for k in ("disposition", "destination", "nemsis")}

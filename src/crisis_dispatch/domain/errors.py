@@ -61,3 +61,12 @@ def parse_enum(enum: type[_E], value: object, what: str) -> _E:
     except ValueError:
         allowed = ", ".join(str(e.value) for e in enum)
         raise InvalidInput(f"unknown {what} '{value}' (expected one of: {allowed})") from None
+
+
+class InvalidDocument(InvalidInput):
+    """A document (an EIDO) that breaks its schema or cannot be read (HTTP 422); ``problems``
+    lists each place at fault as ``{"path": JSON path, "message": ...}``."""
+
+    def __init__(self, message: str, problems: list[dict[str, str]]) -> None:
+        super().__init__(message)
+        self.problems = problems

@@ -62,20 +62,53 @@ PHASE_FIELD: dict[IncidentStatus, str] = {s: f"{s.value}_at" for s in IncidentSt
 
 @dataclass(frozen=True)
 class Location:
-    lat: float
-    lon: float
+    """Where the person is. Without coordinates (``lat`` and ``lon`` both None) it is a
+    place still to confirm: a civic address a CAD sent that we could not place. Such an
+    incident may wait in the queue, but no van is recommended for it until a dispatcher
+    places it (:meth:`Incident.move_to`)."""
+
+    lat: float | None
+    lon: float | None
     address: str = ""
 
     def __post_init__(self) -> None:
+        if self.lat is None or self.lon is None:
+            if self.lat is not None or self.lon is not None:
+                raise InvalidInput("a location needs both latitude and longitude, or neither (location to confirm)")
+            if not self.address.strip():
+                raise InvalidInput("a location without coordinates needs an address")
+            return
         if not (-90.0 <= self.lat <= 90.0) or not (-180.0 <= self.lon <= 180.0):
             raise InvalidInput(f"location ({self.lat}, {self.lon}) is not a valid latitude/longitude")
+
+    @property
+    def placed(self) -> bool:
+        """True when the location has coordinates (False: "location to confirm")."""
+        return self.lat is not None and self.lon is not None
+
+    def point(self) -> tuple[float, float] | None:
+        """(lat, lon), or None for a location still to confirm."""
+        if self.lat is None or self.lon is None:
+            return None
+        return (self.lat, self.lon)
+
+    def describe(self) -> str:
+        if self.lat is None or self.lon is None:
+            return f"{self.address} (location to confirm)"
+        where = f"({self.lat:.5f}, {self.lon:.5f})"
+        return f"{self.address} {where}" if self.address else where
 
     def to_dict(self) -> dict[str, Any]:
         return {"lat": self.lat, "lon": self.lon, "address": self.address}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Location:
-        return cls(lat=float(data["lat"]), lon=float(data["lon"]), address=str(data.get("address", "")))
+        lat, lon = data.get("lat"), data.get("lon")
+        return cls(
+            lat=None if lat is None else float(lat),
+            lon=None if lon is None else float(lon),
+            address=str(data.get("address", "")),
+        )
 
 
 @dataclass(eq=False)
@@ -256,6 +289,21 @@ class Incident:
             unit_id=self.unit_id,
             event=kind,
         )
+
+    @property
+    def location_to_confirm(self) -> bool:
+        """No coordinates yet: no van is recommended until a dispatcher places it."""
+        return not self.location.placed
+
+    def move_to(self, location: Location, *, now: datetime, by: str, reason: str) -> StatusChange:
+        """Place, confirm or move the incident (history event ``location``). A closed or
+        cancelled incident keeps where it was."""
+        if not self.is_open:
+            raise IllegalTransition("incident", self.id, self.status.value, "location change")
+        before = self.location
+        self.location = location
+        said = f"{before.describe()} -> {location.describe()}"
+        return self.event("location", now=now, by=by, reason=f"{reason}: {said}" if reason else said)
 
     def update_triage(
         self, result: dict[str, Any], *, now: datetime, by: str, reason: str, event: str = "retriage"

@@ -144,6 +144,47 @@ def users_create(
     out.print(f"created user {user['username']} with role {user['role']}")
 
 
+@users_app.command("create-cad")
+@readable_errors
+def users_create_cad(
+    username: Annotated[str, typer.Argument(help="Login name of the integration account, e.g. 'county-cad'.")],
+    db: DbOption = None,
+) -> None:
+    """Create the 911 CAD's integration account (role cad) and print its API key once.
+
+    The CAD sends the key in the X-API-Key header; only its Argon2 hash is stored. Lost keys
+    are replaced with 'users rotate-key'."""
+    from crisis_dispatch.services import auth
+    from crisis_dispatch.services.context import SYSTEM
+
+    container = _container(_settings(db))
+    try:
+        user = auth.create_integration(container.ctx, SYSTEM, username)
+    finally:
+        container.dispose()
+    out.print(f"created integration account {user['username']} (role {user['role']}); its API key, shown only now:")
+    print(user["api_key"])
+
+
+@users_app.command("rotate-key")
+@readable_errors
+def users_rotate_key(
+    username: Annotated[str, typer.Argument(help="The integration account whose API key to replace.")],
+    db: DbOption = None,
+) -> None:
+    """Replace an integration account's API key (the old key stops working at once) and print the new one."""
+    from crisis_dispatch.services import auth
+    from crisis_dispatch.services.context import SYSTEM
+
+    container = _container(_settings(db))
+    try:
+        result = auth.rotate_api_key(container.ctx, SYSTEM, username)
+    finally:
+        container.dispose()
+    out.print(f"new API key for {result['username']}, shown only now (the old one no longer works):")
+    print(result["api_key"])
+
+
 def _password_from_stdin(password_stdin: bool) -> str:
     if not password_stdin:
         raise fail("pass --password-stdin and give the password on standard input")
@@ -502,10 +543,10 @@ def _run_server(settings: Settings, workers: int = 1) -> None:
 
 
 def _register_plugins() -> None:
-    """Command groups owned by other modules (triage, routing) register themselves here."""
+    """Command groups owned by other modules (triage, routing, interop) register themselves here."""
     import importlib
 
-    for name in ("cli_triage", "cli_routing", "cli_simulation", "cli_reports"):
+    for name in ("cli_triage", "cli_routing", "cli_simulation", "cli_reports", "cli_interop"):
         try:
             module = importlib.import_module(f"crisis_dispatch.entrypoints.{name}")
         except ModuleNotFoundError as e:

@@ -17,7 +17,7 @@ from typing import Any
 
 from crisis_dispatch.adapters.passwords import common_passwords, hash_password, spend_verify_time, verify_password
 from crisis_dispatch.adapters.uow import UnitOfWork
-from crisis_dispatch.domain.access import Permission, UserRole
+from crisis_dispatch.domain.access import MACHINE_ROLES, Permission, UserRole
 from crisis_dispatch.domain.errors import Conflict, DomainError, InvalidInput, NotFound, PermissionDenied
 from crisis_dispatch.domain.logins import is_locked, retry_after, seconds_until
 from crisis_dispatch.domain.users import AuditRecord, User, check_password, check_username
@@ -73,6 +73,8 @@ def create_user(
         role_ = UserRole(role)
     except ValueError:
         raise InvalidInput(f"unknown role '{role}' (expected one of: {', '.join(r.value for r in UserRole)})") from None
+    if role_ in MACHINE_ROLES:
+        raise InvalidInput(f"a '{role_.value}' account logs in by API key: create it with 'crisis-dispatch users create-cad'")
     check_username(username)
     _check_new_password(password, username)
     if role_ is UserRole.CREW and not staff_id:
@@ -166,7 +168,8 @@ def login(ctx: ServiceContext, username: str, password: str, address: str = "") 
             raise refusal
     if user is None:
         spend_verify_time(password)
-    ok = user is not None and user.active and verify_password(user.password_hash, password)
+    # An integration account has no password: its API key never opens a session.
+    ok = user is not None and user.active and user.role not in MACHINE_ROLES and verify_password(user.password_hash, password)
     with ctx.uow() as uow:
         uow.login_failures.forget(before=now - ctx.login_policy.window)  # keep only what still counts
         if not ok:
@@ -292,3 +295,70 @@ def list_audit(
             }
             for r in rows
         ]
+
+
+# ----------------------------------------------------------------------------- API keys (machine accounts)
+#: The header an integration account (the CAD) sends its key in.
+API_KEY_HEADER = "X-API-Key"
+
+
+def create_integration(ctx: ServiceContext, actor: Actor, username: str, role: str = UserRole.CAD.value) -> dict[str, Any]:
+    """Create a machine account (role ``cad``) and its API key, shown once: only its Argon2
+    hash is stored, as for passwords. The key is ``<username>:<secret>``."""
+    actor.require(Permission.USER_MANAGE)
+    role_ = UserRole(role)
+    if role_ not in MACHINE_ROLES:
+        raise InvalidInput(f"'{role}' is not a machine role ({', '.join(sorted(r.value for r in MACHINE_ROLES))})")
+    check_username(username)
+    secret = secrets.token_urlsafe(32)
+    with ctx.uow() as uow:
+        if uow.users.by_username(username) is not None:
+            raise Conflict(f"user '{username}' already exists")
+        user = User(
+            id=ctx.new_id("USR"), username=username, password_hash=hash_password(secret), role=role_, created_at=ctx.clock.now()
+        )
+        uow.users.add(user)
+        audit.record(ctx, uow, actor, "create", "user", [user.id], detail=f"role {role_.value}, API key issued")
+        uow.commit()
+    return {"id": user.id, "username": username, "role": role_.value, "api_key": f"{username}:{secret}"}
+
+
+def rotate_api_key(ctx: ServiceContext, actor: Actor, username: str) -> dict[str, Any]:
+    """A new API key for a machine account; the old one stops working at once."""
+    actor.require(Permission.USER_MANAGE)
+    secret = secrets.token_urlsafe(32)
+    with ctx.uow() as uow:
+        user = uow.users.by_username(username)
+        if user is None or user.role not in MACHINE_ROLES:
+            raise NotFound(f"no integration account '{username}'")
+        uow.users.set_password_hash(user.id, hash_password(secret))
+        audit.record(ctx, uow, actor, "api_key_rotated", "user", [user.id], detail="new API key issued")
+        uow.commit()
+    return {"username": username, "api_key": f"{username}:{secret}"}
+
+
+def authenticate_api_key(ctx: ServiceContext, key: str, address: str = "") -> Actor:
+    """The machine account an API key belongs to. A wrong key is refused (401) and audited;
+    failures are throttled per address like logins (429), but never lock the account: a
+    stranger guessing keys must not cut the CAD off."""
+    now = ctx.clock.now()
+    name, _, secret = key.strip().partition(":")
+    name, address = name[:63], (address or "unknown")[:64]
+    with ctx.uow() as uow:
+        user = uow.users.by_username(name)
+        refusal = _throttle(ctx, uow, f"api-key:{name}"[:63], address, now)
+        if refusal is not None:
+            _audit_login(uow, now, "api_key_throttled", name, user, f"from {address}: {refusal}")
+            uow.commit()
+            raise refusal
+    if user is None:
+        spend_verify_time(secret)
+    ok = bool(secret) and user is not None and user.active and user.role in MACHINE_ROLES
+    ok = verify_password(user.password_hash, secret) if ok and user is not None else False
+    if not ok or user is None:
+        with ctx.uow() as uow:
+            uow.login_failures.add(now, f"api-key:{name}"[:63], address)
+            _audit_login(uow, now, "api_key_failed", name, user, f"from {address}: wrong or unknown API key")
+            uow.commit()
+        raise AuthenticationFailed(f"wrong or unknown API key (send '{API_KEY_HEADER}: <username>:<secret>')")
+    return actor_for(user)

@@ -15,6 +15,7 @@ from crisis_dispatch.domain.access import Permission, UserRole, allowed
 from crisis_dispatch.domain.clock import Clock
 from crisis_dispatch.domain.errors import PermissionDenied
 from crisis_dispatch.domain.impact import Impact
+from crisis_dispatch.domain.interop import RetryPolicy
 from crisis_dispatch.domain.limits import ServiceArea
 from crisis_dispatch.domain.logins import LoginPolicy
 from crisis_dispatch.domain.queueing import EscalationPolicy, Thresholds
@@ -64,9 +65,22 @@ class ServiceContext:
     service_area: ServiceArea | None = None
     #: The assumptions behind the program report's impact estimates (settings: ed_baseline_share, ...).
     impact: Impact = Impact()
+    #: Our agency's id in the EIDO documents we write for the CAD.
+    agency: str = "crisis-team.example.org"
+    #: How the outbox retries a CAD that does not answer, and when it gives up (dead letter).
+    outbox_retry: RetryPolicy = RetryPolicy()
 
-    def outside_service_area(self, lat: float, lon: float) -> bool:
+    def outside_service_area(self, lat: float | None, lon: float | None) -> bool:
+        """Whether a point lies outside the service area (a location to confirm, without
+        coordinates, is not known to be outside)."""
+        if lat is None or lon is None:
+            return False
         return self.service_area is not None and not self.service_area.contains(lat, lon)
+
+    def rural(self, lat: float | None, lon: float | None) -> bool:
+        """Whether a point is rural; a location to confirm counts as urban (the shorter,
+        60-minute clock: the stricter one while nobody knows where the person is)."""
+        return lat is not None and lon is not None and self.rural_at(lat, lon)
 
     def uow(self) -> UnitOfWork:
         return self.uow_factory()

@@ -42,7 +42,9 @@ def recommend_for_incident(
     with ctx.uow() as uow:
         incident = uow.incidents.get(incident_id)
         check_scope(ctx, uow, actor, incident)
-        here = (incident.location.lat, incident.location.lon)
+        here = incident.location.point()
+        if here is None:
+            raise InvalidInput(f"incident {incident.id} has no confirmed location yet: place it before choosing a destination")
         facilities = uow.facilities.list()
         metres = haversine_m(here[0], here[1], [f.lat for f in facilities], [f.lon for f in facilities])
         nearby = [f for f, m in zip(facilities, metres, strict=True) if m <= SEARCH_RADIUS_KM * 1000]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -20,7 +21,7 @@ from .crews import crews
 
 
 def clock_view(ctx: ServiceContext, incident: Incident, now: datetime) -> dict[str, Any] | None:
-    rural = ctx.rural_at(incident.location.lat, incident.location.lon)
+    rural = ctx.rural(incident.location.lat, incident.location.lon)
     clock = response_clock(incident, rural=rural, now=now, thresholds=ctx.thresholds)
     if clock is None:
         return None
@@ -49,6 +50,12 @@ PROVIDER_SOURCE = "provider"
 FALLBACK_SOURCE = f"straight-line estimate at {FALLBACK_SPEED_KMH:.0f} km/h (outside the travel-time model's area)"
 
 Point = tuple[float, float]
+
+#: Why no van is ranked for an incident without coordinates.
+LOCATION_TO_CONFIRM = (
+    "location to confirm: the CAD sent an address we could not place, so no van is recommended; "
+    "place the incident (POST /api/v1/incidents/{id}/location, or the console's form), or name the van to send"
+)
 
 
 def leg_times(ctx: ServiceContext, legs: list[tuple[list[Point], Point]]) -> tuple[list[list[float | None]], str]:
@@ -80,11 +87,21 @@ def _recommend(
     fit = [c for c in candidates if not eligibility(c, needs)]
     etas: dict[str, float | None] = {}
     source = PROVIDER_SOURCE
-    if fit:
-        here = (incident.location.lat, incident.location.lon)
+    here = incident.location.point()
+    if fit and here is not None:
         (times,), source = leg_times(ctx, [([_origin(uow, c.unit) for c in fit], here)])
         etas = {c.unit.id: t for c, t in zip(fit, times, strict=True)}
-    return recommend(candidates, needs, etas, k=k), candidates, needs, source
+    rec = recommend(candidates, needs, etas, k=k)
+    if here is None:
+        # Location to confirm: no times, so no van is ranked; each fit van says why.
+        rec = Recommendation(
+            (),
+            tuple(
+                replace(e, reasons=("the incident's location is to confirm",)) if e.unit_id in {c.unit.id for c in fit} else e
+                for e in rec.excluded
+            ),
+        )
+    return rec, candidates, needs, source
 
 
 def recommendations(ctx: ServiceContext, actor: Actor, incident_id: str, k: int = 3) -> dict[str, Any]:
@@ -116,7 +133,8 @@ def recommendations(ctx: ServiceContext, actor: Actor, incident_id: str, k: int 
             "excluded": [{"unit_id": e.unit_id, "call_sign": e.call_sign, "reasons": list(e.reasons)} for e in rec.excluded],
             "eta_source": source,
             "outside_service_area": outside,
-            "warning": _warning(ctx, outside, source),
+            "location_to_confirm": incident.location_to_confirm,
+            "warning": LOCATION_TO_CONFIRM if incident.location_to_confirm else _warning(ctx, outside, source),
             "clock": clock_view(ctx, incident, now),
         }
         audit.record(ctx, uow, actor, "read", "incident", [incident.id], detail="recommendations")
@@ -167,7 +185,8 @@ def queue(ctx: ServiceContext, actor: Actor) -> list[dict[str, Any]]:
                     "priority": incident.priority,
                     "determinant": incident.determinant,
                     "received_at": incident.received_at.isoformat(),
-                    "location": {"lat": round(incident.location.lat, 4), "lon": round(incident.location.lon, 4)},
+                    "location": _rounded(incident.location.point()),
+                    "location_to_confirm": incident.location_to_confirm,
                     "clock": clock_view(ctx, incident, now),
                     "escalations": _kinds(escalated[incident.id]),
                 }
@@ -184,6 +203,12 @@ def _escalations(uow: UnitOfWork, incidents: list[Incident]) -> dict[str, list[S
         if h.event.startswith(ESCALATION_PREFIX) and h.incident_id in found:
             found[h.incident_id].append(h)
     return found
+
+
+def _rounded(point: tuple[float, float] | None) -> dict[str, float | None]:
+    if point is None:
+        return {"lat": None, "lon": None}
+    return {"lat": round(point[0], 4), "lon": round(point[1], 4)}
 
 
 def _kinds(rows: list[StatusChange]) -> list[str]:
@@ -204,7 +229,7 @@ def check_clocks(ctx: ServiceContext) -> list[dict[str, Any]]:
         waiting = uow.incidents.list(statuses=[IncidentStatus.QUEUED], limit=10_000)
         escalated = _escalations(uow, waiting)
         for incident in waiting:
-            rural = ctx.rural_at(incident.location.lat, incident.location.lon)
+            rural = ctx.rural(incident.location.lat, incident.location.lon)
             already = _kinds(escalated[incident.id])
             due = escalations_due(incident, rural=rural, now=now, already=already, policy=ctx.escalation)
             for d in due:

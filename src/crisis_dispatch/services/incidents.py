@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
@@ -51,8 +52,9 @@ UNIT_MIRROR: dict[IncidentStatus, UnitStatus] = {
 
 @dataclass(frozen=True)
 class CallIntake:
-    lat: float
-    lon: float
+    #: None for both: a place still to confirm (an address a CAD sent that we could not place).
+    lat: float | None
+    lon: float | None
     address: str = ""
     call_type: str = ""
     code: str | None = None
@@ -100,13 +102,25 @@ class IntakeResult:
     created: bool
 
 
-def take_call(ctx: ServiceContext, actor: Actor, intake: CallIntake, idempotency_key: str | None = None) -> IntakeResult:
+def take_call(
+    ctx: ServiceContext,
+    actor: Actor,
+    intake: CallIntake,
+    idempotency_key: str | None = None,
+    *,
+    also: Callable[[UnitOfWork, Incident], None] | None = None,
+    source: str = "call intake",
+    permission: Permission = Permission.CALL_CREATE,
+) -> IntakeResult:
     """Accept a call: create the incident, triage it, queue it for a team or close it with its reason.
 
     With an ``idempotency_key``, a retry of the same request returns the incident created
     the first time and creates nothing; the same key with a different body is a conflict.
+    ``also`` runs in the same transaction once the incident is stored (an EIDO intake keeps
+    its CAD reference there); ``source`` names the intake in the history and the audit;
+    ``permission`` is the one the intake needs (an EIDO from the CAD: ``eido:receive``).
     """
-    actor.require(Permission.CALL_CREATE)
+    actor.require(permission)
     if idempotency_key is not None:
         idempotency_key = check_text("Idempotency-Key", idempotency_key.strip())
         if not idempotency_key or len(idempotency_key) > 200:
@@ -132,7 +146,7 @@ def take_call(ctx: ServiceContext, actor: Actor, intake: CallIntake, idempotency
             to_status=S.RECEIVED.value,
             at=received,
             by=actor.username,
-            reason="call received" + override,
+            reason=("call received" if source == "call intake" else f"call received ({source})") + override,
             incident_id=incident.id,
         )
     ]
@@ -146,8 +160,10 @@ def take_call(ctx: ServiceContext, actor: Actor, intake: CallIntake, idempotency
             uow.history.add_all(changes)
             if idempotency_key is not None:
                 uow.idempotency.add(idempotency_key, intake.fingerprint(), incident.id, now)
-            audit.record(ctx, uow, actor, "create", "incident", [incident.id], detail="call intake" + override)
-            view = _view(ctx, incident)
+            if also is not None:
+                also(uow, incident)
+            audit.record(ctx, uow, actor, "create", "incident", [incident.id], detail=source + override)
+            view = read_model(ctx, incident)
             uow.commit()
     except IntegrityError:
         # Two retries raced with the same key: the other one won; answer with its incident.
@@ -163,7 +179,7 @@ def _service_area_override(ctx: ServiceContext, actor: Actor, intake: CallIntake
     """Refuse a call outside the service area (a dropped minus sign puts Los Angeles in China)
     unless a dispatcher takes it on purpose; then the words the history and audit keep."""
     area = ctx.service_area
-    if area is None or area.contains(intake.lat, intake.lon):
+    if area is None or intake.lat is None or intake.lon is None or area.contains(intake.lat, intake.lon):
         return ""
     where = f"({intake.lat:.5f}, {intake.lon:.5f})"
     if not intake.outside_service_area:
@@ -178,9 +194,10 @@ def _service_area_override(ctx: ServiceContext, actor: Actor, intake: CallIntake
     return f"; outside the service area ({area.name}) at {where}, taken on purpose by {actor.username}"
 
 
-def _view(ctx: ServiceContext, incident: Incident, now: datetime | None = None) -> dict[str, Any]:
+def read_model(ctx: ServiceContext, incident: Incident, now: datetime | None = None) -> dict[str, Any]:
     """The incident read model with its response-time clock (before role redaction)."""
     return incident_view(incident) | {
+        "location_to_confirm": incident.location_to_confirm,
         "clock": clock_view(ctx, incident, now or ctx.clock.now()),
         "outside_service_area": ctx.outside_service_area(incident.location.lat, incident.location.lon),
     }
@@ -198,14 +215,30 @@ def attach_call(ctx: ServiceContext, actor: Actor, incident_id: str, intake: Cal
         incident = uow.incidents.get(incident_id)
         if not incident.is_open:
             raise Conflict(f"incident {incident.id} is {incident.status.value}; take the call as a new incident")
-        incident.calls.append(intake.to_call(ctx.new_id("CALL"), incident.id, received))
-        result = ctx.triage(_triage_request(incident, intake.priority))
-        if result.get("tier") != incident.tier:
-            uow.history.add(incident.update_triage(result, now=now, by=actor.username, reason="additional call"))
+        add_call(ctx, uow, actor, incident, intake, now=now, received=received, reason="additional call")
         audit.record(ctx, uow, actor, "update", "incident", [incident.id], detail="additional call attached")
-        view = _view(ctx, incident)
+        view = read_model(ctx, incident)
         uow.commit()
     return redact_incident(view, actor.role)
+
+
+def add_call(
+    ctx: ServiceContext,
+    uow: UnitOfWork,
+    actor: Actor,
+    incident: Incident,
+    intake: CallIntake,
+    *,
+    now: datetime,
+    received: datetime,
+    reason: str,
+) -> None:
+    """Attach a call to an open incident in the caller's unit of work and re-triage on
+    everything now known; a changed tier is recorded (history event ``retriage``)."""
+    incident.calls.append(intake.to_call(ctx.new_id("CALL"), incident.id, received))
+    result = ctx.triage(_triage_request(incident, intake.priority))
+    if result.get("tier") != incident.tier:
+        uow.history.add(incident.update_triage(result, now=now, by=actor.username, reason=reason))
 
 
 def _received(ctx: ServiceContext, intake: CallIntake) -> tuple[datetime, datetime]:
@@ -261,7 +294,7 @@ def confirm_triage(ctx: ServiceContext, actor: Actor, incident_id: str, answers:
             changes.extend(_route_after_triage(incident, now=now, by=actor.username))
         uow.history.add_all(changes)
         audit.record(ctx, uow, actor, "update", "incident", [incident.id], detail="triage confirmed")
-        view = _view(ctx, incident)
+        view = read_model(ctx, incident)
         uow.commit()
     return redact_incident(view, actor.role)
 
@@ -295,7 +328,7 @@ def _replay(ctx: ServiceContext, actor: Actor, intake: CallIntake, key: str) -> 
             raise Conflict(f"Idempotency-Key '{key}' was already used for a different call")
         incident = uow.incidents.get(found["incident_id"])
         audit.record(ctx, uow, actor, "read", "incident", [incident.id], detail="idempotent replay")
-        view = _view(ctx, incident)
+        view = read_model(ctx, incident)
         uow.commit()
     return IntakeResult(redact_incident(view, actor.role), created=False)
 
@@ -331,7 +364,7 @@ def get_incident(ctx: ServiceContext, actor: Actor, incident_id: str) -> dict[st
     with ctx.uow() as uow:
         incident = uow.incidents.get(incident_id)
         check_scope(ctx, uow, actor, incident)
-        view = _view(ctx, incident)
+        view = read_model(ctx, incident)
         view["history"] = [history_view(h) for h in uow.history.for_incident(incident_id)]
         audit.record(ctx, uow, actor, "read", "incident", [incident.id])
         uow.commit()
@@ -361,7 +394,7 @@ def list_incidents(
         if actor.role in SCOPED_TO_CARE_COURT:
             found = [i for i in found if i.outcome and i.outcome.disposition is Disposition.CARE_COURT_PETITION_RECOMMENDED]
         now = ctx.clock.now()
-        views = [_view(ctx, i, now) for i in found]
+        views = [read_model(ctx, i, now) for i in found]
         audit.record(ctx, uow, actor, "list", "incident", [i.id for i in found])
         uow.commit()
     return [redact_incident(v, actor.role) for v in views]
@@ -397,7 +430,7 @@ def change_status(
                 )
         uow.history.add_all(changes)
         audit.record(ctx, uow, actor, "update", "incident", [incident.id], detail=f"status {target.value}")
-        view = _view(ctx, incident)
+        view = read_model(ctx, incident)
         uow.commit()
     return redact_incident(view, actor.role)
 
@@ -416,7 +449,7 @@ def assign_unit(ctx: ServiceContext, actor: Actor, incident_id: str, unit_id: st
     """
     actor.require(Permission.INCIDENT_ASSIGN)
     if unit_id is None:
-        _no_automatic_van_outside_the_area(ctx, incident_id)
+        _no_automatic_van(ctx, incident_id)
         unit_id = best_unit(ctx, incident_id)
         if unit_id is None:
             raise NotDispatchable(f"no van is free, staffed and fit for incident {incident_id}: it stays in the queue")
@@ -444,7 +477,7 @@ def assign_unit(ctx: ServiceContext, actor: Actor, incident_id: str, unit_id: st
             uow.flush()
             uow.history.add_all(changes)
             audit.record(ctx, uow, actor, "update", "incident", [incident.id], detail=f"assigned {unit.call_sign}")
-            view = _view(ctx, incident)
+            view = read_model(ctx, incident)
             uow.commit()
     except Conflict as e:
         if isinstance(e, (AssignmentConflict, NotDispatchable)):
@@ -455,13 +488,19 @@ def assign_unit(ctx: ServiceContext, actor: Actor, incident_id: str, unit_id: st
     return redact_incident(view, actor.role)
 
 
-def _no_automatic_van_outside_the_area(ctx: ServiceContext, incident_id: str) -> None:
+def _no_automatic_van(ctx: ServiceContext, incident_id: str) -> None:
     """A call outside the service area gets no van chosen for it: its travel times are a
-    straight-line guess at best. The dispatcher names the van (``unit_id``)."""
-    if ctx.service_area is None:
-        return
+    straight-line guess at best; nor does one whose location is still to confirm. The
+    dispatcher names the van (``unit_id``) or places the incident first."""
     with ctx.uow() as uow:
         where = uow.incidents.get(incident_id).location
+    if not where.placed:
+        raise InvalidInput(
+            f"incident {incident_id} has a location to confirm ({where.address}): no van is recommended for it; "
+            "place it first (POST /api/v1/incidents/{id}/location) or name the van to send (unit_id)"
+        )
+    if ctx.service_area is None:
+        return
     if ctx.outside_service_area(where.lat, where.lon):
         raise InvalidInput(
             f"incident {incident_id} is outside the service area ({ctx.service_area.name}): no van is recommended "
@@ -491,7 +530,7 @@ def record_outcome(ctx: ServiceContext, actor: Actor, incident_id: str, outcome:
         note = f"outcome {outcome.disposition.value}" + (f" (replaces {before.disposition.value})" if before else "")
         uow.history.add(incident.event("outcome", now=now, by=actor.username, reason=note))
         audit.record(ctx, uow, actor, "update", "incident", [incident.id], detail=note)
-        view = _view(ctx, incident)
+        view = read_model(ctx, incident)
         uow.commit()
     return redact_incident(view, actor.role)
 
@@ -518,7 +557,7 @@ def add_note(ctx: ServiceContext, actor: Actor, incident_id: str, text: str) -> 
         incident = uow.incidents.get(incident_id)
         check_scope(ctx, uow, actor, incident)
         append_note(ctx, uow, actor, incident, text, now)
-        view = _view(ctx, incident)
+        view = read_model(ctx, incident)
         uow.commit()
     return redact_incident(view, actor.role)
 
@@ -527,3 +566,31 @@ def append_note(ctx: ServiceContext, uow: UnitOfWork, actor: Actor, incident: In
     """Add a (non-empty, stripped) note to ``incident`` in the caller's unit of work, audited."""
     incident.notes.append(Note(id=ctx.new_id("NOTE"), incident_id=incident.id, at=now, by=actor.username, text=text.strip()))
     audit.record(ctx, uow, actor, "update", "incident", [incident.id], detail="note added")
+
+
+def place_incident(
+    ctx: ServiceContext, actor: Actor, incident_id: str, lat: float, lon: float, address: str | None = None, reason: str = ""
+) -> dict[str, Any]:
+    """A dispatcher places (or moves) an incident: its location to confirm gets coordinates,
+    after which vans are recommended for it. The address stays unless a new one is given.
+    Recorded in the history (event ``location``) and audited."""
+    actor.require(Permission.INCIDENT_ASSIGN)
+    now = ctx.clock.now()
+    with ctx.uow() as uow:
+        incident = uow.incidents.get(incident_id)
+        text = incident.location.address if address is None else check_text("address", address.strip())
+        where = Location(lat, lon, text)
+        if ctx.outside_service_area(lat, lon) and ctx.service_area is not None:
+            raise OutsideServiceArea(
+                f"({lat:.5f}, {lon:.5f}) is outside the service area, {ctx.service_area.describe()}: check the location"
+            )
+        confirming = incident.location_to_confirm
+        uow.history.add(
+            incident.move_to(
+                where, now=now, by=actor.username, reason=reason or ("location confirmed" if confirming else "moved")
+            )
+        )
+        audit.record(ctx, uow, actor, "update", "incident", [incident.id], detail="location confirmed" if confirming else "moved")
+        view = read_model(ctx, incident)
+        uow.commit()
+    return redact_incident(view, actor.role)

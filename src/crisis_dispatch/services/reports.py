@@ -96,8 +96,9 @@ def load_window(ctx: ServiceContext, actor: Actor, start: datetime, end: datetim
     rural: list[bool] = []
     area = []
     for i in ordered:
-        county = county_at(i.location.lat, i.location.lon)
-        name = county.name if county else "outside California"
+        point = i.location.point()
+        county = county_at(*point) if point is not None else None
+        name = county.name if county else ("location to confirm" if point is None else "outside California")
         if name not in counties:
             counties[name] = len(counties)
             rural.append(bool(county and county.rural))

@@ -35,19 +35,24 @@ _DISPATCH = _READ | {
     "staff:read",
     "facility:update",
 }
+#: Issue 13: whoever takes calls may take an EIDO from the CAD and read an incident as EIDO.
+_EIDO = {"eido:receive", "eido:read"}
 EXPECTED: dict[str, set[str]] = {
     # Issue 10: whoever takes calls confirms a text-only decision by asking the safety questions.
-    "call_taker": _READ | {"call:create", "queue:read", "triage:evaluate", "triage:confirm", "unit:read"},
-    "dispatcher": _DISPATCH,
+    "call_taker": _READ | _EIDO | {"call:create", "queue:read", "triage:evaluate", "triage:confirm", "unit:read"},
+    "dispatcher": _DISPATCH | _EIDO,
     "crew": _READ | {"incident:status", "incident:outcome", "incident:note", "unit:read", "unit:status", "facility:update"},
     # A supervisor does what dispatchers do, plus crews and the audit trail.
-    "supervisor": _DISPATCH | {"crew:manage", "audit:read", "report:read"},
+    "supervisor": _DISPATCH | _EIDO | {"crew:manage", "audit:read", "report:read", "export:nemsis"},
     # Analysts run what-ifs on the triage criteria; they change nothing.
     "analyst": _READ | {"triage:evaluate", "unit:read", "report:read"},
     # Police see where the vans are, and nothing clinical.
     "police_liaison": _READ | {"unit:read"},
     "court_liaison": set(_READ),
     "admin": {p.value for p in Permission},
+    # Issue 13: the CAD's machine account sends and reads EIDO documents, and nothing else:
+    # no incident views, no reference data, no queue.
+    "cad": set(_EIDO),
 }
 WRITES = {
     "call:create",
@@ -76,7 +81,7 @@ def test_each_role_has_exactly_the_expected_permissions(role: str, permission: s
     )
 
 
-@pytest.mark.parametrize("role", ["analyst", "police_liaison", "court_liaison"])
+@pytest.mark.parametrize("role", ["analyst", "police_liaison", "court_liaison", "cad"])
 def test_read_only_roles_can_write_nothing(role: str) -> None:
     assert not {p.value for p in Permission if allowed(role, p)} & WRITES
 

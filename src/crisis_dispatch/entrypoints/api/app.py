@@ -38,20 +38,45 @@ async def _check_clocks_forever(app: FastAPI, every_s: float) -> None:
         await asyncio.sleep(every_s)
 
 
+async def _deliver_outbox_forever(app: FastAPI, every_s: float, lease_s: float) -> None:
+    """Deliver the CAD's status updates (the outbox) while the server runs."""
+    from datetime import timedelta
+
+    from crisis_dispatch.adapters.http_sender import post
+    from crisis_dispatch.services.outbox import deliver_due
+
+    lease = timedelta(seconds=lease_s)
+    while True:
+        # One interval first: a server just started answers its first requests before it
+        # delivers (the rows wait durably; the kill -9 campaign showed the difference).
+        await asyncio.sleep(every_s)
+        try:
+            report = await run_in_threadpool(lambda: deliver_due(app.state.container.ctx, post, lease=lease))
+            if report.failed or report.dead:
+                log.warning("outbox: %s", report.to_dict())
+        except Exception:  # keep delivering: a transient database error must not stop the outbox
+            log.exception("delivering the outbox failed")
+
+
 def create_app(settings: Settings, *, container: Container | None = None) -> FastAPI:
     """Build the API. Pass a ``container`` to share one (tests, the demo feed)."""
     owned = container is None
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        ticker = asyncio.create_task(_check_clocks_forever(app, settings.clock_check_seconds)) if owned else None
+        tasks = []
+        if owned:
+            tasks.append(asyncio.create_task(_check_clocks_forever(app, settings.clock_check_seconds)))
+            if settings.outbox_poll_seconds > 0:
+                worker = _deliver_outbox_forever(app, settings.outbox_poll_seconds, settings.outbox_lease_seconds)
+                tasks.append(asyncio.create_task(worker))
         try:
             yield
         finally:
-            if ticker is not None:
-                ticker.cancel()
+            for task in tasks:
+                task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
-                    await ticker
+                    await task
             if owned:
                 app.state.container.dispose()
 

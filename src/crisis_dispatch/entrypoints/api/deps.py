@@ -42,6 +42,10 @@ def client_address(request: Request) -> str:
 
 
 def current_actor(request: Request, ctx: CtxDep) -> Actor:
+    api_key = request.headers.get(auth.API_KEY_HEADER)
+    if api_key is not None:
+        # An integration account (the CAD): no session, no cookie, so no CSRF to check.
+        return auth.authenticate_api_key(ctx, api_key, client_address(request))
     token = header_token(request)
     from_cookie = token is None
     token = token or request.cookies.get(SESSION_COOKIE)

@@ -6,7 +6,15 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from crisis_dispatch.domain.errors import Conflict, DomainError, IllegalTransition, InvalidInput, NotFound, PermissionDenied
+from crisis_dispatch.domain.errors import (
+    Conflict,
+    DomainError,
+    IllegalTransition,
+    InvalidDocument,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+)
 from crisis_dispatch.services.auth import AuthenticationFailed, LoginThrottled
 
 STATUS: tuple[tuple[type[DomainError], int], ...] = (
@@ -39,7 +47,10 @@ def install(app: FastAPI) -> None:
         headers = {"WWW-Authenticate": "Bearer"} if code == 401 else None
         if isinstance(exc, LoginThrottled):
             headers = {"Retry-After": str(exc.retry_after)}
-        return JSONResponse({"detail": str(exc), "error": type(exc).__name__}, status_code=code, headers=headers)
+        body: dict[str, object] = {"detail": str(exc), "error": type(exc).__name__}
+        if isinstance(exc, InvalidDocument):
+            body["problems"] = exc.problems
+        return JSONResponse(body, status_code=code, headers=headers)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:

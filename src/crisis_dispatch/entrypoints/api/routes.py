@@ -5,13 +5,25 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Header, Query, Request, Response, status
+from fastapi import APIRouter, Body, Header, Path, Query, Request, Response, status
 
 from crisis_dispatch.domain.access import Permission
 from crisis_dispatch.domain.errors import InvalidInput, parse_enum
 from crisis_dispatch.domain.limits import MAX_BIGINT
 from crisis_dispatch.domain.outcomes import Destination, DestinationType, Disposition, Hold, HoldCriterion, HoldType, Outcome
-from crisis_dispatch.services import auth, destinations, dispatching, incidents, reference, reports, units
+from crisis_dispatch.services import (
+    auth,
+    destinations,
+    dispatching,
+    eido,
+    eido_out,
+    incidents,
+    nemsis,
+    outbox,
+    reference,
+    reports,
+    units,
+)
 from crisis_dispatch.services.incidents import CallIntake
 
 from . import schemas as s
@@ -111,6 +123,32 @@ def confirm_triage(incident_id: str, body: s.ConfirmTriageRequest, ctx: CtxDep, 
     return incidents.confirm_triage(ctx, actor, incident_id, body.answers)
 
 
+@router.post(
+    "/eido",
+    tags=["calls"],
+    status_code=status.HTTP_201_CREATED,
+    summary="Take an incident from a 911 CAD as a NENA EIDO document",
+    responses={
+        200: {"description": "the same document again, or an update, or an older version (ignored): see 'result'"},
+        409: {"description": "the same lastUpdateTimeStamp with different content"},
+        422: {"description": "the document breaks the schema: 'problems' lists the JSON paths at fault"},
+    },
+)
+def receive_eido(document: Annotated[Any, Body()], response: Response, ctx: CtxDep, actor: ActorDep) -> dict[str, Any]:
+    """A NENA EIDO JSON document (NENA-STA-021.1) from the CAD, validated against the schema,
+    then triaged as any call. The EIDO ``$id`` and agency are kept as the CAD reference: the
+    first document creates the incident (201); the same document again (200, ``unchanged``),
+    a newer ``lastUpdateTimeStamp`` (200, ``updated``: new notes re-triage, a moved location
+    moves it) or an older one (200, ``ignored_older``) never create a second incident. A civic
+    address we cannot place is kept and the incident is marked ``location_to_confirm``.
+    Call-takers, dispatchers, supervisors, admins and the ``cad`` integration account
+    (``X-API-Key`` header)."""
+    result = eido.receive(ctx, actor, document)
+    if not result.created:
+        response.status_code = status.HTTP_200_OK
+    return result.to_dict()
+
+
 @router.post("/triage", tags=["calls"])
 def evaluate_triage(body: s.TriageRequest, ctx: CtxDep, actor: ActorDep) -> dict[str, Any]:
     """Evaluate a call against the protocol without storing anything."""
@@ -146,6 +184,22 @@ def assign_unit(incident_id: str, body: s.AssignRequest, ctx: CtxDep, actor: Act
     """Dispatch a van (omit ``unit_id`` for the recommended one). Two dispatchers racing
     for one van: one wins, the other gets 409."""
     return incidents.assign_unit(ctx, actor, incident_id, body.unit_id, body.reason)
+
+
+@router.get("/incidents/{incident_id}/eido", tags=["incidents"])
+def incident_eido(incident_id: str, ctx: CtxDep, actor: ActorDep) -> dict[str, Any]:
+    """The incident as a NENA EIDO document (valid against NENA-STA-021.1): the CAD reference,
+    incident type, PIDF-LO location, status, the assigned van as an emergency resource, the
+    notes your role may see (none for the CAD), and the disposition without clinical detail."""
+    return eido_out.get_incident_eido(ctx, actor, incident_id)
+
+
+@router.post("/incidents/{incident_id}/location", tags=["dispatch"])
+def place_incident(incident_id: str, body: s.LocationPlace, ctx: CtxDep, actor: ActorDep) -> dict[str, Any]:
+    """Place or move an incident (dispatchers, supervisors, admins): an incident whose
+    location is to confirm (an address from the CAD we could not place) gets coordinates,
+    and vans are recommended for it from then on."""
+    return incidents.place_incident(ctx, actor, incident_id, body.lat, body.lon, body.address, body.reason)
 
 
 @router.get("/incidents/{incident_id}/recommendations", tags=["dispatch"])
@@ -330,3 +384,59 @@ def program_report(
     if format in ("csv", "pdf"):
         headers["Content-Disposition"] = f'attachment; filename="program-report-{start:%Y-%m-%d}.{format}"'
     return Response(body, media_type=media_type, headers=headers)
+
+
+# ----------------------------------------------------------------------------- the CAD's subscriptions and outbox
+@router.post("/subscriptions", tags=["interop"], status_code=status.HTTP_201_CREATED)
+def create_subscription(body: s.SubscriptionCreate, ctx: CtxDep, actor: ActorDep) -> dict[str, Any]:
+    """Register a CAD endpoint for EIDO status updates of incidents the CAD sent (admins).
+    Each delivery is signed with the shared secret (see docs/interop.md)."""
+    return outbox.create_subscription(ctx, actor, body.url, body.secret, body.events)
+
+
+@router.get("/subscriptions", tags=["interop"])
+def list_subscriptions(ctx: CtxDep, actor: ActorDep) -> list[dict[str, Any]]:
+    return outbox.list_subscriptions(ctx, actor)
+
+
+@router.patch("/subscriptions/{subscription_id}", tags=["interop"])
+def update_subscription(subscription_id: str, body: s.SubscriptionUpdate, ctx: CtxDep, actor: ActorDep) -> dict[str, Any]:
+    """Change the URL, secret or events, or deactivate (``"active": false``) a subscription."""
+    return outbox.update_subscription(
+        ctx, actor, subscription_id, url=body.url, secret=body.secret, events=body.events, active=body.active
+    )
+
+
+@router.get("/outbox", tags=["interop"])
+def list_outbox(
+    ctx: CtxDep,
+    actor: ActorDep,
+    state: Annotated[str | None, Query(description="pending, delivered or dead")] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 200,
+) -> list[dict[str, Any]]:
+    """Deliveries to the CAD, newest first; ``state=dead`` lists the dead letters (admins)."""
+    return outbox.list_outbox(ctx, actor, state, limit)
+
+
+@router.post("/outbox/{row_id}/retry", tags=["interop"])
+def retry_outbox(row_id: Annotated[int, Path(ge=1, le=MAX_BIGINT)], ctx: CtxDep, actor: ActorDep) -> dict[str, Any]:
+    """Send a dead letter again, with the same delivery id (admins)."""
+    return outbox.retry_dead(ctx, actor, row_id)
+
+
+@router.get(
+    "/exports/nemsis",
+    tags=["reports"],
+    response_class=Response,
+    responses={200: {"content": {"application/xml": {}}, "description": "a NEMSIS v3.5 EMSDataSet"}},
+)
+def export_nemsis(
+    ctx: CtxDep,
+    actor: ActorDep,
+    start: Annotated[datetime, Query(description="window start, ISO 8601 with offset")],
+    end: Annotated[datetime, Query(description="window end (exclusive)")],
+) -> Response:
+    """The crisis-team encounters received in the window as a NEMSIS v3.5 EMSDataSet for the
+    county EMS agency, valid against the official XSD (supervisors, admins)."""
+    document, count = nemsis.export_nemsis(ctx, actor, start, end)
+    return Response(document, media_type="application/xml", headers={"X-Encounters": str(count)})

@@ -185,3 +185,25 @@ class DestinationQuery(_Body):
         "(alcohol_intoxication, ambulatory, cooperative, ...) and consent (voluntary, hold_5150, hold_5585, implied)",
     )
     k: int = Field(default=5, strict=True, ge=1, le=20)
+
+
+class LocationPlace(_Body):
+    """A dispatcher places (or moves) an incident: coordinates, and the address if it changes."""
+
+    lat: float = Field(strict=True, ge=-90, le=90, allow_inf_nan=False, description="latitude (WGS84)")
+    lon: float = Field(strict=True, ge=-180, le=180, allow_inf_nan=False)
+    address: str | None = Field(default=None, max_length=300, description="omit to keep the address the incident has")
+    reason: str = Field(default="", max_length=500)
+
+
+class SubscriptionCreate(_Body):
+    url: str = Field(max_length=500, description="the CAD endpoint that receives EIDO updates (http or https)")
+    secret: str = Field(min_length=16, max_length=200, description="shared secret of the HMAC-SHA256 signature")
+    events: list[str] | None = Field(default=None, description="assigned, status, screened_out, closed (default: all)")
+
+
+class SubscriptionUpdate(_Body):
+    url: str | None = Field(default=None, max_length=500)
+    secret: str | None = Field(default=None, min_length=16, max_length=200)
+    events: list[str] | None = None
+    active: bool | None = Field(default=None, strict=True)

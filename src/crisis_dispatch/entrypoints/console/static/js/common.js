@@ -62,10 +62,12 @@ window.CD = (function () {
     const out = m >= 60 ? `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, "0")} min` : m >= 1 ? `${m} min` : `${s} s`;
     return neg ? "-" + out : out;
   }
-  // Where an incident is, in words: its address, else its coordinates to 4 decimals (about 10 m).
-  function place(inc) {
+  // Where an incident is, in plain words: its address, else its coordinates to 4 decimals
+  // (about 10 m), else that the location is still to confirm.
+  function place(inc, digits) {
     if (inc.address) return inc.address;
-    return inc.location ? `${inc.location.lat.toFixed(4)}, ${inc.location.lon.toFixed(4)}` : "location to confirm";
+    const loc = inc.location;
+    return placed(loc) ? `${loc.lat.toFixed(digits || 4)}, ${loc.lon.toFixed(digits || 4)}` : loc ? "location to confirm" : "—";
   }
   function fmtTime(iso) {
     if (!iso) return "—";
@@ -76,7 +78,15 @@ window.CD = (function () {
     if (!iso) return "—";
     return new Date(iso).toLocaleString([], { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
   }
+  // An incident the CAD sent with an address we could not place has no coordinates.
+  function placed(loc) { return !!loc && loc.lat != null && loc.lon != null; }
+  function where(inc, digits) {
+    const loc = inc.location;
+    const text = inc.address || (placed(loc) ? place(inc, digits) : "address not given");
+    return esc(text) + (placed(loc) || !loc ? "" : ' <span class="badge unconfirmed location-to-confirm">location to confirm</span>');
+  }
   function km(a, b) {
+    if (!placed(a) || !placed(b)) return null;
     const R = 6371, rad = Math.PI / 180;
     const dLat = (b.lat - a.lat) * rad, dLon = (b.lon - a.lon) * rad;
     const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(dLon / 2) ** 2;
@@ -115,5 +125,5 @@ window.CD = (function () {
     return es;
   }
 
-  return { api, ApiError, setServerNow, now, esc, label, fmtDur, place, fmtTime, fmtDateTime, km, debounce, throttle, uuid, connect };
+  return { api, ApiError, setServerNow, now, esc, label, fmtDur, place, fmtTime, fmtDateTime, km, placed, where, debounce, throttle, uuid, connect };
 })();

@@ -148,7 +148,7 @@
         <td class="tier">${CD.esc(CD.label(i.tier) || "—")}${unconfirmed(i) ? ' <span class="badge unconfirmed">unconfirmed</span>' : ""}</td><td>${CD.esc(i.priority ?? "—")}</td>
         <td><span class="badge st-${CD.esc(i.status)}">${CD.esc(CD.label(i.status))}</span></td>
         <td class="age" data-received="${CD.esc(i.timestamps.received_at)}">${CD.fmtDur(CD.now() - Date.parse(i.timestamps.received_at))}</td>
-        <td class="sign">${CD.esc(unitSign(i.unit_id) || "—")}</td><td class="where">${CD.esc(CD.place(i))}</td></tr>`;
+        <td class="sign">${CD.esc(unitSign(i.unit_id) || "—")}</td><td class="where">${CD.where(i)}</td></tr>`;
     }).join("");
     if (focused) { const again = body.querySelector(`[data-select="${CSS.escape(focused)}"]`); if (again) again.focus(); }
     mapView.setIncidents(rows.map((i) => Object.assign({}, i, { _clock: (clockOf(i) || {}).state })), S.selectedId, select);
@@ -215,7 +215,7 @@
         <span class="badge clock-${c ? c.state : "none"}">${CD.esc(clockText(c))}</span></p>
       <dl class="facts">
         <dt>Tier</dt><dd>${CD.esc(inc.tier || "—")} · priority ${CD.esc(inc.priority ?? "—")} · ${CD.esc(inc.determinant || "")}</dd>
-        <dt>Where</dt><dd>${CD.esc(CD.place(inc))}${inc.outside_service_area ? ` <span class="badge unconfirmed">outside the service area</span>` : ""}</dd>
+        <dt>Where</dt><dd id="incident-where">${CD.where(inc)}${inc.outside_service_area ? ` <span class="badge unconfirmed">outside the service area</span>` : ""}</dd>
         <dt>Received</dt><dd>${CD.esc(CD.fmtDateTime(inc.timestamps.received_at))}</dd>
         ${call.call_type || call.narrative ? `<dt>Call</dt><dd>${CD.esc(call.call_type || "")} ${CD.esc(call.narrative || "")}</dd>` : ""}
         ${inc.subject_description ? `<dt>Person</dt><dd>${CD.esc(inc.subject_description)}</dd>` : ""}
@@ -223,11 +223,36 @@
         ${confirmationFact(t)}
       </dl>
       ${(t.reasons || []).length ? `<details open><summary>Triage reasons</summary><ul class="reasons">${t.reasons.map((r) => `<li>${CD.esc(r)}</li>`).join("")}</ul></details>` : ""}
+      ${CAN_ASSIGN && !CD.placed(inc.location) && !TERMINAL.has(inc.status) ? placeForm(inc) : ""}
       ${(inc.history || []).length ? `<details><summary>Timeline</summary><ol class="timeline">${inc.history.map((h) => `<li>${CD.esc(CD.fmtTime(h.at))} ${CD.esc(h.subject)} ${CD.esc(CD.label(h.from || ""))} → ${CD.esc(CD.label(h.to))} <span class="muted">${CD.esc(h.by)}${h.reason ? " · " + CD.esc(h.reason) : ""}</span></li>`).join("")}</ol></details>` : ""}`;
     showConfirm(inc);
     if (!CAN_ASSIGN) return;
     if (WAITING.has(inc.status)) loadRecommendations(inc); else { $("recs").innerHTML = ""; $("recs-note").textContent = inc.unit_id ? `${unitSign(inc.unit_id)} is on this incident.` : "No van needed."; }
   }
+  // ------------------------------------------------------------------ placing an incident the CAD could not locate (issue 13)
+  function placeForm(inc) {
+    return `<form id="place-form" class="place-form" data-incident="${CD.esc(inc.id)}" novalidate>
+      <p class="warn"><strong>Location to confirm:</strong> the CAD sent an address we could not place, so no van is recommended.
+        Find it, then give its latitude and longitude (or click the map).</p>
+      <label for="place-lat">Latitude</label> <input id="place-lat" name="lat" inputmode="decimal" size="10">
+      <label for="place-lon">Longitude</label> <input id="place-lon" name="lon" inputmode="decimal" size="11">
+      <button type="submit" id="place-submit">Confirm location</button>
+      <p id="place-msg" class="msg" role="status"></p></form>`;
+  }
+  if (CAN_ASSIGN) $("incident-detail").addEventListener("submit", async (e) => {
+    const f = e.target.closest("#place-form"); if (!f) return;
+    e.preventDefault();
+    const id = f.dataset.incident, msg = $("place-msg");
+    const lat = parseFloat(f.elements.lat.value), lon = parseFloat(f.elements.lon.value);
+    if (isNaN(lat) || isNaN(lon)) { msg.className = "msg error"; msg.textContent = "Give the latitude and longitude (or click the map)."; f.elements.lat.focus(); return; }
+    try {
+      await CD.api(`/incidents/${encodeURIComponent(id)}/location`, { method: "POST", body: { lat, lon } });
+      $("assign-msg").className = "msg ok"; $("assign-msg").textContent = `Location of ${id} confirmed.`;
+    } catch (err) { msg.className = "msg error"; msg.textContent = `Not placed: ${err.detail}`; return; }
+    await refresh().catch(showError);
+    loadDetail(id, false);
+  });
+
   // ------------------------------------------------------------------ confirming a text-only triage (issue 10)
   const confirmForm = $("confirm-form");  // only for roles that may confirm
   function confirmationFact(t) {
@@ -274,6 +299,7 @@
 
   async function loadRecommendations(inc) {
     let ranked = null, excluded = [], note = "", warning = "", outside = false;
+    const toConfirm = !CD.placed(inc.location);
     if (S.recsRoute) {
       try {
         const r = await CD.api(`/incidents/${encodeURIComponent(inc.id)}/recommendations?k=5`);
@@ -283,7 +309,7 @@
         excluded = r.excluded || [];
         outside = !!r.outside_service_area;
         warning = r.warning || "";
-        note = straight ? "Nearest first by a straight-line estimate (not driving times)." : "Fastest first (travel-time model).";
+        note = toConfirm ? "" : straight ? "Nearest first by a straight-line estimate (not driving times)." : "Fastest first (travel-time model).";
       } catch (e) {
         if (e.missingRoute) S.recsRoute = false; else note = `Recommendations unavailable (${e.detail}); `;
       }
@@ -299,12 +325,13 @@
     if (S.selectedId !== inc.id) return;
     $("recs-note").textContent = note;
     $("recs-note").classList.toggle("warn", !!warning);
-    if (warning) $("recs-note").insertAdjacentHTML("afterbegin", `<strong class="outside-area">${outside ? "Outside the service area" : "Straight-line estimate"}:</strong> ${CD.esc(warning)}. `);
+    const heading = toConfirm ? "Location to confirm" : outside ? "Outside the service area" : "Straight-line estimate";
+    if (warning) $("recs-note").insertAdjacentHTML("afterbegin", `<strong class="outside-area">${heading}:</strong> ${CD.esc(warning)}. `);
     $("recs").innerHTML = ranked.length ? ranked.map((r, n) => `<li>
         <span class="rec-main"><strong>${CD.esc(r.call_sign)}</strong>
         ${r.eta_s != null ? (r.straight ? `about ${CD.esc(Math.round(r.eta_s / 60))} min <span class="small">(straight-line estimate)</span>` : `ETA ${CD.esc(Math.round(r.eta_s / 60))} min`) : r.km != null ? `${r.km.toFixed(1)} km away` : ""}</span>
         <button type="button" class="${n === 0 && !outside ? "primary" : ""}" data-assign="${CD.esc(r.unit_id)}" data-sign="${CD.esc(r.call_sign)}">Assign ${CD.esc(r.call_sign)}${outside ? " (outside the area)" : ""}</button></li>`).join("")
-      : `<li class="muted">No van is free, staffed and fit for this call.</li>`;
+      : `<li class="muted">${toConfirm ? "No van is recommended until the location is confirmed." : "No van is free, staffed and fit for this call."}</li>`;
     if (excluded.length) $("recs").insertAdjacentHTML("beforeend", `<li class="excluded"><details><summary>Not recommended (${excluded.length})</summary><ul>${excluded.map((x) => `<li>${CD.esc(x.call_sign)}: ${CD.esc((x.reasons || []).join("; "))}</li>`).join("")}</ul></details></li>`);
   }
   if (CAN_ASSIGN) $("recs").addEventListener("click", async (e) => {
@@ -391,6 +418,8 @@
     idemKey = CD.uuid();
   });
   function placeCall(lat, lon) {
+    const pf = $("place-form");
+    if (pf) { pf.elements.lat.value = lat.toFixed(5); pf.elements.lon.value = lon.toFixed(5); }  // placing a CAD incident
     form.elements.lat.value = lat.toFixed(5); form.elements.lon.value = lon.toFixed(5);
     mapView.placeCall(lat, lon);
   }

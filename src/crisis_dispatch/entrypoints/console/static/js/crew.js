@@ -60,7 +60,7 @@
     const flags = (t.flags || []).map((f) => `<span class="chip">${CD.esc(CD.label(f.name))}</span>`).join(" ");
     $("asg-body").innerHTML = `
       <p class="inc-head"><strong id="asg-id">${CD.esc(inc.id)}</strong> <span class="badge st-${CD.esc(inc.status)}" id="asg-status">${CD.esc(CD.label(inc.status))}</span></p>
-      <p class="big-text" id="asg-where">${CD.esc(inc.address || (inc.location ? `${inc.location.lat.toFixed(5)}, ${inc.location.lon.toFixed(5)}` : "Location to confirm"))}${inc.location ? ` <a class="nav-link" href="geo:${inc.location.lat},${inc.location.lon}?q=${encodeURIComponent(`${inc.location.lat},${inc.location.lon}(${inc.address || inc.id})`)}">Navigate</a>` : ""}</p>
+      <p class="big-text" id="asg-where">${CD.where(inc, 5)}${CD.placed(inc.location) ? ` <a class="nav-link" href="geo:${inc.location.lat},${inc.location.lon}?q=${encodeURIComponent(`${inc.location.lat},${inc.location.lon}(${inc.address || inc.id})`)}">Navigate</a>` : ""}</p>
       <dl class="facts">
         <dt>Tier</dt><dd>${CD.esc(inc.tier || "—")} · priority ${CD.esc(inc.priority ?? "—")}</dd>
         ${inc.subject_description || inc.subject_age != null ? `<dt>Person</dt><dd id="asg-person">${[inc.subject_description ? CD.esc(inc.subject_description) : "", inc.subject_age != null ? `${CD.esc(inc.subject_age)} years old` : ""].filter(Boolean).join(", ")}</dd>` : ""}

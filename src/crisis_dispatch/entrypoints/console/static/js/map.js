@@ -83,7 +83,7 @@ CD.makeMap = function (elementId, opts = {}) {
   function setIncidents(list, selectedId, onSelect) {
     layers.incidents.clearLayers();
     for (const inc of list) {
-      if (!inc.location) continue;
+      if (!CD.placed(inc.location)) continue;  // a location to confirm has no place on the map yet
       const color = clockColor[inc._clock] || "#1f5fa8";
       const m = L.circleMarker([inc.location.lat, inc.location.lon], {
         radius: inc.id === selectedId ? 11 : 8, color: inc.id === selectedId ? "#111" : "#fff", weight: 2, fillColor: color, fillOpacity: 0.95,
