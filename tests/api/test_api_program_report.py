@@ -18,7 +18,7 @@ from fastapi.testclient import TestClient
 
 from crisis_dispatch.bootstrap import Container, build, upgrade
 from crisis_dispatch.config import Settings
-from crisis_dispatch.domain.access import UserRole
+from crisis_dispatch.domain.access import MACHINE_ROLES, UserRole
 from crisis_dispatch.domain.clock import FixedClock
 from crisis_dispatch.entrypoints.api.app import create_app
 from crisis_dispatch.services.context import Triager
@@ -93,7 +93,7 @@ def program(tmp_path_factory: pytest.TempPathFactory, triager: Triager) -> Itera
     upgrade(container.engine)
     try:
         unit = staffed_unit(container, "TTP-R", hours=24 * 70)
-        logins = {role: (role.value.replace("_", "-"), PASSWORD) for role in UserRole}
+        logins = {role: (role.value.replace("_", "-"), PASSWORD) for role in UserRole if role not in MACHINE_ROLES}
         add_users(container.ctx, logins, "stf-ttp-r-peer_")
         client = TestClient(create_app(settings, container=container))
         tokens = {role.value: token for role, token in login_tokens(client, logins).items()}
