@@ -34,6 +34,7 @@ class UnitOfWork:
         self.login_failures = r.LoginFailureRepository(s)
         self.audit = r.AuditRepository(s)
         self.idempotency = r.IdempotencyRepository(s)
+        self.disclosures = r.DisclosureRepository(s)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:

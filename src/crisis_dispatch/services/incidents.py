@@ -10,8 +10,15 @@ from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
+from crisis_dispatch.adapters.repositories import PoliceScope
 from crisis_dispatch.adapters.uow import UnitOfWork
-from crisis_dispatch.domain.access import SCOPED_TO_CARE_COURT, SCOPED_TO_OWN_UNIT, Permission, allowed, redact_incident
+from crisis_dispatch.domain.access import (
+    SCOPED_TO_CARE_COURT,
+    SCOPED_TO_OWN_UNIT,
+    SCOPED_TO_POLICE_RESPONSE,
+    Permission,
+    allowed,
+)
 from crisis_dispatch.domain.errors import (
     AssignmentConflict,
     Conflict,
@@ -33,6 +40,7 @@ from . import audit
 from .context import Actor, ServiceContext
 from .crews import crew_unit, crews
 from .dispatching import best_unit, clock_view
+from .read_models import project_incident
 from .views import history_view, incident_view
 
 S = IncidentStatus
@@ -156,7 +164,7 @@ def take_call(ctx: ServiceContext, actor: Actor, intake: CallIntake, idempotency
             if existing is not None:
                 return existing
         raise
-    return IntakeResult(redact_incident(view, actor.role), created=True)
+    return IntakeResult(project_incident(view, actor.role), created=True)
 
 
 def _service_area_override(ctx: ServiceContext, actor: Actor, intake: CallIntake) -> str:
@@ -205,7 +213,7 @@ def attach_call(ctx: ServiceContext, actor: Actor, incident_id: str, intake: Cal
         audit.record(ctx, uow, actor, "update", "incident", [incident.id], detail="additional call attached")
         view = _view(ctx, incident)
         uow.commit()
-    return redact_incident(view, actor.role)
+    return project_incident(view, actor.role)
 
 
 def _received(ctx: ServiceContext, intake: CallIntake) -> tuple[datetime, datetime]:
@@ -263,7 +271,7 @@ def confirm_triage(ctx: ServiceContext, actor: Actor, incident_id: str, answers:
         audit.record(ctx, uow, actor, "update", "incident", [incident.id], detail="triage confirmed")
         view = _view(ctx, incident)
         uow.commit()
-    return redact_incident(view, actor.role)
+    return project_incident(view, actor.role)
 
 
 def _safety_answers(answers: Any) -> dict[str, str]:
@@ -297,7 +305,7 @@ def _replay(ctx: ServiceContext, actor: Actor, intake: CallIntake, key: str) -> 
         audit.record(ctx, uow, actor, "read", "incident", [incident.id], detail="idempotent replay")
         view = _view(ctx, incident)
         uow.commit()
-    return IntakeResult(redact_incident(view, actor.role), created=False)
+    return IntakeResult(project_incident(view, actor.role), created=False)
 
 
 def _route_after_triage(incident: Incident, *, now: datetime, by: str) -> list[StatusChange]:
@@ -324,6 +332,16 @@ def check_scope(ctx: ServiceContext, uow: UnitOfWork, actor: Actor, incident: In
         incident.outcome is None or incident.outcome.disposition is not Disposition.CARE_COURT_PETITION_RECOMMENDED
     ):
         raise NotFound(f"incident '{incident.id}' not found")
+    police = police_scope(actor)
+    if police is not None and not uow.incidents.police_visible_ids(police, [incident.id]):
+        raise NotFound(f"incident '{incident.id}' not found")
+
+
+def police_scope(actor: Actor) -> PoliceScope | None:
+    """For a police liaison, who they are to the query of what they may see (None: not police)."""
+    if actor.role not in SCOPED_TO_POLICE_RESPONSE:
+        return None
+    return PoliceScope(actor.username, actor.role.value)
 
 
 def get_incident(ctx: ServiceContext, actor: Actor, incident_id: str) -> dict[str, Any]:
@@ -335,7 +353,7 @@ def get_incident(ctx: ServiceContext, actor: Actor, incident_id: str) -> dict[st
         view["history"] = [history_view(h) for h in uow.history.for_incident(incident_id)]
         audit.record(ctx, uow, actor, "read", "incident", [incident.id])
         uow.commit()
-    return redact_incident(view, actor.role)
+    return project_incident(view, actor.role)
 
 
 def list_incidents(
@@ -357,14 +375,16 @@ def list_incidents(
             unit_id = crew_unit(uow, actor, ctx.clock.now())
             if unit_id is None:
                 return []
-        found = uow.incidents.list(statuses=parsed or None, unit_id=unit_id, limit=limit, offset=offset)
+        found = uow.incidents.list(
+            statuses=parsed or None, unit_id=unit_id, police=police_scope(actor), limit=limit, offset=offset
+        )
         if actor.role in SCOPED_TO_CARE_COURT:
             found = [i for i in found if i.outcome and i.outcome.disposition is Disposition.CARE_COURT_PETITION_RECOMMENDED]
         now = ctx.clock.now()
         views = [_view(ctx, i, now) for i in found]
         audit.record(ctx, uow, actor, "list", "incident", [i.id for i in found])
         uow.commit()
-    return [redact_incident(v, actor.role) for v in views]
+    return [project_incident(v, actor.role) for v in views]
 
 
 def _status(value: str) -> IncidentStatus:
@@ -399,7 +419,7 @@ def change_status(
         audit.record(ctx, uow, actor, "update", "incident", [incident.id], detail=f"status {target.value}")
         view = _view(ctx, incident)
         uow.commit()
-    return redact_incident(view, actor.role)
+    return project_incident(view, actor.role)
 
 
 def _check_version(incident: Incident, expected_version: int | None) -> None:
@@ -452,7 +472,7 @@ def assign_unit(ctx: ServiceContext, actor: Actor, incident_id: str, unit_id: st
         raise AssignmentConflict(
             f"unit {unit_id} or incident {incident_id} was just changed by another dispatcher; reload and choose again"
         ) from e
-    return redact_incident(view, actor.role)
+    return project_incident(view, actor.role)
 
 
 def _no_automatic_van_outside_the_area(ctx: ServiceContext, incident_id: str) -> None:
@@ -493,7 +513,7 @@ def record_outcome(ctx: ServiceContext, actor: Actor, incident_id: str, outcome:
         audit.record(ctx, uow, actor, "update", "incident", [incident.id], detail=note)
         view = _view(ctx, incident)
         uow.commit()
-    return redact_incident(view, actor.role)
+    return project_incident(view, actor.role)
 
 
 def _checked_destination(uow: UnitOfWork, destination: Destination) -> Destination:
@@ -520,7 +540,7 @@ def add_note(ctx: ServiceContext, actor: Actor, incident_id: str, text: str) -> 
         append_note(ctx, uow, actor, incident, text, now)
         view = _view(ctx, incident)
         uow.commit()
-    return redact_incident(view, actor.role)
+    return project_incident(view, actor.role)
 
 
 def append_note(ctx: ServiceContext, uow: UnitOfWork, actor: Actor, incident: Incident, text: str, now: datetime) -> None:

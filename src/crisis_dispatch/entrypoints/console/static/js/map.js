@@ -47,9 +47,10 @@ CD.makeMap = function (elementId, opts = {}) {
   function setIncidents(list, selectedId, onSelect) {
     layers.incidents.clearLayers();
     for (const inc of list) {
-      if (!inc.location) continue;
+      const at = inc.location || inc.area; // analysts get an area of about 1 km
+      if (!at) continue;
       const color = clockColor[inc._clock] || "#1f5fa8";
-      const m = L.circleMarker([inc.location.lat, inc.location.lon], {
+      const m = L.circleMarker([at.lat, at.lon], {
         radius: inc.id === selectedId ? 11 : 8, color: inc.id === selectedId ? "#111" : "#fff", weight: 2, fillColor: color, fillOpacity: 0.95,
       }).bindTooltip(`${CD.esc(inc.id)} · ${CD.esc(inc.tier || "")} · ${CD.esc(CD.label(inc.status))}`);
       if (onSelect) m.on("click", () => onSelect(inc.id));
