@@ -3,6 +3,8 @@ reason (issue 11 item 1), on SQLite and PostgreSQL, through the same SQL."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from crisis_dispatch.bootstrap import Container
@@ -89,6 +91,7 @@ def test_a_disclosure_is_kept_in_the_history_the_audit_and_the_list_per_person(c
     lee = police(container, "lee")
     calm, second = new_incident(container), new_incident(container)
     disclosures.disclose(container.ctx, SUPERVISOR, calm, THREAT, to_user="pat")
+    container.ctx.clock.advance(timedelta(seconds=1))  # type: ignore[attr-defined]
     disclosures.disclose(container.ctx, SYSTEM, second, THREAT + " (all)", to_role="police_liaison")
     history = incidents.get_incident(container.ctx, SYSTEM, calm)["history"]
     assert history[-1]["event"] == "disclosure" and history[-1]["by"] == "sam"
@@ -130,3 +133,24 @@ def test_a_disclosure_needs_a_reason_a_police_recipient_and_a_supervisor(contain
     with pytest.raises(NotFound):
         disclosures.disclose(container.ctx, SUPERVISOR, "INC-nope", THREAT, to_user="pat")
     assert disclosures.list_disclosures(container.ctx, SUPERVISOR) == []
+
+
+def test_court_liaisons_list_care_court_referrals_only_chosen_in_the_query_before_the_limit(container: Container) -> None:
+    """The filter is part of the query: a page of one is the referral, not the newest
+    incident filtered away afterwards."""
+    court = Actor("cory", UserRole.COURT_LIAISON)
+    van = staffed_unit(container)
+    referred = new_incident(container)
+    incidents.assign_unit(container.ctx, SYSTEM, referred, van)
+    incidents.change_status(container.ctx, SYSTEM, referred, "on_scene")
+    outcome = Outcome(
+        disposition=Disposition.CARE_COURT_PETITION_RECOMMENDED, recorded_at=container.ctx.clock.now(), recorded_by="crew"
+    )
+    incidents.record_outcome(container.ctx, SYSTEM, referred, outcome)
+    container.ctx.clock.advance(timedelta(minutes=1))  # type: ignore[attr-defined]
+    newer = new_incident(container)
+    assert [v["id"] for v in incidents.list_incidents(container.ctx, DISPATCHER, limit=1)] == [newer]
+    listed = incidents.list_incidents(container.ctx, court, limit=1)
+    assert [(v["id"], v["view"]) for v in listed] == [(referred, "court")]
+    with pytest.raises(NotFound):
+        incidents.get_incident(container.ctx, court, newer)

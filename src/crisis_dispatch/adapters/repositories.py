@@ -134,6 +134,7 @@ class IncidentRepository(_Repo[Incident]):
         unit_id: str | None = None,
         ids: Sequence[str] | None = None,
         police: PoliceScope | None = None,
+        dispositions: Sequence[str] | None = None,
         limit: int = 200,
         offset: int = 0,
     ) -> list[Incident]:
@@ -141,6 +142,8 @@ class IncidentRepository(_Repo[Incident]):
         q = select(Incident)
         if police is not None:
             q = q.where(police_can_see(police))
+        if dispositions is not None:
+            q = q.where(_disposition().in_(list(dispositions)))
         if statuses:
             q = q.where(t.status.in_([s.value for s in statuses]))
         if unit_id is not None:
@@ -177,9 +180,13 @@ def police_can_see(police: PoliceScope) -> ColumnElement[bool]:
     """SQL for ``domain.disclosures``: police are in the response (a police tier, or an outcome
     that escalated to police), or the incident was disclosed to this user or to their role."""
     t, d = orm.incidents.c, orm.disclosures.c
-    disposition = type_coerce(t.outcome, JSON)["disposition"].as_string()
     disclosed = exists().where(d.incident_id == t.id, or_(d.to_username == police.username, d.to_role == police.role))
-    return or_(t.tier.in_(sorted(POLICE_TIERS)), disposition.in_(sorted(POLICE_DISPOSITIONS)), disclosed)
+    return or_(t.tier.in_(sorted(POLICE_TIERS)), _disposition().in_(sorted(POLICE_DISPOSITIONS)), disclosed)
+
+
+def _disposition() -> ColumnElement[str]:
+    """The outcome's disposition, read from its JSON in the database (NULL without an outcome)."""
+    return type_coerce(orm.incidents.c.outcome, JSON)["disposition"].as_string()
 
 
 class DisclosureRepository:

@@ -375,11 +375,15 @@ def list_incidents(
             unit_id = crew_unit(uow, actor, ctx.clock.now())
             if unit_id is None:
                 return []
+        court = [Disposition.CARE_COURT_PETITION_RECOMMENDED.value] if actor.role in SCOPED_TO_CARE_COURT else None
         found = uow.incidents.list(
-            statuses=parsed or None, unit_id=unit_id, police=police_scope(actor), limit=limit, offset=offset
+            statuses=parsed or None,
+            unit_id=unit_id,
+            police=police_scope(actor),
+            dispositions=court,
+            limit=limit,
+            offset=offset,
         )
-        if actor.role in SCOPED_TO_CARE_COURT:
-            found = [i for i in found if i.outcome and i.outcome.disposition is Disposition.CARE_COURT_PETITION_RECOMMENDED]
         now = ctx.clock.now()
         views = [_view(ctx, i, now) for i in found]
         audit.record(ctx, uow, actor, "list", "incident", [i.id for i in found])
