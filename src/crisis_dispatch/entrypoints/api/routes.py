@@ -17,8 +17,9 @@ from crisis_dispatch.services.read_models import DisclosureView, IncidentView, U
 
 from . import schemas as s
 from .deps import SESSION_COOKIE, ActorDep, CtxDep, bearer_token, client_address, header_token, set_session_cookie
+from .errors import ERROR_RESPONSES
 
-router = APIRouter(prefix="/api/v1")
+router = APIRouter(prefix="/api/v1", responses=ERROR_RESPONSES)
 
 
 # ----------------------------------------------------------------------------- auth and users
