@@ -47,6 +47,13 @@ ROUTES = [
         {R.CREW, R.DISPATCHER, R.SUPERVISOR, R.ADMIN},
     ),
     ("POST", "/api/v1/incidents/{incident}/notes", {"text": "n"}, {R.CREW, R.DISPATCHER, R.SUPERVISOR, R.ADMIN}),
+    (
+        "POST",
+        "/api/v1/incidents/{incident}/disclosures",
+        {"reason": "imperative threat: said he will hurt someone", "to_role": "police_liaison"},
+        {R.SUPERVISOR, R.ADMIN},
+    ),
+    ("GET", "/api/v1/disclosures", None, {R.SUPERVISOR, R.ADMIN, R.POLICE_LIAISON}),
     ("GET", "/api/v1/units", None, ALL - {R.COURT_LIAISON}),
     ("POST", "/api/v1/units/NOPE/status", {"status": "out_of_service"}, {R.DISPATCHER, R.SUPERVISOR, R.CREW, R.ADMIN}),
     (

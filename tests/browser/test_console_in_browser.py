@@ -7,6 +7,7 @@ Screenshots of the main screens go to ``test-artifacts/screenshots/``.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from datetime import timedelta
@@ -19,11 +20,12 @@ try:
 except ImportError:  # require_chromium() reports it: a skip, or a failure in CI
     expect = None
 
-from crisis_dispatch.domain.access import CLINICAL_FIELDS, UserRole
+from crisis_dispatch.domain.access import UserRole
 from crisis_dispatch.domain.outcomes import Disposition, Outcome
-from crisis_dispatch.services import incidents, units
+from crisis_dispatch.services import disclosures, incidents, units
 from crisis_dispatch.services.context import SYSTEM
 from tests.browser.harness import (
+    CREDENTIALS,
     HOME_PATHS,
     LOGINS,
     LiveConsole,
@@ -236,7 +238,8 @@ def test_the_police_liaison_view_shows_no_clinical_field(live: LiveConsole, sess
     assert bodies, "the board read incidents from the API"
     for body in bodies:
         for view in body if isinstance(body, list) else [body]:
-            assert not (CLINICAL_FIELDS & set(view)), json.dumps(view)[:300]
+            assert view["view"] == "police", json.dumps(view)[:300]
+            assert not {"calls", "notes", "triage", "outcome", "subject_description"} & set(view), json.dumps(view)[:300]
     screenshot(page, "police-liaison-board")
     analyst = sessions.open(R.ANALYST)
     analyst.wait_for_selector(f"#board-body tr[data-id='{incident}']")
@@ -245,6 +248,41 @@ def test_the_police_liaison_view_shows_no_clinical_field(live: LiveConsole, sess
     close(analyst)
     close(page)
     units.set_unit_status(live.ctx, SYSTEM, "unit-ttp-4", "available", "cleared by the test")
+
+
+def test_the_police_board_shows_a_team_alone_incident_only_once_it_is_disclosed(live: LiveConsole, sessions: Sessions) -> None:
+    """Police are not part of a calm call's response: it is not on their board (nor in what
+    the board read), until a supervisor discloses it to them; then it appears, live."""
+    description = "tall woman in a green coat by the library steps"
+    calm = new_call(
+        live, SOUTH_LA, "Woman sitting on the library steps, crying, calm, no weapons.", subject_description=description
+    )
+    armed = new_call(live, SOUTH_LA, "Man waving a knife at people by the bus stop", answers={"weapon": "yes"})
+    page = sessions.open(R.POLICE_LIAISON)
+    seen: list[str] = []
+
+    def keep(response: Any) -> None:
+        if "/api/v1/incidents" in response.url and response.ok:
+            with contextlib.suppress(Exception):  # a body the reload navigated away from
+                seen.append(response.text())
+
+    page.on("response", keep)
+    page.reload()
+    page.wait_for_selector(f"#board-body tr[data-id='{armed}']")
+    page.wait_for_selector("#live[data-state=on]")
+    assert page.query_selector(f"#board-body tr[data-id='{calm}']") is None
+    assert seen and calm not in page.text_content("body") and all(calm not in body for body in seen)
+    police_user = CREDENTIALS[R.POLICE_LIAISON][0]
+    disclosures.disclose(
+        live.ctx, SYSTEM, calm, "imperative threat: she said she will jump from the roof tonight", to_user=police_user
+    )
+    page.wait_for_selector(f"#board-body tr[data-id='{calm}']", timeout=10_000)  # the feed tells the board
+    row = page.text_content(f"#board-body tr[data-id='{calm}']")
+    assert description not in page.text_content("body") and "crying" not in row
+    screenshot(page, "police-board-after-disclosure")
+    close(page)
+    for iid in (calm, armed):
+        incidents.change_status(live.ctx, SYSTEM, iid, "cancelled", "test incident")
 
 
 def test_a_missed_safety_checkin_raises_the_dispatcher_alert(live: LiveConsole, sessions: Sessions) -> None:

@@ -47,17 +47,23 @@ def test_crew_see_only_changes_of_their_own_van_and_its_incidents(container: Con
     assert all(e.data["unit_id"] == mine for e in seen)
 
 
-def test_police_liaisons_get_no_reason_and_analysts_neither_reason_nor_author(container: Container) -> None:
+def test_police_liaisons_and_analysts_get_neither_reason_nor_author(container: Container) -> None:
     start = events.latest_id(container.ctx)
-    new_incident(container)
+    new_incident(container, narrative="He has a gun and is threatening his brother.")
     police = events.events_since(container.ctx, POLICE, start)
     analyst = events.events_since(container.ctx, ANALYST, start)
     full = events.events_since(container.ctx, DISPATCHER, start)
-    assert len(police) == len(analyst) == len(full)
-    assert any(e.data["reason"] for e in full)
-    assert all("reason" not in e.data for e in police + analyst)
-    assert all("by" in e.data for e in police)
-    assert all("by" not in e.data for e in analyst)
+    assert len(police) == len(analyst) == len(full) > 0
+    assert any(e.data["reason"] for e in full) and all(e.data["by"] for e in full)
+    assert all("reason" not in e.data and "by" not in e.data for e in police + analyst)
+
+
+def test_police_liaisons_get_no_change_of_an_incident_police_are_not_part_of(container: Container) -> None:
+    start = events.latest_id(container.ctx)
+    calm = new_incident(container)
+    armed = new_incident(container, narrative="He has a gun and is threatening his brother.")
+    assert {e.data["incident_id"] for e in events.events_since(container.ctx, DISPATCHER, start)} == {calm, armed}
+    assert {e.data["incident_id"] for e in events.events_since(container.ctx, POLICE, start)} == {armed}
 
 
 def test_court_liaisons_get_no_live_feed(container: Container) -> None:

@@ -85,13 +85,21 @@ def test_a_reconnecting_browser_resumes_after_its_last_event_id(live: LiveConsol
     assert {e["data"]["incident_id"] for e in got if e["event"] == "status"} == {incident}
 
 
-def test_the_police_liaison_stream_carries_no_reason(live: LiveConsole) -> None:
+def test_the_police_liaison_stream_carries_only_police_incidents_and_no_reason(live: LiveConsole) -> None:
+    """A crisis-team-alone call never reaches the police's stream; one with police in the
+    response does, without who changed it or why."""
     before = events.latest_id(live.ctx)
-    new_call(live)
+    new_call(live)  # calm: the team goes alone
+    armed = incidents.take_call(live.ctx, SYSTEM, CallIntake(**(CALM_CALL | {"narrative": KNIFE}))).incident["id"]
     headers = {"Authorization": f"Bearer {token(live, UserRole.POLICE_LIAISON)}"}
     with httpx.stream("GET", live.url + f"/api/v1/events?after={before}", headers=headers, timeout=10) as r:
         got = read_events(r.iter_lines(), lambda evs: sum(e["event"] == "status" for e in evs) == 3)
-    assert all("reason" not in e["data"] for e in got if e["event"] == "status")
+    status = [e["data"] for e in got if e["event"] == "status"]
+    assert [e["incident_id"] for e in status] == [armed] * 3
+    assert all("reason" not in e and "by" not in e for e in status)
+
+
+KNIFE = "Man waving a kitchen knife at neighbours, shouting."
 
 
 def test_bad_requests_to_the_stream_get_readable_errors(live: LiveConsole) -> None:

@@ -246,6 +246,7 @@ def test_0003_chains_the_rows_written_before_it_and_downgrades(container: Contai
     head: the rows are chained in id order; new rows chain on; down and up again gives the
     same hashes."""
     from alembic import command
+    from alembic.script import ScriptDirectory
 
     config = alembic_config(container.engine)
     command.downgrade(config, "0002")
@@ -268,7 +269,6 @@ def test_0003_chains_the_rows_written_before_it_and_downgrades(container: Contai
                 )
     finally:
         upgrade(container.engine)
-    from alembic.script import ScriptDirectory
 
     # Head (migrations after 0003 follow the chain): whichever revision is latest.
     assert schema_revision(container.engine) == ScriptDirectory.from_config(config).get_current_head()

@@ -108,3 +108,19 @@ def test_0006_lets_an_incident_wait_without_coordinates_and_goes_back_down(conta
     command.downgrade(alembic_config(container.engine), "0004")
     assert not any(c["nullable"] for c in inspect(container.engine).get_columns("incidents") if c["name"] in ("lat", "lon"))
     upgrade(container.engine)
+
+
+def test_0005_adds_the_disclosures_table_and_goes_back_down(container: Container) -> None:
+    """Down to 0004 the table goes (incidents untouched); up again it is back, empty and indexed."""
+    from alembic import command
+    from sqlalchemy import inspect
+
+    from crisis_dispatch.bootstrap import alembic_config
+
+    command.downgrade(alembic_config(container.engine), "0004")
+    assert "disclosures" not in inspect(container.engine).get_table_names()
+    assert "incidents" in inspect(container.engine).get_table_names()
+    upgrade(container.engine)
+    found = inspect(container.engine)
+    assert {i["name"] for i in found.get_indexes("disclosures")} == {"ix_disclosures_incident", "ix_disclosures_to_username"}
+    assert [fk["referred_table"] for fk in found.get_foreign_keys("disclosures")] == ["incidents"]

@@ -286,6 +286,22 @@ outbox = Table(
     Index("ix_outbox_incident", "subscription_id", "incident_id", "id"),
 )
 
+# Insert-only, like the audit log: a disclosure once made is history (Disclosure is not
+# mapped; the repository reads and inserts rows with Core).
+disclosures = Table(
+    "disclosures",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("incident_id", String(40), ForeignKey("incidents.id"), nullable=False),
+    Column("at", UTCDateTime(), nullable=False),
+    Column("by", String(80), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("to_username", String(63), nullable=True),
+    Column("to_role", String(40), nullable=True),
+    Index("ix_disclosures_incident", "incident_id"),
+    Index("ix_disclosures_to_username", "to_username"),
+)
+
 _started = False
 
 

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import JSON, ColumnElement, delete, exists, func, insert, or_, select, type_coerce, update
 from sqlalchemy.orm import Session
 
 from crisis_dispatch.domain import audit_chain
 from crisis_dispatch.domain.clock import ensure_aware
+from crisis_dispatch.domain.disclosures import POLICE_DISPOSITIONS, POLICE_TIERS, Disclosure
 from crisis_dispatch.domain.errors import NotFound
 from crisis_dispatch.domain.history import StatusChange, Subject
 from crisis_dispatch.domain.incident import Incident, IncidentStatus
@@ -133,11 +134,17 @@ class IncidentRepository(_Repo[Incident]):
         statuses: Sequence[IncidentStatus] | None = None,
         unit_id: str | None = None,
         ids: Sequence[str] | None = None,
+        police: PoliceScope | None = None,
+        dispositions: Sequence[str] | None = None,
         limit: int = 200,
         offset: int = 0,
     ) -> list[Incident]:
         t = orm.incidents.c
         q = select(Incident)
+        if police is not None:
+            q = q.where(police_can_see(police))
+        if dispositions is not None:
+            q = q.where(_disposition().in_(list(dispositions)))
         if statuses:
             q = q.where(t.status.in_([s.value for s in statuses]))
         if unit_id is not None:
@@ -148,10 +155,59 @@ class IncidentRepository(_Repo[Incident]):
         return list(self.session.scalars(q))
 
     # In this class body `list` is the method above, so annotations below it name the builtin.
+    def police_visible_ids(self, police: PoliceScope, ids: Iterable[str]) -> builtins.set[str]:
+        """Which of ``ids`` the police liaison may see (one query)."""
+        wanted = builtins.list(builtins.set(ids))
+        if not wanted:
+            return builtins.set()
+        t = orm.incidents.c
+        return builtins.set(self.session.scalars(select(t.id).where(t.id.in_(wanted), police_can_see(police))))
+
     def received_between(self, start: datetime, end: datetime) -> builtins.list[Incident]:
         t = orm.incidents.c
         q = select(Incident).where(t.received_at >= start, t.received_at < end).order_by(t.received_at, t.seq)
         return list(self.session.scalars(q))
+
+
+@dataclass(frozen=True)
+class PoliceScope:
+    """A police liaison, for the query of the incidents they may see."""
+
+    username: str
+    role: str
+
+
+def police_can_see(police: PoliceScope) -> ColumnElement[bool]:
+    """SQL for ``domain.disclosures``: police are in the response (a police tier, or an outcome
+    that escalated to police), or the incident was disclosed to this user or to their role."""
+    t, d = orm.incidents.c, orm.disclosures.c
+    disclosed = exists().where(d.incident_id == t.id, or_(d.to_username == police.username, d.to_role == police.role))
+    return or_(t.tier.in_(sorted(POLICE_TIERS)), _disposition().in_(sorted(POLICE_DISPOSITIONS)), disclosed)
+
+
+def _disposition() -> ColumnElement[str]:
+    """The outcome's disposition, read from its JSON in the database (NULL without an outcome)."""
+    return type_coerce(orm.incidents.c.outcome, JSON)["disposition"].as_string()
+
+
+class DisclosureRepository:
+    """Insert and read only: a disclosure is never changed or withdrawn."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, disclosure: Disclosure) -> None:
+        self.session.execute(insert(orm.disclosures).values(**asdict(disclosure)))
+
+    def list(self, *, incident_id: str | None = None, recipient: PoliceScope | None = None) -> builtins.list[Disclosure]:
+        """Oldest first; ``recipient``: those made to that user by name or to their role."""
+        d = orm.disclosures.c
+        q = select(orm.disclosures)
+        if incident_id is not None:
+            q = q.where(d.incident_id == incident_id)
+        if recipient is not None:
+            q = q.where(or_(d.to_username == recipient.username, d.to_role == recipient.role))
+        return [Disclosure(**row._mapping) for row in self.session.execute(q.order_by(d.at, d.id))]
 
 
 class HistoryRepository:

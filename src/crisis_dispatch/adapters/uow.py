@@ -42,6 +42,7 @@ class UnitOfWork:
         self.eido_links = ir.EidoLinkRepository(s)
         self.subscriptions = ir.SubscriptionRepository(s)
         self.outbox = ir.OutboxRepository(s)
+        self.disclosures = r.DisclosureRepository(s)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:

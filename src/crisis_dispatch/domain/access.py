@@ -1,15 +1,13 @@
-"""Who may do what, and what each role may see (minimum necessary, DOMAIN.md §5).
+"""Who may do what, and which incidents each role may see (minimum necessary, DOMAIN.md §5).
 
-The API asks :func:`allowed` before every use case; read models pass through
-:func:`redact_incident` so that police roles never receive clinical fields and analysts
-never receive live personal data.
+The API asks :func:`allowed` before every use case. What each role sees of an incident is an
+allow-list read model per role (``services/read_models.py``), not a redaction of a full one.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from enum import StrEnum
-from typing import Any
 
 from .triage.flags import NEEDS_POLICE, UNSAFE_LOCATION
 
@@ -54,6 +52,10 @@ class Permission(StrEnum):
     EIDO_READ = "eido:read"
     SUBSCRIPTION_MANAGE = "subscription:manage"
     EXPORT_NEMSIS = "export:nemsis"
+    #: Disclose an incident to police under the imminent-threat exception (recorded).
+    INCIDENT_DISCLOSE = "incident:disclose"
+    #: Read the disclosures made (police liaisons: those made to them).
+    DISCLOSURE_READ = "disclosure:read"
 
 
 P = Permission
@@ -65,8 +67,9 @@ PERMISSIONS: Mapping[Permission, frozenset[UserRole]] = {
     P.TRIAGE_EVALUATE: frozenset({R.CALL_TAKER, R.DISPATCHER, R.SUPERVISOR, R.ANALYST, R.ADMIN}),
     # Answering the safety questions of a text-only decision (issue 10): those who take calls.
     P.TRIAGE_CONFIRM: frozenset({R.CALL_TAKER, R.DISPATCHER, R.SUPERVISOR, R.ADMIN}),
-    # Crew read only their own assignment; court liaisons only CARE Court referrals;
-    # police liaisons and analysts get redacted views (see redact_incident).
+    # Crew read only their own assignment; court liaisons only CARE Court referrals; police
+    # liaisons only incidents with police in the response or disclosed to them. Each role
+    # gets its own read model (services/read_models.py).
     P.INCIDENT_READ: _EVERYONE,
     P.QUEUE_READ: frozenset({R.CALL_TAKER, R.DISPATCHER, R.SUPERVISOR, R.ADMIN}),
     P.INCIDENT_STATUS: frozenset({R.DISPATCHER, R.SUPERVISOR, R.CREW, R.ADMIN}),
@@ -87,25 +90,21 @@ PERMISSIONS: Mapping[Permission, frozenset[UserRole]] = {
     P.EIDO_READ: frozenset({R.CALL_TAKER, R.DISPATCHER, R.SUPERVISOR, R.ADMIN, R.CAD}),
     P.SUBSCRIPTION_MANAGE: frozenset({R.ADMIN}),
     P.EXPORT_NEMSIS: frozenset({R.SUPERVISOR, R.ADMIN}),
+    P.INCIDENT_DISCLOSE: frozenset({R.SUPERVISOR, R.ADMIN}),
+    P.DISCLOSURE_READ: frozenset({R.SUPERVISOR, R.ADMIN, R.POLICE_LIAISON}),
 }
 
 #: Roles that only see incidents they are tied to.
 SCOPED_TO_OWN_UNIT = frozenset({R.CREW})
 SCOPED_TO_CARE_COURT = frozenset({R.COURT_LIAISON})
 
-#: Clinical fields of the incident read model: never sent to police roles.
-CLINICAL_FIELDS = frozenset(
-    {"outcome", "notes", "narrative", "calls", "triage", "subject_age", "screened_out_reason", "determinant", "nemsis"}
-)
-#: Personal data: never sent to analysts (they get de-identified views).
-PERSONAL_FIELDS = frozenset({"calls", "notes", "subject_description", "subject_age", "address"})
-#: Triage flags that police may see: the dangers police are sent for, and a scene not safe to
-#: approach; nothing clinical. (Not ``triage.flags.SAFETY_FLAGS``, which adds the medical dangers.)
+#: Police liaisons see only incidents whose response includes police, or that a supervisor
+#: disclosed to them (``domain/disclosures.py``; the query is ``IncidentRepository``'s).
+SCOPED_TO_POLICE_RESPONSE = frozenset({R.POLICE_LIAISON})
+#: Triage flags that police may see, by name only: the dangers police are sent for, and a scene
+#: not safe to approach; nothing clinical. (Not ``triage.flags.SAFETY_FLAGS``, which adds the
+#: medical dangers.)
 POLICE_VISIBLE_FLAGS: frozenset[str] = NEEDS_POLICE | {UNSAFE_LOCATION}
-#: Who confirmed a triage decision and when: shown with the triage, but not to the roles that
-#: did not see it before (analysts do not learn who acted; court liaisons need the person, not
-#: the call-taker). Police liaisons get no triage at all.
-TRIAGE_CONFIRMATION_FIELDS = frozenset({"confirmed_by", "confirmed_at"})
 
 
 #: Roles that log in by API key, never by password.
@@ -114,45 +113,3 @@ MACHINE_ROLES = frozenset({R.CAD})
 
 def allowed(role: UserRole | str, permission: Permission) -> bool:
     return UserRole(role) in PERMISSIONS[permission]
-
-
-def redact_incident(view: dict[str, Any], role: UserRole | str) -> dict[str, Any]:
-    """Return the incident view that ``role`` may see (a new dict; the input is untouched)."""
-    role = UserRole(role)
-    out = dict(view)
-    if role in (R.POLICE_LIAISON, R.CAD):
-        triage = view.get("triage") or {}
-        for key in CLINICAL_FIELDS:
-            out.pop(key, None)
-        out["safety_flags"] = [
-            {"name": f.get("name"), "evidence": f.get("evidence")}
-            for f in triage.get("flags", [])
-            if f.get("name") in POLICE_VISIBLE_FLAGS
-        ]
-    elif role is R.COURT_LIAISON:
-        # A CARE Court petition is about the person, not about who called 911.
-        out["calls"] = [{k: v for k, v in c.items() if k not in ("caller_name", "caller_phone")} for c in view.get("calls", [])]
-        if out.get("triage"):
-            out["triage"] = {k: v for k, v in out["triage"].items() if k not in TRIAGE_CONFIRMATION_FIELDS}
-    elif role is R.ANALYST:
-        for key in PERSONAL_FIELDS:
-            out.pop(key, None)
-        if "location" in out and out["location"]:
-            loc = out["location"]
-            # About 1 km: enough for maps of demand, not enough to find a home (a location
-            # still to confirm has no coordinates to round).
-            out["location"] = {
-                "lat": None if loc.get("lat") is None else round(loc["lat"], 2),
-                "lon": None if loc.get("lon") is None else round(loc["lon"], 2),
-            }
-        outcome = out.get("outcome")
-        if outcome:
-            out["outcome"] = {k: outcome.get(k) for k in ("disposition", "destination", "nemsis")}
-        triage = out.get("triage")
-        if triage:
-            # Reasons and evidence quote what was typed about the call: personal data.
-            hidden = {"flags", "reasons"} | TRIAGE_CONFIRMATION_FIELDS
-            out["triage"] = {k: v for k, v in triage.items() if k not in hidden} | {
-                "flags": [{"name": f.get("name")} for f in triage.get("flags", [])]
-            }
-    return out

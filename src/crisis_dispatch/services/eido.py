@@ -23,9 +23,10 @@ from crisis_dispatch.adapters import eido_reader
 from crisis_dispatch.adapters.eido_reader import EidoIncoming, EidoPlace
 from crisis_dispatch.adapters.eido_schema import load_schema
 from crisis_dispatch.adapters.uow import UnitOfWork
-from crisis_dispatch.domain.access import Permission, redact_incident
+from crisis_dispatch.domain.access import Permission
 from crisis_dispatch.domain.errors import Conflict, InvalidDocument, InvalidInput
 from crisis_dispatch.domain.incident import Incident, Location
+from crisis_dispatch.services.read_models import project_incident
 
 from . import audit
 from .context import Actor, ServiceContext
@@ -182,7 +183,7 @@ def _unchanged(ctx: ServiceContext, actor: Actor, link: dict[str, Any], outcome:
         audit.record(ctx, uow, actor, "read", "incident", [incident.id], detail=f"EIDO {outcome}")
         view = read_model(ctx, incident)
         uow.commit()
-    return EidoResult(outcome, redact_incident(view, actor.role), message)
+    return EidoResult(outcome, project_incident(view, actor.role), message)
 
 
 def _update(ctx: ServiceContext, actor: Actor, incoming: EidoIncoming, link: dict[str, Any]) -> EidoResult:
@@ -219,4 +220,4 @@ def _update(ctx: ServiceContext, actor: Actor, incoming: EidoIncoming, link: dic
         view = read_model(ctx, incident)
         uow.commit()
     message = f"incident {incident.id} updated from EIDO {incoming.eido_id}: " + ("; ".join(changes) or "nothing we use changed")
-    return EidoResult(UPDATED, redact_incident(view, actor.role), message, tuple(changes))
+    return EidoResult(UPDATED, project_incident(view, actor.role), message, tuple(changes))

@@ -13,9 +13,10 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from crisis_dispatch.adapters.uow import UnitOfWork
-from crisis_dispatch.domain.access import Permission, UserRole, redact_incident
+from crisis_dispatch.domain.access import Permission, UserRole
 from crisis_dispatch.domain.incident import Incident
 from crisis_dispatch.domain.interop import DISPOSITION_WORDS, INCIDENT_STATUS, UNIT_STATUS, screened_out_summary
+from crisis_dispatch.services.read_models import project_incident
 
 from . import audit
 from .context import Actor, ServiceContext
@@ -53,7 +54,7 @@ def incident_document(ctx: ServiceContext, uow: UnitOfWork, incident: Incident, 
     def prologue(ident: str) -> dict[str, Any]:
         return {"$id": ident, "lastUpdateTimeStamp": _at(updated), "updatedByAgencyReference": {"$ref": agency}}
 
-    view = redact_incident(incident_view(incident), role)
+    view = project_incident(incident_view(incident), role)
     first = incident.calls[0] if incident.calls else None
     location_id, agent_id = f"{eido_id}:location", f"{agency}:system"
     incident_component: dict[str, Any] = prologue(f"{eido_id}:incident") | {

@@ -17,24 +17,20 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from crisis_dispatch.domain.access import SCOPED_TO_OWN_UNIT, Permission, UserRole
+from crisis_dispatch.domain.access import SCOPED_TO_OWN_UNIT, SCOPED_TO_POLICE_RESPONSE, Permission, UserRole
 from crisis_dispatch.domain.history import Subject
 from crisis_dispatch.domain.limits import check_db_int
 
 from .context import Actor, ServiceContext
 from .crews import crew_unit
+from .incidents import police_scope
+from .read_models import project_feed_event
 from .views import history_view
 
 #: Seconds a hole in the ids is waited for before it is taken for a rollback.
 GAP_PATIENCE = 15.0
 #: Holes wider than this are not tracked one by one (a bulk import, not a race).
 MAX_TRACKED_GAP = 1000
-#: Roles that see no status change at all (court liaisons only see CARE Court referrals).
-NO_FEED = frozenset({UserRole.COURT_LIAISON})
-#: Roles that do not get the free-text reason (it can carry triage or clinical detail).
-NO_REASON = frozenset({UserRole.POLICE_LIAISON, UserRole.ANALYST})
-#: Roles that do not learn who made the change (staff names are personal data).
-NO_AUTHOR = frozenset({UserRole.ANALYST})
 
 
 @dataclass(frozen=True)
@@ -63,26 +59,35 @@ def own_unit(ctx: ServiceContext, actor: Actor) -> str | None:
         return crew_unit(uow, actor, ctx.clock.now())
 
 
-def visible(event: dict[str, Any], role: UserRole, unit_id: str | None) -> dict[str, Any] | None:
-    """What ``role`` may see of one status change (None: nothing).
+def visible(
+    event: dict[str, Any], role: UserRole, unit_id: str | None, police_sees: set[str] | None = None
+) -> dict[str, Any] | None:
+    """What ``role`` may see of one status change (None: nothing): the role's feed model
+    (``read_models.FEED_MODEL``) of the changes in its scope.
 
-    Crew see only changes of their own van and of incidents assigned to it; police
-    liaisons and analysts get no free-text reason; analysts do not learn who acted.
+    Crew see only changes of their own van and of incidents assigned to it; police liaisons
+    only changes of incidents in ``police_sees`` and of vans not working another incident.
     """
-    if role in NO_FEED:
-        return None
     if role in SCOPED_TO_OWN_UNIT:
         own = unit_id is not None and (
             event.get("unit_id") == unit_id or (event.get("subject") == Subject.UNIT.value and event.get("subject_id") == unit_id)
         )
         if not own:
             return None
-    out = dict(event)
-    if role in NO_REASON:
-        out.pop("reason", None)
-    if role in NO_AUTHOR:
-        out.pop("by", None)
-    return out
+    if role in SCOPED_TO_POLICE_RESPONSE:
+        incident_id = event.get("incident_id")
+        if incident_id is not None and incident_id not in (police_sees or set()):
+            return None
+    return project_feed_event(event, role)
+
+
+def _police_sees(ctx: ServiceContext, actor: Actor, events: list[FeedEvent]) -> set[str] | None:
+    """The incidents of ``events`` a police liaison may see (one query; None for other roles)."""
+    police = police_scope(actor)
+    if police is None:
+        return None
+    with ctx.uow() as uow:
+        return uow.incidents.police_visible_ids(police, [e.data["incident_id"] for e in events if e.data.get("incident_id")])
 
 
 def events_since(ctx: ServiceContext, actor: Actor, after_id: int, *, limit: int = 500) -> list[FeedEvent]:
@@ -119,9 +124,10 @@ class FeedCursor:
         if not fresh:
             return []
         unit_id = own_unit(ctx, actor)
+        police_sees = _police_sees(ctx, actor, fresh)
         out = []
         for ev in fresh:
-            data = visible(ev.data, actor.role, unit_id)
+            data = visible(ev.data, actor.role, unit_id, police_sees)
             if data is not None:
                 out.append(FeedEvent(ev.id, data))
         return out

@@ -11,8 +11,15 @@ from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
+from crisis_dispatch.adapters.repositories import PoliceScope
 from crisis_dispatch.adapters.uow import UnitOfWork
-from crisis_dispatch.domain.access import SCOPED_TO_CARE_COURT, SCOPED_TO_OWN_UNIT, Permission, allowed, redact_incident
+from crisis_dispatch.domain.access import (
+    SCOPED_TO_CARE_COURT,
+    SCOPED_TO_OWN_UNIT,
+    SCOPED_TO_POLICE_RESPONSE,
+    Permission,
+    allowed,
+)
 from crisis_dispatch.domain.errors import (
     AssignmentConflict,
     Conflict,
@@ -34,6 +41,7 @@ from . import audit
 from .context import Actor, ServiceContext
 from .crews import crew_unit, crews
 from .dispatching import best_unit, clock_view
+from .read_models import project_incident
 from .views import history_view, incident_view
 
 S = IncidentStatus
@@ -172,7 +180,7 @@ def take_call(
             if existing is not None:
                 return existing
         raise
-    return IntakeResult(redact_incident(view, actor.role), created=True)
+    return IntakeResult(project_incident(view, actor.role), created=True)
 
 
 def _service_area_override(ctx: ServiceContext, actor: Actor, intake: CallIntake) -> str:
@@ -219,7 +227,7 @@ def attach_call(ctx: ServiceContext, actor: Actor, incident_id: str, intake: Cal
         audit.record(ctx, uow, actor, "update", "incident", [incident.id], detail="additional call attached")
         view = read_model(ctx, incident)
         uow.commit()
-    return redact_incident(view, actor.role)
+    return project_incident(view, actor.role)
 
 
 def add_call(
@@ -296,7 +304,7 @@ def confirm_triage(ctx: ServiceContext, actor: Actor, incident_id: str, answers:
         audit.record(ctx, uow, actor, "update", "incident", [incident.id], detail="triage confirmed")
         view = read_model(ctx, incident)
         uow.commit()
-    return redact_incident(view, actor.role)
+    return project_incident(view, actor.role)
 
 
 def _safety_answers(answers: Any) -> dict[str, str]:
@@ -330,7 +338,7 @@ def _replay(ctx: ServiceContext, actor: Actor, intake: CallIntake, key: str) -> 
         audit.record(ctx, uow, actor, "read", "incident", [incident.id], detail="idempotent replay")
         view = read_model(ctx, incident)
         uow.commit()
-    return IntakeResult(redact_incident(view, actor.role), created=False)
+    return IntakeResult(project_incident(view, actor.role), created=False)
 
 
 def _route_after_triage(incident: Incident, *, now: datetime, by: str) -> list[StatusChange]:
@@ -357,6 +365,16 @@ def check_scope(ctx: ServiceContext, uow: UnitOfWork, actor: Actor, incident: In
         incident.outcome is None or incident.outcome.disposition is not Disposition.CARE_COURT_PETITION_RECOMMENDED
     ):
         raise NotFound(f"incident '{incident.id}' not found")
+    police = police_scope(actor)
+    if police is not None and not uow.incidents.police_visible_ids(police, [incident.id]):
+        raise NotFound(f"incident '{incident.id}' not found")
+
+
+def police_scope(actor: Actor) -> PoliceScope | None:
+    """For a police liaison, who they are to the query of what they may see (None: not police)."""
+    if actor.role not in SCOPED_TO_POLICE_RESPONSE:
+        return None
+    return PoliceScope(actor.username, actor.role.value)
 
 
 def get_incident(ctx: ServiceContext, actor: Actor, incident_id: str) -> dict[str, Any]:
@@ -368,7 +386,7 @@ def get_incident(ctx: ServiceContext, actor: Actor, incident_id: str) -> dict[st
         view["history"] = [history_view(h) for h in uow.history.for_incident(incident_id)]
         audit.record(ctx, uow, actor, "read", "incident", [incident.id])
         uow.commit()
-    return redact_incident(view, actor.role)
+    return project_incident(view, actor.role)
 
 
 def list_incidents(
@@ -390,14 +408,20 @@ def list_incidents(
             unit_id = crew_unit(uow, actor, ctx.clock.now())
             if unit_id is None:
                 return []
-        found = uow.incidents.list(statuses=parsed or None, unit_id=unit_id, limit=limit, offset=offset)
-        if actor.role in SCOPED_TO_CARE_COURT:
-            found = [i for i in found if i.outcome and i.outcome.disposition is Disposition.CARE_COURT_PETITION_RECOMMENDED]
+        court = [Disposition.CARE_COURT_PETITION_RECOMMENDED.value] if actor.role in SCOPED_TO_CARE_COURT else None
+        found = uow.incidents.list(
+            statuses=parsed or None,
+            unit_id=unit_id,
+            police=police_scope(actor),
+            dispositions=court,
+            limit=limit,
+            offset=offset,
+        )
         now = ctx.clock.now()
         views = [read_model(ctx, i, now) for i in found]
         audit.record(ctx, uow, actor, "list", "incident", [i.id for i in found])
         uow.commit()
-    return [redact_incident(v, actor.role) for v in views]
+    return [project_incident(v, actor.role) for v in views]
 
 
 def _status(value: str) -> IncidentStatus:
@@ -432,7 +456,7 @@ def change_status(
         audit.record(ctx, uow, actor, "update", "incident", [incident.id], detail=f"status {target.value}")
         view = read_model(ctx, incident)
         uow.commit()
-    return redact_incident(view, actor.role)
+    return project_incident(view, actor.role)
 
 
 def _check_version(incident: Incident, expected_version: int | None) -> None:
@@ -485,7 +509,7 @@ def assign_unit(ctx: ServiceContext, actor: Actor, incident_id: str, unit_id: st
         raise AssignmentConflict(
             f"unit {unit_id} or incident {incident_id} was just changed by another dispatcher; reload and choose again"
         ) from e
-    return redact_incident(view, actor.role)
+    return project_incident(view, actor.role)
 
 
 def _no_automatic_van(ctx: ServiceContext, incident_id: str) -> None:
@@ -532,7 +556,7 @@ def record_outcome(ctx: ServiceContext, actor: Actor, incident_id: str, outcome:
         audit.record(ctx, uow, actor, "update", "incident", [incident.id], detail=note)
         view = read_model(ctx, incident)
         uow.commit()
-    return redact_incident(view, actor.role)
+    return project_incident(view, actor.role)
 
 
 def _checked_destination(uow: UnitOfWork, destination: Destination) -> Destination:
@@ -559,7 +583,7 @@ def add_note(ctx: ServiceContext, actor: Actor, incident_id: str, text: str) -> 
         append_note(ctx, uow, actor, incident, text, now)
         view = read_model(ctx, incident)
         uow.commit()
-    return redact_incident(view, actor.role)
+    return project_incident(view, actor.role)
 
 
 def append_note(ctx: ServiceContext, uow: UnitOfWork, actor: Actor, incident: Incident, text: str, now: datetime) -> None:
@@ -593,4 +617,4 @@ def place_incident(
         audit.record(ctx, uow, actor, "update", "incident", [incident.id], detail="location confirmed" if confirming else "moved")
         view = read_model(ctx, incident)
         uow.commit()
-    return redact_incident(view, actor.role)
+    return project_incident(view, actor.role)

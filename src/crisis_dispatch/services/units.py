@@ -26,6 +26,7 @@ from . import audit
 from .context import Actor, ServiceContext
 from .crews import crew_unit, crews
 from .dispatching import offer_for_unit
+from .read_models import project_unit
 from .views import shift_view, staff_view, unit_view
 
 #: Incident status that mirrors a unit status reported by the crew.
@@ -50,12 +51,7 @@ def list_units(ctx: ServiceContext, actor: Actor) -> list[dict[str, Any]]:
         # Crew names are personal data of staff: reads are audited like incidents.
         audit.record(ctx, uow, actor, "list", "unit", [v["id"] for v in views])
         uow.commit()
-    if actor.role.value in ("analyst", "police_liaison"):
-        for v in views:
-            v["crew"] = {
-                role: {"staff_id": None, "name": None, "qualifications": c["qualifications"]} for role, c in v["crew"].items()
-            }
-    return views
+    return [project_unit(v, actor.role) for v in views]
 
 
 def get_unit(ctx: ServiceContext, actor: Actor, unit_id: str) -> dict[str, Any]:
@@ -65,7 +61,7 @@ def get_unit(ctx: ServiceContext, actor: Actor, unit_id: str) -> dict[str, Any]:
         (view,) = _views(uow, [unit], ctx.clock.now())
         audit.record(ctx, uow, actor, "read", "unit", [unit.id])
         uow.commit()
-    return view
+    return project_unit(view, actor.role)
 
 
 def set_unit_status(ctx: ServiceContext, actor: Actor, unit_id: str, to: str, reason: str = "") -> dict[str, Any]:
@@ -108,7 +104,7 @@ def set_unit_status(ctx: ServiceContext, actor: Actor, unit_id: str, to: str, re
             # A van that clears is offered the queue in order (the dispatcher confirms).
             view["offer"] = offer_for_unit(ctx, uow, unit, now)
         uow.commit()
-    return view
+    return project_unit(view, actor.role)
 
 
 def create_staff(

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from http import HTTPStatus
+from typing import Any
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from starlette.exceptions import HTTPException
 
 from crisis_dispatch.domain.errors import (
     Conflict,
@@ -26,6 +31,31 @@ STATUS: tuple[tuple[type[DomainError], int], ...] = (
     (Conflict, 409),
     (InvalidInput, 422),
 )
+
+
+class ApiError(BaseModel):
+    """Every refusal of the API: a readable ``detail``, the kind of ``error``, and for invalid
+    input the ``problems`` one by one."""
+
+    detail: str
+    error: str
+    problems: list[str] | None = None
+
+
+#: The refusals any route may answer, documented on every route of the API (OpenAPI).
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    code: {"model": ApiError, "description": description}
+    for code, description in (
+        (400, "the body could not be read (not UTF-8 or not JSON)"),
+        (401, "not logged in, or the session ended"),
+        (403, "the role may not do this"),
+        (404, "no such object (or not one this role may see)"),
+        (409, "the object changed meanwhile, or is in a state that does not allow this"),
+        (413, "the request body is larger than allowed"),
+        (422, "invalid input, named field by field"),
+        (429, "too many failed logins; see Retry-After"),
+    )
+}
 
 
 def status_for(exc: DomainError) -> int:
@@ -51,6 +81,13 @@ def install(app: FastAPI) -> None:
         if isinstance(exc, InvalidDocument):
             body["problems"] = exc.problems
         return JSONResponse(body, status_code=code, headers=headers)
+
+    @app.exception_handler(HTTPException)
+    async def _http(request: Request, exc: HTTPException) -> JSONResponse:
+        """Starlette's and FastAPI's own refusals (an unreadable body, an unknown path) in the
+        same shape as ours."""
+        error = {s.value: s.phrase.replace(" ", "") for s in HTTPStatus}.get(exc.status_code, "HTTPError")
+        return JSONResponse({"detail": str(exc.detail), "error": error}, status_code=exc.status_code, headers=exc.headers)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -14,6 +14,7 @@ from crisis_dispatch.domain.outcomes import Destination, DestinationType, Dispos
 from crisis_dispatch.services import (
     auth,
     destinations,
+    disclosures,
     dispatching,
     eido,
     eido_out,
@@ -25,11 +26,13 @@ from crisis_dispatch.services import (
     units,
 )
 from crisis_dispatch.services.incidents import CallIntake
+from crisis_dispatch.services.read_models import DisclosureView, IncidentView, UnitView
 
 from . import schemas as s
 from .deps import SESSION_COOKIE, ActorDep, CtxDep, bearer_token, client_address, header_token, set_session_cookie
+from .errors import ERROR_RESPONSES
 
-router = APIRouter(prefix="/api/v1")
+router = APIRouter(prefix="/api/v1", responses=ERROR_RESPONSES)
 
 
 # ----------------------------------------------------------------------------- auth and users
@@ -81,7 +84,7 @@ def audit_log(ctx: CtxDep, actor: ActorDep, object_type: str | None = None, obje
 
 
 # ----------------------------------------------------------------------------- calls and triage
-@router.post("/calls", tags=["calls"], status_code=status.HTTP_201_CREATED)
+@router.post("/calls", tags=["calls"], status_code=status.HTTP_201_CREATED, response_model=IncidentView)
 def take_call(
     body: s.CallCreate,
     response: Response,
@@ -97,7 +100,7 @@ def take_call(
     return result.incident
 
 
-@router.post("/incidents/{incident_id}/calls", tags=["calls"], status_code=status.HTTP_201_CREATED)
+@router.post("/incidents/{incident_id}/calls", tags=["calls"], status_code=status.HTTP_201_CREATED, response_model=IncidentView)
 def attach_call(incident_id: str, body: s.CallCreate, ctx: CtxDep, actor: ActorDep) -> dict[str, Any]:
     """Another call about the same crisis; the incident is re-triaged on everything now known."""
     return incidents.attach_call(ctx, actor, incident_id, CallIntake(**body.model_dump()))
@@ -107,6 +110,7 @@ def attach_call(incident_id: str, body: s.CallCreate, ctx: CtxDep, actor: ActorD
     "/incidents/{incident_id}/confirm-triage",
     tags=["calls"],
     summary="Confirm a text-only triage decision with the three safety questions",
+    response_model=IncidentView,
     responses={
         404: {"description": "no such incident"},
         409: {"description": "the incident is closed or cancelled"},
@@ -157,7 +161,7 @@ def evaluate_triage(body: s.TriageRequest, ctx: CtxDep, actor: ActorDep) -> dict
 
 
 # ----------------------------------------------------------------------------- incidents
-@router.get("/incidents", tags=["incidents"])
+@router.get("/incidents", tags=["incidents"], response_model=list[IncidentView])
 def list_incidents(
     ctx: CtxDep,
     actor: ActorDep,
@@ -169,17 +173,17 @@ def list_incidents(
     return incidents.list_incidents(ctx, actor, statuses=status_, open_only=open_, limit=limit, offset=offset)
 
 
-@router.get("/incidents/{incident_id}", tags=["incidents"])
+@router.get("/incidents/{incident_id}", tags=["incidents"], response_model=IncidentView)
 def get_incident(incident_id: str, ctx: CtxDep, actor: ActorDep) -> dict[str, Any]:
     return incidents.get_incident(ctx, actor, incident_id)
 
 
-@router.post("/incidents/{incident_id}/status", tags=["incidents"])
+@router.post("/incidents/{incident_id}/status", tags=["incidents"], response_model=IncidentView)
 def change_incident_status(incident_id: str, body: s.StatusChangeRequest, ctx: CtxDep, actor: ActorDep) -> dict[str, Any]:
     return incidents.change_status(ctx, actor, incident_id, body.status, body.reason, body.expected_version)
 
 
-@router.post("/incidents/{incident_id}/assign", tags=["incidents"])
+@router.post("/incidents/{incident_id}/assign", tags=["incidents"], response_model=IncidentView)
 def assign_unit(incident_id: str, body: s.AssignRequest, ctx: CtxDep, actor: ActorDep) -> dict[str, Any]:
     """Dispatch a van (omit ``unit_id`` for the recommended one). Two dispatchers racing
     for one van: one wins, the other gets 409."""
@@ -228,19 +232,49 @@ def recommend_destinations(incident_id: str, body: s.DestinationQuery, ctx: CtxD
     return destinations.recommend_for_incident(ctx, actor, incident_id, body.assessment, body.k)
 
 
-@router.post("/incidents/{incident_id}/outcome", tags=["incidents"])
+@router.post("/incidents/{incident_id}/outcome", tags=["incidents"], response_model=IncidentView)
 def record_outcome(incident_id: str, body: s.OutcomeCreate, ctx: CtxDep, actor: ActorDep) -> dict[str, Any]:
     return incidents.record_outcome(ctx, actor, incident_id, _outcome(body, actor.username, ctx.clock.now()))
 
 
-@router.post("/incidents/{incident_id}/close", tags=["incidents"])
+@router.post("/incidents/{incident_id}/close", tags=["incidents"], response_model=IncidentView)
 def close_incident(incident_id: str, body: s.CloseRequest, ctx: CtxDep, actor: ActorDep) -> dict[str, Any]:
     return incidents.change_status(ctx, actor, incident_id, "closed", body.reason)
 
 
-@router.post("/incidents/{incident_id}/notes", tags=["incidents"], status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/incidents/{incident_id}/notes", tags=["incidents"], status_code=status.HTTP_201_CREATED, response_model=IncidentView
+)
 def add_note(incident_id: str, body: s.NoteCreate, ctx: CtxDep, actor: ActorDep) -> dict[str, Any]:
     return incidents.add_note(ctx, actor, incident_id, body.text)
+
+
+@router.post(
+    "/incidents/{incident_id}/disclosures",
+    tags=["incidents"],
+    status_code=status.HTTP_201_CREATED,
+    response_model=DisclosureView,
+    summary="Disclose an incident to police under the imminent-threat exception",
+)
+def disclose(incident_id: str, body: s.DisclosureCreate, ctx: CtxDep, actor: ActorDep) -> dict[str, Any]:
+    """Supervisors and admins: let one police liaison (``to_user``) or every police liaison
+    (``to_role``: ``police_liaison``) see an incident police are not part of, saying why
+    (``reason``, e.g. "imperative threat: ..."). Recorded in the disclosures, the incident's
+    history and the audit (action ``disclose``); it cannot be withdrawn."""
+    if (body.to_user is None) == (body.to_role is None):
+        raise InvalidInput("name one recipient: to_user (a police liaison's username) or to_role (police_liaison)")
+    return disclosures.disclose(ctx, actor, incident_id, body.reason, to_user=body.to_user, to_role=body.to_role)
+
+
+@router.get("/disclosures", tags=["incidents"], response_model=list[DisclosureView])
+def list_disclosures(
+    ctx: CtxDep,
+    actor: ActorDep,
+    user: Annotated[str | None, Query(max_length=63, description="only those that reached this user")] = None,
+) -> list[dict[str, Any]]:
+    """Disclosures to police, oldest first; ``user``: those made to that person by name or to
+    their role. Supervisors and admins see all; a police liaison, those made to them."""
+    return disclosures.list_disclosures(ctx, actor, user)
 
 
 def _outcome(body: s.OutcomeCreate, by: str, now: datetime) -> Outcome:
@@ -278,17 +312,17 @@ def _outcome(body: s.OutcomeCreate, by: str, now: datetime) -> Outcome:
 
 
 # ----------------------------------------------------------------------------- units, staff, shifts
-@router.get("/units", tags=["units"])
+@router.get("/units", tags=["units"], response_model=list[UnitView])
 def list_units(ctx: CtxDep, actor: ActorDep) -> list[dict[str, Any]]:
     return units.list_units(ctx, actor)
 
 
-@router.get("/units/{unit_id}", tags=["units"])
+@router.get("/units/{unit_id}", tags=["units"], response_model=UnitView)
 def get_unit(unit_id: str, ctx: CtxDep, actor: ActorDep) -> dict[str, Any]:
     return units.get_unit(ctx, actor, unit_id)
 
 
-@router.post("/units/{unit_id}/status", tags=["units"])
+@router.post("/units/{unit_id}/status", tags=["units"], response_model=UnitView)
 def set_unit_status(unit_id: str, body: s.UnitStatusRequest, ctx: CtxDep, actor: ActorDep) -> dict[str, Any]:
     return units.set_unit_status(ctx, actor, unit_id, body.status, body.reason)
 

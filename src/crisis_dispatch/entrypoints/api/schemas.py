@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
@@ -207,3 +207,15 @@ class SubscriptionUpdate(_Body):
     secret: str | None = Field(default=None, min_length=16, max_length=200)
     events: list[str] | None = None
     active: bool | None = Field(default=None, strict=True)
+
+
+class DisclosureCreate(_Body):
+    """To one police liaison by name (``to_user``) or to every police liaison (``to_role``)."""
+
+    reason: str = Field(
+        min_length=1,
+        max_length=1000,
+        description='why police must know, e.g. "imperative threat: he said he will hurt his neighbour tonight"',
+    )
+    to_user: str | None = Field(default=None, min_length=1, max_length=63, description="a police liaison's username")
+    to_role: Literal["police_liaison"] | None = Field(default=None, description="every police liaison")

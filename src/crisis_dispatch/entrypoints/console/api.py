@@ -15,9 +15,10 @@ from crisis_dispatch.data.reference import california_counties_geojson, la_neigh
 from crisis_dispatch.services import checkin
 
 from ..api.deps import ActorDep, CtxDep
+from ..api.errors import ERROR_RESPONSES
 from ..api.schemas import control_character_check
 
-router = APIRouter(prefix="/api/v1", tags=["console"])
+router = APIRouter(prefix="/api/v1", tags=["console"], responses=ERROR_RESPONSES)
 
 #: The county the LA demo's basemap outlines.
 BASEMAP_COUNTY = "Los Angeles"

@@ -31,8 +31,9 @@ from crisis_dispatch.services import auth, checkin, events
 from crisis_dispatch.services.context import Actor, ServiceContext
 
 from ..api.deps import ActorDep, CtxDep, bearer_token
+from ..api.errors import ERROR_RESPONSES
 
-router = APIRouter(prefix="/api/v1", tags=["console"])
+router = APIRouter(prefix="/api/v1", tags=["console"], responses=ERROR_RESPONSES)
 
 POLL_SECONDS = 1.0
 TICK_SECONDS = 5.0

@@ -1,5 +1,6 @@
 // The read-only board of police liaisons, analysts and court liaisons. It shows exactly
-// the fields the API returned for this role: columns for absent fields are never drawn.
+// the fields the API returned for this role (its read model, services/read_models.py):
+// columns for absent fields are never drawn.
 "use strict";
 (function () {
   const $ = (id) => document.getElementById(id);
@@ -13,6 +14,7 @@
     ["priority", "Priority", (i) => i.priority ?? "—"],
     ["address", "Where", (i) => CD.place(i)],
     ["location", "Location", (i) => (i.location ? CD.place({ location: i.location }) : "—")],
+    ["area", "Area (about 1 km)", (i) => (CD.placed(i.area) ? CD.place({ location: i.area }, 2) : "—")],
     ["unit_id", "Van", (i) => { const u = units.find((x) => x.id === i.unit_id); return u ? u.call_sign : i.unit_id || "—"; }],
     ["safety_flags", "Safety flags", (i) => (i.safety_flags || []).map((f) => CD.label(f.name)).join(", ") || "none reported"],
     ["outcome", "Outcome", (i) => (i.outcome ? CD.label(i.outcome.disposition) : "—")],

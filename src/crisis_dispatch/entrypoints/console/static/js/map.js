@@ -83,9 +83,11 @@ CD.makeMap = function (elementId, opts = {}) {
   function setIncidents(list, selectedId, onSelect) {
     layers.incidents.clearLayers();
     for (const inc of list) {
-      if (!CD.placed(inc.location)) continue;  // a location to confirm has no place on the map yet
+      // Analysts get an area of about 1 km; a location to confirm has no place on the map yet.
+      const at = CD.placed(inc.location) ? inc.location : CD.placed(inc.area) ? inc.area : null;
+      if (!at) continue;
       const color = clockColor[inc._clock] || "#1f5fa8";
-      const m = L.circleMarker([inc.location.lat, inc.location.lon], {
+      const m = L.circleMarker([at.lat, at.lon], {
         radius: inc.id === selectedId ? 11 : 8, color: inc.id === selectedId ? "#111" : "#fff", weight: 2, fillColor: color, fillOpacity: 0.95,
         bubblingMouseEvents: false,
       }).bindTooltip(`${CD.esc(inc.id)} · ${CD.esc(inc.tier || "")} · ${CD.esc(CD.label(inc.status))}`);
