@@ -33,15 +33,16 @@ def problem(message: str) -> PydanticCustomError:
     return PydanticCustomError(OURS, message.replace("{", "{{").replace("}", "}}"))
 
 
-def location(path: Sequence[int | str], data: Any, top: str = "(top)") -> str:
-    """``path`` (pydantic's ``loc``) as the file spells it, walking ``data`` alongside."""
-    out = ""
+def location(path: Sequence[int | str], data: Any, top: str = "(top)", root: str = "", indexed: bool = True) -> str:
+    """``path`` (pydantic's ``loc``) as the file spells it, walking ``data`` alongside:
+    below ``root`` (``grid``), ``top`` when at the root; list indices left out unless ``indexed``."""
+    out = root
     node = data
     for step in path:
         if step == "[key]":  # pydantic's marker for a bad mapping key: the key is already named
             continue
         if isinstance(node, list) and isinstance(step, int):
-            out += f"[{step}]"
+            out += f"[{step}]" if indexed else ""
             node = node[step] if 0 <= step < len(node) else None
         else:
             out += f".{step}" if out else str(step)
@@ -60,6 +61,21 @@ def what(error: ErrorDetails) -> str:
     return error["msg"][:1].lower() + error["msg"][1:]
 
 
-def problems(exc: ValidationError, data: Any, top: str = "(top)") -> list[str]:
-    """Every error of ``exc`` as ``location: what is wrong`` (``data``: what was validated)."""
-    return [f"{location(e['loc'], data, top)}: {what(e)}" for e in exc.errors(include_url=False)]
+def problems(exc: ValidationError, data: Any, top: str | None = "(top)", root: str = "", indexed: bool = True) -> list[str]:
+    """Every error of ``exc`` as ``location: what is wrong`` (``data``: what was validated).
+
+    An error about the whole of ``data`` is located at ``top``; with ``top=None`` its message
+    stands alone (it names what it is about itself). ``root`` and ``indexed``: see :func:`location`.
+    """
+    return [
+        what(e) if top is None and not e["loc"] else f"{location(e['loc'], data, top or '', root, indexed)}: {what(e)}"
+        for e in exc.errors(include_url=False)
+    ]
+
+
+class ConfigError(ValueError):
+    """A configuration that does not validate; ``problems`` lists each, ``location: what is wrong``."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(problems))
