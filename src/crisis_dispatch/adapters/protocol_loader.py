@@ -18,8 +18,9 @@ from typing import Any
 import yaml
 
 from crisis_dispatch.adapters.config.mappings import code_mappings_from_data
+from crisis_dispatch.adapters.config.protocol import parse_protocol
 from crisis_dispatch.domain.triage.mappings import CodeMappings
-from crisis_dispatch.domain.triage.protocol import Protocol, ProtocolError, parse_protocol
+from crisis_dispatch.domain.triage.protocol import Protocol, ProtocolError
 
 DEFAULT_PROTOCOL = "default.yaml"
 

@@ -30,7 +30,7 @@ _WORDS = {
 
 def problem(message: str) -> PydanticCustomError:
     """An error of our own wording, to raise from a validator."""
-    return PydanticCustomError(OURS, message.replace("{", "{{").replace("}", "}}"))
+    return PydanticCustomError(OURS, "{message}", {"message": message})
 
 
 def location(path: Sequence[int | str], data: Any, top: str = "(top)", root: str = "", indexed: bool = True) -> str:
@@ -61,15 +61,27 @@ def what(error: ErrorDetails) -> str:
     return error["msg"][:1].lower() + error["msg"][1:]
 
 
-def problems(exc: ValidationError, data: Any, top: str | None = "(top)", root: str = "", indexed: bool = True) -> list[str]:
+def problems(
+    exc: ValidationError,
+    data: Any,
+    top: str | None = "(top)",
+    root: str = "",
+    indexed: bool = True,
+    unknown_keys_first: bool = False,
+) -> list[str]:
     """Every error of ``exc`` as ``location: what is wrong`` (``data``: what was validated).
 
     An error about the whole of ``data`` is located at ``top``; with ``top=None`` its message
-    stands alone (it names what it is about itself). ``root`` and ``indexed``: see :func:`location`.
+    stands alone (it names what it is about itself). ``root`` and ``indexed``: see
+    :func:`location`. Errors come in the order of the model's fields; ``unknown_keys_first``
+    puts unknown top-level keys before them.
     """
+    errors = exc.errors(include_url=False)
+    if unknown_keys_first:
+        errors = sorted(errors, key=lambda e: not (e["type"] == "extra_forbidden" and len(e["loc"]) == 1))
     return [
         what(e) if top is None and not e["loc"] else f"{location(e['loc'], data, top or '', root, indexed)}: {what(e)}"
-        for e in exc.errors(include_url=False)
+        for e in errors
     ]
 
 
