@@ -11,6 +11,7 @@ from typer.testing import CliRunner, Result
 from crisis_dispatch.entrypoints.cli import app
 from crisis_dispatch.entrypoints.cli_errors import one_line
 from tests.cli.helpers import assert_one_error_line
+from tests.simulation.small import mmc_variant
 
 runner = CliRunner()
 
@@ -63,6 +64,29 @@ def test_the_whatif_prints_tier_mixes_as_text_not_a_dict() -> None:
     assert len(mixes) == 2, r.stdout
     assert "{" not in r.stdout and "'" not in "".join(mixes)
     assert "POLICE" in mixes[0] and " %" in mixes[0]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "named"),
+    [
+        ('kind = "single"', 'kind = "mars"', "region.kind: must be one of la, california, single, not 'mars'"),
+        ("annual_calls = 8760", 'annual_calls = "many"', "demand.annual_calls: must be a number, not 'many'"),
+        (
+            "on_scene = { treated_and_released = [60.0, 1.0] }",
+            "on_scene = { treated_and_released = [60.0] }",
+            "durations.on_scene.treated_and_released: must be [mean_minutes, cv]",
+        ),
+        ("[outcomes.default]", "[outcomes.x]", "outcomes: 'default' is required"),
+        ("treated_and_released = 1.0", "treated_and_released = 0.5", "outcomes.default: probabilities sum to 0.5000, not 1"),
+        ("hold_designated = true", "hold_designated = true\nvan_count = 2", "fleet.van_count: unknown key"),
+        ("seed = 7", "seed = 7\nfleet_size = 3", "unknown key(s) fleet_size"),
+        ('start = "2025-01-06T00:00:00+00:00"', 'start = "2025-01-06T00:00:00"', "start: must carry a UTC offset"),
+        ("seed = 7", "seed = [", "invalid TOML"),
+    ],
+)
+def test_each_kind_of_bad_scenario_is_one_located_line(tmp_path: Path, old: str, new: str, named: str) -> None:
+    bad = mmc_variant(tmp_path, old, new)
+    assert_one_error_line(_run("simulate", str(bad), "--days", "1"), f"{bad}: {named}")
 
 
 def test_plan_help_wraps_only_where_the_terminal_does() -> None:

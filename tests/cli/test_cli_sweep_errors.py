@@ -47,6 +47,22 @@ def test_a_bad_grid_value_is_one_line_naming_its_key_and_value_with_exit_2(tmp_p
     assert "Traceback" not in r.output
 
 
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        ("[points]\nfleet_size = [3]\n", "needs a [grid] table with any of: fleet_size, shift"),
+        ("grid = 3\n", "needs a [grid] table"),
+        ("[grid]\nvans = [1]\nfleet_size = [2]\n", "unknown grid keys ['vans']"),
+        ("[grid]\nshift = [3]\nprotocol = [true]\n", "grid.shift: 3 is not a shift name; grid.protocol: True is not a protocol"),
+        ("[grid]\nfleet_size = [\n", "invalid TOML"),
+    ],
+)
+def test_a_grid_file_of_the_wrong_shape_is_one_located_line(tmp_path: Path, text: str, named: str) -> None:
+    path = tmp_path / "grid.toml"
+    path.write_text(text)
+    assert_one_error_line(_sweep(path), f"{path}: ", named)
+
+
 def test_every_bad_value_of_a_grid_is_named_in_the_one_line(tmp_path: Path) -> None:
     path = tmp_path / "grid.toml"
     path.write_text('[grid]\nfleet_size = ["x", 3]\ndemand_growth = [1.0, -1]\nreplications = "two"\n')

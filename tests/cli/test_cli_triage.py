@@ -82,6 +82,22 @@ def test_an_invalid_protocol_is_one_readable_line_and_exit_2(app: typer.Typer, t
     assert_one_error_line(result, "rules[0].when.weapn: unknown flag 'weapn'")
 
 
+@pytest.mark.parametrize(
+    ("old", "new", "named"),
+    [
+        ("protocol:", "protocl:", "protocl: unknown key; protocol: missing"),
+        ("default_response:", "default_response: 3\nunused:", "default_response: missing: say who goes"),
+        ("priority: 1", "priority: 7", "priority: unknown priority 7 (declare it under priorities)"),
+        ("when: {", "when: [", "invalid YAML"),
+    ],
+)
+def test_each_kind_of_bad_protocol_is_one_located_line(app: typer.Typer, tmp_path: Path, old: str, new: str, named: str) -> None:
+    broken = tmp_path / "broken.yaml"
+    broken.write_text((REPO / "protocols" / "default.yaml").read_text().replace(old, new, 1))
+    result = invoke(app, "triage", "-", "--protocol", str(broken), input=GOOD)
+    assert_one_error_line(result, f"{broken}: ", named)
+
+
 def test_a_missing_input_file_is_one_readable_line(app: typer.Typer, tmp_path: Path) -> None:
     result = invoke(app, "triage", str(tmp_path / "none.jsonl"))
     assert_one_error_line(result)

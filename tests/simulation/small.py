@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from crisis_dispatch.simulation import Scenario, load_scenario
 from crisis_dispatch.simulation.scenario import Van
 
@@ -16,3 +18,14 @@ def small_scenario(days: float = 14, seed: int = 11, *, single_call_type: bool =
     if single_call_type:
         s = s.with_changes(call_mix_file=load_scenario("validation/mmc").call_mix_file)
     return s
+
+
+def mmc_variant(tmp_path: Path, old: str, new: str) -> Path:
+    """The M/M/c scenario file with ``old`` (which must be in it) replaced by ``new``, written
+    in ``tmp_path`` (its call mix named by an absolute path)."""
+    mmc = Path(load_scenario("validation/mmc").source)
+    text = mmc.read_text().replace('file = "../callmix/', f'file = "{mmc.parent.parent}/callmix/')
+    assert old in text
+    p = tmp_path / "variant.toml"
+    p.write_text(text.replace(old, new))
+    return p

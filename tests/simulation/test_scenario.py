@@ -7,20 +7,11 @@ from pathlib import Path
 import pytest
 
 from crisis_dispatch.simulation import ScenarioError, load_scenario, shipped_scenarios
-
-MMC = Path(load_scenario("validation/mmc").source)
+from tests.simulation.small import mmc_variant
 
 
 def test_the_four_required_scenarios_ship_with_the_package() -> None:
     assert {"la-ttp", "la-ttp-20k", "california", "validation/mmc"} <= set(shipped_scenarios())
-
-
-def _variant(tmp_path: Path, old: str, new: str) -> Path:
-    text = MMC.read_text().replace('file = "../callmix/', f'file = "{MMC.parent.parent}/callmix/')
-    assert old in text
-    p = tmp_path / "variant.toml"
-    p.write_text(text.replace(old, new))
-    return p
 
 
 @pytest.mark.parametrize(
@@ -37,5 +28,5 @@ def test_mistakes_in_a_scenario_name_the_key(tmp_path: Path, old: str, new: str,
     from crisis_dispatch.simulation.runner import prepare
 
     with pytest.raises(ScenarioError, match=None) as err:
-        prepare(load_scenario(_variant(tmp_path, old, new)))
+        prepare(load_scenario(mmc_variant(tmp_path, old, new)))
     assert message in str(err.value)

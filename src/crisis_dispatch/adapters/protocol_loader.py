@@ -17,8 +17,10 @@ from typing import Any
 
 import yaml
 
+from crisis_dispatch.adapters.config.mappings import code_mappings_from_data
+from crisis_dispatch.adapters.config.protocol import parse_protocol
 from crisis_dispatch.domain.triage.mappings import CodeMappings
-from crisis_dispatch.domain.triage.protocol import Protocol, ProtocolError, parse_protocol
+from crisis_dispatch.domain.triage.protocol import Protocol, ProtocolError
 
 DEFAULT_PROTOCOL = "default.yaml"
 
@@ -32,7 +34,7 @@ def load_code_mappings() -> CodeMappings:
     """The shipped APCO, MPDS and local call-type mappings (read once, then cached)."""
     pkg = "crisis_dispatch.data.mappings"
     vera = csv.DictReader(io.StringIO(_package_file(pkg, "local_call_types_vera.csv")))
-    return CodeMappings.from_data(
+    return code_mappings_from_data(
         apco=yaml.safe_load(_package_file(pkg, "apco.yaml")),
         mpds=yaml.safe_load(_package_file(pkg, "mpds.yaml")),
         call_types=yaml.safe_load(_package_file(pkg, "call_types.yaml")),

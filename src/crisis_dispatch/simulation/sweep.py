@@ -9,10 +9,12 @@ live in the import-free :mod:`.grid`, re-exported here).
 from __future__ import annotations
 
 import itertools
-import math
 import tomllib
 from pathlib import Path
 from typing import Any
+
+from crisis_dispatch.adapters.config.errors import ConfigError
+from crisis_dispatch.adapters.config.grid import GridContext, validate_grid
 
 from .distributed import Executor, local_executor
 from .grid import AXES, EXAMPLE, GRID_EXAMPLE
@@ -39,27 +41,11 @@ REPORTED = (
 def load_grid(path: str | Path, scenario: Scenario | None = None) -> dict[str, Any]:
     """Read and check a grid file; every bad value is refused here, before anything runs.
 
-    Whole numbers >= 1 for ``fleet_size`` and ``replications`` (``2.0`` is read as 2), numbers
-    > 0 for ``demand_growth``, packaged protocol names or protocol files for ``protocol``, and,
-    given the ``scenario``, shift names it defines for ``shift``. All problems are reported in
-    one :class:`ScenarioError` line, each naming its key and value.
+    The rules are :mod:`crisis_dispatch.adapters.config.grid`'s; given the ``scenario``,
+    shift names must be its own and ``fleet_size`` needs one area. All problems are reported
+    in one :class:`ScenarioError` line, each naming its key and value.
     """
     p = Path(path)
-    grid = _read_grid(p)
-    problems: list[str] = []
-    checked = dict(grid)
-    if "fleet_size" in grid:
-        checked["fleet_size"] = [_whole(v, "grid.fleet_size", problems) for v in grid["fleet_size"]]
-    if "replications" in grid:
-        checked["replications"] = _whole(grid["replications"], "grid.replications", problems)
-    problems += _value_problems(grid, scenario)
-    if problems:
-        raise ScenarioError(f"{p}: " + "; ".join(problems))
-    return checked
-
-
-def _read_grid(p: Path) -> dict[str, Any]:
-    """The file's [grid] table, with known keys only and a non-empty list on each axis it names."""
     if not p.is_file():
         raise ScenarioError(f"grid file not found: {p}")
     try:
@@ -68,56 +54,23 @@ def _read_grid(p: Path) -> dict[str, Any]:
         raise ScenarioError(f"{p}: invalid TOML: {exc}") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ScenarioError(f"{p}: cannot read: {getattr(exc, 'strerror', None) or exc}") from None
-    grid = data.get("grid")
-    if not isinstance(grid, dict):
-        raise ScenarioError(f"{p}: needs a [grid] table with any of: {', '.join(AXES)}")
-    unknown = set(grid) - {*AXES, "replications"}
-    if unknown:
-        raise ScenarioError(f"{p}: unknown grid keys {sorted(unknown)} (known: {', '.join(AXES)}, replications)")
-    problems = [
-        f"grid.{axis} must be a non-empty list (e.g. {axis} = {EXAMPLE[axis]})"
-        for axis in AXES
-        if axis in grid and (not isinstance(grid[axis], list) or not grid[axis])
-    ]
-    if problems:
-        raise ScenarioError(f"{p}: " + "; ".join(problems))
-    return grid
+    context = GridContext(protocol_problem=_protocol_problem)
+    if scenario is not None:
+        table = data.get("grid")
+        single = len(build_region(scenario).areas) == 1 if isinstance(table, dict) and "fleet_size" in table else None
+        context = GridContext(scenario.name, tuple(scenario.shifts), single, _protocol_problem)
+    try:
+        return validate_grid(data.get("grid"), context)
+    except ConfigError as exc:
+        raise ScenarioError(f"{p}: {exc}") from None
 
 
-def _value_problems(grid: dict[str, Any], scenario: Scenario | None) -> list[str]:
-    """What is wrong with the demand_growth, shift and protocol values, and with fleet_size for ``scenario``."""
-    problems: list[str] = []
-    for v in grid.get("demand_growth", []):
-        if not _is_number(v) or not math.isfinite(v) or v <= 0:
-            problems.append(f"grid.demand_growth: {v!r} is not a multiplier > 0 (1.0 is the scenario's volume)")
-    for v in grid.get("shift", []):
-        if not isinstance(v, str):
-            problems.append(f"grid.shift: {v!r} is not a shift name")
-        elif scenario is not None and v not in scenario.shifts:
-            problems.append(f"grid.shift: unknown shift {v!r} (defined in {scenario.name}: {', '.join(scenario.shifts)})")
-    for v in grid.get("protocol", []):
-        if not isinstance(v, str):
-            problems.append(f"grid.protocol: {v!r} is not a protocol name or file")
-            continue
-        try:
-            check_protocol(v)
-        except ScenarioError as exc:
-            problems.append(f"grid.{exc}")
-    if scenario is not None and "fleet_size" in grid and len(build_region(scenario).areas) != 1:
-        problems.append(f"grid.fleet_size needs a single-area scenario (la-ttp, la-ttp-20k), not {scenario.name}")
-    return problems
-
-
-def _is_number(v: Any) -> bool:
-    return isinstance(v, int | float) and not isinstance(v, bool)
-
-
-def _whole(v: Any, key: str, problems: list[str]) -> Any:
-    """``v`` as an int if it is a whole number >= 1; otherwise a problem is noted."""
-    if _is_number(v) and float(v).is_integer() and v >= 1:
-        return int(v)
-    problems.append(f"{key}: {v!r} is not a whole number >= 1")
-    return v
+def _protocol_problem(name: str) -> str | None:
+    try:
+        check_protocol(name)
+    except ScenarioError as exc:
+        return str(exc)
+    return None
 
 
 def points(grid: dict[str, Any]) -> list[dict[str, Any]]:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from crisis_dispatch.adapters.config.protocol import parse_protocol
 from crisis_dispatch.adapters.protocol_loader import load_default_protocol, load_packaged_protocol
-from crisis_dispatch.domain.triage import CallInput, Protocol, TriageResult, parse_protocol, triage
+from crisis_dispatch.domain.triage import CallInput, Protocol, TriageResult, triage
 
 #: Every danger ruled out by an explicit answer; a calm adult who called for themselves.
 CALM_ANSWERS: dict[str, Any] = {

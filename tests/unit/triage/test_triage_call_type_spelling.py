@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from crisis_dispatch.domain.triage import CodeMappings, Tier
+from crisis_dispatch.adapters.config.mappings import code_mappings_from_data
+from crisis_dispatch.domain.triage import Tier
 from crisis_dispatch.domain.triage.mappings import starred_parts
 from crisis_dispatch.domain.triage.reader.typos import one_edit_apart
 
@@ -74,14 +75,14 @@ def test_a_card_title_with_a_typo_is_still_a_card_title_not_an_attempt() -> None
 
 
 def test_words_shorter_than_six_letters_are_never_read_through_a_typo() -> None:
-    mappings = CodeMappings.from_data(call_types={"typos": {"words": ["WEAPON"]}})
+    mappings = code_mappings_from_data(call_types={"typos": {"words": ["WEAPON"]}})
     assert mappings.correct_typos("MAN WITH WEAPN") == "MAN WITH WEAPN"  # five letters: left alone
     assert mappings.correct_typos("MAN WITH WEAPOM") == "MAN WITH WEAPON"
 
 
 def test_a_typo_tolerant_word_must_be_long_enough() -> None:
     with pytest.raises(ValueError, match="at least 6 letters"):
-        CodeMappings.from_data(call_types={"typos": {"words": ["GUN"]}})
+        code_mappings_from_data(call_types={"typos": {"words": ["GUN"]}})
 
 
 # -- the team keeps its calm calls --------------------------------------------------------------------
@@ -100,7 +101,7 @@ def test_a_calm_mental_health_call_still_goes_to_the_team_alone(call_type: str, 
 
 
 def test_respelling_a_typo_only_adds_to_what_the_call_type_says_as_written() -> None:
-    mappings = CodeMappings.from_data(
+    mappings = code_mappings_from_data(
         call_types={
             "phrases": [{"match": ["STABBING"], "flags": ["weapon"], "category": "violence"}],
             "categories": {"Violent Crime": ["violence"]},

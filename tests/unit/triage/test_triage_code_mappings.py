@@ -6,8 +6,9 @@ from dataclasses import replace
 
 import pytest
 
+from crisis_dispatch.adapters.config.mappings import code_mappings_from_data
 from crisis_dispatch.adapters.protocol_loader import load_code_mappings
-from crisis_dispatch.domain.triage import CodeMappings, parse_mpds
+from crisis_dispatch.domain.triage import parse_mpds
 from crisis_dispatch.domain.triage.mappings import REWRITE_MEMO_SIZE
 
 
@@ -73,7 +74,45 @@ def test_an_unknown_string_is_unmapped() -> None:
 
 def test_mapping_data_with_an_unknown_flag_is_refused() -> None:
     with pytest.raises(ValueError, match="apco.codes.EDP.flags: unknown flag 'crazy'"):
-        CodeMappings.from_data(apco={"codes": {"EDP": {"flags": ["crazy"]}}})
+        code_mappings_from_data(apco={"codes": {"EDP": {"flags": ["crazy"]}}})
+
+
+def test_every_problem_in_the_mapping_files_is_named_with_its_location() -> None:
+    with pytest.raises(ValueError) as info:
+        code_mappings_from_data(
+            mpds={"cards": {25: {"flags": ["mental_health"]}}, "determinants": {"XYZ": ["medical"]}},
+            call_types={
+                "phrases": [{"flags": ["weapon"]}, {"match": "GUN", "flags": ["weapon", "gunn"]}],
+                "rewrites": [{"to": "PSYCHIATRIC"}],
+                "categories": {"Violent Crime": "violence"},
+            },
+        )
+    assert str(info.value).split("; ") == [
+        "mpds.determinants.XYZ: not an MPDS determinant",
+        "call_types.phrases[0].match: missing",
+        "call_types.phrases[1].flags: unknown flag 'gunn'",
+        "call_types.rewrites[0].match: missing",
+        "call_types.categories.Violent Crime: expected a list",
+    ]
+
+
+def test_mapping_tables_must_agree_with_each_other() -> None:
+    with pytest.raises(ValueError) as info:
+        code_mappings_from_data(
+            mpds={"cards": {25: None}},
+            call_types={"categories": {"Psych": ["mental_health"]}, "level_cards": {"behavioral_health": 26}},
+            exact_call_types=[("EDP", "Psych"), ("ODD ONE", "Nope ")],
+        )
+    assert str(info.value).split("; ") == [
+        "call_types.level_cards.behavioral_health: 26 is not a card of mpds.cards",
+        "exact call type 'ODD ONE': category 'Nope' has no entry under call_types.categories",
+    ]
+
+
+def test_null_tables_and_entries_mean_empty_ones() -> None:
+    m = code_mappings_from_data(apco={"codes": {"EDP": None}}, mpds=None, call_types={"phrases": None})
+    hit = m.lookup_code("EDP")
+    assert hit is not None and (hit.category, hit.flags) == ("other", ())
 
 
 def test_a_remembered_rewrite_is_the_one_computed_afresh_and_the_memory_stays_bounded() -> None:

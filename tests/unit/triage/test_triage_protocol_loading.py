@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 import yaml
 
+from crisis_dispatch.adapters.config.protocol import parse_protocol
 from crisis_dispatch.adapters.protocol_loader import (
     load_default_protocol,
     load_protocol,
@@ -16,7 +17,7 @@ from crisis_dispatch.adapters.protocol_loader import (
     parse_protocol_text,
     resolve_protocol,
 )
-from crisis_dispatch.domain.triage import ProtocolError, parse_protocol
+from crisis_dispatch.domain.triage import ProtocolError
 
 REPO = Path(__file__).resolve().parents[3]
 

@@ -26,7 +26,7 @@ from .flags import (
 )
 from .mappings import CodeMappings, MappingHit, normalise_text, parse_mpds
 from .model import NO_MENTAL_HEALTH_COMPONENT, NOT_TRIAGED, SAFETY_QUESTIONS, CallInput, TriageResult
-from .protocol import Protocol, ProtocolError, parse_protocol
+from .protocol import Protocol, ProtocolError
 from .reader import NarrativeReading, read_narrative
 from .tier import TEAM_TIERS, Responder, Tier
 from .whatif import WhatIfReport, whatif
@@ -58,7 +58,6 @@ __all__ = [
     "gather_evidence",
     "normalise_text",
     "parse_mpds",
-    "parse_protocol",
     "read_narrative",
     "triage",
     "whatif",

@@ -6,7 +6,7 @@ One module a concern:
   and card-less determinants written in a call type, APCO code normalisation);
 - ``call_types``: the reading of local call-type text (normalisation, phrase rules with
   negation, rewrites, typo respelling, starred parts);
-- ``mappings``: the ``CodeMappings`` facade, its validation (``from_data``), the exact
+- ``mappings``: the ``CodeMappings`` facade, its construction from checked tables (``build``), the exact
   call-type table and the lookups, which return a ``MappingHit``.
 
 ``crisis_dispatch.domain.triage.mappings`` re-exports the public names.

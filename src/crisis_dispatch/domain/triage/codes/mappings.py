@@ -1,9 +1,9 @@
-"""The code mappings' facade: ``CodeMappings`` (built and validated by ``from_data``) and
+"""The code mappings' facade: ``CodeMappings`` (built by ``build``) and
 the lookups that turn an APCO code, an MPDS determinant or a local call-type string into a
 ``MappingHit`` (a category and the flags it raises).
 
-Everything here is built from already-parsed data (``CodeMappings.from_data``) so the
-domain stays free of file formats; the shipped data lives in
+Everything here is built from already-checked data (``CodeMappings.build``; the files are
+validated by ``adapters.config.mappings``) so the domain stays free of file formats; the shipped data lives in
 ``crisis_dispatch/data/mappings/`` and is read by ``adapters.protocol_loader``. The tables
 are the APCO codes, the MPDS cards, determinants and suffixes, the call-type phrase rules
 and rewrites, and the exact call-type table (Vera's CAD taxonomy: a whole call type and its
@@ -18,11 +18,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
 
-from ..flags import KNOWN_FLAGS
 from .call_types import (
-    TYPO_MIN_LENGTH,
     PhraseRule,
     apply_rewrites,
     normalise_text,
@@ -90,125 +87,58 @@ class CodeMappings:
         return cls()
 
     @classmethod
-    def from_data(  # noqa: C901 -- one validation pass over four tables; the pydantic config layer of issue 16 (item 5) replaces it
+    def build(
         cls,
-        apco: Mapping[str, Any] | None = None,
-        mpds: Mapping[str, Any] | None = None,
-        call_types: Mapping[str, Any] | None = None,
-        exact_call_types: Iterable[tuple[str, str]] = (),
+        *,
+        apco: Mapping[str, tuple[str, tuple[str, ...]]],
+        cards: Mapping[int, tuple[str, tuple[str, ...], Mapping[str, tuple[str, ...]]]],
+        determinants: Mapping[str, tuple[str, ...]],
+        known: Iterable[str],
+        categories: Mapping[str, tuple[str, ...]],
+        phrases: Iterable[tuple[tuple[str, ...], tuple[str, ...], str]],
+        rewrites: Iterable[tuple[tuple[str, ...], str]],
+        exact: Iterable[tuple[str, str]],
+        typo_words: Iterable[str],
+        real_words: Iterable[str],
+        level_cards: Mapping[str, int],
     ) -> CodeMappings:
-        """Build from parsed data; raise ``ValueError`` listing every problem.
+        """Build from tables already checked (``adapters.config.mappings`` validates the
+        files): codes and texts are normalised and phrases compiled here, nothing is refused.
 
-        ``apco``: ``{codes: {CODE: {category, flags}}}``. ``mpds``: ``{cards: {N: {category,
-        flags, suffixes: {letter: [flags]}}}, determinants: {25B3: [flags]}, known: [codes]}``.
-        ``call_types``: ``{phrases: [{match: [...], flags, category}], categories: {name: [flags]},
-        typos: {words: [...], real_words: [...]}, level_cards: {category: card}}``.
-        ``exact_call_types``: (call-type string, category) pairs, e.g. a CAD taxonomy.
+        ``apco``: code -> (category, flags). ``cards``: card -> (category, flags, suffix
+        letter -> flags). ``determinants``: an MPDS determinant (``25B3``) -> flags; ``known``:
+        known determinants. ``categories``: call-type category -> flags. ``phrases``: (match
+        phrases, flags, category). ``rewrites``: (match phrases, replacement). ``exact``:
+        (call-type string, category) pairs, e.g. a CAD taxonomy; the first of a text wins.
         """
-        errors: list[str] = []
-
-        def flags_of(raw: Any, where: str) -> tuple[str, ...]:
-            values = tuple(raw or ())
-            for flag in values:
-                if flag not in KNOWN_FLAGS:
-                    errors.append(f"{where}: unknown flag '{flag}'")
-            return values
-
-        apco_table: dict[str, _Entry] = {}
-        for code, spec in ((apco or {}).get("codes") or {}).items():
-            spec = spec or {}
-            apco_table[normalise_apco(str(code))] = _Entry(
-                str(spec.get("category", "other")), flags_of(spec.get("flags"), f"apco.codes.{code}.flags")
-            )
-
-        cards: dict[int, _Entry] = {}
-        suffixes: dict[int, dict[str, tuple[str, ...]]] = {}
-        for card, spec in ((mpds or {}).get("cards") or {}).items():
-            spec = spec or {}
-            cards[int(card)] = _Entry(
-                str(spec.get("category", "medical")), flags_of(spec.get("flags"), f"mpds.cards.{card}.flags")
-            )
-            suffixes[int(card)] = {
-                str(letter).upper(): flags_of(fl, f"mpds.cards.{card}.suffixes.{letter}")
-                for letter, fl in (spec.get("suffixes") or {}).items()
-            }
-        determinants: dict[str, tuple[str, ...]] = {}
-        for code, fl in ((mpds or {}).get("determinants") or {}).items():
-            parsed = parse_mpds(str(code))
-            if parsed is None:
-                errors.append(f"mpds.determinants.{code}: not an MPDS determinant")
-                continue
-            determinants[mpds_key(*parsed[:3])] = flags_of(fl, f"mpds.determinants.{code}")
-        known = set()
-        for code in (mpds or {}).get("known") or ():
-            parsed = parse_mpds(str(code))
-            if parsed is not None:
-                known.add(mpds_key(*parsed[:3]))
-
-        category_flags = {
-            str(name): flags_of(fl, f"call_types.categories.{name}")
-            for name, fl in ((call_types or {}).get("categories") or {}).items()
-        }
-        phrases = []
-        for i, spec in enumerate((call_types or {}).get("phrases") or ()):
-            matches = spec.get("match") or []
-            if isinstance(matches, str):
-                matches = [matches]
-            if not matches:
-                errors.append(f"call_types.phrases[{i}].match: missing")
-            phrases.append(
-                PhraseRule(
-                    phrases=tuple(parse_phrase(str(m)) for m in matches),
-                    flags=flags_of(spec.get("flags"), f"call_types.phrases[{i}].flags"),
-                    category=str(spec.get("category", "other")),
-                )
-            )
-        rewrites = []
-        for i, spec in enumerate((call_types or {}).get("rewrites") or ()):
-            target = normalise_text(str(spec.get("to", "")))
-            for m in spec.get("match") or ():
-                rewrites.append((phrases_regex((parse_phrase(str(m)),), negatable=False), target))
-            if not spec.get("match"):
-                errors.append(f"call_types.rewrites[{i}].match: missing")
-        exact: dict[str, _Entry] = {}
-        for text, category in exact_call_types:
-            key = normalise_text(text)
-            if not key:
-                continue
-            cat = category.strip()
-            if cat not in category_flags:
-                errors.append(f"exact call type {text!r}: category {cat!r} has no entry under call_types.categories")
-                continue
-            exact.setdefault(key, _Entry(cat, category_flags[cat]))
-        typos = (call_types or {}).get("typos") or {}
-        typo_words = tuple(normalise_text(str(w)) for w in typos.get("words") or ())
-        for word in typo_words:
-            if len(word) < TYPO_MIN_LENGTH or " " in word:
-                errors.append(
-                    f"call_types.typos.words.{word}: a typo-tolerant word must be one word of at least {TYPO_MIN_LENGTH} letters"
-                )
-        not_typos = frozenset(normalise_text(str(w)) for w in typos.get("real_words") or ())
-        level_cards: dict[str, int] = {}
-        for name, card in ((call_types or {}).get("level_cards") or {}).items():
-            if not isinstance(card, int) or card not in cards:
-                errors.append(f"call_types.level_cards.{name}: {card!r} is not a card of mpds.cards")
-            else:
-                level_cards[str(name)] = card
-        if errors:
-            raise ValueError("; ".join(errors))
+        determinant_keys = {mpds_key(*parsed[:3]): fl for code, fl in determinants.items() if (parsed := parse_mpds(code))}
+        known_keys = frozenset(mpds_key(*parsed[:3]) for code in known if (parsed := parse_mpds(code)))
+        exact_table: dict[str, _Entry] = {}
+        for text, category in exact:
+            if key := normalise_text(text):
+                exact_table.setdefault(key, _Entry(category, tuple(categories[category])))
         return cls(
-            apco=apco_table,
-            mpds_cards=cards,
-            mpds_determinants=determinants,
-            mpds_suffixes=suffixes,
-            mpds_known=frozenset(known),
-            phrases=tuple(phrases),
-            rewrites=tuple(rewrites),
-            exact=exact,
-            category_flags=category_flags,
-            typo_words=typo_words,
-            not_typos=not_typos,
-            level_cards=level_cards,
+            apco={normalise_apco(code): _Entry(cat, tuple(fl)) for code, (cat, fl) in apco.items()},
+            mpds_cards={card: _Entry(cat, tuple(fl)) for card, (cat, fl, _) in cards.items()},
+            mpds_determinants=determinant_keys,
+            mpds_suffixes={
+                card: {letter.upper(): tuple(fl) for letter, fl in sfx.items()} for card, (_, _, sfx) in cards.items()
+            },
+            mpds_known=known_keys,
+            phrases=tuple(
+                PhraseRule(phrases=tuple(parse_phrase(m) for m in matches), flags=tuple(fl), category=cat)
+                for matches, fl, cat in phrases
+            ),
+            rewrites=tuple(
+                (phrases_regex((parse_phrase(m),), negatable=False), normalise_text(target))
+                for matches, target in rewrites
+                for m in matches
+            ),
+            exact=exact_table,
+            category_flags={name: tuple(fl) for name, fl in categories.items()},
+            typo_words=tuple(normalise_text(w) for w in typo_words),
+            not_typos=frozenset(normalise_text(w) for w in real_words),
+            level_cards=dict(level_cards),
         )
 
     # -- lookups ---------------------------------------------------------------------
