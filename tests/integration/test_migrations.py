@@ -78,3 +78,29 @@ def test_0004_adds_login_state_to_existing_users_and_goes_back_down(container: C
     assert "login_failures" not in inspector.get_table_names()
     assert {"failed_logins", "locked_until"}.isdisjoint(c["name"] for c in inspector.get_columns("users"))
     upgrade(container.engine)
+
+
+def test_0008_adds_the_hold_transport_column_to_existing_incidents_and_goes_back_down(container: Container) -> None:
+    """From 0004 with an incident in it, to head (a 911 call carries no hold transport), and
+    back down to 0004 (the column goes)."""
+    from alembic import command
+    from sqlalchemy import inspect, text
+
+    from crisis_dispatch.bootstrap import alembic_config
+
+    command.downgrade(alembic_config(container.engine), "0004")
+    assert "hold_transport" not in {c["name"] for c in inspect(container.engine).get_columns("incidents")}
+    with container.engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO incidents (id, status, lat, lon, address, subject_description, version, received_at) "
+                "VALUES ('INC-OLD', 'queued', 34.05, -118.25, '', '', 1, '2026-11-27 18:00:00+00:00')"
+            )
+        )
+    upgrade(container.engine)
+    with container.engine.connect() as conn:
+        row = conn.execute(text("SELECT id, hold_transport FROM incidents WHERE id = 'INC-OLD'")).one()
+    assert tuple(row) == ("INC-OLD", None)
+    command.downgrade(alembic_config(container.engine), "0004")
+    assert "hold_transport" not in {c["name"] for c in inspect(container.engine).get_columns("incidents")}
+    upgrade(container.engine)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import composite, registry, relationship
 
 from crisis_dispatch.domain.access import UserRole
 from crisis_dispatch.domain.history import StatusChange, Subject
+from crisis_dispatch.domain.hold_transport import HoldTransport
 from crisis_dispatch.domain.incident import Call, Incident, IncidentStatus, Location, Note
 from crisis_dispatch.domain.outcomes import DestinationType, Outcome
 from crisis_dispatch.domain.station import Facility, Station
@@ -112,6 +113,7 @@ incidents = Table(
     Column("subject_age", Integer, nullable=True),
     Column("unit_id", String(40), ForeignKey("units.id"), nullable=True),
     Column("outcome", Serialized(Outcome), nullable=True),
+    Column("hold_transport", Serialized(HoldTransport), nullable=True),
     Column("version", Integer, nullable=False),
     Column("last_change_at", UTCDateTime(), nullable=True),
     Column("received_at", UTCDateTime(), nullable=False),

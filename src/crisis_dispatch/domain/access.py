@@ -82,10 +82,21 @@ SCOPED_TO_CARE_COURT = frozenset({R.COURT_LIAISON})
 
 #: Clinical fields of the incident read model: never sent to police roles.
 CLINICAL_FIELDS = frozenset(
-    {"outcome", "notes", "narrative", "calls", "triage", "subject_age", "screened_out_reason", "determinant", "nemsis"}
+    {
+        "outcome",
+        "notes",
+        "narrative",
+        "calls",
+        "triage",
+        "subject_age",
+        "screened_out_reason",
+        "determinant",
+        "nemsis",
+        "hold_transport",
+    }
 )
 #: Personal data: never sent to analysts (they get de-identified views).
-PERSONAL_FIELDS = frozenset({"calls", "notes", "subject_description", "subject_age", "address"})
+PERSONAL_FIELDS = frozenset({"calls", "notes", "subject_description", "subject_age", "address", "hold_transport"})
 #: Triage flags that police may see: the dangers police are sent for, and a scene not safe to
 #: approach; nothing clinical. (Not ``triage.flags.SAFETY_FLAGS``, which adds the medical dangers.)
 POLICE_VISIBLE_FLAGS: frozenset[str] = NEEDS_POLICE | {UNSAFE_LOCATION}
