@@ -187,6 +187,23 @@ def test_a_hold_that_expires_on_the_way_to_pickup_cannot_be_verified(facilities:
         hold_transports.verify_pickup(ctx, SYSTEM, iid, application_seen=True, application_signed=True, person_matches=True)
 
 
+def test_the_van_reporting_transporting_is_refused_before_the_pickup_check(facilities: Container, clock) -> None:
+    """The crew's status buttons move the van; the incident follows and refuses just the same."""
+    from crisis_dispatch.services import units
+
+    ctx = facilities.ctx
+    unit_id = staffed_unit(facilities)
+    iid = hold_transports.request_transport(ctx, SYSTEM, request(address=""))["id"]
+    assert incidents.get_incident(ctx, SYSTEM, iid)["address"] == "Example Medical Center ED"
+    incidents.assign_unit(ctx, SYSTEM, iid, unit_id)
+    clock.advance(timedelta(minutes=10))
+    units.set_unit_status(ctx, SYSTEM, unit_id, "on_scene")
+    with pytest.raises(IllegalTransition, match="verify"):
+        units.set_unit_status(ctx, SYSTEM, unit_id, "transporting")
+    with facilities.ctx.uow() as uow:
+        assert uow.units.get(unit_id).status.value == "on_scene"
+
+
 def test_calls_are_not_attached_to_a_hold_transport(facilities: Container) -> None:
     from crisis_dispatch.services.incidents import CallIntake
 

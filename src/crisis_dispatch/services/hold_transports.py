@@ -65,12 +65,17 @@ class HoldTransportRequest:
             designation=self.writer_designation.strip(),
         )
 
+    @property
+    def place(self) -> str:
+        """The incident's address: as given, else the name of the ED or station."""
+        return self.address.strip() or self.pickup_name.strip()
+
     def intake(self) -> CallIntake:
         """The call record the incident keeps: who asked (the writer) and what they said."""
         return CallIntake(
             lat=self.lat,
             lon=self.lon,
-            address=self.address,
+            address=self.place,
             call_type=CALL_TYPE,
             narrative=self.facts,
             caller_name=f"{self.writer_name.strip()} ({self.writer_agency.strip()})",
@@ -111,7 +116,7 @@ def request_transport(ctx: ServiceContext, actor: Actor, req: HoldTransportReque
         transport.validate(now=now)
         incident = Incident(
             id=ctx.new_id("INC"),
-            location=Location(req.lat, req.lon, req.address),
+            location=Location(req.lat, req.lon, req.place),
             received_at=now,
             subject_description=req.subject_description,
             subject_age=req.subject_age,

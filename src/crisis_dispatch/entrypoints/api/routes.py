@@ -11,7 +11,8 @@ from crisis_dispatch.domain.access import Permission
 from crisis_dispatch.domain.errors import InvalidInput, parse_enum
 from crisis_dispatch.domain.limits import MAX_BIGINT
 from crisis_dispatch.domain.outcomes import Destination, DestinationType, Disposition, Hold, HoldCriterion, HoldType, Outcome
-from crisis_dispatch.services import auth, destinations, dispatching, incidents, reference, reports, units
+from crisis_dispatch.services import auth, destinations, dispatching, hold_transports, incidents, reference, reports, units
+from crisis_dispatch.services.hold_transports import HoldTransportRequest
 from crisis_dispatch.services.incidents import CallIntake
 
 from . import schemas as s
@@ -187,6 +188,37 @@ def close_incident(incident_id: str, body: s.CloseRequest, ctx: CtxDep, actor: A
 @router.post("/incidents/{incident_id}/notes", tags=["incidents"], status_code=status.HTTP_201_CREATED)
 def add_note(incident_id: str, body: s.NoteCreate, ctx: CtxDep, actor: ActorDep) -> dict[str, Any]:
     return incidents.add_note(ctx, actor, incident_id, body.text)
+
+
+@router.post("/hold-transports", tags=["hold transports"], status_code=status.HTTP_201_CREATED)
+def request_hold_transport(body: s.HoldTransportCreate, ctx: CtxDep, actor: ActorDep) -> dict[str, Any]:
+    """Move a person already on a hold written by others (a PMRT clinician, a police officer,
+    an ED physician) to a designated facility: creates an incident for the crisis team, queued
+    like any other. Refused (422) when the hold has expired (72 h from first detention), the
+    hold is the wrong kind for the age, or the facility does not accept holds."""
+    data = body.model_dump()
+    writer, pickup = data.pop("writer"), data.pop("pickup")
+    request = HoldTransportRequest(
+        **data,
+        **{f"writer_{k}": v for k, v in writer.items()},
+        **{f"pickup_{k}": pickup.pop(k) for k in ("kind", "name")},
+        **pickup,  # lat, lon, address
+    )
+    return hold_transports.request_transport(ctx, actor, request)
+
+
+@router.post("/incidents/{incident_id}/hold-transport/pickup", tags=["hold transports"])
+def verify_hold_pickup(incident_id: str, body: s.PickupVerificationBody, ctx: CtxDep, actor: ActorDep) -> dict[str, Any]:
+    """On scene: the crew saw the written application, it is signed, and the person is the one
+    named on it. The van cannot start transporting before this (409)."""
+    return hold_transports.verify_pickup(ctx, actor, incident_id, **body.model_dump())
+
+
+@router.post("/incidents/{incident_id}/hold-transport/handover", tags=["hold transports"])
+def hand_over_hold(incident_id: str, body: s.HandoverBody, ctx: CtxDep, actor: ActorDep) -> dict[str, Any]:
+    """At the designated facility: who received the person and the application. Records the
+    outcome (an involuntary hold by its external writer) and closes the incident."""
+    return hold_transports.hand_over(ctx, actor, incident_id, body.received_by)
 
 
 def _outcome(body: s.OutcomeCreate, by: str, now: datetime) -> Outcome:
