@@ -104,3 +104,16 @@ def test_0008_adds_the_hold_transport_column_to_existing_incidents_and_goes_back
     command.downgrade(alembic_config(container.engine), "0004")
     assert "hold_transport" not in {c["name"] for c in inspect(container.engine).get_columns("incidents")}
     upgrade(container.engine)
+
+
+def test_0009_adds_the_988_columns_and_goes_back_down(container: Container) -> None:
+    from alembic import command
+    from sqlalchemy import inspect
+
+    from crisis_dispatch.bootstrap import alembic_config
+
+    command.downgrade(alembic_config(container.engine), "0008_hold_transports")
+    columns = {c["name"] for c in inspect(container.engine).get_columns("incidents")}
+    assert {"phone_988", "handed_back_from"}.isdisjoint(columns) and "hold_transport" in columns
+    upgrade(container.engine)
+    assert {"phone_988", "handed_back_from"} <= {c["name"] for c in inspect(container.engine).get_columns("incidents")}

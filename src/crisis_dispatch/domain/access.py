@@ -93,10 +93,11 @@ CLINICAL_FIELDS = frozenset(
         "determinant",
         "nemsis",
         "hold_transport",
+        "phone_988",
     }
 )
 #: Personal data: never sent to analysts (they get de-identified views).
-PERSONAL_FIELDS = frozenset({"calls", "notes", "subject_description", "subject_age", "address", "hold_transport"})
+PERSONAL_FIELDS = frozenset({"calls", "notes", "subject_description", "subject_age", "address", "hold_transport", "phone_988"})
 #: Triage flags that police may see: the dangers police are sent for, and a scene not safe to
 #: approach; nothing clinical. (Not ``triage.flags.SAFETY_FLAGS``, which adds the medical dangers.)
 POLICE_VISIBLE_FLAGS: frozenset[str] = NEEDS_POLICE | {UNSAFE_LOCATION}

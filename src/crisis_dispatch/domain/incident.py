@@ -17,6 +17,7 @@ from .history import StatusChange, Subject
 from .hold_transport import HoldTransport
 from .limits import MAX_AGE, MIN_AGE, age_from_answer
 from .outcomes import NEMSIS_CANCELLED_ON_SCENE, NEMSIS_CANCELLED_PRIOR_TO_ARRIVAL, TRANSPORTS, Hold, Outcome
+from .phone_988 import Transfer988
 
 
 class IncidentStatus(StrEnum):
@@ -129,6 +130,10 @@ class Incident:
     outcome: Outcome | None = None
     #: A transport of a person on a hold written by someone else (None for a 911 call).
     hold_transport: HoldTransport | None = None
+    #: A call served by the 988 line: the transfer and its result (None otherwise).
+    phone_988: Transfer988 | None = None
+    #: The 988 incident this one was handed back from (a team requested in person).
+    handed_back_from: str | None = None
     seq: int | None = None
     version: int = 0
     #: When the status last changed: no later change may be dated before it.

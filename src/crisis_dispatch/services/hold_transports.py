@@ -17,12 +17,21 @@ from crisis_dispatch.domain.access import Permission, redact_incident
 from crisis_dispatch.domain.errors import Conflict, InvalidInput, parse_enum
 from crisis_dispatch.domain.history import StatusChange
 from crisis_dispatch.domain.hold_transport import ACCEPTS_HOLDS, HoldTransport, PickupKind
-from crisis_dispatch.domain.incident import Incident, IncidentStatus, Location
+from crisis_dispatch.domain.incident import Incident, IncidentStatus
 from crisis_dispatch.domain.outcomes import Destination, HoldCriterion, HoldType, HoldWriter, WriterKind
 
 from . import audit
 from .context import Actor, ServiceContext
-from .incidents import CallIntake, _view, check_scope, move, received_row, route_after_triage, service_area_override
+from .incidents import (
+    CallIntake,
+    _view,
+    check_scope,
+    incident_with_call,
+    move,
+    received_row,
+    route_after_triage,
+    service_area_override,
+)
 
 S = IncidentStatus
 #: The call type on the incident's call record: what the dispatcher was asked for.
@@ -114,15 +123,8 @@ def request_transport(ctx: ServiceContext, actor: Actor, req: HoldTransportReque
             facts=req.facts,
         )
         transport.validate(now=now)
-        incident = Incident(
-            id=ctx.new_id("INC"),
-            location=Location(req.lat, req.lon, req.place),
-            received_at=now,
-            subject_description=req.subject_description,
-            subject_age=req.subject_age,
-            hold_transport=transport,
-        )
-        incident.calls.append(intake.to_call(ctx.new_id("CALL"), incident.id, now))
+        incident = incident_with_call(ctx, intake, now)
+        incident.hold_transport = transport
         reason = f"hold transport requested: WIC {hold_type.value} written by {writer.describe()}" + override
         changes = [
             received_row(incident, by=actor.username, reason=reason),

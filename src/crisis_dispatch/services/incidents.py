@@ -116,18 +116,8 @@ def take_call(ctx: ServiceContext, actor: Actor, intake: CallIntake, idempotency
             return existing
     override = service_area_override(ctx, actor, intake)
     now, received = _received(ctx, intake)
-    incident = Incident(
-        id=ctx.new_id("INC"),
-        location=Location(intake.lat, intake.lon, intake.address),
-        received_at=received,
-        subject_description=intake.subject_description,
-        subject_age=intake.subject_age,
-    )
-    incident.calls.append(intake.to_call(ctx.new_id("CALL"), incident.id, received, idempotency_key))
-    changes: list[StatusChange] = [received_row(incident, by=actor.username, reason="call received" + override)]
-    result = ctx.triage(_triage_request(incident, intake.priority))
-    changes.append(incident.apply_triage(result, now=now, by=actor.username))
-    changes.extend(route_after_triage(incident, now=now, by=actor.username))
+    incident, changes = open_incident(ctx, actor, intake, now=now, received=received, reason="call received" + override)
+    incident.calls[-1].idempotency_key = idempotency_key
     try:
         with ctx.uow() as uow:
             uow.incidents.add(incident)
@@ -146,6 +136,32 @@ def take_call(ctx: ServiceContext, actor: Actor, intake: CallIntake, idempotency
                 return existing
         raise
     return IntakeResult(redact_incident(view, actor.role), created=True)
+
+
+def incident_with_call(ctx: ServiceContext, intake: CallIntake, received: datetime) -> Incident:
+    """A new incident (in ``received``) at the intake's place, about its person, with its first call."""
+    incident = Incident(
+        id=ctx.new_id("INC"),
+        location=Location(intake.lat, intake.lon, intake.address),
+        received_at=received,
+        subject_description=intake.subject_description,
+        subject_age=intake.subject_age,
+    )
+    incident.calls.append(intake.to_call(ctx.new_id("CALL"), incident.id, received))
+    return incident
+
+
+def open_incident(
+    ctx: ServiceContext, actor: Actor, intake: CallIntake, *, now: datetime, received: datetime, reason: str
+) -> tuple[Incident, list[StatusChange]]:
+    """A new incident with its first call, triaged and routed (queued for a team or closed with
+    its reason): the incident and its history rows, not yet stored."""
+    incident = incident_with_call(ctx, intake, received)
+    changes = [received_row(incident, by=actor.username, reason=reason)]
+    result = ctx.triage(_triage_request(incident, intake.priority))
+    changes.append(incident.apply_triage(result, now=now, by=actor.username))
+    changes.extend(route_after_triage(incident, now=now, by=actor.username))
+    return incident, changes
 
 
 def received_row(incident: Incident, *, by: str, reason: str) -> StatusChange:

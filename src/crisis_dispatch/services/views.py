@@ -32,6 +32,8 @@ def incident_view(incident: Incident) -> dict[str, Any]:
         "subject_age": incident.subject_age,
         "unit_id": incident.unit_id,
         "outcome": incident.outcome.to_dict() if incident.outcome else None,
+        "phone_988": incident.phone_988.to_dict() if incident.phone_988 else None,
+        "handed_back_from": incident.handed_back_from,
         "nemsis": list(incident.nemsis),
         "version": incident.version,
         "timestamps": {PHASE_FIELD[s]: _iso(getattr(incident, PHASE_FIELD[s])) for s in PHASE_FIELD},

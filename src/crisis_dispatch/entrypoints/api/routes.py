@@ -11,7 +11,17 @@ from crisis_dispatch.domain.access import Permission
 from crisis_dispatch.domain.errors import InvalidInput, parse_enum
 from crisis_dispatch.domain.limits import MAX_BIGINT
 from crisis_dispatch.domain.outcomes import Destination, DestinationType, Disposition, Hold, HoldCriterion, HoldType, Outcome
-from crisis_dispatch.services import auth, destinations, dispatching, hold_transports, incidents, reference, reports, units
+from crisis_dispatch.services import (
+    auth,
+    destinations,
+    dispatching,
+    hold_transports,
+    incidents,
+    phone_988,
+    reference,
+    reports,
+    units,
+)
 from crisis_dispatch.services.hold_transports import HoldTransportRequest
 from crisis_dispatch.services.incidents import CallIntake
 
@@ -219,6 +229,30 @@ def hand_over_hold(incident_id: str, body: s.HandoverBody, ctx: CtxDep, actor: A
     """At the designated facility: who received the person and the application. Records the
     outcome (an involuntary hold by its external writer) and closes the incident."""
     return hold_transports.hand_over(ctx, actor, incident_id, body.received_by)
+
+
+@router.post("/incidents/{incident_id}/988/transfer", tags=["988"])
+def record_988_transfer(incident_id: str, body: s.Transfer988Create, ctx: CtxDep, actor: ActorDep) -> dict[str, Any]:
+    """A call triaged to the 988 line (PHONE_988) was handed to a 988 centre: when, which
+    centre, its reference. Once per call (409 after); 422 for a call not triaged to 988."""
+    return phone_988.record_transfer(
+        ctx, actor, incident_id, centre=body.centre, reference=body.reference, transferred_at=body.transferred_at
+    )
+
+
+@router.post("/incidents/{incident_id}/988/result", tags=["988"])
+def record_988_result(incident_id: str, body: s.Result988Create, ctx: CtxDep, actor: ActorDep) -> dict[str, Any]:
+    """What came of the transfer: resolved_by_phone, or call_back (interim, replaced later)."""
+    return phone_988.record_result(ctx, actor, incident_id, body.result, body.note)
+
+
+@router.post("/incidents/{incident_id}/988/handback", tags=["988"], status_code=status.HTTP_201_CREATED)
+def hand_back_from_988(incident_id: str, body: s.Handback988Create, ctx: CtxDep, actor: ActorDep) -> dict[str, Any]:
+    """988 asks for a team in person: a new incident at the same place, re-triaged as any call,
+    linked both ways (``handed_back_from`` here, ``phone_988.handed_back_to`` on the 988 call)."""
+    return phone_988.hand_back(
+        ctx, actor, incident_id, narrative=body.narrative, answers=body.answers, caller_phone=body.caller_phone
+    )
 
 
 def _outcome(body: s.OutcomeCreate, by: str, now: datetime) -> Outcome:

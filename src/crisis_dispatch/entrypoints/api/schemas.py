@@ -178,6 +178,25 @@ class HandoverBody(_Body):
     received_by: str = Field(min_length=1, max_length=200, description="who at the destination took the person")
 
 
+class Transfer988Create(_Body):
+    centre: str = Field(min_length=1, max_length=200, description="the 988 centre that took the call")
+    reference: str = Field(min_length=1, max_length=100, description="the centre's reference for the call")
+    transferred_at: AwareDatetime | None = Field(default=None, description="when the call was handed over (default: now)")
+
+
+class Result988Create(_Body):
+    result: str = Field(description="resolved_by_phone or call_back (a team requested: use the handback)")
+    note: str = Field(default="", max_length=2000)
+
+
+class Handback988Create(_Body):
+    narrative: str = Field(min_length=1, max_length=20000, description="what the 988 counsellor found and asks for")
+    answers: dict[str, Any] = Field(default_factory=dict, description="protocol answers the counsellor gave")
+    caller_phone: str = Field(default="", max_length=40)
+
+    _answer_age = field_validator("answers")(_check_answer_age)
+
+
 class OutcomeCreate(_Body):
     disposition: str
     destination: DestinationBody | None = None
