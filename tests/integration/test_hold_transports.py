@@ -16,6 +16,7 @@ from crisis_dispatch.domain.station import Facility
 from crisis_dispatch.services import dispatching, hold_transports, incidents
 from crisis_dispatch.services.context import SYSTEM
 from crisis_dispatch.services.hold_transports import HoldTransportRequest
+from crisis_dispatch.services.incidents import CallIntake
 from tests.integration.helpers import T0, crew_of, staffed_unit
 
 DESIGNATED = "test-pucc"
@@ -217,3 +218,36 @@ def test_a_911_call_carries_no_hold_transport(facilities: Container) -> None:
 
     view = incidents.take_call(facilities.ctx, SYSTEM, CallIntake(lat=34.05, lon=-118.24, narrative="calm man hearing voices"))
     assert view.incident["hold_transport"] is None
+
+
+def test_the_kpi_report_counts_hold_transports_and_988_transfers(facilities: Container, clock) -> None:
+    from crisis_dispatch.domain.access import UserRole
+    from crisis_dispatch.services import phone_988, reports
+    from crisis_dispatch.services.context import Actor
+    from tests.integration.test_phone_988 import CALM_CALLER
+
+    ctx = facilities.ctx
+    start = clock.now() - timedelta(minutes=1)
+    unit_id = staffed_unit(facilities)
+    done = hold_transports.request_transport(ctx, SYSTEM, request())["id"]
+    hold_transports.request_transport(ctx, SYSTEM, request())  # still waiting
+    incidents.assign_unit(ctx, SYSTEM, done, unit_id)
+    clock.advance(timedelta(minutes=20))
+    incidents.change_status(ctx, SYSTEM, done, "on_scene")
+    hold_transports.verify_pickup(ctx, SYSTEM, done, application_seen=True, application_signed=True, person_matches=True)
+    incidents.change_status(ctx, SYSTEM, done, "transporting")
+    clock.advance(timedelta(minutes=30))
+    hold_transports.hand_over(ctx, SYSTEM, done, received_by="RN B. Example")
+    phone = incidents.take_call(ctx, SYSTEM, CallIntake(lat=34.05, lon=-118.24, **CALM_CALLER)).incident["id"]
+    phone_988.record_transfer(ctx, SYSTEM, phone, centre="Didi Hirsch 988", reference="DH-K")
+    phone_988.record_result(ctx, SYSTEM, phone, "resolved_by_phone")
+    clock.advance(timedelta(minutes=5))
+    report = reports.kpi_report(ctx, Actor("ana", role=UserRole.ANALYST), start, start + timedelta(days=1))
+    after = report["after_the_call"]
+    assert after["hold_transports"]["requested"] == 2
+    assert after["hold_transports"]["verified_at_pickup"] == 1 and after["hold_transports"]["handed_over"] == 1
+    assert after["hold_transports"]["minutes_pickup_to_handover"]["p50"] == pytest.approx(30.0)
+    assert after["hold_transports"]["fewest_hours_left_at_handover"] == pytest.approx(62 - 50 / 60, abs=0.01)
+    assert after["phone_988"]["transferred"] == 1 and after["phone_988"]["results"]["resolved_by_phone"] == 1
+    assert after["phone_988"]["handed_back_for_a_team"] == 0
+    assert report["kpis"]["holds"] == 1

@@ -31,6 +31,7 @@ def kpi_report(
     import numpy as np
 
     from crisis_dispatch.data.reference import county_at
+    from crisis_dispatch.reporting.after_the_call import after_the_call
     from crisis_dispatch.reporting.history import HistoryTable
     from crisis_dispatch.reporting.kpis import IncidentFacts, compute_kpis
 
@@ -88,4 +89,11 @@ def kpi_report(
         units_on_duty_at_start=sum(1 for status in before.values() if status not in off_duty),
         units_busy_at_start=sum(1 for status in before.values() if status in committed),
     )
-    return {"start": start.isoformat(), "end": end.isoformat(), "time_zone": tz, "kpis": kpis}
+    return {
+        "start": start.isoformat(),
+        "end": end.isoformat(),
+        "time_zone": tz,
+        "kpis": kpis,
+        # Hold transports and 988 transfers (issue 14), from the incidents' own records.
+        "after_the_call": after_the_call(incidents),
+    }
