@@ -168,6 +168,15 @@ def safety_questions(protocol: dict[str, Any]) -> list[dict[str, str]]:
     return [{"id": q, "short": SAFETY_SHORT.get(q, _label(q)), "text": texts.get(q, "")} for q in SAFETY_QUESTIONS]
 
 
+#: Who wrote a hold, as a dispatcher says it (acronyms kept upper case).
+WRITER_LABELS = {
+    WriterKind.PMRT_CLINICIAN: "PMRT clinician",
+    WriterKind.POLICE_OFFICER: "Police officer",
+    WriterKind.ED_PHYSICIAN: "ED physician",
+    WriterKind.OTHER_DESIGNATED: "Other designated writer",
+}
+
+
 @router.get("/console")
 def console(request: Request) -> Response:
     """The dispatcher console: map, queue, new call, recommended vans, unit board, alerts."""
@@ -179,7 +188,7 @@ def console(request: Request) -> Response:
         protocol=protocol,
         safety_questions=safety_questions(protocol),
         hold_criteria=[(c.value, _label(c.value)) for c in HoldCriterion],
-        writer_kinds=[(k.value, _label(k.value)) for k in WriterKind],
+        writer_kinds=[(k.value, WRITER_LABELS[k]) for k in WriterKind],
         pickup_kinds=[(k.value, _label(k.value)) for k in PickupKind],
     )
 
