@@ -124,6 +124,13 @@ REQUESTS: list[tuple[str, str, str | None, str, Any]] = [
     ("GET", "/api/v1/outbox", None, "", None),
     ("POST", "/api/v1/outbox/{row_id}/retry", None, "", None),
     ("GET", "/api/v1/exports/nemsis", None, WINDOW, None),
+    # After the call (docs/after-the-call.md): refused bodies, the planted state stays as it is.
+    ("POST", "/api/v1/hold-transports", None, "", {"hold_type": 5}),
+    ("POST", "/api/v1/incidents/{incident_id}/hold-transport/pickup", "team", "", {"application_seen": "yes"}),
+    ("POST", "/api/v1/incidents/{incident_id}/hold-transport/handover", "team", "", {"received_by": ""}),
+    ("POST", "/api/v1/incidents/{incident_id}/988/transfer", "team", "", {"centre": ""}),
+    ("POST", "/api/v1/incidents/{incident_id}/988/result", "team", "", {"result": 5}),
+    ("POST", "/api/v1/incidents/{incident_id}/988/handback", "team", "", {"narrative": ""}),
     ("GET", "/health", None, "", None),
 ]
 #: Routes not walked here, and where they are tested instead.

@@ -124,3 +124,42 @@ def test_0005_adds_the_disclosures_table_and_goes_back_down(container: Container
     found = inspect(container.engine)
     assert {i["name"] for i in found.get_indexes("disclosures")} == {"ix_disclosures_incident", "ix_disclosures_to_username"}
     assert [fk["referred_table"] for fk in found.get_foreign_keys("disclosures")] == ["incidents"]
+
+
+def test_0008_adds_the_hold_transport_column_to_existing_incidents_and_goes_back_down(container: Container) -> None:
+    """From 0004 with an incident in it, to head (a 911 call carries no hold transport), and
+    back down to 0004 (the column goes)."""
+    from alembic import command
+    from sqlalchemy import inspect, text
+
+    from crisis_dispatch.bootstrap import alembic_config
+
+    command.downgrade(alembic_config(container.engine), "0004")
+    assert "hold_transport" not in {c["name"] for c in inspect(container.engine).get_columns("incidents")}
+    with container.engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO incidents (id, status, lat, lon, address, subject_description, version, received_at) "
+                "VALUES ('INC-OLD', 'queued', 34.05, -118.25, '', '', 1, '2026-11-27 18:00:00+00:00')"
+            )
+        )
+    upgrade(container.engine)
+    with container.engine.connect() as conn:
+        row = conn.execute(text("SELECT id, hold_transport FROM incidents WHERE id = 'INC-OLD'")).one()
+    assert tuple(row) == ("INC-OLD", None)
+    command.downgrade(alembic_config(container.engine), "0004")
+    assert "hold_transport" not in {c["name"] for c in inspect(container.engine).get_columns("incidents")}
+    upgrade(container.engine)
+
+
+def test_0009_adds_the_988_columns_and_goes_back_down(container: Container) -> None:
+    from alembic import command
+    from sqlalchemy import inspect
+
+    from crisis_dispatch.bootstrap import alembic_config
+
+    command.downgrade(alembic_config(container.engine), "0008_hold_transports")
+    columns = {c["name"] for c in inspect(container.engine).get_columns("incidents")}
+    assert {"phone_988", "handed_back_from"}.isdisjoint(columns) and "hold_transport" in columns
+    upgrade(container.engine)
+    assert {"phone_988", "handed_back_from"} <= {c["name"] for c in inspect(container.engine).get_columns("incidents")}

@@ -10,8 +10,10 @@ from sqlalchemy.orm import composite, registry, relationship
 
 from crisis_dispatch.domain.access import UserRole
 from crisis_dispatch.domain.history import StatusChange, Subject
+from crisis_dispatch.domain.hold_transport import HoldTransport
 from crisis_dispatch.domain.incident import Call, Incident, IncidentStatus, Location, Note
 from crisis_dispatch.domain.outcomes import DestinationType, Outcome
+from crisis_dispatch.domain.phone_988 import Transfer988
 from crisis_dispatch.domain.station import Facility, Station
 from crisis_dispatch.domain.unit import Qualification, Role, Shift, Staff, Unit, UnitStatus
 from crisis_dispatch.domain.users import User
@@ -113,6 +115,9 @@ incidents = Table(
     Column("subject_age", Integer, nullable=True),
     Column("unit_id", String(40), ForeignKey("units.id"), nullable=True),
     Column("outcome", Serialized(Outcome), nullable=True),
+    Column("hold_transport", Serialized(HoldTransport), nullable=True),
+    Column("phone_988", Serialized(Transfer988), nullable=True),
+    Column("handed_back_from", String(40), nullable=True),
     Column("version", Integer, nullable=False),
     Column("last_change_at", UTCDateTime(), nullable=True),
     Column("received_at", UTCDateTime(), nullable=False),

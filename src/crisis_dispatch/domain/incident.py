@@ -14,8 +14,10 @@ from typing import Any
 from .clock import ensure_aware
 from .errors import IllegalTransition, InvalidInput, parse_enum
 from .history import StatusChange, Subject
+from .hold_transport import HoldTransport
 from .limits import MAX_AGE, MIN_AGE, age_from_answer
 from .outcomes import NEMSIS_CANCELLED_ON_SCENE, NEMSIS_CANCELLED_PRIOR_TO_ARRIVAL, TRANSPORTS, Hold, Outcome
+from .phone_988 import Transfer988
 
 
 class IncidentStatus(StrEnum):
@@ -159,6 +161,12 @@ class Incident:
     subject_age: int | None = None
     unit_id: str | None = None
     outcome: Outcome | None = None
+    #: A transport of a person on a hold written by someone else (None for a 911 call).
+    hold_transport: HoldTransport | None = None
+    #: A call served by the 988 line: the transfer and its result (None otherwise).
+    phone_988: Transfer988 | None = None
+    #: The 988 incident this one was handed back from (a team requested in person).
+    handed_back_from: str | None = None
     seq: int | None = None
     version: int = 0
     #: When the status last changed: no later change may be dated before it.
@@ -216,6 +224,7 @@ class Incident:
             raise IllegalTransition("incident", self.id, self.status.value, to.value)
         if to is S.CLOSED and self.status in (S.ON_SCENE, S.AT_DESTINATION):
             self._check_outcome_fits_path()
+        self._check_hold_transport(to, now)
         change = StatusChange(
             subject=Subject.INCIDENT,
             subject_id=self.id,
@@ -237,6 +246,19 @@ class Incident:
             # a closed incident keeps the unit that worked it.
             self.unit_id = None
         return change
+
+    def _check_hold_transport(self, to: IncidentStatus, now: datetime) -> None:
+        """A hold transport leaves only on a verified, running hold, and closes at the
+        destination only once the person was handed over."""
+        transport = self.hold_transport
+        if transport is None:
+            return
+        if to is S.TRANSPORTING and (problem := transport.start_problem(now)) is not None:
+            raise IllegalTransition("incident", self.id, self.status.value, problem)
+        if to is S.CLOSED and self.status is S.AT_DESTINATION and transport.handover is None:
+            raise IllegalTransition(
+                "incident", self.id, self.status.value, "closed (record the handover at the destination first)"
+            )
 
     def _check_time(self, now: datetime) -> datetime:
         """History never goes backwards: a change cannot predate the last one."""
@@ -342,9 +364,11 @@ class Incident:
 
     def _check_hold_times(self, hold: Hold, now: datetime) -> None:
         """A hold of this incident's person began after the call (no detention before it) and
-        is recorded while it lasts (72 h from first detention, WIC 5150)."""
+        is recorded while it lasts (72 h from first detention, WIC 5150). A hold written by
+        someone else (a hold transport) was written before we were asked: only its 72 h count."""
         received = ensure_aware(self.received_at)
-        for what, at in (("first detained", hold.first_detained_at), ("placed", hold.placed_at)):
+        checked = () if hold.writer is not None else (("first detained", hold.first_detained_at), ("placed", hold.placed_at))
+        for what, at in checked:
             if ensure_aware(at) < received:
                 raise InvalidInput(
                     f"a hold cannot be {what} ({ensure_aware(at).isoformat()}) before the call was received "

@@ -54,6 +54,58 @@ def check_hold_age(hold: HoldType, age: int | None) -> None:
         raise InvalidInput("WIC 5585 is for minors; an adult is held under 5150")
 
 
+class WriterKind(StrEnum):
+    """Who may write a hold that our van carries out (WIC 5150(a): a peace officer, a
+    designated member of a mobile crisis team, a professional person in charge of a facility
+    or designated by the county)."""
+
+    PMRT_CLINICIAN = "pmrt_clinician"
+    POLICE_OFFICER = "police_officer"
+    ED_PHYSICIAN = "ed_physician"
+    OTHER_DESIGNATED = "other_designated"
+
+
+@dataclass(frozen=True)
+class HoldWriter:
+    """The writer of a hold who is not on our roster: as written on the application."""
+
+    agency: str
+    name: str
+    #: Badge or licence number.
+    credential: str
+    kind: WriterKind
+    #: The county designation the writer holds, as stated (e.g. "LACDMH designated, PMRT").
+    designation: str = ""
+
+    def validate(self) -> None:
+        for what, value in (("agency", self.agency), ("name", self.name), ("credential", self.credential)):
+            if not value.strip():
+                label = "badge or licence number (credential)" if what == "credential" else what
+                raise InvalidInput(f"the hold's writer needs a {label}, as written on the application")
+
+    def describe(self) -> str:
+        return f"{self.name} ({self.kind.value.replace('_', ' ')}, {self.agency}, #{self.credential})"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "agency": self.agency,
+            "name": self.name,
+            "credential": self.credential,
+            "kind": self.kind.value,
+            "designation": self.designation,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> HoldWriter:
+        return cls(
+            agency=data["agency"],
+            name=data["name"],
+            credential=data["credential"],
+            kind=WriterKind(data["kind"]),
+            designation=data.get("designation", ""),
+        )
+
+
 class HoldCriterion(StrEnum):
     DANGER_TO_SELF = "danger_to_self"
     DANGER_TO_OTHERS = "danger_to_others"
@@ -120,7 +172,12 @@ class Destination:
 
 @dataclass(frozen=True)
 class Hold:
-    """An involuntary hold. It lasts up to 72 hours from *first detention*, not from writing."""
+    """An involuntary hold. It lasts up to 72 hours from *first detention*, not from writing.
+
+    Written either by a designated member of our crew (``placed_by``, a staff id) or by
+    someone outside (``writer``: a police officer, an ED physician, another team) whose hold
+    our van carries out; never both.
+    """
 
     type: HoldType
     placed_by: str
@@ -130,6 +187,7 @@ class Hold:
     #: WIC 5150(c): the evaluator considered whether the person can be served without detention.
     could_be_served_without_detention: bool
     facts: str = ""
+    writer: HoldWriter | None = None
 
     @property
     def expires_at(self) -> datetime:
@@ -140,6 +198,12 @@ class Hold:
         return max(self.expires_at - ensure_aware(now), timedelta(0))
 
     def validate(self, *, subject_age: int | None) -> None:
+        if self.writer is not None and self.placed_by:
+            raise InvalidInput("a hold is written either by our staff (placed_by) or by an external writer, not both")
+        if self.writer is None and not self.placed_by:
+            raise InvalidInput("a hold needs who wrote it: placed_by (our staff) or an external writer")
+        if self.writer is not None:
+            self.writer.validate()
         if not self.criteria:
             raise InvalidInput("a hold needs at least one criterion: danger to self, danger to others or grave disability")
         if self.could_be_served_without_detention:
@@ -149,7 +213,7 @@ class Hold:
         check_hold_age(self.type, subject_age)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "type": self.type.value,
             "placed_by": self.placed_by,
             "placed_at": self.placed_at.isoformat(),
@@ -159,17 +223,22 @@ class Hold:
             "could_be_served_without_detention": self.could_be_served_without_detention,
             "facts": self.facts,
         }
+        # Our own crew's holds keep the record they always had: no "writer" key.
+        if self.writer is not None:
+            out["writer"] = self.writer.to_dict()
+        return out
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Hold:
         return cls(
             type=HoldType(data["type"]),
-            placed_by=data["placed_by"],
+            placed_by=data.get("placed_by", ""),
             placed_at=datetime.fromisoformat(data["placed_at"]),
             first_detained_at=datetime.fromisoformat(data["first_detained_at"]),
             criteria=frozenset(HoldCriterion(c) for c in data["criteria"]),
             could_be_served_without_detention=bool(data["could_be_served_without_detention"]),
             facts=data.get("facts", ""),
+            writer=HoldWriter.from_dict(data["writer"]) if data.get("writer") else None,
         )
 
 

@@ -42,7 +42,7 @@ from .context import Actor, ServiceContext
 from .crews import crew_unit, crews
 from .dispatching import best_unit, clock_view
 from .read_models import project_incident
-from .views import history_view, incident_view
+from .views import history_view, hold_transport_view, incident_view
 
 S = IncidentStatus
 
@@ -136,31 +136,11 @@ def take_call(
         existing = _replay(ctx, actor, intake, idempotency_key)
         if existing is not None:
             return existing
-    override = _service_area_override(ctx, actor, intake)
+    override = service_area_override(ctx, actor, intake)
     now, received = _received(ctx, intake)
-    incident = Incident(
-        id=ctx.new_id("INC"),
-        location=Location(intake.lat, intake.lon, intake.address),
-        received_at=received,
-        subject_description=intake.subject_description,
-        subject_age=intake.subject_age,
-    )
-    incident.calls.append(intake.to_call(ctx.new_id("CALL"), incident.id, received, idempotency_key))
-    changes: list[StatusChange] = [
-        StatusChange(
-            subject=Subject.INCIDENT,
-            subject_id=incident.id,
-            from_status=None,
-            to_status=S.RECEIVED.value,
-            at=received,
-            by=actor.username,
-            reason=("call received" if source == "call intake" else f"call received ({source})") + override,
-            incident_id=incident.id,
-        )
-    ]
-    result = ctx.triage(_triage_request(incident, intake.priority))
-    changes.append(incident.apply_triage(result, now=now, by=actor.username))
-    changes.extend(_route_after_triage(incident, now=now, by=actor.username))
+    reason = ("call received" if source == "call intake" else f"call received ({source})") + override
+    incident, changes = open_incident(ctx, actor, intake, now=now, received=received, reason=reason)
+    incident.calls[-1].idempotency_key = idempotency_key
     try:
         with ctx.uow() as uow:
             uow.incidents.add(incident)
@@ -183,7 +163,47 @@ def take_call(
     return IntakeResult(project_incident(view, actor.role), created=True)
 
 
-def _service_area_override(ctx: ServiceContext, actor: Actor, intake: CallIntake) -> str:
+def incident_with_call(ctx: ServiceContext, intake: CallIntake, received: datetime) -> Incident:
+    """A new incident (in ``received``) at the intake's place, about its person, with its first call."""
+    incident = Incident(
+        id=ctx.new_id("INC"),
+        location=Location(intake.lat, intake.lon, intake.address),
+        received_at=received,
+        subject_description=intake.subject_description,
+        subject_age=intake.subject_age,
+    )
+    incident.calls.append(intake.to_call(ctx.new_id("CALL"), incident.id, received))
+    return incident
+
+
+def open_incident(
+    ctx: ServiceContext, actor: Actor, intake: CallIntake, *, now: datetime, received: datetime, reason: str
+) -> tuple[Incident, list[StatusChange]]:
+    """A new incident with its first call, triaged and routed (queued for a team or closed with
+    its reason): the incident and its history rows, not yet stored."""
+    incident = incident_with_call(ctx, intake, received)
+    changes = [received_row(incident, by=actor.username, reason=reason)]
+    result = ctx.triage(_triage_request(incident, intake.priority))
+    changes.append(incident.apply_triage(result, now=now, by=actor.username))
+    changes.extend(route_after_triage(incident, now=now, by=actor.username))
+    return incident, changes
+
+
+def received_row(incident: Incident, *, by: str, reason: str) -> StatusChange:
+    """The first history row of a new incident: received (from nothing) when it was."""
+    return StatusChange(
+        subject=Subject.INCIDENT,
+        subject_id=incident.id,
+        from_status=None,
+        to_status=S.RECEIVED.value,
+        at=incident.received_at,
+        by=by,
+        reason=reason,
+        incident_id=incident.id,
+    )
+
+
+def service_area_override(ctx: ServiceContext, actor: Actor, intake: CallIntake) -> str:
     """Refuse a call outside the service area (a dropped minus sign puts Los Angeles in China)
     unless a dispatcher takes it on purpose; then the words the history and audit keep."""
     area = ctx.service_area
@@ -204,9 +224,11 @@ def _service_area_override(ctx: ServiceContext, actor: Actor, intake: CallIntake
 
 def read_model(ctx: ServiceContext, incident: Incident, now: datetime | None = None) -> dict[str, Any]:
     """The incident read model with its response-time clock (before role redaction)."""
+    now = now or ctx.clock.now()
     return incident_view(incident) | {
         "location_to_confirm": incident.location_to_confirm,
-        "clock": clock_view(ctx, incident, now or ctx.clock.now()),
+        "clock": clock_view(ctx, incident, now),
+        "hold_transport": hold_transport_view(incident.hold_transport, now),
         "outside_service_area": ctx.outside_service_area(incident.location.lat, incident.location.lon),
     }
 
@@ -223,6 +245,8 @@ def attach_call(ctx: ServiceContext, actor: Actor, incident_id: str, intake: Cal
         incident = uow.incidents.get(incident_id)
         if not incident.is_open:
             raise Conflict(f"incident {incident.id} is {incident.status.value}; take the call as a new incident")
+        if incident.hold_transport is not None:
+            raise Conflict(f"incident {incident.id} is a hold transport, not a 911 call: add a note instead")
         add_call(ctx, uow, actor, incident, intake, now=now, received=received, reason="additional call")
         audit.record(ctx, uow, actor, "update", "incident", [incident.id], detail="additional call attached")
         view = read_model(ctx, incident)
@@ -299,7 +323,7 @@ def confirm_triage(ctx: ServiceContext, actor: Actor, incident_id: str, answers:
         said = ", ".join(f"{q}={given[q]}" for q in SAFETY_QUESTIONS)
         changes = [incident.confirm_triage(result, now=now, by=actor.username, reason=f"triage confirmed ({said})")]
         if incident.status in ASSIGNABLE and (incident.tier or "") not in TEAM_TIERS:
-            changes.extend(_route_after_triage(incident, now=now, by=actor.username))
+            changes.extend(route_after_triage(incident, now=now, by=actor.username))
         uow.history.add_all(changes)
         audit.record(ctx, uow, actor, "update", "incident", [incident.id], detail="triage confirmed")
         view = read_model(ctx, incident)
@@ -341,7 +365,7 @@ def _replay(ctx: ServiceContext, actor: Actor, intake: CallIntake, key: str) -> 
     return IntakeResult(project_incident(view, actor.role), created=False)
 
 
-def _route_after_triage(incident: Incident, *, now: datetime, by: str) -> list[StatusChange]:
+def route_after_triage(incident: Incident, *, now: datetime, by: str) -> list[StatusChange]:
     """A call for the crisis team waits in the queue; any other response leaves our hands."""
     triage = incident.triage or {}
     tier = incident.tier or ""
@@ -444,19 +468,25 @@ def change_status(
         if target is S.CLOSED and incident.status in (S.TRIAGED, S.QUEUED) and not reason.strip():
             # Every call kept from the crisis team is logged with its reason.
             raise InvalidInput("closing an incident no team has seen needs a reason (e.g. 'handed to police')")
-        unit_id = incident.unit_id
-        changes = [incident.transition(target, now=now, by=actor.username, reason=reason)]
-        if unit_id is not None and target in UNIT_MIRROR:
-            unit = uow.units.get(unit_id)
-            if unit.incident_id == incident.id and unit.status is not UNIT_MIRROR[target]:
-                changes.append(
-                    unit.transition(UNIT_MIRROR[target], now=now, by=actor.username, reason=f"incident {target.value}")
-                )
-        uow.history.add_all(changes)
+        uow.history.add_all(move(uow, incident, target, now=now, by=actor.username, reason=reason))
         audit.record(ctx, uow, actor, "update", "incident", [incident.id], detail=f"status {target.value}")
         view = read_model(ctx, incident)
         uow.commit()
     return project_incident(view, actor.role)
+
+
+def move(
+    uow: UnitOfWork, incident: Incident, target: IncidentStatus, *, now: datetime, by: str, reason: str = ""
+) -> list[StatusChange]:
+    """Move ``incident`` to ``target`` and the van working it to the mirroring status; the
+    history rows of both."""
+    unit_id = incident.unit_id
+    changes = [incident.transition(target, now=now, by=by, reason=reason)]
+    if unit_id is not None and target in UNIT_MIRROR:
+        unit = uow.units.get(unit_id)
+        if unit.incident_id == incident.id and unit.status is not UNIT_MIRROR[target]:
+            changes.append(unit.transition(UNIT_MIRROR[target], now=now, by=by, reason=f"incident {target.value}"))
+    return changes
 
 
 def _check_version(incident: Incident, expected_version: int | None) -> None:
@@ -538,7 +568,7 @@ def record_outcome(ctx: ServiceContext, actor: Actor, incident_id: str, outcome:
     with ctx.uow() as uow:
         incident = uow.incidents.get(incident_id)
         check_scope(ctx, uow, actor, incident)
-        if outcome.hold is not None:
+        if outcome.hold is not None and outcome.hold.writer is None:
             placer = uow.staff.find(outcome.hold.placed_by)
             if placer is None:
                 raise InvalidInput(f"hold placed by unknown staff member '{outcome.hold.placed_by}'")

@@ -115,9 +115,21 @@ class Destination(ReadModel):
     facility_id: str | None = None
 
 
+class HoldWriter(ReadModel):
+    """Who wrote a hold outside our crew (a police officer, an ED physician, a PMRT clinician)."""
+
+    agency: str
+    name: str
+    credential: str
+    kind: str
+    designation: str = ""
+
+
 class Hold(ReadModel):
     type: str
-    placed_by: str
+    #: Our designated crew member (staff id), or None when ``writer`` wrote it.
+    placed_by: str | None = None
+    writer: HoldWriter | None = None
     placed_at: str
     first_detained_at: str
     expires_at: str
@@ -225,6 +237,13 @@ class OperationsIncident(PlacedIncident):
     outside_service_area: bool = False
     #: The status history (reading one incident only).
     history: list[HistoryRow] | None = None
+    #: A transport of a person on a hold written by others (docs/after-the-call.md): the
+    #: request, the pickup verification, the handover, the minutes left. Clinical: operations only.
+    hold_transport: dict[str, Any] | None = None
+    #: A call sent to the 988 line: the transfer, its result, and the incident it was handed back as.
+    phone_988: dict[str, Any] | None = None
+    #: The 988 transfer this incident was handed back from.
+    handed_back_from: str | None = None
 
 
 class PoliceIncident(PlacedIncident):

@@ -135,11 +135,19 @@ def kpi_report(
     ctx: ServiceContext, actor: Actor, start: datetime, end: datetime, *, tz: str = "America/Los_Angeles"
 ) -> dict[str, Any]:
     """KPIs of the incidents received in [start, end)."""
+    from crisis_dispatch.reporting.after_the_call import after_the_call
     from crisis_dispatch.reporting.kpis import compute_kpis
 
     loaded = load_window(ctx, actor, start, end, tz=tz, what="kpis")
     kpis = compute_kpis(loaded.history, loaded.facts, impact=ctx.impact, **loaded.args())
-    return {"start": start.isoformat(), "end": end.isoformat(), "time_zone": tz, "kpis": kpis}
+    return {
+        "start": start.isoformat(),
+        "end": end.isoformat(),
+        "time_zone": tz,
+        "kpis": kpis,
+        # Hold transports and 988 transfers (issue 14), from the incidents' own records.
+        "after_the_call": after_the_call(loaded.incidents),
+    }
 
 
 def program_report(

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from crisis_dispatch.domain.history import StatusChange
+from crisis_dispatch.domain.hold_transport import HoldTransport
 from crisis_dispatch.domain.incident import PHASE_FIELD, Incident
 from crisis_dispatch.domain.station import Facility, Station
 from crisis_dispatch.domain.unit import Readiness, Role, Shift, Staff, Unit
@@ -31,6 +32,8 @@ def incident_view(incident: Incident) -> dict[str, Any]:
         "subject_age": incident.subject_age,
         "unit_id": incident.unit_id,
         "outcome": incident.outcome.to_dict() if incident.outcome else None,
+        "phone_988": incident.phone_988.to_dict() if incident.phone_988 else None,
+        "handed_back_from": incident.handed_back_from,
         "nemsis": list(incident.nemsis),
         "version": incident.version,
         "timestamps": {PHASE_FIELD[s]: _iso(getattr(incident, PHASE_FIELD[s])) for s in PHASE_FIELD},
@@ -48,6 +51,17 @@ def incident_view(incident: Incident) -> dict[str, Any]:
             for c in incident.calls
         ],
         "notes": [{"id": n.id, "at": _iso(n.at), "by": n.by, "text": n.text} for n in incident.notes],
+    }
+
+
+def hold_transport_view(transport: HoldTransport | None, now: datetime) -> dict[str, Any] | None:
+    """The request with what the crew recorded, and the minutes left on the hold at ``now``."""
+    if transport is None:
+        return None
+    return transport.to_dict() | {
+        "minutes_left": int(transport.remaining(now).total_seconds() // 60),
+        "expired": transport.expired(now),
+        "verified": transport.verification is not None,
     }
 
 

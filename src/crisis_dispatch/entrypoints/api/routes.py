@@ -18,13 +18,16 @@ from crisis_dispatch.services import (
     dispatching,
     eido,
     eido_out,
+    hold_transports,
     incidents,
     nemsis,
     outbox,
+    phone_988,
     reference,
     reports,
     units,
 )
+from crisis_dispatch.services.hold_transports import HoldTransportRequest
 from crisis_dispatch.services.incidents import CallIntake
 from crisis_dispatch.services.read_models import DisclosureView, IncidentView, UnitView
 
@@ -275,6 +278,63 @@ def list_disclosures(
     """Disclosures to police, oldest first; ``user``: those made to that person by name or to
     their role. Supervisors and admins see all; a police liaison, those made to them."""
     return disclosures.list_disclosures(ctx, actor, user)
+
+
+@router.post("/hold-transports", tags=["hold transports"], status_code=status.HTTP_201_CREATED, response_model=IncidentView)
+def request_hold_transport(body: s.HoldTransportCreate, ctx: CtxDep, actor: ActorDep) -> dict[str, Any]:
+    """Move a person already on a hold written by others (a PMRT clinician, a police officer,
+    an ED physician) to a designated facility: creates an incident for the crisis team, queued
+    like any other. Refused (422) when the hold has expired (72 h from first detention), the
+    hold is the wrong kind for the age, or the facility does not accept holds."""
+    data = body.model_dump()
+    writer, pickup = data.pop("writer"), data.pop("pickup")
+    request = HoldTransportRequest(
+        **data,
+        **{f"writer_{k}": v for k, v in writer.items()},
+        **{f"pickup_{k}": pickup.pop(k) for k in ("kind", "name")},
+        **pickup,  # lat, lon, address
+    )
+    return hold_transports.request_transport(ctx, actor, request)
+
+
+@router.post("/incidents/{incident_id}/hold-transport/pickup", tags=["hold transports"], response_model=IncidentView)
+def verify_hold_pickup(incident_id: str, body: s.PickupVerificationBody, ctx: CtxDep, actor: ActorDep) -> dict[str, Any]:
+    """On scene: the crew saw the written application, it is signed, and the person is the one
+    named on it. The van cannot start transporting before this (409)."""
+    return hold_transports.verify_pickup(ctx, actor, incident_id, **body.model_dump())
+
+
+@router.post("/incidents/{incident_id}/hold-transport/handover", tags=["hold transports"], response_model=IncidentView)
+def hand_over_hold(incident_id: str, body: s.HandoverBody, ctx: CtxDep, actor: ActorDep) -> dict[str, Any]:
+    """At the designated facility: who received the person and the application. Records the
+    outcome (an involuntary hold by its external writer) and closes the incident."""
+    return hold_transports.hand_over(ctx, actor, incident_id, body.received_by)
+
+
+@router.post("/incidents/{incident_id}/988/transfer", tags=["988"], response_model=IncidentView)
+def record_988_transfer(incident_id: str, body: s.Transfer988Create, ctx: CtxDep, actor: ActorDep) -> dict[str, Any]:
+    """A call triaged to the 988 line (PHONE_988) was handed to a 988 centre: when, which
+    centre, its reference. Once per call (409 after); 422 for a call not triaged to 988."""
+    return phone_988.record_transfer(
+        ctx, actor, incident_id, centre=body.centre, reference=body.reference, transferred_at=body.transferred_at
+    )
+
+
+@router.post("/incidents/{incident_id}/988/result", tags=["988"], response_model=IncidentView)
+def record_988_result(incident_id: str, body: s.Result988Create, ctx: CtxDep, actor: ActorDep) -> dict[str, Any]:
+    """What came of the transfer: resolved_by_phone, or call_back (interim, replaced later)."""
+    return phone_988.record_result(ctx, actor, incident_id, body.result, body.note)
+
+
+@router.post(
+    "/incidents/{incident_id}/988/handback", tags=["988"], status_code=status.HTTP_201_CREATED, response_model=IncidentView
+)
+def hand_back_from_988(incident_id: str, body: s.Handback988Create, ctx: CtxDep, actor: ActorDep) -> dict[str, Any]:
+    """988 asks for a team in person: a new incident at the same place, re-triaged as any call,
+    linked both ways (``handed_back_from`` here, ``phone_988.handed_back_to`` on the 988 call)."""
+    return phone_988.hand_back(
+        ctx, actor, incident_id, narrative=body.narrative, answers=body.answers, caller_phone=body.caller_phone
+    )
 
 
 def _outcome(body: s.OutcomeCreate, by: str, now: datetime) -> Outcome:

@@ -11,7 +11,7 @@ from crisis_dispatch.domain.limits import MAX_AGE, MAX_INT, MIN_AGE, answer_age_
 
 #: Fields of free text: they may hold tabs and line breaks (no other control character).
 FREE_TEXT_FIELDS = frozenset(
-    {"narrative", "address", "subject_description", "reason", "summary", "facts", "text", "comment", "password"}
+    {"narrative", "address", "subject_description", "reason", "summary", "facts", "text", "comment", "password", "designation"}
 )
 
 
@@ -136,6 +136,65 @@ class HoldBody(_Body):
     criteria: list[str] = Field(min_length=1)
     could_be_served_without_detention: bool
     facts: str = Field(default="", max_length=5000)
+
+
+class HoldWriterBody(_Body):
+    agency: str = Field(min_length=1, max_length=200, description="e.g. 'LAPD Central', 'LAC+USC Medical Center'")
+    name: str = Field(min_length=1, max_length=200)
+    credential: str = Field(min_length=1, max_length=80, description="badge or licence number")
+    kind: str = Field(description="pmrt_clinician, police_officer, ed_physician or other_designated")
+    designation: str = Field(default="", max_length=300, description="the county designation, as written")
+
+
+class PickupPlaceBody(_Body):
+    kind: str = Field(description="emergency_department, police_station, street or other")
+    name: str = Field(default="", max_length=200, description="the ED or station; may be empty on the street")
+    address: str = Field(default="", max_length=300)
+    lat: float = Field(strict=True, ge=-90, le=90, allow_inf_nan=False)
+    lon: float = Field(strict=True, ge=-180, le=180, allow_inf_nan=False)
+
+
+class HoldTransportCreate(_Body):
+    hold_type: str = Field(description="'5150' (adult) or '5585' (minor)")
+    writer: HoldWriterBody
+    first_detained_at: AwareDatetime = Field(description="the 72 hours run from here")
+    written_at: AwareDatetime
+    criteria: list[str] = Field(min_length=1, max_length=3, description="as stated on the application")
+    pickup: PickupPlaceBody
+    destination_facility_id: str = Field(min_length=1, max_length=80, description="a facility that accepts holds")
+    subject_age: int | None = _age()
+    subject_description: str = Field(default="", max_length=2000)
+    facts: str = Field(default="", max_length=5000)
+    outside_service_area: bool = Field(default=False, strict=True)
+
+
+class PickupVerificationBody(_Body):
+    application_seen: bool = Field(strict=True, description="the written application (DHCS 1801) was seen")
+    application_signed: bool = Field(strict=True, description="it is signed by its writer")
+    person_matches: bool = Field(strict=True, description="the person is the one named on it")
+
+
+class HandoverBody(_Body):
+    received_by: str = Field(min_length=1, max_length=200, description="who at the destination took the person")
+
+
+class Transfer988Create(_Body):
+    centre: str = Field(min_length=1, max_length=200, description="the 988 centre that took the call")
+    reference: str = Field(min_length=1, max_length=100, description="the centre's reference for the call")
+    transferred_at: AwareDatetime | None = Field(default=None, description="when the call was handed over (default: now)")
+
+
+class Result988Create(_Body):
+    result: str = Field(description="resolved_by_phone or call_back (a team requested: use the handback)")
+    note: str = Field(default="", max_length=2000)
+
+
+class Handback988Create(_Body):
+    narrative: str = Field(min_length=1, max_length=20000, description="what the 988 counsellor found and asks for")
+    answers: dict[str, Any] = Field(default_factory=dict, description="protocol answers the counsellor gave")
+    caller_phone: str = Field(default="", max_length=40)
+
+    _answer_age = field_validator("answers")(_check_answer_age)
 
 
 class OutcomeCreate(_Body):

@@ -15,7 +15,8 @@ from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse,
 from crisis_dispatch import __version__
 from crisis_dispatch.domain.access import Permission, UserRole, allowed
 from crisis_dispatch.domain.destinations import PatientAssessment
-from crisis_dispatch.domain.outcomes import DestinationType, Disposition, HoldCriterion
+from crisis_dispatch.domain.hold_transport import PickupKind
+from crisis_dispatch.domain.outcomes import DestinationType, Disposition, HoldCriterion, WriterKind
 from crisis_dispatch.domain.triage import SAFETY_QUESTIONS
 from crisis_dispatch.services import auth
 from crisis_dispatch.services.context import Actor
@@ -171,11 +172,29 @@ def safety_questions(protocol: dict[str, Any]) -> list[dict[str, str]]:
     return [{"id": q, "short": SAFETY_SHORT.get(q, _label(q)), "text": texts.get(q, "")} for q in SAFETY_QUESTIONS]
 
 
+#: Who wrote a hold, as a dispatcher says it (acronyms kept upper case).
+WRITER_LABELS = {
+    WriterKind.PMRT_CLINICIAN: "PMRT clinician",
+    WriterKind.POLICE_OFFICER: "Police officer",
+    WriterKind.ED_PHYSICIAN: "ED physician",
+    WriterKind.OTHER_DESIGNATED: "Other designated writer",
+}
+
+
 @router.get("/console")
 def console(request: Request) -> Response:
     """The dispatcher console: map, queue, new call, recommended vans, unit board, alerts."""
     protocol = protocol_summary(request.app.state.container.settings.protocol_path)
-    return _page(request, "/console", "console.html", protocol=protocol, safety_questions=safety_questions(protocol))
+    return _page(
+        request,
+        "/console",
+        "console.html",
+        protocol=protocol,
+        safety_questions=safety_questions(protocol),
+        hold_criteria=[(c.value, _label(c.value)) for c in HoldCriterion],
+        writer_kinds=[(k.value, WRITER_LABELS[k]) for k in WriterKind],
+        pickup_kinds=[(k.value, _label(k.value)) for k in PickupKind],
+    )
 
 
 #: Flags a crew usually finds true of a person a crisis team takes to a community facility.

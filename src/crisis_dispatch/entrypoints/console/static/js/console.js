@@ -220,6 +220,7 @@
         ${call.call_type || call.narrative ? `<dt>Call</dt><dd>${CD.esc(call.call_type || "")} ${CD.esc(call.narrative || "")}</dd>` : ""}
         ${inc.subject_description ? `<dt>Person</dt><dd>${CD.esc(inc.subject_description)}</dd>` : ""}
         <dt>Van</dt><dd>${CD.esc(unitSign(inc.unit_id) || "none yet")}</dd>
+        ${holdTransportFacts(inc.hold_transport)}
         ${confirmationFact(t)}
       </dl>
       ${(t.reasons || []).length ? `<details open><summary>Triage reasons</summary><ul class="reasons">${t.reasons.map((r) => `<li>${CD.esc(r)}</li>`).join("")}</ul></details>` : ""}
@@ -253,6 +254,15 @@
     loadDetail(id, false);
   });
 
+  // A hold written by others that a van carries out (issue 14): writer, time left, destination.
+  function holdTransportFacts(ht) {
+    if (!ht) return "";
+    const w = ht.writer;
+    const left = ht.expired ? `<span class="badge unconfirmed">expired</span>` : `${CD.esc(CD.fmtDur(ht.minutes_left * 60000))} left`;
+    return `<dt>Hold</dt><dd id="incident-hold">WIC ${CD.esc(ht.hold_type)} by ${CD.esc(w.name)} (${CD.esc(CD.label(w.kind))}, ${CD.esc(w.agency)}, #${CD.esc(w.credential)}) · ${left}</dd>
+      <dt>To</dt><dd>${CD.esc(ht.destination.name)}${ht.verification ? " · application verified" : ""}${ht.handover ? ` · handed over to ${CD.esc(ht.handover.received_by)}` : ""}</dd>`;
+  }
+  document.addEventListener("cd:incident-created", async (e) => { await refresh().catch(showError); select(e.detail); });
   // ------------------------------------------------------------------ confirming a text-only triage (issue 10)
   const confirmForm = $("confirm-form");  // only for roles that may confirm
   function confirmationFact(t) {

@@ -38,6 +38,30 @@
     const nav = where ? ` <a class="nav-link" href="geo:${where}?q=${encodeURIComponent(`${where}(${dest.name})`)}">Navigate</a>` : "";
     return `<dt>Destination</dt><dd id="asg-destination"><strong>${CD.esc(dest.name)}</strong>${address ? `<br><span class="small">${CD.esc(address)}</span>` : ""}${nav}</dd>`;
   }
+  // A hold written by others (issue 14): who wrote it, where the person waits, where they go.
+  function holdRows(inc) {
+    const ht = inc.hold_transport;
+    if (!ht) return "";
+    const w = ht.writer;
+    const fac = S.facilities.find((x) => x.id === ht.destination.facility_id);
+    const nav = fac ? ` <a class="nav-link" href="geo:${fac.lat},${fac.lon}?q=${encodeURIComponent(`${fac.lat},${fac.lon}(${ht.destination.name})`)}">Navigate</a>` : "";
+    return `<dt>Hold</dt><dd id="asg-hold">WIC ${CD.esc(ht.hold_type)} written by <strong>${CD.esc(w.name)}</strong> (${CD.esc(CD.label(w.kind))}, ${CD.esc(w.agency)}, #${CD.esc(w.credential)})${w.designation ? `, ${CD.esc(w.designation)}` : ""}</dd>
+      <dt>Pickup</dt><dd>${CD.esc(CD.label(ht.pickup_kind))}${ht.pickup_name ? `: ${CD.esc(ht.pickup_name)}` : ""}</dd>
+      <dt>To</dt><dd id="asg-hold-destination"><strong>${CD.esc(ht.destination.name)}</strong>${fac && fac.address ? `<br><span class="small">${CD.esc(fac.address)}</span>` : ""}${nav}</dd>`;
+  }
+  function renderHold() {
+    const inc = S.incident, ht = inc && inc.hold_transport;
+    $("hold-card").hidden = !ht;
+    if (!ht) return;
+    const left = Date.parse(ht.expires_at) - CD.now();
+    $("hold-left").textContent = left > 0 ? `${CD.fmtDur(left)} left on the hold (expires ${CD.fmtDateTime(ht.expires_at)})` : `The hold expired ${CD.fmtDateTime(ht.expires_at)}: do not transport; call dispatch`;
+    $("hold-card").dataset.level = left > 0 ? (left < 2 * 3600000 ? "due" : "ok") : "missed";
+    const v = ht.verification;
+    $("hold-verify").hidden = !!v || inc.status !== "on_scene";
+    $("hold-verified").hidden = !v;
+    $("hold-verified").textContent = v ? `Application verified by ${v.verified_by} at ${CD.fmtTime(v.verified_at)}.` : "";
+    $("hold-handover").hidden = !v || !["transporting", "at_destination"].includes(inc.status);
+  }
   function facilityText(f) {
     // Several facilities share a name (three Star Behavioral Health centres): the address tells them apart.
     const same = S.facilities.filter((x) => x.name === f.name).length > 1;
@@ -52,7 +76,7 @@
     $("van-crew").textContent = u ? Object.entries(u.crew || {}).sort((a, b) => ROLE_ORDER.indexOf(a[0]) - ROLE_ORDER.indexOf(b[0])).map(([r, c]) => `${ROLE_SHORT[r] || r}: ${c.name}`).join(" · ") : "You are not on a van's shift now.";
     if (!inc) {
       $("asg-body").innerHTML = `<p class="big-text">No assignment.</p><p class="muted">${S.lastClosed ? CD.esc(S.lastClosed) : "Waiting for dispatch."}</p>`;
-      for (const id of ["status-card", "checkin-card", "outcome-card", "notes-card"]) $(id).hidden = true;
+      for (const id of ["status-card", "checkin-card", "outcome-card", "notes-card", "hold-card"]) $(id).hidden = true;
       return;
     }
     const call = (inc.calls || [])[0] || {};
@@ -64,6 +88,7 @@
       <dl class="facts">
         <dt>Tier</dt><dd>${CD.esc(inc.tier || "—")} · priority ${CD.esc(inc.priority ?? "—")}</dd>
         ${inc.subject_description || inc.subject_age != null ? `<dt>Person</dt><dd id="asg-person">${[inc.subject_description ? CD.esc(inc.subject_description) : "", inc.subject_age != null ? `${CD.esc(inc.subject_age)} years old` : ""].filter(Boolean).join(", ")}</dd>` : ""}
+        ${holdRows(inc)}
         ${destinationRow(inc)}
         ${call.narrative ? `<dt>Call</dt><dd>${CD.esc(call.call_type || "")} ${CD.esc(call.narrative)}</dd>` : ""}
         ${flags ? `<dt>Flags</dt><dd>${flags}</dd>` : ""}
@@ -84,8 +109,15 @@
     // Check-in card only on scene
     $("checkin-card").hidden = inc.status !== "on_scene";
     renderCheckin();
-    // Outcome form once the team has seen the person
-    $("outcome-card").hidden = !["on_scene", "transporting", "at_destination"].includes(inc.status) || !!inc.outcome;
+    const ht = inc.hold_transport;
+    if (ht && !ht.verification) {
+      // A hold transport leaves only once the written application is verified (the server checks too).
+      const b = document.querySelector('[data-status="transporting"]');
+      b.disabled = true; b.title = "Verify the written hold application first";
+    }
+    renderHold();
+    // Outcome form once the team has seen the person (a hold transport's outcome is its handover)
+    $("outcome-card").hidden = !["on_scene", "transporting", "at_destination"].includes(inc.status) || !!inc.outcome || !!ht;
     fillHoldWriters();
     // Notes
     $("notes-card").hidden = false;
@@ -214,6 +246,32 @@
     } catch (err) { msg.className = "msg error"; msg.textContent = `Not recorded: ${err.detail}`; }
   });
 
+  // ------------------------------------------------------------------ hold transport: pickup and handover
+  $("hold-verify-form").addEventListener("submit", async (e) => {
+    e.preventDefault();
+    if (!S.incident) return;
+    const f = e.target.elements, msg = $("hold-msg");
+    const body = { application_seen: f.application_seen.checked, application_signed: f.application_signed.checked, person_matches: f.person_matches.checked };
+    try {
+      await CD.api(`/incidents/${encodeURIComponent(S.incident.id)}/hold-transport/pickup`, { method: "POST", body });
+      msg.className = "msg ok"; msg.textContent = "Verified: you may transport."; e.target.reset();
+      await load();
+    } catch (err) { msg.className = "msg error"; msg.textContent = `Not verified: ${err.detail}`; }
+  });
+  $("hold-handover-form").addEventListener("submit", async (e) => {
+    e.preventDefault();
+    if (!S.incident) return;
+    const msg = $("hold-msg"), who = $("hh-received-by").value.trim();
+    if (!who) { msg.className = "msg error"; msg.textContent = "Name the person who received the patient and the application."; $("hh-received-by").focus(); return; }
+    const id = S.incident.id;
+    try {
+      const inc = await CD.api(`/incidents/${encodeURIComponent(id)}/hold-transport/handover`, { method: "POST", body: { received_by: who } });
+      S.lastClosed = `${id} closed: handed over to ${who} at ${inc.hold_transport.destination.name}.`;
+      msg.className = "msg"; msg.textContent = ""; e.target.reset();
+      await load();
+    } catch (err) { msg.className = "msg error"; msg.textContent = `Not recorded: ${err.detail}`; }
+  });
+
   // ------------------------------------------------------------------ notes
   $("note-form").addEventListener("submit", async (e) => {
     e.preventDefault();
@@ -232,5 +290,5 @@
     status: () => loadSoon(),
     checkins: (d) => { S.checkin = S.incident ? d.checkins.find((c) => c.incident_id === S.incident.id) || null : d.checkins[0] || null; renderCheckin(); },
   });
-  setInterval(renderCheckin, 1000);
+  setInterval(() => { renderCheckin(); renderHold(); }, 1000);
 })();
