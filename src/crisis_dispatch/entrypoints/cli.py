@@ -14,6 +14,7 @@ from rich.console import Console
 
 from crisis_dispatch.config import ConfigError, Settings
 from crisis_dispatch.domain.errors import DomainError
+from crisis_dispatch.entrypoints.cli_export import export_app
 
 from .cli_errors import fail
 
@@ -38,6 +39,7 @@ app.add_typer(users_app, name="users")
 app.add_typer(seed_app, name="seed")
 app.add_typer(audit_app, name="audit")
 app.add_typer(care_app, name="care")
+app.add_typer(export_app, name="export")
 
 out = Console(highlight=False, soft_wrap=True)
 

@@ -11,6 +11,8 @@ from typing import Annotated, Any
 
 import typer
 
+from crisis_dispatch.entrypoints.cli_export import export_app
+
 from .cli import DbOption, _container, _settings, out, readable_errors
 from .cli_errors import fail
 
@@ -184,9 +186,6 @@ def outbox_retry(
     out.print(f"outbox entry {row['id']} ({row['delivery_id']}) will be sent again")
 
 
-export_app = typer.Typer(help="Exports for other agencies (NEMSIS v3.5 for the EMS agency).", no_args_is_help=True)
-
-
 @export_app.command("nemsis")
 @readable_errors
 def export_nemsis(
@@ -218,4 +217,3 @@ def export_nemsis(
 def register(app: typer.Typer) -> None:
     app.add_typer(subscriptions_app, name="subscriptions")
     app.add_typer(outbox_app, name="outbox")
-    app.add_typer(export_app, name="export")

@@ -15,6 +15,8 @@ from zoneinfo import ZoneInfo
 
 import typer
 
+from crisis_dispatch.entrypoints.cli_export import export_app
+
 from .cli_errors import fail
 
 DEFAULT_TZ = "America/Los_Angeles"
@@ -110,9 +112,6 @@ def report(
         print(f"wrote the program report ({fmt}, {len(body):,} bytes) to {out}")
 
 
-export_app = typer.Typer(help="Exports for analysts and researchers.", no_args_is_help=True)
-
-
 def dictionary_path(out: Path) -> Path:
     """The data dictionary beside an export: ``calls.csv`` -> ``calls.dictionary.csv``."""
     return out.with_name(f"{out.stem}.dictionary.csv")
@@ -173,6 +172,5 @@ def export_deidentified(
 
 
 def register(app: typer.Typer) -> None:
-    """Add ``report`` and the ``export`` group to ``app``."""
+    """Add ``report`` to ``app`` (``export deidentified`` joins the shared export group)."""
     app.command("report")(report)
-    app.add_typer(export_app, name="export")
