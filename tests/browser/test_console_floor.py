@@ -234,3 +234,22 @@ def test_the_clocks_on_screen_run_at_the_server_clocks_rate(live: LiveConsole, s
     )
     assert 55 < rate < 65, rate
     close(page)
+
+
+def test_places_have_four_decimals_call_signs_never_break_and_the_refusal_reads_plainly(
+    live: LiveConsole, sessions: Sessions
+) -> None:
+    # A police-tier call with no address: the board used to print 15 decimals.
+    incident = new_call(live, (34.0522345678901, -118.2437123456789), "Man with a knife, threatening", address="",
+                        answers={"weapon": "yes"})  # fmt: skip
+    police = sessions.open(R.POLICE_LIAISON)
+    cell = police.locator(f"#board-body tr[data-id='{incident}'] td[data-field='address']")
+    expect(cell).to_have_text("34.0522, -118.2437")
+    police.goto(live.url + "/console")
+    expect(police.locator("body")).to_contain_text("not open to your role")
+    desk = sessions.open(R.DISPATCHER)
+    sign = desk.locator("#queue-body td.sign").first
+    assert sign.evaluate("(el) => getComputedStyle(el).whiteSpace") == "nowrap"
+    incidents.change_status(live.ctx, SYSTEM, incident, "cancelled", "test done")
+    close(police)
+    close(desk)
