@@ -14,7 +14,7 @@ from crisis_dispatch.domain.clock import FixedClock
 from crisis_dispatch.services.context import Triager
 from tests.integration.helpers import T0
 from tests.support.app import TEST_SECRET, sqlite_container_at
-from tests.support.postgres import skip_unless_postgres, throwaway_postgres
+from tests.support.postgres import skip_unless_postgres, throwaway_postgres, truncate_all
 
 
 @pytest.fixture
@@ -45,14 +45,6 @@ def _pg_migrated(postgres_url: str) -> str:
     return postgres_url
 
 
-def _truncate_all(container: Container) -> None:
-    from crisis_dispatch.adapters.orm import metadata
-
-    names = ", ".join(t.name for t in metadata.sorted_tables)
-    with container.engine.begin() as conn:
-        conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-
-
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def db_settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
     """Settings for each database we support: an embedded SQLite file and a real PostgreSQL."""
@@ -66,7 +58,7 @@ def db_settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
 def container(db_settings: Settings, clock: FixedClock, triager: Triager) -> Iterator[Container]:
     c = build(db_settings, clock=clock, triager=triager)
     if c.engine.dialect.name == "postgresql":
-        _truncate_all(c)
+        truncate_all(c)
     else:
         upgrade(c.engine)
     yield c

@@ -26,7 +26,8 @@ from .config import Settings
 from .domain.clock import Clock
 from .domain.interop import RetryPolicy
 from .domain.limits import ServiceArea
-from .services.context import ServiceContext, Triager
+from .services.context import EtaFunction, ServiceContext, Triager
+from .services.dispatching import FALLBACK_SPEED_KMH
 from .services.outbox import write_outbox
 
 
@@ -77,6 +78,20 @@ class LazyTravelTimes:
 
                     self._provider = provider_for_region(self.region, self.graph_path)
         return self._provider.eta_seconds([LatLon(*o) for o in origins], LatLon(*destination))
+
+
+def straight_line_travel(speed_kmh: float) -> EtaFunction:
+    """Driving seconds on a straight line at ``speed_kmh``: the estimate dispatching falls back
+    to for points outside the travel-time model's area."""
+    from .routing.geometry import LatLon
+    from .routing.provider import StraightLineProvider
+
+    line = StraightLineProvider(speed_kmh)
+
+    def etas(origins: list[tuple[float, float]], destination: tuple[float, float]) -> list[float | None]:
+        return line.eta_seconds([LatLon(*o) for o in origins], LatLon(*destination))
+
+    return etas
 
 
 @lru_cache(maxsize=65536)
@@ -161,6 +176,7 @@ def build(settings: Settings, *, clock: Clock | None = None, triager: Triager | 
         token_ttl=settings.token_ttl,
         login_policy=settings.login_policy(),
         travel=LazyTravelTimes(settings.region, settings.graph_path),
+        fallback_travel=straight_line_travel(FALLBACK_SPEED_KMH),
         rural_at=rural_at,
         service_area=service_area_for(settings),
         impact=settings.impact(),

@@ -14,13 +14,13 @@ from typing import Any
 
 import pytest
 from sqlalchemy import event, insert, inspect, select, text
-from sqlalchemy.exc import IntegrityError
 from typer.testing import CliRunner, Result
 
 from crisis_dispatch.adapters import orm
 from crisis_dispatch.adapters.repositories import AuditRepository
 from crisis_dispatch.bootstrap import Container, alembic_config, schema_revision, upgrade
 from crisis_dispatch.domain.audit_chain import GENESIS
+from crisis_dispatch.domain.errors import DuplicateKey
 from crisis_dispatch.domain.users import AuditRecord
 from crisis_dispatch.entrypoints.cli import app
 from crisis_dispatch.services import audit, incidents
@@ -237,7 +237,7 @@ def test_without_the_lock_the_primary_key_still_refuses_a_fork(container: Contai
     monkeypatch.setattr(AuditRepository, "_lock_chain", lambda self: None)
     _slow_head(monkeypatch, 0.0, threading.Barrier(2))
     errors = _writers(container, 2, 1)
-    assert len(errors) == 1 and isinstance(errors[0], IntegrityError)
+    assert len(errors) == 1 and isinstance(errors[0], DuplicateKey)
     assert audit.verify(container.ctx).checked == 2
 
 

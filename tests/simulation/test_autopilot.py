@@ -6,9 +6,9 @@ import threading
 from datetime import timedelta
 
 from crisis_dispatch.bootstrap import Container
+from crisis_dispatch.entrypoints.autopilot import AUTOPILOT, Autopilot, run_live_feed
 from crisis_dispatch.services import incidents, reference, seed, units
 from crisis_dispatch.services.context import SYSTEM
-from crisis_dispatch.simulation.live import AUTOPILOT, Autopilot, run_live_feed
 from crisis_dispatch.simulation.scenario import load_scenario
 
 
@@ -61,7 +61,7 @@ def test_autopilot_durations_follow_the_scenario_contract_exponential_at_cv_one(
 
     import numpy as np
 
-    from crisis_dispatch.simulation.live import draw_minutes
+    from crisis_dispatch.entrypoints.autopilot import draw_minutes
 
     rng = np.random.default_rng(3)
     draws = np.array([draw_minutes(rng, (30.0, 1.0)) for _ in range(20_000)])

@@ -7,9 +7,9 @@ from datetime import datetime, timedelta
 
 from crisis_dispatch.bootstrap import Container
 from crisis_dispatch.domain.clock import FixedClock
+from crisis_dispatch.entrypoints.autopilot import run_live_feed
 from crisis_dispatch.services import incidents
 from crisis_dispatch.services.context import SYSTEM
-from crisis_dispatch.simulation.live import run_live_feed
 from crisis_dispatch.simulation.runner import area_demand, prepare
 
 from .small import small_scenario

@@ -29,6 +29,7 @@ import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 from tests.support.net import free_port
 
@@ -261,3 +262,14 @@ class _Cluster:
                 self._run([self.bindir / "pg_ctl", "--pgdata", self.data, "--mode", "immediate", "--wait", "stop"])
         finally:
             shutil.rmtree(self.root, ignore_errors=True)
+
+
+def truncate_all(container: Any) -> None:
+    """Empty every table of the container's PostgreSQL database (a test's fresh start)."""
+    from sqlalchemy import text
+
+    from crisis_dispatch.adapters.orm import metadata
+
+    names = ", ".join(t.name for t in metadata.sorted_tables)
+    with container.engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))

@@ -56,3 +56,48 @@ def test_only_the_chain_migration_ever_updates_or_deletes_audit_rows() -> None:
     assert offenders == []
     # The pattern does see a write where there is one: the migration's.
     assert writes.search((SRC / "migrations" / "versions" / "0003_audit_chain.py").read_text(encoding="utf-8"))
+
+
+#: Adapters the service layer may still call directly: stateless codecs of published formats
+#: and the password hash, used as libraries (no storage, no network, nothing to fake).
+SERVICE_CODECS = {
+    "crisis_dispatch.adapters.passwords",  # Argon2id hashing and the common-password list
+    "crisis_dispatch.adapters.eido_reader",  # reads a NENA EIDO document
+    "crisis_dispatch.adapters.eido_schema",  # the shipped EIDO JSON Schema
+    "crisis_dispatch.adapters.nemsis_xml",  # writes and validates NEMSIS v3.5 XML
+}
+
+
+def _modules(path: Path) -> set[str]:
+    """Like :func:`_imports`, but ``from package import module`` names the module itself."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            package = node.module in {"crisis_dispatch", "crisis_dispatch.adapters"}
+            found |= {f"{node.module}.{a.name}" for a in node.names} if package else {node.module}
+    return found
+
+
+def test_services_reach_storage_only_through_their_ports() -> None:
+    """Use cases name ``services.ports.UnitOfWork``, never SQLAlchemy nor the SQLAlchemy unit of
+    work or repositories (issue 16: the composition root hands those over)."""
+    offenders = {}
+    for path in (SRC / "services").rglob("*.py"):
+        bad = sorted(
+            m
+            for m in _modules(path)
+            if m.split(".")[0] == "sqlalchemy" or (m.startswith("crisis_dispatch.adapters") and m not in SERVICE_CODECS)
+        )
+        if bad:
+            offenders[str(path.relative_to(SRC))] = bad
+    assert offenders == {}
+    # The scan does see such an import where there is one.
+    assert "crisis_dispatch.adapters.eido_reader" in _modules(SRC / "services" / "eido.py")
+
+
+def test_the_library_holds_no_entry_point_of_its_own() -> None:
+    """The demo's feed and autopilot drive the services from outside: they live in entrypoints/."""
+    assert not (SRC / "simulation" / "live.py").exists()
+    assert "crisis_dispatch.services.incidents" not in set().union(*(_imports(p) for p in (SRC / "simulation").rglob("*.py")))

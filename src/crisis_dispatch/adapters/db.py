@@ -6,8 +6,11 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import ExceptionContext, make_url
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
+
+from crisis_dispatch.domain.errors import DuplicateKey
 
 
 def normalise_url(url: str) -> str:
@@ -27,8 +30,29 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, echo=echo, connect_args={"check_same_thread": False, "timeout": 30})
         _configure_sqlite(engine)
-        return engine
-    return create_engine(url, echo=echo, pool_pre_ping=True)
+    else:
+        engine = create_engine(url, echo=echo, pool_pre_ping=True)
+    _duplicate_keys_as_domain_errors(engine)
+    return engine
+
+
+#: What a person reads when a duplicate key reaches them (HTTP 409).
+DUPLICATE = "the same record was stored at the same moment by another request; reload and try again"
+#: PostgreSQL's unique_violation; SQLite's two ways of saying the same.
+_UNIQUE_STATES = {"23505", "SQLITE_CONSTRAINT_UNIQUE", "SQLITE_CONSTRAINT_PRIMARYKEY"}
+
+
+def _duplicate_keys_as_domain_errors(engine: Engine) -> None:
+    """A unique or primary key violation leaves the adapters as the domain's
+    :class:`DuplicateKey` (a use case may expect one: two retries of a call racing with the same
+    Idempotency-Key); any other integrity error stays SQLAlchemy's (a defect)."""
+
+    @event.listens_for(engine, "handle_error")
+    def _translate(context: ExceptionContext) -> None:
+        original = context.original_exception
+        state = getattr(original, "sqlstate", None) or getattr(original, "sqlite_errorname", None)
+        if isinstance(context.sqlalchemy_exception, IntegrityError) and state in _UNIQUE_STATES:
+            raise DuplicateKey(DUPLICATE) from context.sqlalchemy_exception
 
 
 def _configure_sqlite(engine: Engine) -> None:

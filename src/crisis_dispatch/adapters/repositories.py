@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, replace
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from crisis_dispatch.domain import audit_chain
 from crisis_dispatch.domain.clock import ensure_aware
-from crisis_dispatch.domain.disclosures import POLICE_DISPOSITIONS, POLICE_TIERS, Disclosure
+from crisis_dispatch.domain.disclosures import POLICE_DISPOSITIONS, POLICE_TIERS, Disclosure, PoliceScope
 from crisis_dispatch.domain.errors import NotFound
 from crisis_dispatch.domain.history import StatusChange, Subject
 from crisis_dispatch.domain.incident import Incident, IncidentStatus
@@ -167,14 +167,6 @@ class IncidentRepository(_Repo[Incident]):
         t = orm.incidents.c
         q = select(Incident).where(t.received_at >= start, t.received_at < end).order_by(t.received_at, t.seq)
         return list(self.session.scalars(q))
-
-
-@dataclass(frozen=True)
-class PoliceScope:
-    """A police liaison, for the query of the incidents they may see."""
-
-    username: str
-    role: str
 
 
 def police_can_see(police: PoliceScope) -> ColumnElement[bool]:

@@ -1,15 +1,19 @@
-"""The unit of work: one database transaction around one use case."""
+"""The unit of work: one database transaction around one use case (SQLAlchemy's
+implementation of :class:`crisis_dispatch.services.ports.UnitOfWork`).
+
+SQLAlchemy's own errors stop in the adapters: a lost concurrent update becomes
+:class:`Conflict` here, a duplicate key :class:`DuplicateKey` as the engine raises it
+(``adapters.db``)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from types import TracebackType
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from crisis_dispatch.domain.errors import Conflict
+from crisis_dispatch.domain.errors import Conflict, DuplicateKey
 
 from . import interop_repositories as ir
 from . import repositories as r
@@ -82,6 +86,6 @@ class UnitOfWork:
         except StaleDataError as e:
             self.session.rollback()
             raise Conflict("the record was changed by someone else; reload and try again") from e
-        except IntegrityError:
+        except DuplicateKey:
             self.session.rollback()
             raise

@@ -29,6 +29,14 @@ MIN_REASON_CHARS = 10
 MAX_REASON_CHARS = 1000
 
 
+@dataclass(frozen=True)
+class PoliceScope:
+    """A police liaison, for the query of the incidents they may see: by name, and by role."""
+
+    username: str
+    role: str
+
+
 def police_in_response(tier: str | None, disposition: str | None) -> bool:
     """Whether police are part of the incident's response (the rule the SQL query states too)."""
     return (tier or "") in POLICE_TIERS or (disposition or "") in POLICE_DISPOSITIONS

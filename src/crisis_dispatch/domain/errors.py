@@ -39,6 +39,11 @@ class Conflict(DomainError):
     """The state changed under the caller (HTTP 409)."""
 
 
+class DuplicateKey(Conflict):
+    """A record with the same key was stored first, usually by a concurrent request (HTTP 409).
+    Storage raises it in place of its own integrity error."""
+
+
 class AssignmentConflict(Conflict):
     """Another dispatcher assigned the unit (or the incident) first."""
 

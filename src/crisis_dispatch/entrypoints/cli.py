@@ -472,7 +472,7 @@ def _start_live_feed(settings: Settings, speed: float) -> threading.Event:
     import threading
 
     from crisis_dispatch.bootstrap import build
-    from crisis_dispatch.simulation.live import Autopilot, run_live_feed
+    from crisis_dispatch.entrypoints.autopilot import Autopilot, run_live_feed
     from crisis_dispatch.simulation.scenario import load_scenario
 
     scenario = load_scenario(DEMO_SCENARIO)

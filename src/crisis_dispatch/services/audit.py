@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from crisis_dispatch.adapters.uow import UnitOfWork
 from crisis_dispatch.domain.audit_chain import ChainReport, verify_chain
 from crisis_dispatch.domain.users import AuditRecord
+from crisis_dispatch.services.ports import UnitOfWork
 
 from .context import Actor, ServiceContext
 

@@ -16,11 +16,11 @@ from datetime import datetime
 from typing import Any
 
 from crisis_dispatch.adapters.passwords import common_passwords, hash_password, spend_verify_time, verify_password
-from crisis_dispatch.adapters.uow import UnitOfWork
 from crisis_dispatch.domain.access import MACHINE_ROLES, Permission, UserRole
 from crisis_dispatch.domain.errors import Conflict, DomainError, InvalidInput, NotFound, PermissionDenied
 from crisis_dispatch.domain.logins import is_locked, retry_after, seconds_until
 from crisis_dispatch.domain.users import AuditRecord, User, check_password, check_username
+from crisis_dispatch.services.ports import UnitOfWork
 
 from . import audit
 from .context import Actor, ServiceContext

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from crisis_dispatch.adapters.uow import UnitOfWork
 from crisis_dispatch.domain.access import Permission, UserRole, allowed
 from crisis_dispatch.domain.clock import Clock
 from crisis_dispatch.domain.errors import PermissionDenied
@@ -19,6 +18,7 @@ from crisis_dispatch.domain.interop import RetryPolicy
 from crisis_dispatch.domain.limits import ServiceArea
 from crisis_dispatch.domain.logins import LoginPolicy
 from crisis_dispatch.domain.queueing import EscalationPolicy, Thresholds
+from crisis_dispatch.services.ports import UnitOfWork
 
 #: Driving seconds from each origin (lat, lon) to one destination; None = unreachable.
 EtaFunction = Callable[[list[tuple[float, float]], tuple[float, float]], list["float | None"]]
@@ -57,6 +57,9 @@ class ServiceContext:
     token_ttl: timedelta = timedelta(hours=12)
     login_policy: LoginPolicy = LoginPolicy()
     travel: EtaFunction | None = None
+    #: Where ``travel`` has no answer (a point outside its area): a straight-line estimate,
+    #: labelled as such wherever it is shown.
+    fallback_travel: EtaFunction | None = None
     rural_at: RuralLookup = lambda lat, lon: False
     thresholds: Thresholds = Thresholds()
     escalation: EscalationPolicy = EscalationPolicy()

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from crisis_dispatch.adapters.uow import UnitOfWork
 from crisis_dispatch.domain.access import SCOPED_TO_OWN_UNIT
 from crisis_dispatch.domain.unit import Role, Staff, Unit, crew_on_shift
+from crisis_dispatch.services.ports import UnitOfWork
 
 from .context import Actor
 

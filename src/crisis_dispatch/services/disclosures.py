@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from crisis_dispatch.adapters.repositories import PoliceScope
 from crisis_dispatch.domain.access import Permission, UserRole
-from crisis_dispatch.domain.disclosures import DISCLOSABLE_ROLE, Disclosure, checked_reason
+from crisis_dispatch.domain.disclosures import DISCLOSABLE_ROLE, Disclosure, PoliceScope, checked_reason
 from crisis_dispatch.domain.errors import InvalidInput, NotFound, PermissionDenied
 
 from . import audit

@@ -6,7 +6,6 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from crisis_dispatch.adapters.uow import UnitOfWork
 from crisis_dispatch.domain.access import Permission
 from crisis_dispatch.domain.dispatch import Candidate, Needs, Recommendation, eligibility, recommend
 from crisis_dispatch.domain.errors import InvalidInput
@@ -14,6 +13,7 @@ from crisis_dispatch.domain.history import ESCALATION_PREFIX, StatusChange
 from crisis_dispatch.domain.incident import Incident, IncidentStatus
 from crisis_dispatch.domain.queueing import escalations_due, next_for_unit, ordered, queue_key, response_clock
 from crisis_dispatch.domain.unit import Unit
+from crisis_dispatch.services.ports import UnitOfWork
 
 from . import audit
 from .context import SYSTEM, Actor, ServiceContext
@@ -69,12 +69,11 @@ def leg_times(ctx: ServiceContext, legs: list[tuple[list[Point], Point]]) -> tup
         raise InvalidInput("no travel-time provider is configured for this region")
     try:
         return [ctx.travel(origins, to) for origins, to in legs], PROVIDER_SOURCE
-    except ValueError:
-        from crisis_dispatch.routing.geometry import LatLon
-        from crisis_dispatch.routing.provider import StraightLineProvider
-
-        line = StraightLineProvider(FALLBACK_SPEED_KMH)
-        return [line.eta_seconds([LatLon(*o) for o in origins], LatLon(*to)) for origins, to in legs], FALLBACK_SOURCE
+    except ValueError as e:
+        if ctx.fallback_travel is None:
+            raise InvalidInput(f"no travel time: {e}") from e
+        line = ctx.fallback_travel
+        return [line(origins, to) for origins, to in legs], FALLBACK_SOURCE
 
 
 def _recommend(

@@ -17,15 +17,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
-
 from crisis_dispatch.adapters import eido_reader
 from crisis_dispatch.adapters.eido_reader import EidoIncoming, EidoPlace
 from crisis_dispatch.adapters.eido_schema import load_schema
-from crisis_dispatch.adapters.uow import UnitOfWork
 from crisis_dispatch.domain.access import Permission
-from crisis_dispatch.domain.errors import Conflict, InvalidDocument, InvalidInput
+from crisis_dispatch.domain.errors import Conflict, DuplicateKey, InvalidDocument, InvalidInput
 from crisis_dispatch.domain.incident import Incident, Location
+from crisis_dispatch.services.ports import UnitOfWork
 from crisis_dispatch.services.read_models import project_incident
 
 from . import audit
@@ -84,7 +82,7 @@ def receive(ctx: ServiceContext, actor: Actor, document: Any) -> EidoResult:
         if link is None:
             try:
                 return _create(ctx, actor, incoming)
-            except IntegrityError:
+            except DuplicateKey:
                 if attempt:
                     raise
                 continue  # the same $id arrived twice at once: the other one created it

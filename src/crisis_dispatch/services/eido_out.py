@@ -12,10 +12,10 @@ from datetime import datetime
 from typing import Any
 from xml.sax.saxutils import escape
 
-from crisis_dispatch.adapters.uow import UnitOfWork
 from crisis_dispatch.domain.access import Permission, UserRole
 from crisis_dispatch.domain.incident import Incident
 from crisis_dispatch.domain.interop import DISPOSITION_WORDS, INCIDENT_STATUS, UNIT_STATUS, screened_out_summary
+from crisis_dispatch.services.ports import UnitOfWork
 from crisis_dispatch.services.read_models import project_incident
 
 from . import audit

@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from crisis_dispatch.adapters.uow import UnitOfWork
 from crisis_dispatch.domain.access import Permission
 from crisis_dispatch.domain.errors import Conflict, InvalidInput, parse_enum
 from crisis_dispatch.domain.history import StatusChange
 from crisis_dispatch.domain.hold_transport import ACCEPTS_HOLDS, HoldTransport, PickupKind
 from crisis_dispatch.domain.incident import Incident, IncidentStatus
 from crisis_dispatch.domain.outcomes import Destination, HoldCriterion, HoldType, HoldWriter, WriterKind
+from crisis_dispatch.services.ports import UnitOfWork
 from crisis_dispatch.services.read_models import project_incident
 
 from . import audit

@@ -9,10 +9,6 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
-
-from crisis_dispatch.adapters.repositories import PoliceScope
-from crisis_dispatch.adapters.uow import UnitOfWork
 from crisis_dispatch.domain.access import (
     SCOPED_TO_CARE_COURT,
     SCOPED_TO_OWN_UNIT,
@@ -20,9 +16,11 @@ from crisis_dispatch.domain.access import (
     Permission,
     allowed,
 )
+from crisis_dispatch.domain.disclosures import PoliceScope
 from crisis_dispatch.domain.errors import (
     AssignmentConflict,
     Conflict,
+    DuplicateKey,
     InvalidInput,
     NotDispatchable,
     NotFound,
@@ -36,6 +34,7 @@ from crisis_dispatch.domain.limits import check_text
 from crisis_dispatch.domain.outcomes import Destination, Disposition, Outcome
 from crisis_dispatch.domain.triage import SAFETY_QUESTIONS, TEAM_TIERS
 from crisis_dispatch.domain.unit import UnitStatus, readiness
+from crisis_dispatch.services.ports import UnitOfWork
 
 from . import audit
 from .context import Actor, ServiceContext
@@ -153,7 +152,7 @@ def take_call(
             audit.record(ctx, uow, actor, "create", "incident", [incident.id], detail=source + override)
             view = read_model(ctx, incident)
             uow.commit()
-    except IntegrityError:
+    except DuplicateKey:
         # Two retries raced with the same key: the other one won; answer with its incident.
         if idempotency_key is not None:
             existing = _replay(ctx, actor, intake, idempotency_key)

@@ -24,12 +24,12 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from crisis_dispatch.adapters.uow import UnitOfWork
 from crisis_dispatch.domain.access import Permission, UserRole
 from crisis_dispatch.domain.errors import InvalidInput
 from crisis_dispatch.domain.history import StatusChange, Subject
 from crisis_dispatch.domain.incident import IncidentStatus
 from crisis_dispatch.domain.interop import CadEvent
+from crisis_dispatch.services.ports import UnitOfWork
 
 from . import audit
 from .context import Actor, ServiceContext

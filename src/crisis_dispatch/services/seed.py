@@ -10,11 +10,11 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from crisis_dispatch.adapters.uow import UnitOfWork
 from crisis_dispatch.data.reference import la_facilities, la_stations
 from crisis_dispatch.domain.outcomes import DestinationType
 from crisis_dispatch.domain.station import Facility, Station
 from crisis_dispatch.domain.unit import Qualification, Role, Shift, Staff, Unit, UnitStatus
+from crisis_dispatch.services.ports import UnitOfWork
 
 from .context import ServiceContext
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from crisis_dispatch.adapters.uow import UnitOfWork
 from crisis_dispatch.domain.access import SCOPED_TO_OWN_UNIT, Permission
 from crisis_dispatch.domain.errors import InvalidInput, PermissionDenied, parse_enum
 from crisis_dispatch.domain.incident import IncidentStatus
@@ -21,6 +20,7 @@ from crisis_dispatch.domain.unit import (
     overlapping_shift_for_staff,
     readiness,
 )
+from crisis_dispatch.services.ports import UnitOfWork
 
 from . import audit
 from .context import Actor, ServiceContext

@@ -16,8 +16,8 @@ from datetime import timedelta
 from functools import partial
 from typing import Any
 
-from .runner import area_demand, prepare
-from .scenario import Scenario
+from crisis_dispatch.simulation.runner import area_demand, prepare
+from crisis_dispatch.simulation.scenario import Scenario
 
 #: The intake's answers and narrative come from the call record the demand model drew.
 SLEEP_SLICE_S = 0.5
@@ -49,8 +49,7 @@ def run_live_feed(
     from crisis_dispatch.data.reference import neighborhood_at
     from crisis_dispatch.services.context import SYSTEM
     from crisis_dispatch.services.incidents import CallIntake, take_call
-
-    from .callmix import read_records
+    from crisis_dispatch.simulation.callmix import read_records
 
     if speed <= 0 or (clock_rate is not None and clock_rate <= 0):
         raise ValueError("speed and clock rate must be positive")
@@ -110,7 +109,7 @@ def draw_minutes(rng: Any, dist: tuple[float, float]) -> float:
     """One duration in minutes from a scenario's ``(mean, cv)``, by the batch simulator's own
     rule (:func:`~crisis_dispatch.simulation.demand.durations_s`): exponential at ``cv == 1``,
     fixed at 0, lognormal otherwise."""
-    from .demand import durations_s
+    from crisis_dispatch.simulation.demand import durations_s
 
     mean, cv = dist
     return float(durations_s(mean, cv, rng.standard_normal(1))[0]) / 60.0
