@@ -132,7 +132,9 @@ def test_merge_then_unmerge_gives_back_exactly_the_links(container: Container) -
     survivor = persons.get_person(container.ctx, DISPATCHER, a)
     assert {e["incident_id"] for e in survivor["encounters"]} == {ia, ib1, ib2} and survivor["merged_from"] == [b]
     assert incidents.get_incident(container.ctx, SYSTEM, ib1)["person_id"] == a
-    assert [c["person"]["id"] for c in persons.search(container.ctx, DISPATCHER, PersonQuery(name="Jon Smyth"))["candidates"]] == [a]
+    assert [
+        c["person"]["id"] for c in persons.search(container.ctx, DISPATCHER, PersonQuery(name="Jon Smyth"))["candidates"]
+    ] == [a]
     with pytest.raises(Conflict, match="merged into"):
         persons.link(container.ctx, DISPATCHER, new_incident(container), b)
     with pytest.raises(InvalidInput, match="why"):

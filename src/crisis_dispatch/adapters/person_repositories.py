@@ -87,7 +87,9 @@ class PersonRepository:
 
     # ------------------------------------------------------------------ links
     def link(self, incident_id: str, person_id: str, *, at: datetime, by: str) -> None:
-        self.session.execute(insert(orm.person_links).values(incident_id=incident_id, person_id=person_id, linked_at=at, linked_by=by))
+        self.session.execute(
+            insert(orm.person_links).values(incident_id=incident_id, person_id=person_id, linked_at=at, linked_by=by)
+        )
 
     def unlink(self, incident_id: str) -> None:
         self.session.execute(delete(orm.person_links).where(orm.person_links.c.incident_id == incident_id))
@@ -116,7 +118,9 @@ class PersonRepository:
         if not wanted:
             return {}
         t = orm.person_links.c
-        rows = dict(self.session.execute(select(t.incident_id, t.person_id).where(t.incident_id.in_(wanted))).all())
+        rows: dict[str, str] = {
+            i: p for i, p in self.session.execute(select(t.incident_id, t.person_id).where(t.incident_id.in_(wanted)))
+        }
         if not rows:
             return {}
         merges = self.merges()

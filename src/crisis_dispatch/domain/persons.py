@@ -47,8 +47,40 @@ MIN_SCORE = 50.0
 NAME_REASON = 70.0
 #: Words of a description that say nothing about who someone is.
 STOPWORDS = frozenset(
-    "a an and the with in on of his her their he she they wearing wears about around years year old "
-    "yo age aged looks looking some very is was has had".split()
+    [
+        "a",
+        "an",
+        "and",
+        "the",
+        "with",
+        "in",
+        "on",
+        "of",
+        "his",
+        "her",
+        "their",
+        "he",
+        "she",
+        "they",
+        "wearing",
+        "wears",
+        "about",
+        "around",
+        "years",
+        "year",
+        "old",
+        "yo",
+        "age",
+        "aged",
+        "looks",
+        "looking",
+        "some",
+        "very",
+        "is",
+        "was",
+        "has",
+        "had",
+    ]
 )
 
 _DOB = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
@@ -264,7 +296,11 @@ class PersonQuery:
     description: str = ""
 
     def given(self) -> list[str]:
-        return [k for k, v in (("name", self.name), ("dob", self.dob), ("phone", self.phone), ("description", self.description)) if v.strip()]
+        return [
+            k
+            for k, v in (("name", self.name), ("dob", self.dob), ("phone", self.phone), ("description", self.description))
+            if v.strip()
+        ]
 
     def check(self, today: date | None = None) -> None:
         if not self.given():

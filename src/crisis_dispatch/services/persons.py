@@ -83,7 +83,7 @@ def search(ctx: ServiceContext, actor: Actor, query: PersonQuery, limit: int = 1
         detail = "search by " + ", ".join(query.given())
         audit.record(ctx, uow, actor, "search", "person", [c.person.id for c in found] or ["-"], detail=detail)
         uow.commit()
-    return Suggestions(candidates=[suggestion(c) for c in found]).model_dump(mode="json")  # type: ignore[arg-type]
+    return Suggestions.model_validate({"candidates": [suggestion(c) for c in found]}).model_dump(mode="json")
 
 
 # ----------------------------------------------------------------------------- reading a person
@@ -106,7 +106,9 @@ def get_person(ctx: ServiceContext, actor: Actor, person_id: str) -> dict[str, A
     return record.model_dump(mode="json")
 
 
-def encounters_of_person(ctx: ServiceContext, actor: Actor, person_id: str, since: datetime | None = None) -> list[dict[str, Any]]:
+def encounters_of_person(
+    ctx: ServiceContext, actor: Actor, person_id: str, since: datetime | None = None
+) -> list[dict[str, Any]]:
     """The person's encounters (incidents received at or after ``since``, oldest first), with
     any hold: for a CARE petition's "holds and encounters of the last 60 days". Audited."""
     actor.require(Permission.PERSON_READ)
@@ -214,9 +216,9 @@ def link(ctx: ServiceContext, actor: Actor, incident_id: str, person_id: str) ->
         uow.persons.record("link", person.id, at=now, by=actor.username, incident_id=incident.id)
         audit.record(ctx, uow, actor, "link", "person", [person.id], detail=f"incident {incident.id}")
         uow.commit()
-    return PersonLink(incident_id=incident.id, person_id=person.id, linked_at=now.isoformat(), linked_by=actor.username).model_dump(
-        mode="json"
-    )
+    return PersonLink(
+        incident_id=incident.id, person_id=person.id, linked_at=now.isoformat(), linked_by=actor.username
+    ).model_dump(mode="json")
 
 
 def unlink(ctx: ServiceContext, actor: Actor, incident_id: str, reason: str = "") -> dict[str, Any]:
@@ -239,7 +241,10 @@ def unlink(ctx: ServiceContext, actor: Actor, incident_id: str, reason: str = ""
 
 def _link_view(row: dict[str, Any], person_id: str) -> dict[str, Any]:
     return PersonLink(
-        incident_id=row["incident_id"], person_id=person_id, linked_at=ensure_aware(row["linked_at"]).isoformat(), linked_by=row["linked_by"]
+        incident_id=row["incident_id"],
+        person_id=person_id,
+        linked_at=ensure_aware(row["linked_at"]).isoformat(),
+        linked_by=row["linked_by"],
     ).model_dump(mode="json")
 
 
