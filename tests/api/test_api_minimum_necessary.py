@@ -44,7 +44,10 @@ DISCLOSED_ADDRESS = "5 Marked Disclosed Street"
 SEEN_BY_POLICE_DESCRIPTION = "marked-person: tall, red beanie"
 STAFF_NAME = "of TTP-API"
 #: The person index (issue 14 item 2): a person linked to the team incident; clinical roles only.
-PERSON_NAME, PERSON_DESCRIPTION = "Marked Personname", "marked-person-index: green coat"  # the crew's names, "peer_support_specialist of TTP-API"
+PERSON_NAME, PERSON_DESCRIPTION = (
+    "Marked Personname",
+    "marked-person-index: green coat",
+)  # the crew's names, "peer_support_specialist of TTP-API"
 
 
 @dataclass
