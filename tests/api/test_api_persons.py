@@ -52,7 +52,9 @@ def test_search_create_link_history_merge_unmerge(api: Api) -> None:
         ("POST", "/persons/PER-NOPE/unmerge", {"reason": "x"}, 422, "at least 5 characters"),
     ],
 )
-def test_bad_input_answers_4xx_with_a_readable_message(api: Api, method: str, path: str, body: Any, status: int, words: str) -> None:
+def test_bad_input_answers_4xx_with_a_readable_message(
+    api: Api, method: str, path: str, body: Any, status: int, words: str
+) -> None:
     r = api.client.request(method, "/api/v1" + path, json=body, headers=api.h("dispatcher"))
     assert r.status_code == status, r.text
     assert words in r.text

@@ -188,3 +188,19 @@ def test_a_crew_links_and_reads_only_for_the_incident_their_van_has_now(containe
     assert persons.get_person(container.ctx, crew, pid)["summary"]["count"] == 1
     with pytest.raises(NotFound):
         persons.get_person(container.ctx, crew, other)
+
+
+def test_the_kpi_report_counts_repeat_encounters_de_identified(container: Container, clock) -> None:
+    from crisis_dispatch.services import reports
+
+    a, b = person(container, "Repeat Person"), person(container, "Once Person")
+    absorbed = person(container, "Repeat Persn")
+    for pid in (a, a, b, absorbed):
+        persons.link(container.ctx, DISPATCHER, new_incident(container), pid)
+    new_incident(container)  # not linked: not counted
+    persons.merge(container.ctx, DISPATCHER, absorbed, a, "same person, typo")
+    clock.advance(timedelta(minutes=5))
+    report = reports.kpi_report(container.ctx, Actor("ana", UserRole.ANALYST), T0 - timedelta(hours=1), T0 + timedelta(days=1))
+    block = report["after_the_call"]["person_index"]
+    assert block == {"encounters_linked": 4, "people": 2, "people_seen_twice_or_more": 1}
+    assert "Repeat" not in str(report) and a not in str(report)

@@ -393,3 +393,18 @@ def _description_part(text: str, known: str) -> tuple[float, str | None]:
     if not shared:
         return 0.0, None
     return len(shared) / len(wanted), "description shares: " + ", ".join(sorted(shared))
+
+
+# ----------------------------------------------------------------------------- de-identified counts
+def repeat_counts(links: Mapping[str, str]) -> dict[str, int]:
+    """Counts for the KPI report (``incident -> person`` for a window's linked incidents, the
+    person already resolved to its survivor): how many people were linked, how many of them
+    were seen twice or more. Numbers only: no id, no name leaves this function."""
+    per_person: dict[str, int] = {}
+    for person in links.values():
+        per_person[person] = per_person.get(person, 0) + 1
+    return {
+        "encounters_linked": len(links),
+        "people": len(per_person),
+        "people_seen_twice_or_more": sum(1 for n in per_person.values() if n >= 2),
+    }
