@@ -258,16 +258,10 @@ def merge(ctx: ServiceContext, actor: Actor, person_id: str, into: str, reason: 
     with ctx.uow() as uow:
         absorbed, survivor = uow.persons.get(person_id), uow.persons.get(into)
         merged = absorbed.merge_into(survivor, by=actor.username, now=now)
-        carried = sorted(row["incident_id"] for row in uow.persons.links_of(members(absorbed.id, uow.persons.merges())))
+        # The incidents it carries (its own links, and those of records merged into it).
+        carried = _incidents_of(uow, absorbed.id)
         uow.persons.set_merge(merged)
-        uow.persons.record(
-            "merge", absorbed.id, at=now, by=actor.username, other_person_id=survivor.id, incidents=carried, reason=text
-        )
-        audit.record(ctx, uow, actor, "merge", "person", [absorbed.id, survivor.id], detail=f"{absorbed.id} into {survivor.id}")
-        uow.commit()
-    return MergeResult.model_validate(
-        {"person": person_summary(merged), "other": person_summary(survivor), "incidents": carried}
-    ).model_dump(mode="json")
+        return _record_merge(ctx, uow, actor, "merge", merged, survivor, carried, text)
 
 
 def unmerge(ctx: ServiceContext, actor: Actor, person_id: str, reason: str) -> dict[str, Any]:
@@ -275,7 +269,6 @@ def unmerge(ctx: ServiceContext, actor: Actor, person_id: str, reason: str) -> d
     incidents linked to it (they never moved)."""
     actor.require(Permission.PERSON_MERGE)
     text = _reason(reason, required=True)
-    now = ctx.clock.now()
     with ctx.uow() as uow:
         absorbed = uow.persons.get(person_id)
         if absorbed.merged_into is None:
@@ -283,15 +276,33 @@ def unmerge(ctx: ServiceContext, actor: Actor, person_id: str, reason: str) -> d
         survivor = uow.persons.get(absorbed.merged_into)
         restored = absorbed.unmerge()
         uow.persons.set_merge(restored)
-        back = sorted(row["incident_id"] for row in uow.persons.links_of(members(absorbed.id, uow.persons.merges())))
-        uow.persons.record(
-            "unmerge", absorbed.id, at=now, by=actor.username, other_person_id=survivor.id, incidents=back, reason=text
-        )
-        audit.record(ctx, uow, actor, "unmerge", "person", [absorbed.id, survivor.id], detail=f"{absorbed.id} from {survivor.id}")
-        uow.commit()
-    return MergeResult.model_validate(
-        {"person": person_summary(restored), "other": person_summary(survivor), "incidents": back}
-    ).model_dump(mode="json")
+        return _record_merge(ctx, uow, actor, "unmerge", restored, survivor, _incidents_of(uow, absorbed.id), text)
+
+
+def _incidents_of(uow: UnitOfWork, person_id: str) -> list[str]:
+    return sorted(row["incident_id"] for row in uow.persons.links_of(members(person_id, uow.persons.merges())))
+
+
+def _record_merge(
+    ctx: ServiceContext,
+    uow: UnitOfWork,
+    actor: Actor,
+    action: str,
+    absorbed: Person,
+    survivor: Person,
+    incidents: list[str],
+    reason: str,
+) -> dict[str, Any]:
+    """The trail row (with the incidents the absorbed record holds), the audit row naming both
+    records, the commit, and the answer."""
+    now = ctx.clock.now()
+    uow.persons.record(
+        action, absorbed.id, at=now, by=actor.username, other_person_id=survivor.id, incidents=incidents, reason=reason
+    )
+    audit.record(ctx, uow, actor, action, "person", [absorbed.id, survivor.id], detail=f"{action} {absorbed.id} / {survivor.id}")
+    uow.commit()
+    answer = {"person": person_summary(absorbed), "other": person_summary(survivor), "incidents": incidents}
+    return MergeResult.model_validate(answer).model_dump(mode="json")
 
 
 def _reason(reason: str, *, required: bool) -> str:
