@@ -21,9 +21,10 @@ import pytest
 
 from crisis_dispatch.domain.access import UserRole
 from crisis_dispatch.domain.outcomes import Disposition, Outcome
-from crisis_dispatch.services import disclosures, incidents
+from crisis_dispatch.services import disclosures, incidents, persons
 from crisis_dispatch.services.context import SYSTEM
 from crisis_dispatch.services.incidents import CallIntake
+from crisis_dispatch.services.persons import PersonDetails
 from crisis_dispatch.services.read_models import BOARD_UNIT_ROLES, INCIDENT_MODEL, BoardUnit, OperationsUnit
 from tests.api.conftest import Api
 
@@ -41,7 +42,12 @@ DISCLOSED_NARRATIVE = "Woman on the roof edge, calm (marked-disclosed)"
 DISCLOSED_ADDRESS = "5 Marked Disclosed Street"
 #: The person described in the incidents police do see: still not for them.
 SEEN_BY_POLICE_DESCRIPTION = "marked-person: tall, red beanie"
-STAFF_NAME = "of TTP-API"  # the crew's names, "peer_support_specialist of TTP-API"
+STAFF_NAME = "of TTP-API"
+#: The person index (issue 14 item 2): a person linked to the team incident; clinical roles only.
+PERSON_NAME, PERSON_DESCRIPTION = (
+    "Marked Personname",
+    "marked-person-index: green coat",
+)  # the crew's names, "peer_support_specialist of TTP-API"
 
 
 @dataclass
@@ -50,15 +56,20 @@ class Planted:
     armed: str  # police in the response
     disclosed: str  # team alone, disclosed to every police liaison
     facility: str
+    person: str  # linked to the team incident
 
 
 #: What each role must never receive, anywhere. Those who run the calls see everything.
 FORBIDDEN: dict[UserRole, set[str]] = {
     R.POLICE_LIAISON: {NARRATIVE, CALLER, PHONE, DESCRIPTION, NOTE, SUMMARY, ARMED_NARRATIVE, DISCLOSED_NARRATIVE}
-    | {TEAM_ADDRESS, STAFF_NAME, SEEN_BY_POLICE_DESCRIPTION, "marked-", "lithium", "subject_age"},
-    R.COURT_LIAISON: {NARRATIVE, CALLER, PHONE, NOTE, ARMED_NARRATIVE, ARMED_ADDRESS, DISCLOSED_NARRATIVE, DISCLOSED_ADDRESS},
+    | {TEAM_ADDRESS, STAFF_NAME, SEEN_BY_POLICE_DESCRIPTION, "marked-", "lithium", "subject_age"}
+    | {PERSON_NAME, '"person_id"'},
+    R.COURT_LIAISON: {NARRATIVE, CALLER, PHONE, NOTE, ARMED_NARRATIVE, ARMED_ADDRESS, DISCLOSED_NARRATIVE, DISCLOSED_ADDRESS}
+    | {PERSON_NAME, PERSON_DESCRIPTION, '"person_id"'},
     R.ANALYST: {NARRATIVE, CALLER, PHONE, DESCRIPTION, NOTE, SUMMARY, ARMED_NARRATIVE, DISCLOSED_NARRATIVE}
-    | {TEAM_ADDRESS, ARMED_ADDRESS, DISCLOSED_ADDRESS, STAFF_NAME, SEEN_BY_POLICE_DESCRIPTION, "marked-", "subject_age"},
+    | {TEAM_ADDRESS, ARMED_ADDRESS, DISCLOSED_ADDRESS, STAFF_NAME, SEEN_BY_POLICE_DESCRIPTION, "marked-", "subject_age"}
+    | {PERSON_NAME, '"person_id"'},
+    R.CAD: {PERSON_NAME, PERSON_DESCRIPTION, '"person_id"'},
     R.CREW: {ARMED_NARRATIVE, ARMED_ADDRESS, DISCLOSED_NARRATIVE, DISCLOSED_ADDRESS},
 }
 
@@ -131,6 +142,14 @@ REQUESTS: list[tuple[str, str, str | None, str, Any]] = [
     ("POST", "/api/v1/incidents/{incident_id}/988/transfer", "team", "", {"centre": ""}),
     ("POST", "/api/v1/incidents/{incident_id}/988/result", "team", "", {"result": 5}),
     ("POST", "/api/v1/incidents/{incident_id}/988/handback", "team", "", {"narrative": ""}),
+    # The person index (docs/after-the-call.md "Person index"): clinical roles only; refused bodies.
+    ("POST", "/api/v1/persons", None, "", {"names": [5]}),
+    ("GET", "/api/v1/persons", None, "name=Marked%20Personname", None),
+    ("GET", "/api/v1/persons/{person_id}", None, "", None),
+    ("POST", "/api/v1/incidents/{incident_id}/person", "team", "", {"person_id": ""}),
+    ("DELETE", "/api/v1/incidents/{incident_id}/person", "armed", "", None),
+    ("POST", "/api/v1/persons/{person_id}/merge", None, "", {"into": ""}),
+    ("POST", "/api/v1/persons/{person_id}/unmerge", None, "", {"reason": ""}),
     ("GET", "/health", None, "", None),
 ]
 #: Routes not walked here, and where they are tested instead.
@@ -195,7 +214,10 @@ def planted(api: Api) -> Iterator[Planted]:
     reason = "imperative threat: she said she will jump if anyone comes near"
     disclosures.disclose(ctx, SYSTEM, disclosed["id"], reason, to_role="police_liaison")
     facilities = api.client.get("/api/v1/facilities", headers=api.h("admin")).json()
-    yield Planted(team["id"], armed["id"], disclosed["id"], facilities[0]["id"] if facilities else "none-loaded")
+    details = PersonDetails(names=[PERSON_NAME], dob="1980", phones=["213-555-0142"], description=PERSON_DESCRIPTION)
+    person = persons.create_person(ctx, SYSTEM, details)["id"]
+    persons.link(ctx, SYSTEM, team["id"], person)
+    yield Planted(team["id"], armed["id"], disclosed["id"], facilities[0]["id"] if facilities else "none-loaded", person)
 
 
 def test_every_route_of_the_api_is_walked_here_or_said_where_it_is_tested(api: Api) -> None:
@@ -213,6 +235,7 @@ def _url(planted: Planted, api: Api, path: str, target: str | None, query: str) 
         username="analyst",
         subscription_id="SUB-NONE",
         row_id=1,
+        person_id=planted.person,
     )
     return url + (f"?{query}" if query else "")
 
@@ -296,3 +319,30 @@ def test_the_disclosures_a_police_liaison_lists_are_those_made_to_them(api: Api,
     assert [d["incident_id"] for d in mine] == [planted.disclosed]
     other = api.client.get("/api/v1/disclosures", params={"user": "admin"}, headers=api.h("police_liaison"))
     assert other.status_code == 403 and "made to them" in other.json()["detail"]
+
+
+#: Who may use the person index at all (the others get 403 on every one of its routes).
+PERSON_ROLES = {R.CALL_TAKER, R.DISPATCHER, R.CREW, R.SUPERVISOR, R.ADMIN}
+
+
+@pytest.mark.parametrize("role", list(R), ids=[r.value for r in R])
+def test_the_person_index_answers_clinical_roles_only(api: Api, planted: Planted, role: UserRole) -> None:
+    search = api.client.get("/api/v1/persons", params={"name": PERSON_NAME}, headers=api.h(role.value))
+    read = api.client.get(f"/api/v1/persons/{planted.person}", headers=api.h(role.value))
+    if role not in PERSON_ROLES:
+        assert search.status_code == read.status_code == 403, (search.text, read.text)
+        return
+    assert [c["person"]["id"] for c in search.json()["candidates"]] == [planted.person]
+    if role is R.CALL_TAKER:  # searches, reads no history
+        assert read.status_code == 403
+        return
+    assert read.status_code == 200 and [e["incident_id"] for e in read.json()["encounters"]] == [planted.team]
+    team = api.client.get(f"/api/v1/incidents/{planted.team}", headers=api.h(role.value)).json()
+    assert team["person_id"] == planted.person
+
+
+def test_reading_a_person_is_audited_with_who_and_which_person(api: Api, planted: Planted) -> None:
+    api.client.get(f"/api/v1/persons/{planted.person}", headers=api.h("supervisor"))
+    rows = api.client.get("/api/v1/audit", params={"object_type": "person"}, headers=api.h("admin")).json()
+    reads = [r for r in rows if r["action"] == "read" and r["object_id"] == planted.person and r["username"] == "supervisor"]
+    assert reads and "encounter history" in reads[0]["detail"]

@@ -307,6 +307,54 @@ disclosures = Table(
     Index("ix_disclosures_to_username", "to_username"),
 )
 
+# ------------------------------------------------------------------ the person index (issue 14 item 2)
+# Plain rows through Core (domain/persons.py's Person is a frozen value; the repository builds it).
+persons = Table(
+    "persons",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("names", JsonType, nullable=False),
+    # "YYYY", "YYYY-MM" or "YYYY-MM-DD": as much of the date of birth as is known.
+    Column("dob", String(10), nullable=True),
+    Column("phones", JsonType, nullable=False),
+    Column("description", Text, nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("created_by", String(80), nullable=False),
+    # A merged record is kept (an unmerge restores it); it keeps its own links.
+    Column("merged_into", String(40), ForeignKey("persons.id"), nullable=True),
+    Column("merged_at", UTCDateTime(), nullable=True),
+    Column("merged_by", String(80), nullable=True),
+    Index("ix_persons_merged_into", "merged_into"),
+)
+
+# One person per incident (an encounter); a row exists only while the link does.
+person_links = Table(
+    "person_links",
+    metadata,
+    Column("incident_id", String(40), ForeignKey("incidents.id"), primary_key=True),
+    Column("person_id", String(40), ForeignKey("persons.id"), nullable=False),
+    Column("linked_at", UTCDateTime(), nullable=False),
+    Column("linked_by", String(80), nullable=False),
+    Index("ix_person_links_person", "person_id"),
+)
+
+# Insert-only: every create, link, unlink, merge and unmerge, with who, when and why.
+person_events = Table(
+    "person_events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", UTCDateTime(), nullable=False),
+    Column("by", String(80), nullable=False),
+    Column("action", String(20), nullable=False),
+    Column("person_id", String(40), nullable=False),
+    Column("other_person_id", String(40), nullable=True),
+    Column("incident_id", String(40), nullable=True),
+    # A merge: the absorbed record's incidents at that moment; an unmerge: those it takes back.
+    Column("incidents", JsonType, nullable=False),
+    Column("reason", Text, nullable=False),
+    Index("ix_person_events_person", "person_id", "id"),
+)
+
 _started = False
 
 

@@ -16,6 +16,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from crisis_dispatch.domain.errors import Conflict, DuplicateKey
 
 from . import interop_repositories as ir
+from . import person_repositories as pr
 from . import repositories as r
 
 
@@ -47,6 +48,7 @@ class UnitOfWork:
         self.subscriptions = ir.SubscriptionRepository(s)
         self.outbox = ir.OutboxRepository(s)
         self.disclosures = r.DisclosureRepository(s)
+        self.persons = pr.PersonRepository(s)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:

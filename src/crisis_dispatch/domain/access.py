@@ -56,6 +56,12 @@ class Permission(StrEnum):
     INCIDENT_DISCLOSE = "incident:disclose"
     #: Read the disclosures made (police liaisons: those made to them).
     DISCLOSURE_READ = "disclosure:read"
+    #: The person index (issue 14 item 2, docs/after-the-call.md): search for suggested matches,
+    #: create a person and link or unlink an incident, read a person's encounters, merge records.
+    PERSON_SEARCH = "person:search"
+    PERSON_LINK = "person:link"
+    PERSON_READ = "person:read"
+    PERSON_MERGE = "person:merge"
 
 
 P = Permission
@@ -92,6 +98,13 @@ PERMISSIONS: Mapping[Permission, frozenset[UserRole]] = {
     P.EXPORT_NEMSIS: frozenset({R.SUPERVISOR, R.ADMIN}),
     P.INCIDENT_DISCLOSE: frozenset({R.SUPERVISOR, R.ADMIN}),
     P.DISCLOSURE_READ: frozenset({R.SUPERVISOR, R.ADMIN, R.POLICE_LIAISON}),
+    # The person index is clinical: those who care for the person (crew: for their own
+    # incident only), never police, analysts, court liaisons or the CAD. Call-takers may
+    # search (a caller names someone) but not read a history nor link.
+    P.PERSON_SEARCH: frozenset({R.CALL_TAKER, R.DISPATCHER, R.CREW, R.SUPERVISOR, R.ADMIN}),
+    P.PERSON_LINK: frozenset({R.DISPATCHER, R.CREW, R.SUPERVISOR, R.ADMIN}),
+    P.PERSON_READ: frozenset({R.DISPATCHER, R.CREW, R.SUPERVISOR, R.ADMIN}),
+    P.PERSON_MERGE: frozenset({R.DISPATCHER, R.SUPERVISOR, R.ADMIN}),
 }
 
 #: Roles that only see incidents they are tied to.

@@ -407,6 +407,7 @@ def get_incident(ctx: ServiceContext, actor: Actor, incident_id: str) -> dict[st
         check_scope(ctx, uow, actor, incident)
         view = read_model(ctx, incident)
         view["history"] = [history_view(h) for h in uow.history.for_incident(incident_id)]
+        view["person_id"] = uow.persons.persons_of_incidents([incident.id]).get(incident.id)
         audit.record(ctx, uow, actor, "read", "incident", [incident.id])
         uow.commit()
     return project_incident(view, actor.role)
@@ -441,7 +442,8 @@ def list_incidents(
             offset=offset,
         )
         now = ctx.clock.now()
-        views = [read_model(ctx, i, now) for i in found]
+        persons = uow.persons.persons_of_incidents([i.id for i in found])
+        views = [read_model(ctx, i, now) | {"person_id": persons.get(i.id)} for i in found]
         audit.record(ctx, uow, actor, "list", "incident", [i.id for i in found])
         uow.commit()
     return [project_incident(v, actor.role) for v in views]

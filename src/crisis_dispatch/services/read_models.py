@@ -244,6 +244,9 @@ class OperationsIncident(PlacedIncident):
     phone_988: dict[str, Any] | None = None
     #: The 988 transfer this incident was handed back from.
     handed_back_from: str | None = None
+    #: The person the incident is linked to (the person index, docs/after-the-call.md), when
+    #: reading incidents (GET /incidents, /incidents/{id}). Clinical: operations only.
+    person_id: str | None = None
 
 
 class PoliceIncident(PlacedIncident):

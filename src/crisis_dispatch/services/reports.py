@@ -10,6 +10,7 @@ reads (reporting/program.py). No personal data leaves: only counts and times.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -146,8 +147,17 @@ def kpi_report(
         "time_zone": tz,
         "kpis": kpis,
         # Hold transports and 988 transfers (issue 14), from the incidents' own records.
-        "after_the_call": after_the_call(loaded.incidents),
+        "after_the_call": after_the_call(loaded.incidents) | {"person_index": _repeat_encounters(ctx, loaded.incidents)},
     }
+
+
+def _repeat_encounters(ctx: ServiceContext, incidents: Sequence[Incident]) -> dict[str, int]:
+    """The person index in the KPI block, de-identified: counts of the window's linked
+    incidents and of the people seen twice or more in it (docs/after-the-call.md §3)."""
+    from crisis_dispatch.domain.persons import repeat_counts
+
+    with ctx.uow() as uow:
+        return repeat_counts(uow.persons.persons_of_incidents([i.id for i in incidents]))
 
 
 def program_report(

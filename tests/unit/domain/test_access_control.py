@@ -28,15 +28,24 @@ _DISPATCH = _READ | {
 }
 #: Issue 13: whoever takes calls may take an EIDO from the CAD and read an incident as EIDO.
 _EIDO = {"eido:receive", "eido:read"}
+#: Issue 14 item 2: the person index is clinical. Call-takers search (a caller names someone);
+#: crews and dispatchers link and read encounters; dispatchers and supervisors merge.
+_PERSONS = {"person:search", "person:link", "person:read"}
 EXPECTED: dict[str, set[str]] = {
     # Issue 10: whoever takes calls confirms a text-only decision by asking the safety questions.
-    "call_taker": _READ | _EIDO | {"call:create", "queue:read", "triage:evaluate", "triage:confirm", "unit:read"},
-    "dispatcher": _DISPATCH | _EIDO,
-    "crew": _READ | {"incident:status", "incident:outcome", "incident:note", "unit:read", "unit:status", "facility:update"},
+    "call_taker": _READ
+    | _EIDO
+    | {"call:create", "queue:read", "triage:evaluate", "triage:confirm", "unit:read", "person:search"},
+    "dispatcher": _DISPATCH | _EIDO | _PERSONS | {"person:merge"},
+    "crew": _READ
+    | _PERSONS
+    | {"incident:status", "incident:outcome", "incident:note", "unit:read", "unit:status", "facility:update"},
     # A supervisor does what dispatchers do, plus crews and the audit trail, and discloses an
     # incident to police under the imminent-threat exception.
     "supervisor": _DISPATCH
     | _EIDO
+    | _PERSONS
+    | {"person:merge"}
     | {"crew:manage", "audit:read", "report:read", "export:nemsis", "incident:disclose", "disclosure:read"},
     # Analysts run what-ifs on the triage criteria; they change nothing.
     "analyst": _READ | {"triage:evaluate", "unit:read", "report:read"},
@@ -60,6 +69,8 @@ WRITES = {
     "facility:update",
     "user:manage",
     "incident:disclose",
+    "person:link",
+    "person:merge",
 }
 CASES = list(itertools.product(sorted(EXPECTED), sorted(p.value for p in Permission)))
 

@@ -227,6 +227,7 @@
       ${CAN_ASSIGN && !CD.placed(inc.location) && !TERMINAL.has(inc.status) ? placeForm(inc) : ""}
       ${(inc.history || []).length ? `<details><summary>Timeline</summary><ol class="timeline">${inc.history.map((h) => `<li>${CD.esc(CD.fmtTime(h.at))} ${CD.esc(h.subject)} ${CD.esc(CD.label(h.from || ""))} → ${CD.esc(CD.label(h.to))} <span class="muted">${CD.esc(h.by)}${h.reason ? " · " + CD.esc(h.reason) : ""}</span></li>`).join("")}</ol></details>` : ""}`;
     showConfirm(inc);
+    document.dispatchEvent(new CustomEvent("cd:incident-shown", { detail: { id: inc.id, person_id: inc.person_id } }));
     if (!CAN_ASSIGN) return;
     if (WAITING.has(inc.status)) loadRecommendations(inc); else { $("recs").innerHTML = ""; $("recs-note").textContent = inc.unit_id ? `${unitSign(inc.unit_id)} is on this incident.` : "No van needed."; }
   }

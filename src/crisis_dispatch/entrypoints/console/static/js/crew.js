@@ -70,6 +70,8 @@
 
   function render() {
     const u = S.unit, inc = S.incident;
+    // The person index's card (persons.js) follows the incident on screen.
+    document.dispatchEvent(new CustomEvent("cd:incident-shown", { detail: inc ? { id: inc.id, person_id: inc.person_id } : {} }));
     $("van-sign").textContent = u ? u.call_sign : "No van";
     $("van-status").textContent = u ? CD.label(u.status) : "off shift";
     $("van-status").className = "badge st-" + (u ? u.status : "off_shift");
