@@ -30,6 +30,7 @@ from crisis_dispatch.domain.disclosures import Disclosure, PoliceScope, police_i
 from crisis_dispatch.domain.errors import Conflict, DuplicateKey, NotFound
 from crisis_dispatch.domain.history import StatusChange, Subject
 from crisis_dispatch.domain.incident import Incident, IncidentStatus
+from crisis_dispatch.domain.persons import Person, canonical
 from crisis_dispatch.domain.station import Facility, Station
 from crisis_dispatch.domain.unit import Shift, Staff, Unit
 from crisis_dispatch.domain.users import AuditRecord, User
@@ -98,6 +99,9 @@ class FakeDatabase:
     eido_links: dict[str, dict[str, Any]] = field(default_factory=dict)
     subscriptions: dict[str, dict[str, Any]] = field(default_factory=dict)
     outbox: dict[int, dict[str, Any]] = field(default_factory=dict)
+    persons: dict[str, Person] = field(default_factory=dict)
+    person_links: dict[str, dict[str, Any]] = field(default_factory=dict)
+    person_events: list[dict[str, Any]] = field(default_factory=list)
     incident_seq: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     commits: int = 0
 
@@ -118,6 +122,9 @@ class _Work:
         self.eido_links = copy.deepcopy(db.eido_links)
         self.subscriptions = copy.deepcopy(db.subscriptions)
         self.outbox = copy.deepcopy(db.outbox)
+        self.persons = dict(db.persons)
+        self.person_links = copy.deepcopy(db.person_links)
+        self.person_events = copy.deepcopy(db.person_events)
         self.added: dict[str, list[str]] = {name: [] for name in ENTITIES}
 
 
@@ -438,6 +445,101 @@ class FakeDisclosures:
         return sorted(rows, key=lambda d: (d.at, d.id))
 
 
+class FakePersons:
+    """The person index in memory (frozen values: replaced, never changed in place)."""
+
+    def __init__(self, work: _Work) -> None:
+        self.work = work
+
+    def add(self, person: Person) -> None:
+        if person.id in self.work.persons:
+            raise DuplicateKey(f"person '{person.id}' exists")
+        self.work.persons[person.id] = person
+
+    def find(self, person_id: str) -> Person | None:
+        return self.work.persons.get(person_id)
+
+    def get(self, person_id: str) -> Person:
+        found = self.find(person_id)
+        if found is None:
+            raise NotFound(f"person '{person_id}' not found")
+        return found
+
+    def set_merge(self, person: Person) -> None:
+        self.work.persons[person.id] = replace(
+            self.get(person.id), merged_into=person.merged_into, merged_at=person.merged_at, merged_by=person.merged_by
+        )
+
+    def not_merged(self) -> list[Person]:
+        return sorted((p for p in self.work.persons.values() if p.merged_into is None), key=lambda p: p.id)
+
+    def merges(self) -> dict[str, str | None]:
+        return {p.id: p.merged_into for p in self.work.persons.values() if p.merged_into is not None}
+
+    def by_ids(self, ids: Iterable[str]) -> dict[str, Person]:
+        return {i: self.work.persons[i] for i in set(ids) if i in self.work.persons}
+
+    def link(self, incident_id: str, person_id: str, *, at: datetime, by: str) -> None:
+        if incident_id in self.work.person_links:
+            raise DuplicateKey(f"incident '{incident_id}' is linked")
+        self.work.person_links[incident_id] = {
+            "incident_id": incident_id,
+            "person_id": person_id,
+            "linked_at": at,
+            "linked_by": by,
+        }
+
+    def unlink(self, incident_id: str) -> None:
+        self.work.person_links.pop(incident_id, None)
+
+    def link_of(self, incident_id: str) -> dict[str, Any] | None:
+        row = self.work.person_links.get(incident_id)
+        return None if row is None else dict(row)
+
+    def links_of(self, person_ids: Iterable[str]) -> list[dict[str, Any]]:
+        wanted = set(person_ids)
+        rows = [dict(r) for r in self.work.person_links.values() if r["person_id"] in wanted]
+        return sorted(rows, key=lambda r: (r["linked_at"], r["incident_id"]))
+
+    def all_links(self) -> dict[str, str]:
+        return {i: r["person_id"] for i, r in self.work.person_links.items()}
+
+    def persons_of_incidents(self, incident_ids: Iterable[str]) -> dict[str, str]:
+        merges = self.merges()
+        links = self.work.person_links
+        return {i: canonical(links[i]["person_id"], merges) for i in set(incident_ids) if i in links}
+
+    def record(
+        self,
+        action: str,
+        person_id: str,
+        *,
+        at: datetime,
+        by: str,
+        other_person_id: str | None = None,
+        incident_id: str | None = None,
+        incidents: Iterable[str] = (),
+        reason: str = "",
+    ) -> None:
+        self.work.person_events.append(
+            {
+                "id": len(self.work.person_events) + 1,
+                "at": at,
+                "by": by,
+                "action": action,
+                "person_id": person_id,
+                "other_person_id": other_person_id,
+                "incident_id": incident_id,
+                "incidents": sorted(incidents),
+                "reason": reason,
+            }
+        )
+
+    def events(self, person_ids: Iterable[str]) -> list[dict[str, Any]]:
+        wanted = set(person_ids)
+        return [dict(e) for e in self.work.person_events if e["person_id"] in wanted or e["other_person_id"] in wanted]
+
+
 class _Rows:
     """Plain rows by key (the exchange's records)."""
 
@@ -553,6 +655,7 @@ class FakeUnitOfWork:
         self.eido_links = FakeEidoLinks(work.eido_links, "eido_id", "EIDO link")
         self.subscriptions = FakeSubscriptions(work.subscriptions, "id", "subscription")
         self.outbox = FakeOutbox(work.outbox, "id", "outbox entry")
+        self.persons = FakePersons(work)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
@@ -607,6 +710,7 @@ class FakeUnitOfWork:
         db.tokens, db.login_failures, db.idempotency = work.tokens, work.login_failures, work.idempotency
         db.disclosures += work.disclosures
         db.eido_links, db.subscriptions, db.outbox = work.eido_links, work.subscriptions, work.outbox
+        db.persons, db.person_links, db.person_events = work.persons, work.person_links, work.person_events
         db.commits += 1
         self.committed = True
         self.__enter__()  # a fresh copy for whatever the block does after its commit

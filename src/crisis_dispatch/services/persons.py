@@ -15,13 +15,13 @@ from datetime import datetime
 from typing import Any
 
 from crisis_dispatch.adapters.name_matching import name_similarity
-from crisis_dispatch.adapters.uow import UnitOfWork
 from crisis_dispatch.domain.access import SCOPED_TO_OWN_UNIT, Permission
 from crisis_dispatch.domain.clock import ensure_aware
 from crisis_dispatch.domain.errors import Conflict, InvalidInput, NotFound
 from crisis_dispatch.domain.incident import Incident
 from crisis_dispatch.domain.limits import check_text
 from crisis_dispatch.domain.persons import Person, PersonQuery, canonical, members, new_person, suggest
+from crisis_dispatch.services.ports import UnitOfWork
 
 from . import audit
 from .context import Actor, ServiceContext

@@ -21,6 +21,7 @@ from typing import Any, Protocol, Self, TypeVar
 from crisis_dispatch.domain.disclosures import Disclosure, PoliceScope
 from crisis_dispatch.domain.history import StatusChange
 from crisis_dispatch.domain.incident import Incident, IncidentStatus
+from crisis_dispatch.domain.persons import Person
 from crisis_dispatch.domain.station import Facility, Station
 from crisis_dispatch.domain.unit import Shift, Staff, Unit
 from crisis_dispatch.domain.users import AuditRecord, User
@@ -212,6 +213,52 @@ class OutboxRepository(Protocol):
     def claim(self, row_id: int, seen_next_attempt_at: datetime, until: datetime) -> bool: ...
 
 
+class PersonRepository(Protocol):
+    """The person index: records (frozen values), links of incidents to them, and the
+    insert-only trail of what was done."""
+
+    def add(self, person: Person) -> None: ...
+
+    def find(self, person_id: str) -> Person | None: ...
+
+    def get(self, person_id: str) -> Person: ...
+
+    def set_merge(self, person: Person) -> None: ...
+
+    def not_merged(self) -> builtins.list[Person]: ...
+
+    def merges(self) -> dict[str, str | None]: ...
+
+    def by_ids(self, ids: Iterable[str]) -> dict[str, Person]: ...
+
+    def link(self, incident_id: str, person_id: str, *, at: datetime, by: str) -> None: ...
+
+    def unlink(self, incident_id: str) -> None: ...
+
+    def link_of(self, incident_id: str) -> dict[str, Any] | None: ...
+
+    def links_of(self, person_ids: Iterable[str]) -> builtins.list[dict[str, Any]]: ...
+
+    def all_links(self) -> dict[str, str]: ...
+
+    def persons_of_incidents(self, incident_ids: Iterable[str]) -> dict[str, str]: ...
+
+    def record(
+        self,
+        action: str,
+        person_id: str,
+        *,
+        at: datetime,
+        by: str,
+        other_person_id: str | None = None,
+        incident_id: str | None = None,
+        incidents: Iterable[str] = (),
+        reason: str = "",
+    ) -> None: ...
+
+    def events(self, person_ids: Iterable[str]) -> builtins.list[dict[str, Any]]: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction around one use case: ``with ctx.uow() as uow: ...; uow.commit()``.
     Whatever is not committed when the block ends is rolled back."""
@@ -264,6 +311,9 @@ class UnitOfWork(Protocol):
 
     @property
     def disclosures(self) -> DisclosureRepository: ...
+
+    @property
+    def persons(self) -> PersonRepository: ...
 
     def __enter__(self) -> Self: ...
 

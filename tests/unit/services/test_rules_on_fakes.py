@@ -25,6 +25,7 @@ from tests.integration import (
     test_disclosures,
     test_hold_transports,
     test_incident_workflow,
+    test_persons,
     test_phone_988,
 )
 from tests.unit.fakes import FakeContainer, fake_container
@@ -35,6 +36,7 @@ MODULES: list[ModuleType] = [
     test_disclosures,
     test_hold_transports,
     test_phone_988,
+    test_persons,
 ]
 
 #: Tests that need the database itself, by name, with the reason.
