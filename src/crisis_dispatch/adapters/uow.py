@@ -12,6 +12,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from crisis_dispatch.domain.errors import Conflict
 
 from . import interop_repositories as ir
+from .care_repository import CarePetitionRepository
 from . import repositories as r
 
 
@@ -43,6 +44,7 @@ class UnitOfWork:
         self.subscriptions = ir.SubscriptionRepository(s)
         self.outbox = ir.OutboxRepository(s)
         self.disclosures = r.DisclosureRepository(s)
+        self.care = CarePetitionRepository(s)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:

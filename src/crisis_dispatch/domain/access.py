@@ -56,6 +56,12 @@ class Permission(StrEnum):
     INCIDENT_DISCLOSE = "incident:disclose"
     #: Read the disclosures made (police liaisons: those made to them).
     DISCLOSURE_READ = "disclosure:read"
+    #: Prepare a CARE Court petition from an encounter: the team's clinicians (WIC 5974).
+    CARE_PREPARE = "care:prepare"
+    #: Read CARE petitions (crew: those they prepared; court liaisons: every CARE matter).
+    CARE_READ = "care:read"
+    #: Record a stage of a CARE matter (filed, the court's findings and orders, the end).
+    CARE_STAGE = "care:stage"
 
 
 P = Permission
@@ -92,6 +98,12 @@ PERMISSIONS: Mapping[Permission, frozenset[UserRole]] = {
     P.EXPORT_NEMSIS: frozenset({R.SUPERVISOR, R.ADMIN}),
     P.INCIDENT_DISCLOSE: frozenset({R.SUPERVISOR, R.ADMIN}),
     P.DISCLOSURE_READ: frozenset({R.SUPERVISOR, R.ADMIN, R.POLICE_LIAISON}),
+    # CARE Court (docs/after-the-call.md): the petitioner is a clinician of the mobile crisis
+    # team, so dispatchers and call-takers do not prepare petitions; court liaisons follow
+    # the matters and record the court's stages; police, analysts and the CAD see none.
+    P.CARE_PREPARE: frozenset({R.CREW, R.SUPERVISOR, R.ADMIN}),
+    P.CARE_READ: frozenset({R.CREW, R.SUPERVISOR, R.ADMIN, R.COURT_LIAISON}),
+    P.CARE_STAGE: frozenset({R.CREW, R.SUPERVISOR, R.ADMIN, R.COURT_LIAISON}),
 }
 
 #: Roles that only see incidents they are tied to.

@@ -255,6 +255,14 @@ class Outcome:
     subject_age: int | None = None
     referrals: tuple[str, ...] = field(default_factory=tuple)
     summary: str = ""
+    #: Referred to CARE Court (a petition recommended), with any disposition: "an involuntary
+    #: hold and a CARE referral" are both recorded. The older disposition value
+    #: ``care_court_petition_recommended`` still means a referral (see :attr:`care_referred`).
+    care_referral: bool = False
+
+    @property
+    def care_referred(self) -> bool:
+        return self.care_referral or self.disposition is Disposition.CARE_COURT_PETITION_RECOMMENDED
 
     @property
     def nemsis(self) -> NemsisDisposition:
@@ -289,6 +297,7 @@ class Outcome:
             "subject_age": self.subject_age,
             "referrals": list(self.referrals),
             "summary": self.summary,
+            "care_referral": self.care_referred,
             "nemsis": list(self.nemsis.codes()),
         }
 
@@ -303,4 +312,5 @@ class Outcome:
             subject_age=data.get("subject_age"),
             referrals=tuple(data.get("referrals", ())),
             summary=data.get("summary", ""),
+            care_referral=bool(data.get("care_referral", False)),
         )
