@@ -20,8 +20,10 @@ from typing import Any
 import pytest
 
 from crisis_dispatch.domain.access import UserRole
+from crisis_dispatch.domain.care import Criterion
 from crisis_dispatch.domain.outcomes import Disposition, Outcome
-from crisis_dispatch.services import disclosures, incidents
+from crisis_dispatch.services import care, disclosures, incidents
+from crisis_dispatch.services.care import PetitionRequest
 from crisis_dispatch.services.context import SYSTEM
 from crisis_dispatch.services.incidents import CallIntake
 from crisis_dispatch.services.read_models import BOARD_UNIT_ROLES, INCIDENT_MODEL, BoardUnit, OperationsUnit
@@ -50,6 +52,7 @@ class Planted:
     armed: str  # police in the response
     disclosed: str  # team alone, disclosed to every police liaison
     facility: str
+    petition: str  # a CARE petition prepared from the team incident
 
 
 #: What each role must never receive, anywhere. Those who run the calls see everything.
@@ -131,6 +134,13 @@ REQUESTS: list[tuple[str, str, str | None, str, Any]] = [
     ("POST", "/api/v1/incidents/{incident_id}/988/transfer", "team", "", {"centre": ""}),
     ("POST", "/api/v1/incidents/{incident_id}/988/result", "team", "", {"result": 5}),
     ("POST", "/api/v1/incidents/{incident_id}/988/handback", "team", "", {"narrative": ""}),
+    # CARE Court (docs/after-the-call.md): a petition is planted on the team incident.
+    ("POST", "/api/v1/incidents/{incident_id}/care-petitions", "team", "", {"respondent": 5}),
+    ("GET", "/api/v1/care-petitions", None, "", None),
+    ("GET", "/api/v1/care-petitions", None, "overdue=true", None),
+    ("GET", "/api/v1/care-petitions/{petition_id}", None, "", None),
+    ("POST", "/api/v1/care-petitions/{petition_id}/stages", None, "", {"stage": "sideways", "on": "2026-11-27"}),
+    ("GET", "/api/v1/care-petitions/{petition_id}/evidence", None, "", None),
     ("GET", "/health", None, "", None),
 ]
 #: Routes not walked here, and where they are tested instead.
@@ -195,7 +205,22 @@ def planted(api: Api) -> Iterator[Planted]:
     reason = "imperative threat: she said she will jump if anyone comes near"
     disclosures.disclose(ctx, SYSTEM, disclosed["id"], reason, to_role="police_liaison")
     facilities = api.client.get("/api/v1/facilities", headers=api.h("admin")).json()
-    yield Planted(team["id"], armed["id"], disclosed["id"], facilities[0]["id"] if facilities else "none-loaded")
+    petition = care.prepare(
+        ctx,
+        SYSTEM,
+        team["id"],
+        PetitionRequest(
+            respondent_name="Alex Respondent",
+            respondent_age=34,
+            respondent_county="Los Angeles",
+            county="Los Angeles",
+            facts="Three crisis contacts this autumn; not in treatment.",
+            criteria=[c.value for c in Criterion],
+            grounds=["needs_services_to_prevent_relapse"],
+            petitioner_staff_id="stf-ttp-api-psych",
+        ),
+    )
+    yield Planted(team["id"], armed["id"], disclosed["id"], facilities[0]["id"] if facilities else "none-loaded", petition["id"])
 
 
 def test_every_route_of_the_api_is_walked_here_or_said_where_it_is_tested(api: Api) -> None:
@@ -213,6 +238,7 @@ def _url(planted: Planted, api: Api, path: str, target: str | None, query: str) 
         username="analyst",
         subscription_id="SUB-NONE",
         row_id=1,
+        petition_id=planted.petition,
     )
     return url + (f"?{query}" if query else "")
 

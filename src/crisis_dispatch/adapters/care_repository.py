@@ -25,7 +25,9 @@ class CarePetitionRepository:
     def save(self, petition: CarePetition) -> None:
         t = orm.care_petitions.c
         row = _row(petition)
-        self.session.execute(update(orm.care_petitions).where(t.id == petition.id).values(stage=row["stage"], record=row["record"]))
+        self.session.execute(
+            update(orm.care_petitions).where(t.id == petition.id).values(stage=row["stage"], record=row["record"])
+        )
 
     def find(self, petition_id: str) -> CarePetition | None:
         t = orm.care_petitions.c

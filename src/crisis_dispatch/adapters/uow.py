@@ -12,8 +12,8 @@ from sqlalchemy.orm.exc import StaleDataError
 from crisis_dispatch.domain.errors import Conflict
 
 from . import interop_repositories as ir
-from .care_repository import CarePetitionRepository
 from . import repositories as r
+from .care_repository import CarePetitionRepository
 
 
 class UnitOfWork:

@@ -127,7 +127,13 @@ class Due:
     words: str
 
     def to_dict(self) -> dict[str, Any]:
-        return {"what": self.what, "stage": self.stage.value, "due": self.due.isoformat(), "overdue": self.overdue, "words": self.words}
+        return {
+            "what": self.what,
+            "stage": self.stage.value,
+            "due": self.due.isoformat(),
+            "overdue": self.overdue,
+            "words": self.words,
+        }
 
 
 @dataclass(frozen=True)
@@ -280,7 +286,9 @@ class CarePetition:
             raise InvalidInput("a CARE petition states the facts that support it")
         missing = [CRITERION_TEXT[c] for c in Criterion if c not in self.criteria]
         if missing:
-            raise InvalidInput("the petition attests every criterion of WIC 5972; not attested: the respondent " + "; ".join(missing))
+            raise InvalidInput(
+                "the petition attests every criterion of WIC 5972; not attested: the respondent " + "; ".join(missing)
+            )
         if not self.grounds:
             raise InvalidInput(
                 "the petition attests at least one of the two grounds of WIC 5972(d): the respondent "
@@ -297,9 +305,7 @@ class CarePetition:
                 return s.on
         return None
 
-    def record_stage(
-        self, stage: Stage, on: date, *, by: str, now: datetime, today: date, result: str = ""
-    ) -> CarePetition:
+    def record_stage(self, stage: Stage, on: date, *, by: str, now: datetime, today: date, result: str = "") -> CarePetition:
         """The next stage, on its date: in order (the court may dismiss at any point once the
         petition is filed), never before the previous stage or the petition, never in the future."""
         current = self.stage
@@ -315,7 +321,9 @@ class CarePetition:
             raise InvalidInput("the last stage says how the matter ended: result 'graduation' or 'dismissal'")
         previous = self.stages[-1].on if self.stages else ensure_aware(self.prepared_at).date()
         if on < previous:
-            raise InvalidInput(f"'{stage.value}' on {on.isoformat()} cannot be before '{current.value}' on {previous.isoformat()}")
+            raise InvalidInput(
+                f"'{stage.value}' on {on.isoformat()} cannot be before '{current.value}' on {previous.isoformat()}"
+            )
         if on > today:
             raise InvalidInput(f"'{stage.value}' cannot be dated in the future ({on.isoformat()}; today is {today.isoformat()})")
         record = StageRecord(stage=stage, on=on, by=by, recorded_at=ensure_aware(now))
@@ -381,7 +389,7 @@ def court_days_between(calendar: CourtCalendar, start: date, end: date) -> int:
 
 
 def due_in_words(what: str, due: date, today: date, calendar: CourtCalendar) -> str:
-    """"The county's report (WIC 5977) is due Tuesday 22 December 2026, in 5 court days"."""
+    """ "The county's report (WIC 5977) is due Tuesday 22 December 2026, in 5 court days"."""
     when = f"{due:%A} {due.day} {due:%B %Y}"
     if today == due:
         return f"{what[0].upper()}{what[1:]} is due today, {when}"
@@ -391,4 +399,3 @@ def due_in_words(what: str, due: date, today: date, calendar: CourtCalendar) -> 
     n = court_days_between(calendar, due, today)
     late = f"{n} court day{'s' if n != 1 else ''}" if n else f"{(today - due).days} day{'s' if (today - due).days != 1 else ''}"
     return f"Overdue: {what} was due {when}, {late} ago"
-

@@ -260,9 +260,13 @@ class Outcome:
     #: ``care_court_petition_recommended`` still means a referral (see :attr:`care_referred`).
     care_referral: bool = False
 
+    def __post_init__(self) -> None:
+        if self.disposition is Disposition.CARE_COURT_PETITION_RECOMMENDED:
+            object.__setattr__(self, "care_referral", True)  # the older value is a referral
+
     @property
     def care_referred(self) -> bool:
-        return self.care_referral or self.disposition is Disposition.CARE_COURT_PETITION_RECOMMENDED
+        return self.care_referral
 
     @property
     def nemsis(self) -> NemsisDisposition:

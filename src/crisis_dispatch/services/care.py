@@ -80,7 +80,9 @@ def evidence_item(incident: Incident) -> EvidenceItem:
     outcome, hold = incident.outcome, incident.outcome.hold if incident.outcome else None
     writer = ""
     if hold is not None:
-        writer = "our crisis team" if hold.writer is None else f"{hold.writer.kind.value.replace('_', ' ')} ({hold.writer.agency})"
+        writer = (
+            "our crisis team" if hold.writer is None else f"{hold.writer.kind.value.replace('_', ' ')} ({hold.writer.agency})"
+        )
     destination = outcome.destination if outcome else None
     return EvidenceItem(
         incident_id=incident.id,
@@ -94,7 +96,9 @@ def evidence_item(incident: Incident) -> EvidenceItem:
     )
 
 
-def gather_evidence(uow: UnitOfWork, incident: Incident, listed: Sequence[str], prepared_at: datetime) -> tuple[EvidenceItem, ...]:
+def gather_evidence(
+    uow: UnitOfWork, incident: Incident, listed: Sequence[str], prepared_at: datetime
+) -> tuple[EvidenceItem, ...]:
     """The encounter itself, the incidents listed (refused when unknown or outside the 60
     days), and the person's other encounters in the window (:func:`person_encounters`)."""
     items = [evidence_item(incident)]
@@ -131,7 +135,9 @@ def prepare(ctx: ServiceContext, actor: Actor, incident_id: str, req: PetitionRe
         incident = uow.incidents.get(incident_id)
         check_scope(ctx, uow, actor, incident)
         if incident.on_scene_at is None:
-            raise InvalidInput(f"a CARE petition is prepared from an encounter: no team reached the person of incident {incident.id}")
+            raise InvalidInput(
+                f"a CARE petition is prepared from an encounter: no team reached the person of incident {incident.id}"
+            )
         existing = uow.care.list(incident_ids=[incident.id], limit=1)
         if existing:
             raise Conflict(f"a CARE petition was already prepared from incident {incident.id}: {existing[0].id}")
@@ -155,7 +161,9 @@ def prepare(ctx: ServiceContext, actor: Actor, incident_id: str, req: PetitionRe
         petition = _counties_named(petition)
         petition = replace(petition, evidence=gather_evidence(uow, incident, req.evidence_incident_ids, now))
         uow.care.add(petition)
-        uow.history.add(incident.event("care_petition", now=now, by=actor.username, reason=f"CARE petition {petition.id} prepared"))
+        uow.history.add(
+            incident.event("care_petition", now=now, by=actor.username, reason=f"CARE petition {petition.id} prepared")
+        )
         audit.record(ctx, uow, actor, "create", "care_petition", [petition.id], detail=f"from incident {incident.id}")
         audit.record(ctx, uow, actor, "read", "incident", [e.incident_id for e in petition.evidence], detail="CARE evidence")
         uow.commit()
@@ -219,9 +227,13 @@ def record_stage(ctx: ServiceContext, actor: Actor, petition_id: str, stage: str
         petition = petition.record_stage(next_stage, on, by=actor.username, now=now, today=today(ctx), result=result.strip())
         uow.care.save(petition)
         incident = uow.incidents.get(petition.incident_id)
-        why = f"CARE petition {petition.id}: {next_stage.value} on {on.isoformat()}" + (f" ({result.strip()})" if result.strip() else "")
+        why = f"CARE petition {petition.id}: {next_stage.value} on {on.isoformat()}" + (
+            f" ({result.strip()})" if result.strip() else ""
+        )
         uow.history.add(incident.event("care_stage", now=now, by=actor.username, reason=why))
-        audit.record(ctx, uow, actor, "update", "care_petition", [petition.id], detail=f"stage {next_stage.value} on {on.isoformat()}")
+        audit.record(
+            ctx, uow, actor, "update", "care_petition", [petition.id], detail=f"stage {next_stage.value} on {on.isoformat()}"
+        )
         uow.commit()
     return _view(ctx, petition)
 

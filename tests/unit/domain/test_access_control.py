@@ -28,21 +28,27 @@ _DISPATCH = _READ | {
 }
 #: Issue 13: whoever takes calls may take an EIDO from the CAD and read an incident as EIDO.
 _EIDO = {"eido:receive", "eido:read"}
+#: Issue 14 item 4: CARE Court petitions. The team's clinicians prepare them (WIC 5974);
+#: court liaisons read every CARE matter and record the court's stages.
+_CARE = {"care:prepare", "care:read", "care:stage"}
 EXPECTED: dict[str, set[str]] = {
     # Issue 10: whoever takes calls confirms a text-only decision by asking the safety questions.
     "call_taker": _READ | _EIDO | {"call:create", "queue:read", "triage:evaluate", "triage:confirm", "unit:read"},
     "dispatcher": _DISPATCH | _EIDO,
-    "crew": _READ | {"incident:status", "incident:outcome", "incident:note", "unit:read", "unit:status", "facility:update"},
+    "crew": _READ
+    | _CARE
+    | {"incident:status", "incident:outcome", "incident:note", "unit:read", "unit:status", "facility:update"},
     # A supervisor does what dispatchers do, plus crews and the audit trail, and discloses an
     # incident to police under the imminent-threat exception.
     "supervisor": _DISPATCH
     | _EIDO
+    | _CARE
     | {"crew:manage", "audit:read", "report:read", "export:nemsis", "incident:disclose", "disclosure:read"},
     # Analysts run what-ifs on the triage criteria; they change nothing.
     "analyst": _READ | {"triage:evaluate", "unit:read", "report:read"},
     # Police see where the vans are, and nothing clinical; and which incidents were disclosed to them.
     "police_liaison": _READ | {"unit:read", "disclosure:read"},
-    "court_liaison": set(_READ),
+    "court_liaison": _READ | {"care:read", "care:stage"},
     "admin": {p.value for p in Permission},
     # Issue 13: the CAD's machine account sends and reads EIDO documents, and nothing else:
     # no incident views, no reference data, no queue.
@@ -60,6 +66,8 @@ WRITES = {
     "facility:update",
     "user:manage",
     "incident:disclose",
+    "care:prepare",
+    "care:stage",
 }
 CASES = list(itertools.product(sorted(EXPECTED), sorted(p.value for p in Permission)))
 
@@ -78,7 +86,9 @@ def test_each_role_has_exactly_the_expected_permissions(role: str, permission: s
 
 @pytest.mark.parametrize("role", ["analyst", "police_liaison", "court_liaison", "cad"])
 def test_read_only_roles_can_write_nothing(role: str) -> None:
-    assert not {p.value for p in Permission if allowed(role, p)} & WRITES
+    # Court liaisons write one thing: the court's stages of a CARE matter (issue 14 item 4).
+    may_write = {"care:stage"} if role == "court_liaison" else set()
+    assert {p.value for p in Permission if allowed(role, p)} & WRITES == may_write
 
 
 def test_only_an_admin_manages_users() -> None:

@@ -3,6 +3,7 @@ order with dates, the county's report due 14 court days after it is ordered (WIC
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
@@ -96,11 +97,15 @@ def test_no_stage_before_the_petition_was_prepared() -> None:
 def test_the_court_may_dismiss_once_filed_and_nothing_follows_the_end() -> None:
     today = date(2026, 12, 31)
     with pytest.raises(InvalidInput, match="next stage after 'prepared' is 'filed'"):
-        petition().record_stage(Stage.GRADUATION_OR_DISMISSAL, date(2026, 11, 5), by="c", now=PREPARED, today=today, result="dismissal")
+        petition().record_stage(
+            Stage.GRADUATION_OR_DISMISSAL, date(2026, 11, 5), by="c", now=PREPARED, today=today, result="dismissal"
+        )
     p = petition().record_stage(Stage.FILED, date(2026, 11, 3), by="c", now=PREPARED, today=today)
     with pytest.raises(InvalidInput, match="graduation"):
         p.record_stage(Stage.GRADUATION_OR_DISMISSAL, date(2026, 11, 5), by="c", now=PREPARED, today=today)
-    ended = p.record_stage(Stage.GRADUATION_OR_DISMISSAL, date(2026, 11, 5), by="c", now=PREPARED, today=today, result="dismissal")
+    ended = p.record_stage(
+        Stage.GRADUATION_OR_DISMISSAL, date(2026, 11, 5), by="c", now=PREPARED, today=today, result="dismissal"
+    )
     assert ended.result == "dismissal" and ended.due(CAL, today) is None
     with pytest.raises(InvalidInput, match="ended"):
         ended.record_stage(Stage.HEARING, date(2026, 11, 6), by="c", now=PREPARED, today=today)
@@ -176,10 +181,8 @@ def test_whatever_is_asked_the_stages_stay_in_order_and_their_dates_never_go_bac
     for stage, offset in steps:
         on = (p.stages[-1].on if p.stages else PREPARED.date()) + timedelta(days=offset)
         result = "dismissal" if stage is Stage.GRADUATION_OR_DISMISSAL else ""
-        try:
+        with contextlib.suppress(InvalidInput):
             p = p.record_stage(stage, on, by="x", now=PREPARED, today=today, result=result)
-        except InvalidInput:
-            pass
     indexes = [ORDER.index(s.stage) for s in p.stages]
     assert indexes == sorted(indexes) and len(set(indexes)) == len(indexes)
     dates = [PREPARED.date(), *(s.on for s in p.stages)]
