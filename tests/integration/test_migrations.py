@@ -163,3 +163,16 @@ def test_0009_adds_the_988_columns_and_goes_back_down(container: Container) -> N
     assert {"phone_988", "handed_back_from"}.isdisjoint(columns) and "hold_transport" in columns
     upgrade(container.engine)
     assert {"phone_988", "handed_back_from"} <= {c["name"] for c in inspect(container.engine).get_columns("incidents")}
+
+
+def test_0012_adds_the_care_petitions_and_goes_back_down(container: Container) -> None:
+    from alembic import command
+    from sqlalchemy import inspect
+
+    from crisis_dispatch.bootstrap import alembic_config
+
+    command.downgrade(alembic_config(container.engine), "0009_phone_988")
+    assert "care_petitions" not in inspect(container.engine).get_table_names()
+    upgrade(container.engine)
+    columns = {c["name"] for c in inspect(container.engine).get_columns("care_petitions")}
+    assert columns == {"id", "incident_id", "prepared_at", "prepared_by", "stage", "record"}
