@@ -20,8 +20,10 @@ from typing import Any
 import pytest
 
 from crisis_dispatch.domain.access import UserRole
+from crisis_dispatch.domain.care import Criterion
 from crisis_dispatch.domain.outcomes import Disposition, Outcome
-from crisis_dispatch.services import disclosures, incidents, persons
+from crisis_dispatch.services import care, disclosures, incidents, persons
+from crisis_dispatch.services.care import PetitionRequest
 from crisis_dispatch.services.context import SYSTEM
 from crisis_dispatch.services.incidents import CallIntake
 from crisis_dispatch.services.persons import PersonDetails
@@ -57,6 +59,7 @@ class Planted:
     disclosed: str  # team alone, disclosed to every police liaison
     facility: str
     person: str  # linked to the team incident
+    petition: str  # a CARE petition prepared from the team incident
 
 
 #: What each role must never receive, anywhere. Those who run the calls see everything.
@@ -150,6 +153,13 @@ REQUESTS: list[tuple[str, str, str | None, str, Any]] = [
     ("DELETE", "/api/v1/incidents/{incident_id}/person", "armed", "", None),
     ("POST", "/api/v1/persons/{person_id}/merge", None, "", {"into": ""}),
     ("POST", "/api/v1/persons/{person_id}/unmerge", None, "", {"reason": ""}),
+    # CARE Court (docs/after-the-call.md): a petition is planted on the team incident.
+    ("POST", "/api/v1/incidents/{incident_id}/care-petitions", "team", "", {"respondent": 5}),
+    ("GET", "/api/v1/care-petitions", None, "", None),
+    ("GET", "/api/v1/care-petitions", None, "overdue=true", None),
+    ("GET", "/api/v1/care-petitions/{petition_id}", None, "", None),
+    ("POST", "/api/v1/care-petitions/{petition_id}/stages", None, "", {"stage": "sideways", "on": "2026-11-27"}),
+    ("GET", "/api/v1/care-petitions/{petition_id}/evidence", None, "", None),
     ("GET", "/health", None, "", None),
 ]
 #: Routes not walked here, and where they are tested instead.
@@ -217,7 +227,23 @@ def planted(api: Api) -> Iterator[Planted]:
     details = PersonDetails(names=[PERSON_NAME], dob="1980", phones=["213-555-0142"], description=PERSON_DESCRIPTION)
     person = persons.create_person(ctx, SYSTEM, details)["id"]
     persons.link(ctx, SYSTEM, team["id"], person)
-    yield Planted(team["id"], armed["id"], disclosed["id"], facilities[0]["id"] if facilities else "none-loaded", person)
+    petition = care.prepare(
+        ctx,
+        SYSTEM,
+        team["id"],
+        PetitionRequest(
+            respondent_name="Alex Respondent",
+            respondent_age=34,
+            respondent_county="Los Angeles",
+            county="Los Angeles",
+            facts="Three crisis contacts this autumn; not in treatment.",
+            criteria=[c.value for c in Criterion],
+            grounds=["needs_services_to_prevent_relapse"],
+            petitioner_staff_id="stf-ttp-api-psych",
+        ),
+    )
+    facility = facilities[0]["id"] if facilities else "none-loaded"
+    yield Planted(team["id"], armed["id"], disclosed["id"], facility, person, petition["id"])
 
 
 def test_every_route_of_the_api_is_walked_here_or_said_where_it_is_tested(api: Api) -> None:
@@ -236,6 +262,7 @@ def _url(planted: Planted, api: Api, path: str, target: str | None, query: str) 
         subscription_id="SUB-NONE",
         row_id=1,
         person_id=planted.person,
+        petition_id=planted.petition,
     )
     return url + (f"?{query}" if query else "")
 

@@ -195,7 +195,7 @@ HOME_PATHS: dict[UserRole, str] = {
     UserRole.CREW: "/crew",
     UserRole.POLICE_LIAISON: "/board",
     UserRole.ANALYST: "/board",
-    UserRole.COURT_LIAISON: "/board",
+    UserRole.COURT_LIAISON: "/care",
 }
 
 

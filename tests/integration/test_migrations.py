@@ -165,6 +165,17 @@ def test_0009_adds_the_988_columns_and_goes_back_down(container: Container) -> N
     assert {"phone_988", "handed_back_from"} <= {c["name"] for c in inspect(container.engine).get_columns("incidents")}
 
 
+def _parent_of(container: Container, revision: str) -> str:
+    """The revision a migration follows (the chain is re-ordered as branches land)."""
+    from alembic.script import ScriptDirectory
+
+    from crisis_dispatch.bootstrap import alembic_config
+
+    parent = ScriptDirectory.from_config(alembic_config(container.engine)).get_revision(revision).down_revision
+    assert isinstance(parent, str)
+    return parent
+
+
 def test_0010_adds_the_person_index_tables_and_goes_back_down(container: Container) -> None:
     from alembic import command
     from sqlalchemy import inspect
@@ -172,7 +183,20 @@ def test_0010_adds_the_person_index_tables_and_goes_back_down(container: Contain
     from crisis_dispatch.bootstrap import alembic_config
 
     tables = {"persons", "person_links", "person_events"}
-    command.downgrade(alembic_config(container.engine), "0009_phone_988")
+    command.downgrade(alembic_config(container.engine), _parent_of(container, "0010_persons"))
     assert tables.isdisjoint(inspect(container.engine).get_table_names())
     upgrade(container.engine)
     assert tables <= set(inspect(container.engine).get_table_names())
+
+
+def test_0012_adds_the_care_petitions_and_goes_back_down(container: Container) -> None:
+    from alembic import command
+    from sqlalchemy import inspect
+
+    from crisis_dispatch.bootstrap import alembic_config
+
+    command.downgrade(alembic_config(container.engine), _parent_of(container, "0012_care"))
+    assert "care_petitions" not in inspect(container.engine).get_table_names()
+    upgrade(container.engine)
+    columns = {c["name"] for c in inspect(container.engine).get_columns("care_petitions")}
+    assert columns == {"id", "incident_id", "prepared_at", "prepared_by", "stage", "record"}

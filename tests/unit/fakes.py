@@ -26,10 +26,12 @@ from typing import Any, Generic, TypeVar
 
 from crisis_dispatch.domain import audit_chain
 from crisis_dispatch.domain.clock import Clock
+from crisis_dispatch.domain.care import CarePetition
 from crisis_dispatch.domain.disclosures import Disclosure, PoliceScope, police_in_response
 from crisis_dispatch.domain.errors import Conflict, DuplicateKey, NotFound
 from crisis_dispatch.domain.history import StatusChange, Subject
 from crisis_dispatch.domain.incident import Incident, IncidentStatus
+from crisis_dispatch.domain.outcomes import Disposition
 from crisis_dispatch.domain.persons import Person, canonical
 from crisis_dispatch.domain.station import Facility, Station
 from crisis_dispatch.domain.unit import Shift, Staff, Unit
@@ -102,6 +104,7 @@ class FakeDatabase:
     persons: dict[str, Person] = field(default_factory=dict)
     person_links: dict[str, dict[str, Any]] = field(default_factory=dict)
     person_events: list[dict[str, Any]] = field(default_factory=list)
+    care: dict[str, CarePetition] = field(default_factory=dict)
     incident_seq: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     commits: int = 0
 
@@ -125,6 +128,7 @@ class _Work:
         self.persons = dict(db.persons)
         self.person_links = copy.deepcopy(db.person_links)
         self.person_events = copy.deepcopy(db.person_events)
+        self.care = dict(db.care)
         self.added: dict[str, list[str]] = {name: [] for name in ENTITIES}
 
 
@@ -249,6 +253,7 @@ class FakeIncidents(_EntityRepo[Incident]):
         ids: Sequence[str] | None = None,
         police: PoliceScope | None = None,
         dispositions: Sequence[str] | None = None,
+        care_matters: bool = False,
         limit: int = 200,
         offset: int = 0,
     ) -> builtins.list[Incident]:
@@ -257,12 +262,23 @@ class FakeIncidents(_EntityRepo[Incident]):
             for i in self.rows.values()
             if (police is None or self._visible(i, police))
             and (dispositions is None or (i.outcome is not None and i.outcome.disposition.value in dispositions))
+            and (not care_matters or self._care_matter(i))
             and (not statuses or i.status in statuses)
             and (unit_id is None or i.unit_id == unit_id)
             and (ids is None or i.id in ids)
         ]
         found.sort(key=lambda i: (i.received_at, i.seq or 0), reverse=True)
         return found[offset : offset + limit]
+
+    def _care_matter(self, incident: Incident) -> bool:
+        outcome = incident.outcome
+        referred = outcome is not None and (
+            outcome.disposition is Disposition.CARE_COURT_PETITION_RECOMMENDED or outcome.care_referral
+        )
+        return referred or any(p.incident_id == incident.id for p in self.work.care.values())
+
+    def care_matter_ids(self, ids: Iterable[str]) -> builtins.set[str]:
+        return {i for i in set(ids) if i in self.rows and self._care_matter(self.rows[i])}
 
     def police_visible_ids(self, police: PoliceScope, ids: Iterable[str]) -> builtins.set[str]:
         return {i for i in set(ids) if i in self.rows and self._visible(self.rows[i], police)}
@@ -540,6 +556,40 @@ class FakePersons:
         return [dict(e) for e in self.work.person_events if e["person_id"] in wanted or e["other_person_id"] in wanted]
 
 
+class FakeCare:
+    """CARE petitions (frozen values) by id."""
+
+    def __init__(self, work: _Work) -> None:
+        self.work = work
+
+    def add(self, petition: CarePetition) -> None:
+        if petition.id in self.work.care:
+            raise DuplicateKey(f"CARE petition '{petition.id}' exists")
+        self.work.care[petition.id] = petition
+
+    def save(self, petition: CarePetition) -> None:
+        self.work.care[petition.id] = petition
+
+    def find(self, petition_id: str) -> CarePetition | None:
+        return self.work.care.get(petition_id)
+
+    def get(self, petition_id: str) -> CarePetition:
+        found = self.find(petition_id)
+        if found is None:
+            raise NotFound(f"CARE petition '{petition_id}' not found")
+        return found
+
+    def list(
+        self, *, incident_ids: Sequence[str] | None = None, prepared_by: str | None = None, limit: int = 500
+    ) -> list[CarePetition]:
+        found = [
+            p
+            for p in self.work.care.values()
+            if (incident_ids is None or p.incident_id in incident_ids) and prepared_by in (None, p.prepared_by)
+        ]
+        return sorted(found, key=lambda p: (p.prepared_at, p.id), reverse=True)[:limit]
+
+
 class _Rows:
     """Plain rows by key (the exchange's records)."""
 
@@ -656,6 +706,7 @@ class FakeUnitOfWork:
         self.subscriptions = FakeSubscriptions(work.subscriptions, "id", "subscription")
         self.outbox = FakeOutbox(work.outbox, "id", "outbox entry")
         self.persons = FakePersons(work)
+        self.care = FakeCare(work)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
@@ -711,6 +762,7 @@ class FakeUnitOfWork:
         db.disclosures += work.disclosures
         db.eido_links, db.subscriptions, db.outbox = work.eido_links, work.subscriptions, work.outbox
         db.persons, db.person_links, db.person_events = work.persons, work.person_links, work.person_events
+        db.care = work.care
         db.commits += 1
         self.committed = True
         self.__enter__()  # a fresh copy for whatever the block does after its commit

@@ -355,6 +355,20 @@ person_events = Table(
     Index("ix_person_events_person", "person_id", "id"),
 )
 
+# CARE Court petitions (docs/after-the-call.md): the petition, its stages and evidence as one
+# JSON record (CarePetition is not mapped; adapters/care_repository.py reads and writes rows).
+care_petitions = Table(
+    "care_petitions",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("incident_id", String(40), ForeignKey("incidents.id"), nullable=False),
+    Column("prepared_at", UTCDateTime(), nullable=False),
+    Column("prepared_by", String(80), nullable=False),
+    Column("stage", String(40), nullable=False),
+    Column("record", JsonType, nullable=False),
+    Index("ix_care_petitions_incident", "incident_id"),
+)
+
 _started = False
 
 

@@ -23,6 +23,7 @@ from crisis_dispatch.domain.unit import Shift, Staff, Unit
 from crisis_dispatch.domain.users import AuditRecord, User
 
 from . import orm
+from .care_repository import care_matter
 
 T = TypeVar("T")
 
@@ -136,6 +137,7 @@ class IncidentRepository(_Repo[Incident]):
         ids: Sequence[str] | None = None,
         police: PoliceScope | None = None,
         dispositions: Sequence[str] | None = None,
+        care_matters: bool = False,
         limit: int = 200,
         offset: int = 0,
     ) -> list[Incident]:
@@ -145,6 +147,8 @@ class IncidentRepository(_Repo[Incident]):
             q = q.where(police_can_see(police))
         if dispositions is not None:
             q = q.where(_disposition().in_(list(dispositions)))
+        if care_matters:
+            q = q.where(care_matter())
         if statuses:
             q = q.where(t.status.in_([s.value for s in statuses]))
         if unit_id is not None:
@@ -162,6 +166,11 @@ class IncidentRepository(_Repo[Incident]):
             return builtins.set()
         t = orm.incidents.c
         return builtins.set(self.session.scalars(select(t.id).where(t.id.in_(wanted), police_can_see(police))))
+
+    def care_matter_ids(self, ids: Iterable[str]) -> builtins.set[str]:
+        """Which of ``ids`` are CARE matters (court liaisons see those only)."""
+        t = orm.incidents.c
+        return builtins.set(self.session.scalars(select(t.id).where(t.id.in_(builtins.list(ids)), care_matter())))
 
     def received_between(self, start: datetime, end: datetime) -> builtins.list[Incident]:
         t = orm.incidents.c

@@ -18,6 +18,7 @@ from crisis_dispatch.domain.errors import Conflict, DuplicateKey
 from . import interop_repositories as ir
 from . import person_repositories as pr
 from . import repositories as r
+from .care_repository import CarePetitionRepository
 
 
 class UnitOfWork:
@@ -49,6 +50,7 @@ class UnitOfWork:
         self.outbox = ir.OutboxRepository(s)
         self.disclosures = r.DisclosureRepository(s)
         self.persons = pr.PersonRepository(s)
+        self.care = CarePetitionRepository(s)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:

@@ -62,6 +62,12 @@ class Permission(StrEnum):
     PERSON_LINK = "person:link"
     PERSON_READ = "person:read"
     PERSON_MERGE = "person:merge"
+    #: Prepare a CARE Court petition from an encounter: the team's clinicians (WIC 5974).
+    CARE_PREPARE = "care:prepare"
+    #: Read CARE petitions (crew: those they prepared; court liaisons: every CARE matter).
+    CARE_READ = "care:read"
+    #: Record a stage of a CARE matter (filed, the court's findings and orders, the end).
+    CARE_STAGE = "care:stage"
 
 
 P = Permission
@@ -105,6 +111,12 @@ PERMISSIONS: Mapping[Permission, frozenset[UserRole]] = {
     P.PERSON_LINK: frozenset({R.DISPATCHER, R.CREW, R.SUPERVISOR, R.ADMIN}),
     P.PERSON_READ: frozenset({R.DISPATCHER, R.CREW, R.SUPERVISOR, R.ADMIN}),
     P.PERSON_MERGE: frozenset({R.DISPATCHER, R.SUPERVISOR, R.ADMIN}),
+    # CARE Court (docs/after-the-call.md): the petitioner is a clinician of the mobile crisis
+    # team, so dispatchers and call-takers do not prepare petitions; court liaisons follow
+    # the matters and record the court's stages; police, analysts and the CAD see none.
+    P.CARE_PREPARE: frozenset({R.CREW, R.SUPERVISOR, R.ADMIN}),
+    P.CARE_READ: frozenset({R.CREW, R.SUPERVISOR, R.ADMIN, R.COURT_LIAISON}),
+    P.CARE_STAGE: frozenset({R.CREW, R.SUPERVISOR, R.ADMIN, R.COURT_LIAISON}),
 }
 
 #: Roles that only see incidents they are tied to.

@@ -255,6 +255,18 @@ class Outcome:
     subject_age: int | None = None
     referrals: tuple[str, ...] = field(default_factory=tuple)
     summary: str = ""
+    #: Referred to CARE Court (a petition recommended), with any disposition: "an involuntary
+    #: hold and a CARE referral" are both recorded. The older disposition value
+    #: ``care_court_petition_recommended`` still means a referral (see :attr:`care_referred`).
+    care_referral: bool = False
+
+    def __post_init__(self) -> None:
+        if self.disposition is Disposition.CARE_COURT_PETITION_RECOMMENDED:
+            object.__setattr__(self, "care_referral", True)  # the older value is a referral
+
+    @property
+    def care_referred(self) -> bool:
+        return self.care_referral
 
     @property
     def nemsis(self) -> NemsisDisposition:
@@ -289,6 +301,7 @@ class Outcome:
             "subject_age": self.subject_age,
             "referrals": list(self.referrals),
             "summary": self.summary,
+            "care_referral": self.care_referred,
             "nemsis": list(self.nemsis.codes()),
         }
 
@@ -303,4 +316,5 @@ class Outcome:
             subject_age=data.get("subject_age"),
             referrals=tuple(data.get("referrals", ())),
             summary=data.get("summary", ""),
+            care_referral=bool(data.get("care_referral", False)),
         )

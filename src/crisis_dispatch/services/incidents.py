@@ -31,7 +31,7 @@ from crisis_dispatch.domain.errors import (
 from crisis_dispatch.domain.history import StatusChange, Subject
 from crisis_dispatch.domain.incident import ASSIGNABLE, Call, Incident, IncidentStatus, Location, Note
 from crisis_dispatch.domain.limits import check_text
-from crisis_dispatch.domain.outcomes import Destination, Disposition, Outcome
+from crisis_dispatch.domain.outcomes import Destination, Outcome
 from crisis_dispatch.domain.triage import SAFETY_QUESTIONS, TEAM_TIERS
 from crisis_dispatch.domain.unit import UnitStatus, readiness
 from crisis_dispatch.services.ports import UnitOfWork
@@ -384,9 +384,7 @@ def check_scope(ctx: ServiceContext, uow: UnitOfWork, actor: Actor, incident: In
         if unit_id is None or incident.unit_id != unit_id:
             # Not "forbidden": crew must not even learn that other incidents exist.
             raise NotFound(f"incident '{incident.id}' not found")
-    if actor.role in SCOPED_TO_CARE_COURT and (
-        incident.outcome is None or incident.outcome.disposition is not Disposition.CARE_COURT_PETITION_RECOMMENDED
-    ):
+    if actor.role in SCOPED_TO_CARE_COURT and not uow.incidents.care_matter_ids([incident.id]):
         raise NotFound(f"incident '{incident.id}' not found")
     police = police_scope(actor)
     if police is not None and not uow.incidents.police_visible_ids(police, [incident.id]):
@@ -432,12 +430,11 @@ def list_incidents(
             unit_id = crew_unit(uow, actor, ctx.clock.now())
             if unit_id is None:
                 return []
-        court = [Disposition.CARE_COURT_PETITION_RECOMMENDED.value] if actor.role in SCOPED_TO_CARE_COURT else None
         found = uow.incidents.list(
             statuses=parsed or None,
             unit_id=unit_id,
             police=police_scope(actor),
-            dispositions=court,
+            care_matters=actor.role in SCOPED_TO_CARE_COURT,
             limit=limit,
             offset=offset,
         )

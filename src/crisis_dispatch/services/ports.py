@@ -18,6 +18,7 @@ from datetime import datetime
 from types import TracebackType
 from typing import Any, Protocol, Self, TypeVar
 
+from crisis_dispatch.domain.care import CarePetition
 from crisis_dispatch.domain.disclosures import Disclosure, PoliceScope
 from crisis_dispatch.domain.history import StatusChange
 from crisis_dispatch.domain.incident import Incident, IncidentStatus
@@ -84,6 +85,7 @@ class IncidentRepository(Protocol):
         ids: Sequence[str] | None = None,
         police: PoliceScope | None = None,
         dispositions: Sequence[str] | None = None,
+        care_matters: bool = False,
         limit: int = 200,
         offset: int = 0,
     ) -> builtins.list[Incident]:
@@ -91,6 +93,10 @@ class IncidentRepository(Protocol):
         ...
 
     def police_visible_ids(self, police: PoliceScope, ids: Iterable[str]) -> builtins.set[str]: ...
+
+    def care_matter_ids(self, ids: Iterable[str]) -> builtins.set[str]:
+        """Which of ``ids`` are CARE matters: a CARE referral in the outcome, or a petition."""
+        ...
 
     def received_between(self, start: datetime, end: datetime) -> builtins.list[Incident]:
         """Oldest received first."""
@@ -259,6 +265,22 @@ class PersonRepository(Protocol):
     def events(self, person_ids: Iterable[str]) -> builtins.list[dict[str, Any]]: ...
 
 
+class CarePetitionRepository(Protocol):
+    def add(self, petition: CarePetition) -> None: ...
+
+    def save(self, petition: CarePetition) -> None: ...
+
+    def find(self, petition_id: str) -> CarePetition | None: ...
+
+    def get(self, petition_id: str) -> CarePetition: ...
+
+    def list(
+        self, *, incident_ids: Sequence[str] | None = None, prepared_by: str | None = None, limit: int = 500
+    ) -> builtins.list[CarePetition]:
+        """Newest prepared first."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction around one use case: ``with ctx.uow() as uow: ...; uow.commit()``.
     Whatever is not committed when the block ends is rolled back."""
@@ -314,6 +336,9 @@ class UnitOfWork(Protocol):
 
     @property
     def persons(self) -> PersonRepository: ...
+
+    @property
+    def care(self) -> CarePetitionRepository: ...
 
     def __enter__(self) -> Self: ...
 

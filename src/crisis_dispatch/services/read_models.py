@@ -142,6 +142,8 @@ class OutcomeSummary(ReadModel):
     disposition: str
     destination: Destination | None = None
     nemsis: list[str] = []
+    #: Referred to CARE Court, with whatever disposition (a hold and a CARE referral together).
+    care_referral: bool = False
 
 
 class OutcomeRecord(OutcomeSummary):
@@ -420,3 +422,86 @@ class DisclosureView(ReadModel):
     reason: str
     to_user: str | None = None
     to_role: str | None = None
+
+
+# ----------------------------------------------------------------------------- CARE Court
+class CareRespondent(ReadModel):
+    name: str
+    age: int
+    county_of_residence: str
+
+
+class CarePetitioner(ReadModel):
+    staff_id: str
+    name: str
+    capacity: str
+
+
+class CareStage(ReadModel):
+    stage: str
+    on: str
+    by: str
+    recorded_at: str
+
+
+class CareDue(ReadModel):
+    """The deadline running now (the county's report, 14 court days: WIC 5977)."""
+
+    what: str
+    stage: str
+    due: str
+    overdue: bool
+    words: str
+
+
+class CareEvidenceItem(ReadModel):
+    """One encounter of the evidence bundle: when, how it ended, the hold if any. No words of
+    the call, no caller, no notes (they are never copied into it)."""
+
+    incident_id: str
+    kind: str
+    received_at: str
+    disposition: str | None = None
+    hold_type: str | None = None
+    hold_criteria: list[str] = []
+    first_detained_at: str | None = None
+    hold_written_by: str = ""
+    destination: str = ""
+
+
+class CarePetitionView(ReadModel):
+    """A CARE matter as those who may read it see it (the team's clinicians who prepared it,
+    supervisors, admins, court liaisons): the fields of form CARE-100 we know, the stages with
+    their dates and the deadline running. Never the caller or the words of the call: the
+    petition's ``facts`` are the clinician's statement for the court."""
+
+    id: str
+    incident_id: str
+    respondent: CareRespondent
+    petitioner: CarePetitioner
+    county: str
+    facts: str
+    criteria: list[str]
+    grounds: list[str]
+    prepared_at: str
+    prepared_by: str
+    stage: str
+    stages: list[CareStage] = []
+    result: str = ""
+    due: CareDue | None = None
+    evidence_count: int = 0
+
+
+class CareEvidenceBundle(ReadModel):
+    petition_id: str
+    window_start: str
+    window_end: str
+    items: list[CareEvidenceItem]
+
+
+def project_petition(record: Mapping[str, Any]) -> dict[str, Any]:
+    return CarePetitionView.model_validate(record).model_dump(mode="json")
+
+
+def project_evidence(record: Mapping[str, Any]) -> dict[str, Any]:
+    return CareEvidenceBundle.model_validate(record).model_dump(mode="json")

@@ -24,6 +24,9 @@ from . import audit
 from .context import Actor, ServiceContext
 
 if TYPE_CHECKING:  # numpy is imported where a report is computed, not when the API starts
+    from collections.abc import Sequence
+
+    from crisis_dispatch.domain.care import CarePetition
     from crisis_dispatch.domain.incident import Incident
     from crisis_dispatch.reporting.history import HistoryTable
     from crisis_dispatch.reporting.kpis import IncidentFacts
@@ -132,6 +135,14 @@ def load_window(ctx: ServiceContext, actor: Actor, start: datetime, end: datetim
     )
 
 
+def _petitions_of(ctx: ServiceContext, incidents: Sequence[Incident]) -> list[CarePetition]:
+    ids = [i.id for i in incidents]
+    with ctx.uow() as uow:
+        return [
+            p for chunk in range(0, len(ids), 500) for p in uow.care.list(incident_ids=ids[chunk : chunk + 500], limit=100_000)
+        ]
+
+
 def kpi_report(
     ctx: ServiceContext, actor: Actor, start: datetime, end: datetime, *, tz: str = "America/Los_Angeles"
 ) -> dict[str, Any]:
@@ -146,8 +157,10 @@ def kpi_report(
         "end": end.isoformat(),
         "time_zone": tz,
         "kpis": kpis,
-        # Hold transports and 988 transfers (issue 14), from the incidents' own records.
-        "after_the_call": after_the_call(loaded.incidents) | {"person_index": _repeat_encounters(ctx, loaded.incidents)},
+        # Hold transports, 988 transfers and CARE referrals (issue 14), from the incidents' own
+        # records and the petitions prepared from them; the person index's de-identified counts.
+        "after_the_call": after_the_call(loaded.incidents, _petitions_of(ctx, loaded.incidents))
+        | {"person_index": _repeat_encounters(ctx, loaded.incidents)},
     }
 
 

@@ -31,6 +31,9 @@ _EIDO = {"eido:receive", "eido:read"}
 #: Issue 14 item 2: the person index is clinical. Call-takers search (a caller names someone);
 #: crews and dispatchers link and read encounters; dispatchers and supervisors merge.
 _PERSONS = {"person:search", "person:link", "person:read"}
+#: Issue 14 item 4: CARE Court petitions. The team's clinicians prepare them (WIC 5974);
+#: court liaisons read every CARE matter and record the court's stages.
+_CARE = {"care:prepare", "care:read", "care:stage"}
 EXPECTED: dict[str, set[str]] = {
     # Issue 10: whoever takes calls confirms a text-only decision by asking the safety questions.
     "call_taker": _READ
@@ -39,6 +42,7 @@ EXPECTED: dict[str, set[str]] = {
     "dispatcher": _DISPATCH | _EIDO | _PERSONS | {"person:merge"},
     "crew": _READ
     | _PERSONS
+    | _CARE
     | {"incident:status", "incident:outcome", "incident:note", "unit:read", "unit:status", "facility:update"},
     # A supervisor does what dispatchers do, plus crews and the audit trail, and discloses an
     # incident to police under the imminent-threat exception.
@@ -46,12 +50,13 @@ EXPECTED: dict[str, set[str]] = {
     | _EIDO
     | _PERSONS
     | {"person:merge"}
+    | _CARE
     | {"crew:manage", "audit:read", "report:read", "export:nemsis", "incident:disclose", "disclosure:read"},
     # Analysts run what-ifs on the triage criteria; they change nothing.
     "analyst": _READ | {"triage:evaluate", "unit:read", "report:read"},
     # Police see where the vans are, and nothing clinical; and which incidents were disclosed to them.
     "police_liaison": _READ | {"unit:read", "disclosure:read"},
-    "court_liaison": set(_READ),
+    "court_liaison": _READ | {"care:read", "care:stage"},
     "admin": {p.value for p in Permission},
     # Issue 13: the CAD's machine account sends and reads EIDO documents, and nothing else:
     # no incident views, no reference data, no queue.
@@ -71,6 +76,8 @@ WRITES = {
     "incident:disclose",
     "person:link",
     "person:merge",
+    "care:prepare",
+    "care:stage",
 }
 CASES = list(itertools.product(sorted(EXPECTED), sorted(p.value for p in Permission)))
 
@@ -89,7 +96,9 @@ def test_each_role_has_exactly_the_expected_permissions(role: str, permission: s
 
 @pytest.mark.parametrize("role", ["analyst", "police_liaison", "court_liaison", "cad"])
 def test_read_only_roles_can_write_nothing(role: str) -> None:
-    assert not {p.value for p in Permission if allowed(role, p)} & WRITES
+    # Court liaisons write one thing: the court's stages of a CARE matter (issue 14 item 4).
+    may_write = {"care:stage"} if role == "court_liaison" else set()
+    assert {p.value for p in Permission if allowed(role, p)} & WRITES == may_write
 
 
 def test_only_an_admin_manages_users() -> None:

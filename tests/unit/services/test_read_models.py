@@ -187,6 +187,8 @@ def test_the_analyst_view_keeps_what_the_monthly_report_needs(full_view: dict[st
         "disposition": "involuntary_hold",
         "destination": full_view["outcome"]["destination"],
         "nemsis": ["4227001", "4228001", "4230001"],
+        # Issue 14 item 4: a CARE referral, recordable with any disposition, counts in the reports.
+        "care_referral": False,
     }
     assert view["tier"] == full_view["tier"] and view["timestamps"] == full_view["timestamps"]
     assert {f["name"] for f in view["triage"]["flags"]} == {f["name"] for f in full_view["triage"]["flags"]}

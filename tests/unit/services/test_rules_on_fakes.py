@@ -21,6 +21,7 @@ import pytest
 from crisis_dispatch.domain.clock import FixedClock
 from crisis_dispatch.services.context import Triager
 from tests.integration import (
+    test_care,
     test_confirm_triage,
     test_disclosures,
     test_hold_transports,
@@ -37,6 +38,7 @@ MODULES: list[ModuleType] = [
     test_hold_transports,
     test_phone_988,
     test_persons,
+    test_care,
 ]
 
 #: Tests that need the database itself, by name, with the reason.

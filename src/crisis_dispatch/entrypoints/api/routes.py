@@ -368,6 +368,7 @@ def _outcome(body: s.OutcomeCreate, by: str, now: datetime) -> Outcome:
         subject_age=body.subject_age,
         referrals=tuple(body.referrals),
         summary=body.summary,
+        care_referral=body.care_referral,
     )
 
 

@@ -204,6 +204,9 @@ class OutcomeCreate(_Body):
     subject_age: int | None = _age()
     referrals: list[str] = Field(default_factory=list)
     summary: str = Field(default="", max_length=5000)
+    care_referral: bool = Field(
+        default=False, description="also referred to CARE Court (recordable with any disposition, a hold included)"
+    )
 
 
 class CloseRequest(_Body):

@@ -16,9 +16,10 @@ from .paths import STATIC_DIR
 
 
 def mount(app: FastAPI) -> None:
-    from . import api, feed, pages
+    from . import api, feed, pages, pages_care
 
     app.include_router(api.router)
     app.include_router(feed.router)
     app.include_router(pages.router)
+    app.include_router(pages_care.router)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")

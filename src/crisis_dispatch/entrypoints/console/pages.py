@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse,
 
 from crisis_dispatch import __version__
 from crisis_dispatch.domain.access import Permission, UserRole, allowed
+from crisis_dispatch.domain.care import CRITERION_TEXT, GROUND_TEXT, Criterion, Ground
 from crisis_dispatch.domain.destinations import PatientAssessment
 from crisis_dispatch.domain.hold_transport import PickupKind
 from crisis_dispatch.domain.outcomes import DestinationType, Disposition, HoldCriterion, WriterKind
@@ -243,6 +244,8 @@ def crew(request: Request) -> Response:
         hold_criteria=[(c.value, _label(c.value)) for c in HoldCriterion],
         assessment_numbers=numbers,
         assessment_flags=flags,
+        care_criteria=[(c.value, CRITERION_TEXT[c]) for c in Criterion],
+        care_grounds=[(g.value, GROUND_TEXT[g]) for g in Ground],
     )
 
 

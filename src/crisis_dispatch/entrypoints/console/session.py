@@ -21,7 +21,7 @@ HOME: dict[UserRole, str] = {
     R.CREW: "/crew",
     R.POLICE_LIAISON: "/board",
     R.ANALYST: "/board",
-    R.COURT_LIAISON: "/board",
+    R.COURT_LIAISON: "/care",
 }
 
 #: Which roles may open which page (the API checks every action again).
@@ -30,6 +30,8 @@ PAGE_ROLES: dict[str, frozenset[UserRole]] = {
     "/crew": frozenset({R.CREW}),
     "/board": frozenset({R.POLICE_LIAISON, R.ANALYST, R.COURT_LIAISON, R.SUPERVISOR, R.ADMIN}),
     "/reports": frozenset({R.SUPERVISOR, R.ANALYST, R.ADMIN}),
+    # CARE Court matters (issue 14 item 4): the court liaison's board; supervisors and admins too.
+    "/care": frozenset({R.COURT_LIAISON, R.SUPERVISOR, R.ADMIN}),
 }
 
 ROLE_LABEL: dict[UserRole, str] = {

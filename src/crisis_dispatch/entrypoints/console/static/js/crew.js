@@ -223,7 +223,7 @@
     // Nothing on this form is pre-answered: the crew chooses the outcome, the hold and the
     // WIC 5150(c) answer themselves, and the form says which one is missing.
     if (!f.disposition.value) { msg.className = "msg error"; msg.textContent = "Choose the outcome."; f.disposition.focus(); return; }
-    const body = { disposition: f.disposition.value, summary: f.summary.value.trim() };
+    const body = { disposition: f.disposition.value, summary: f.summary.value.trim(), care_referral: f.care_referral.checked };
     if (!$("o-destination").hidden) {
       const fac = S.facilities.find((x) => x.id === f.dest_facility.value);
       body.destination = { type: f.dest_type.value, name: fac ? fac.name : f.dest_name.value.trim(), facility_id: fac ? fac.id : null };
