@@ -25,8 +25,8 @@ from types import TracebackType
 from typing import Any, Generic, TypeVar
 
 from crisis_dispatch.domain import audit_chain
-from crisis_dispatch.domain.clock import Clock
 from crisis_dispatch.domain.care import CarePetition
+from crisis_dispatch.domain.clock import Clock
 from crisis_dispatch.domain.disclosures import Disclosure, PoliceScope, police_in_response
 from crisis_dispatch.domain.errors import Conflict, DuplicateKey, NotFound
 from crisis_dispatch.domain.history import StatusChange, Subject

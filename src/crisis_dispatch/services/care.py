@@ -14,8 +14,6 @@ from zoneinfo import ZoneInfo
 
 from crisis_dispatch.data.reference import judicial_holidays
 from crisis_dispatch.domain.access import SCOPED_TO_OWN_UNIT, Permission
-from crisis_dispatch.domain.persons import canonical, members
-from crisis_dispatch.services.ports import UnitOfWork
 from crisis_dispatch.domain.care import (
     EVIDENCE_WINDOW,
     CarePetition,
@@ -33,6 +31,8 @@ from crisis_dispatch.domain.clock import ensure_aware
 from crisis_dispatch.domain.court_days import CourtCalendar
 from crisis_dispatch.domain.errors import Conflict, InvalidInput, NotFound, parse_enum
 from crisis_dispatch.domain.incident import Incident
+from crisis_dispatch.domain.persons import canonical, members
+from crisis_dispatch.services.ports import UnitOfWork
 from crisis_dispatch.services.read_models import project_evidence, project_petition
 
 from . import audit

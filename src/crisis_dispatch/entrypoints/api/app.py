@@ -20,8 +20,8 @@ from crisis_dispatch.config import Settings
 from . import errors
 from .guards import BodySizeLimit, CleanUrl
 from .routes import router
-from .routes_persons import router as persons_router
 from .routes_care import router as care_router
+from .routes_persons import router as persons_router
 from .security import SecurityHeaders
 
 log = logging.getLogger("crisis_dispatch.clocks")
