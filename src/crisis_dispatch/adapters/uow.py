@@ -11,6 +11,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from crisis_dispatch.domain.errors import Conflict
 
+from . import follow_up_repositories as fr
 from . import interop_repositories as ir
 from . import repositories as r
 
@@ -43,6 +44,8 @@ class UnitOfWork:
         self.subscriptions = ir.SubscriptionRepository(s)
         self.outbox = ir.OutboxRepository(s)
         self.disclosures = r.DisclosureRepository(s)
+        self.follow_ups = fr.FollowUpRepository(s)
+        self.hand_offs = fr.HandOffRepository(s)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:

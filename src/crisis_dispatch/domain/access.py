@@ -56,6 +56,10 @@ class Permission(StrEnum):
     INCIDENT_DISCLOSE = "incident:disclose"
     #: Read the disclosures made (police liaisons: those made to them).
     DISCLOSURE_READ = "disclosure:read"
+    #: Follow-up tasks after an encounter: list, assign, record what came of them (issue 14).
+    FOLLOW_UP_WORK = "follow_up:work"
+    #: Warm hand-offs to a named provider, and the provider directory.
+    HAND_OFF_RECORD = "hand_off:record"
 
 
 P = Permission
@@ -92,6 +96,9 @@ PERMISSIONS: Mapping[Permission, frozenset[UserRole]] = {
     P.EXPORT_NEMSIS: frozenset({R.SUPERVISOR, R.ADMIN}),
     P.INCIDENT_DISCLOSE: frozenset({R.SUPERVISOR, R.ADMIN}),
     P.DISCLOSURE_READ: frozenset({R.SUPERVISOR, R.ADMIN, R.POLICE_LIAISON}),
+    # Clinical follow-up: those who work the calls; never police, court, analysts or the CAD.
+    P.FOLLOW_UP_WORK: frozenset({R.CREW, R.DISPATCHER, R.SUPERVISOR, R.ADMIN}),
+    P.HAND_OFF_RECORD: frozenset({R.CREW, R.DISPATCHER, R.SUPERVISOR, R.ADMIN}),
 }
 
 #: Roles that only see incidents they are tied to.
