@@ -125,6 +125,8 @@ def assign(ctx: ServiceContext, actor: Actor, task_id: str, owner: str) -> dict[
     and admins give tasks to anyone; a crew member may take a task only for themselves."""
     actor.require(Permission.FOLLOW_UP_WORK)
     now = ctx.clock.now()
+    if actor.role in SCOPED_TO_OWN_UNIT and owner.strip() != actor.username:
+        raise InvalidInput("crew may take a follow-up for themselves only")
     with ctx.uow() as uow:
         user = uow.users.by_username(owner.strip()) if owner.strip() else None
         if user is None:
@@ -132,8 +134,6 @@ def assign(ctx: ServiceContext, actor: Actor, task_id: str, owner: str) -> dict[
         if not allowed(user.role, Permission.FOLLOW_UP_WORK):
             raise InvalidInput(f"{user.username} ({user.role.value}) does not work follow-ups")
         task = uow.follow_ups.get(task_id)
-        if actor.role in SCOPED_TO_OWN_UNIT and user.username != actor.username:
-            raise InvalidInput("crew may take a follow-up for themselves only")
         if task.status is not TaskStatus.OPEN:
             raise Conflict(f"follow-up {task.id} is already {task.status.value}")
         task = task.assign(user.username)

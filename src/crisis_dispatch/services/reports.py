@@ -145,9 +145,19 @@ def kpi_report(
         "end": end.isoformat(),
         "time_zone": tz,
         "kpis": kpis,
-        # Hold transports and 988 transfers (issue 14), from the incidents' own records.
-        "after_the_call": after_the_call(loaded.incidents),
+        # Hold transports and 988 transfers (issue 14), from the incidents' own records;
+        # follow-up completion of the tasks due in the window.
+        "after_the_call": after_the_call(loaded.incidents) | {"follow_ups": follow_up_figures(ctx, start, end)},
     }
+
+
+def follow_up_figures(ctx: ServiceContext, start: datetime, end: datetime) -> dict[str, Any]:
+    """Follow-up completion of the tasks due in [start, end) at the clock's now (counts only)."""
+    from crisis_dispatch.reporting.follow_ups import follow_up_completion
+
+    with ctx.uow() as uow:
+        tasks = uow.follow_ups.due_between(start, end)
+    return follow_up_completion(tasks, ctx.clock.now())
 
 
 def program_report(
@@ -167,7 +177,8 @@ def program_report(
 
     loaded = load_window(ctx, actor, start, end, tz=tz, what="program")
     window = {"start": start.isoformat(), "end": end.isoformat(), "time_zone": tz}
-    report = compute(loaded.history, loaded.facts, window=window, impact=ctx.impact, **loaded.args())
+    follow_ups = follow_up_figures(ctx, start, end)["completion_on_time"]
+    report = compute(loaded.history, loaded.facts, window=window, impact=ctx.impact, follow_ups=follow_ups, **loaded.args())
     if suppress is None:
         suppress = actor.role is UserRole.ANALYST
     return suppress_small_cells(report) if suppress else report
