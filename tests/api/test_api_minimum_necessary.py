@@ -131,6 +131,18 @@ REQUESTS: list[tuple[str, str, str | None, str, Any]] = [
     ("POST", "/api/v1/incidents/{incident_id}/988/transfer", "team", "", {"centre": ""}),
     ("POST", "/api/v1/incidents/{incident_id}/988/result", "team", "", {"result": 5}),
     ("POST", "/api/v1/incidents/{incident_id}/988/handback", "team", "", {"narrative": ""}),
+    # Follow-up and warm hand-offs (docs/after-the-call.md): refused bodies, the planted state stays as it is.
+    ("GET", "/api/v1/follow-ups", None, "", None),
+    ("GET", "/api/v1/follow-ups", None, "status=done&overdue=false&limit=5", None),
+    ("GET", "/api/v1/follow-ups/overdue", None, "", None),
+    ("POST", "/api/v1/follow-ups/{follow_up_id}/outcome", None, "", {"result": "sideways"}),
+    ("POST", "/api/v1/follow-ups/{follow_up_id}/assign", None, "", {"owner": ""}),
+    ("POST", "/api/v1/follow-ups/{follow_up_id}/cancel", None, "", {"reason": ""}),
+    ("GET", "/api/v1/providers", None, "", None),
+    ("POST", "/api/v1/incidents/{incident_id}/hand-offs", "team", "", {"provider_id": ""}),
+    ("GET", "/api/v1/incidents/{incident_id}/hand-offs", "team", "", None),
+    ("GET", "/api/v1/incidents/{incident_id}/hand-offs", "armed", "", None),
+    ("POST", "/api/v1/hand-offs/{hand_off_id}/response", None, "", {"accepted": "perhaps"}),
     ("GET", "/health", None, "", None),
 ]
 #: Routes not walked here, and where they are tested instead.
@@ -213,6 +225,8 @@ def _url(planted: Planted, api: Api, path: str, target: str | None, query: str) 
         username="analyst",
         subscription_id="SUB-NONE",
         row_id=1,
+        follow_up_id="FUP-NONE",
+        hand_off_id="HOF-NONE",
     )
     return url + (f"?{query}" if query else "")
 
