@@ -34,7 +34,7 @@ from .kpis import (
 )
 
 #: The version of the definitions in docs/reporting.md the figures follow.
-DEFINITIONS_VERSION = "2026.12.1"
+DEFINITIONS_VERSION = "2026.12.2"
 #: The report's top-level keys, in order: a contract others script against.
 TOP_LEVEL_KEYS: tuple[str, ...] = (
     "window",
