@@ -28,15 +28,20 @@ _DISPATCH = _READ | {
 }
 #: Issue 13: whoever takes calls may take an EIDO from the CAD and read an incident as EIDO.
 _EIDO = {"eido:receive", "eido:read"}
+#: Issue 14 item 3: follow-up tasks and warm hand-offs, for those who work the calls clinically.
+_FOLLOW_UP = {"follow_up:work", "hand_off:record"}
 EXPECTED: dict[str, set[str]] = {
     # Issue 10: whoever takes calls confirms a text-only decision by asking the safety questions.
     "call_taker": _READ | _EIDO | {"call:create", "queue:read", "triage:evaluate", "triage:confirm", "unit:read"},
-    "dispatcher": _DISPATCH | _EIDO,
-    "crew": _READ | {"incident:status", "incident:outcome", "incident:note", "unit:read", "unit:status", "facility:update"},
+    "dispatcher": _DISPATCH | _EIDO | _FOLLOW_UP,
+    "crew": _READ
+    | _FOLLOW_UP
+    | {"incident:status", "incident:outcome", "incident:note", "unit:read", "unit:status", "facility:update"},
     # A supervisor does what dispatchers do, plus crews and the audit trail, and discloses an
     # incident to police under the imminent-threat exception.
     "supervisor": _DISPATCH
     | _EIDO
+    | _FOLLOW_UP
     | {"crew:manage", "audit:read", "report:read", "export:nemsis", "incident:disclose", "disclosure:read"},
     # Analysts run what-ifs on the triage criteria; they change nothing.
     "analyst": _READ | {"triage:evaluate", "unit:read", "report:read"},
