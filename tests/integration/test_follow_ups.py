@@ -203,3 +203,35 @@ def test_the_kpis_count_follow_up_completion(container: Container, clock) -> Non
     assert fu["completion_on_time"]["count"] == 1 and fu["completion_on_time"]["denominator"] == 3
     program = reports.program_report(container.ctx, Actor("sup", UserRole.SUPERVISOR), start, start + timedelta(days=10))
     assert program["impact"]["follow_up_completion"] == {"count": 1, "share": 0.3333, "denominator": 3}
+
+
+def test_a_hold_transports_handover_creates_the_facility_check(container: Container, clock) -> None:
+    from crisis_dispatch.domain.outcomes import DestinationType
+    from crisis_dispatch.domain.station import Facility
+    from crisis_dispatch.services import hold_transports
+    from tests.integration.test_hold_transports import DESIGNATED, request
+
+    ctx = container.ctx
+    with ctx.uow() as uow:
+        uow.facilities.add(
+            Facility(
+                id=DESIGNATED,
+                name="Designated",
+                type=DestinationType.PSYCHIATRIC_URGENT_CARE,
+                lat=34.06,
+                lon=-118.22,
+                capabilities={"accepts_5150_holds"},
+            )
+        )
+        uow.commit()
+    unit_id = staffed_unit(container, hold_writer=False)
+    iid = hold_transports.request_transport(ctx, SYSTEM, request())["id"]
+    incidents.assign_unit(ctx, SYSTEM, iid, unit_id)
+    incidents.change_status(ctx, SYSTEM, iid, "on_scene")
+    hold_transports.verify_pickup(ctx, SYSTEM, iid, application_seen=True, application_signed=True, person_matches=True)
+    incidents.change_status(ctx, SYSTEM, iid, "transporting")
+    clock.advance(timedelta(minutes=20))
+    hold_transports.hand_over(ctx, SYSTEM, iid, received_by="RN B. Example")
+    (task,) = open_tasks(container)
+    assert task["incident_id"] == iid and task["rule_id"] == "hold-facility-check"
+    assert task["due_at"] == (clock.now() + timedelta(hours=24)).isoformat()
