@@ -17,6 +17,7 @@ from crisis_dispatch.services import auth, follow_ups, incidents, reports, units
 from crisis_dispatch.services.context import SYSTEM, Actor
 from crisis_dispatch.services.follow_ups import TaskQuery
 from tests.integration.helpers import crew_of, new_incident, staffed_unit
+from tests.integration.test_hold_transports import facilities  # noqa: F401 -- a fixture used below
 
 PROVIDER = "exodus-recovery-center-psychiatric-urgent-care-east-side"
 DISPATCHER = Actor("disp", UserRole.DISPATCHER)
@@ -205,25 +206,12 @@ def test_the_kpis_count_follow_up_completion(container: Container, clock) -> Non
     assert program["impact"]["follow_up_completion"] == {"count": 1, "share": 0.3333, "denominator": 3}
 
 
+@pytest.mark.usefixtures("facilities")
 def test_a_hold_transports_handover_creates_the_facility_check(container: Container, clock) -> None:
-    from crisis_dispatch.domain.outcomes import DestinationType
-    from crisis_dispatch.domain.station import Facility
     from crisis_dispatch.services import hold_transports
-    from tests.integration.test_hold_transports import DESIGNATED, request
+    from tests.integration.test_hold_transports import request
 
     ctx = container.ctx
-    with ctx.uow() as uow:
-        uow.facilities.add(
-            Facility(
-                id=DESIGNATED,
-                name="Designated",
-                type=DestinationType.PSYCHIATRIC_URGENT_CARE,
-                lat=34.06,
-                lon=-118.22,
-                capabilities={"accepts_5150_holds"},
-            )
-        )
-        uow.commit()
     unit_id = staffed_unit(container, hold_writer=False)
     iid = hold_transports.request_transport(ctx, SYSTEM, request())["id"]
     incidents.assign_unit(ctx, SYSTEM, iid, unit_id)
