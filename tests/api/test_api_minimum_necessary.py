@@ -160,6 +160,18 @@ REQUESTS: list[tuple[str, str, str | None, str, Any]] = [
     ("GET", "/api/v1/care-petitions/{petition_id}", None, "", None),
     ("POST", "/api/v1/care-petitions/{petition_id}/stages", None, "", {"stage": "sideways", "on": "2026-11-27"}),
     ("GET", "/api/v1/care-petitions/{petition_id}/evidence", None, "", None),
+    # Follow-up and warm hand-offs (docs/after-the-call.md): refused bodies, the planted state stays as it is.
+    ("GET", "/api/v1/follow-ups", None, "", None),
+    ("GET", "/api/v1/follow-ups", None, "status=done&overdue=false&limit=5", None),
+    ("GET", "/api/v1/follow-ups/overdue", None, "", None),
+    ("POST", "/api/v1/follow-ups/{follow_up_id}/outcome", None, "", {"result": "sideways"}),
+    ("POST", "/api/v1/follow-ups/{follow_up_id}/assign", None, "", {"owner": ""}),
+    ("POST", "/api/v1/follow-ups/{follow_up_id}/cancel", None, "", {"reason": ""}),
+    ("GET", "/api/v1/providers", None, "", None),
+    ("POST", "/api/v1/incidents/{incident_id}/hand-offs", "team", "", {"provider_id": ""}),
+    ("GET", "/api/v1/incidents/{incident_id}/hand-offs", "team", "", None),
+    ("GET", "/api/v1/incidents/{incident_id}/hand-offs", "armed", "", None),
+    ("POST", "/api/v1/hand-offs/{hand_off_id}/response", None, "", {"accepted": "perhaps"}),
     ("GET", "/health", None, "", None),
 ]
 #: Routes not walked here, and where they are tested instead.
@@ -263,6 +275,8 @@ def _url(planted: Planted, api: Api, path: str, target: str | None, query: str) 
         row_id=1,
         person_id=planted.person,
         petition_id=planted.petition,
+        follow_up_id="FUP-NONE",
+        hand_off_id="HOF-NONE",
     )
     return url + (f"?{query}" if query else "")
 

@@ -29,6 +29,7 @@ from crisis_dispatch.domain.care import CarePetition
 from crisis_dispatch.domain.clock import Clock
 from crisis_dispatch.domain.disclosures import Disclosure, PoliceScope, police_in_response
 from crisis_dispatch.domain.errors import Conflict, DuplicateKey, NotFound
+from crisis_dispatch.domain.follow_ups import FollowUpTask, HandOff, TaskStatus
 from crisis_dispatch.domain.history import StatusChange, Subject
 from crisis_dispatch.domain.incident import Incident, IncidentStatus
 from crisis_dispatch.domain.outcomes import Disposition
@@ -105,6 +106,8 @@ class FakeDatabase:
     person_links: dict[str, dict[str, Any]] = field(default_factory=dict)
     person_events: list[dict[str, Any]] = field(default_factory=list)
     care: dict[str, CarePetition] = field(default_factory=dict)
+    follow_ups: dict[str, FollowUpTask] = field(default_factory=dict)
+    hand_offs: dict[str, HandOff] = field(default_factory=dict)
     incident_seq: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     commits: int = 0
 
@@ -129,6 +132,8 @@ class _Work:
         self.person_links = copy.deepcopy(db.person_links)
         self.person_events = copy.deepcopy(db.person_events)
         self.care = dict(db.care)
+        self.follow_ups = dict(db.follow_ups)
+        self.hand_offs = dict(db.hand_offs)
         self.added: dict[str, list[str]] = {name: [] for name in ENTITIES}
 
 
@@ -590,6 +595,75 @@ class FakeCare:
         return sorted(found, key=lambda p: (p.prepared_at, p.id), reverse=True)[:limit]
 
 
+class FakeFollowUps:
+    def __init__(self, work: _Work) -> None:
+        self.work = work
+
+    def add_all(self, tasks: list[FollowUpTask]) -> None:
+        for task in tasks:
+            if task.id in self.work.follow_ups:
+                raise DuplicateKey(f"follow-up '{task.id}' exists")
+            self.work.follow_ups[task.id] = task
+
+    def get(self, task_id: str) -> FollowUpTask:
+        if task_id not in self.work.follow_ups:
+            raise NotFound(f"follow-up '{task_id}' not found")
+        return self.work.follow_ups[task_id]
+
+    def save(self, task: FollowUpTask) -> None:
+        if task.id in self.work.follow_ups:
+            self.work.follow_ups[task.id] = task
+
+    def list(
+        self,
+        *,
+        status: TaskStatus | None = None,
+        due_before: datetime | None = None,
+        owner: str | None = None,
+        incident_id: str | None = None,
+        limit: int = 200,
+        offset: int = 0,
+    ) -> list[FollowUpTask]:
+        found = [
+            t
+            for t in self.work.follow_ups.values()
+            if status in (None, t.status)
+            and (due_before is None or t.due_at < due_before)
+            and owner in (None, t.owner)
+            and incident_id in (None, t.incident_id)
+        ]
+        return sorted(found, key=lambda t: (t.due_at, t.id))[offset : offset + limit]
+
+    def due_between(self, start: datetime, end: datetime) -> list[FollowUpTask]:
+        return sorted((t for t in self.work.follow_ups.values() if start <= t.due_at < end), key=lambda t: (t.due_at, t.id))
+
+    def count_for_incident(self, incident_id: str) -> int:
+        return sum(t.incident_id == incident_id for t in self.work.follow_ups.values())
+
+
+class FakeHandOffs:
+    def __init__(self, work: _Work) -> None:
+        self.work = work
+
+    def add(self, hand_off: HandOff) -> None:
+        if hand_off.id in self.work.hand_offs:
+            raise DuplicateKey(f"hand-off '{hand_off.id}' exists")
+        self.work.hand_offs[hand_off.id] = hand_off
+
+    def get(self, hand_off_id: str) -> HandOff:
+        if hand_off_id not in self.work.hand_offs:
+            raise NotFound(f"hand-off '{hand_off_id}' not found")
+        return self.work.hand_offs[hand_off_id]
+
+    def save(self, hand_off: HandOff) -> None:
+        if hand_off.id in self.work.hand_offs:
+            self.work.hand_offs[hand_off.id] = hand_off
+
+    def for_incident(self, incident_id: str) -> list[HandOff]:
+        found = [h for h in self.work.hand_offs.values() if h.incident_id == incident_id]
+        return sorted(found, key=lambda h: (h.offered_at, h.id))
+
+
 class _Rows:
     """Plain rows by key (the exchange's records)."""
 
@@ -707,6 +781,8 @@ class FakeUnitOfWork:
         self.outbox = FakeOutbox(work.outbox, "id", "outbox entry")
         self.persons = FakePersons(work)
         self.care = FakeCare(work)
+        self.follow_ups = FakeFollowUps(work)
+        self.hand_offs = FakeHandOffs(work)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
@@ -762,7 +838,7 @@ class FakeUnitOfWork:
         db.disclosures += work.disclosures
         db.eido_links, db.subscriptions, db.outbox = work.eido_links, work.subscriptions, work.outbox
         db.persons, db.person_links, db.person_events = work.persons, work.person_links, work.person_events
-        db.care = work.care
+        db.care, db.follow_ups, db.hand_offs = work.care, work.follow_ups, work.hand_offs
         db.commits += 1
         self.committed = True
         self.__enter__()  # a fresh copy for whatever the block does after its commit

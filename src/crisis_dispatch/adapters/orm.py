@@ -369,6 +369,53 @@ care_petitions = Table(
     Index("ix_care_petitions_incident", "incident_id"),
 )
 
+# Follow-up tasks and warm hand-offs (issue 14 item 3; domain/follow_ups.py): plain rows
+# through Core, built into the domain's frozen objects by the repository.
+follow_up_tasks = Table(
+    "follow_up_tasks",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("incident_id", String(40), ForeignKey("incidents.id"), nullable=False),
+    Column("rule_id", String(60), nullable=False),
+    Column("disposition", String(40), nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("description", Text, nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("due_at", UTCDateTime(), nullable=False),
+    Column("owner_role", String(40), nullable=False),
+    Column("owner", String(63), nullable=True),
+    Column("attempt", Integer, nullable=False),
+    Column("attempts_allowed", Integer, nullable=False),
+    Column("retry_after_minutes", Integer, nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("result", String(20), nullable=True),
+    Column("done_at", UTCDateTime(), nullable=True),
+    Column("done_by", String(80), nullable=True),
+    Column("note", Text, nullable=False, default=""),
+    Column("cancel_reason", Text, nullable=False, default=""),
+    Column("retry_of", String(40), nullable=True),
+    Index("ix_follow_up_tasks_status_due", "status", "due_at"),
+    Index("ix_follow_up_tasks_incident", "incident_id"),
+)
+
+hand_offs = Table(
+    "hand_offs",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("incident_id", String(40), ForeignKey("incidents.id"), nullable=False),
+    Column("provider_id", String(120), nullable=False),
+    Column("provider_name", String(200), nullable=False),
+    Column("contact", Text, nullable=False),
+    Column("offered_at", UTCDateTime(), nullable=False),
+    Column("offered_by", String(80), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("responded_at", UTCDateTime(), nullable=True),
+    Column("responder_name", String(200), nullable=False, default=""),
+    Column("recorded_by", String(80), nullable=True),
+    Column("note", Text, nullable=False, default=""),
+    Index("ix_hand_offs_incident", "incident_id"),
+)
+
 _started = False
 
 

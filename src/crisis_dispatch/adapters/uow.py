@@ -15,6 +15,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from crisis_dispatch.domain.errors import Conflict, DuplicateKey
 
+from . import follow_up_repositories as fr
 from . import interop_repositories as ir
 from . import person_repositories as pr
 from . import repositories as r
@@ -51,6 +52,8 @@ class UnitOfWork:
         self.disclosures = r.DisclosureRepository(s)
         self.persons = pr.PersonRepository(s)
         self.care = CarePetitionRepository(s)
+        self.follow_ups = fr.FollowUpRepository(s)
+        self.hand_offs = fr.HandOffRepository(s)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:

@@ -68,6 +68,10 @@ class Permission(StrEnum):
     CARE_READ = "care:read"
     #: Record a stage of a CARE matter (filed, the court's findings and orders, the end).
     CARE_STAGE = "care:stage"
+    #: Follow-up tasks after an encounter: list, assign, record what came of them (issue 14).
+    FOLLOW_UP_WORK = "follow_up:work"
+    #: Warm hand-offs to a named provider, and the provider directory.
+    HAND_OFF_RECORD = "hand_off:record"
 
 
 P = Permission
@@ -117,6 +121,9 @@ PERMISSIONS: Mapping[Permission, frozenset[UserRole]] = {
     P.CARE_PREPARE: frozenset({R.CREW, R.SUPERVISOR, R.ADMIN}),
     P.CARE_READ: frozenset({R.CREW, R.SUPERVISOR, R.ADMIN, R.COURT_LIAISON}),
     P.CARE_STAGE: frozenset({R.CREW, R.SUPERVISOR, R.ADMIN, R.COURT_LIAISON}),
+    # Clinical follow-up: those who work the calls; never police, court, analysts or the CAD.
+    P.FOLLOW_UP_WORK: frozenset({R.CREW, R.DISPATCHER, R.SUPERVISOR, R.ADMIN}),
+    P.HAND_OFF_RECORD: frozenset({R.CREW, R.DISPATCHER, R.SUPERVISOR, R.ADMIN}),
 }
 
 #: Roles that only see incidents they are tied to.

@@ -34,7 +34,7 @@ from .kpis import (
 )
 
 #: The version of the definitions in docs/reporting.md the figures follow.
-DEFINITIONS_VERSION = "2026.12.1"
+DEFINITIONS_VERSION = "2026.12.2"
 #: The report's top-level keys, in order: a contract others script against.
 TOP_LEVEL_KEYS: tuple[str, ...] = (
     "window",
@@ -157,11 +157,14 @@ def program_report(
     *,
     window: dict[str, Any],
     impact: Impact = NO_IMPACT,
+    follow_ups: dict[str, Any] | None = None,
     **kpi_args: float,
 ) -> dict[str, Any]:
     """The program report (JSON-ready) of one history. ``window``: start, end, time zone as
     the caller states them; ``kpi_args``: ``horizon_s``, ``local_hour0`` and the vans on duty
-    and busy as the window opens, as :func:`compute_kpis` takes them. The top-level keys are a contract others script against:
+    and busy as the window opens, as :func:`compute_kpis` takes them; ``follow_ups``: the
+    follow-up tasks due in the window done on time (``count``, ``denominator``), None when
+    none are recorded (a simulated history). The top-level keys are a contract others script against:
     window, team_calls, outcomes, response_times, screened_out, holds, transports, impact,
     definitions_version."""
     kpis = compute_kpis(history, facts, impact=impact, **kpi_args)  # type: ignore[arg-type]
@@ -275,8 +278,14 @@ def program_report(
         "care_court_referrals": share(
             (disp[reached] == Disposition.CARE_COURT_PETITION_RECOMMENDED.value).sum(), int(reached.sum())
         ).to_dict(),
-        "follow_up_completion": None,
-        "follow_up_note": "follow-up contacts are not recorded by this system yet",
+        # Follow-up tasks due in the window done by their due time (services/reports.py reads
+        # them; a simulated history has none).
+        "follow_up_completion": (None if follow_ups is None else Share(follow_ups["count"], follow_ups["denominator"]).to_dict()),
+        "follow_up_note": (
+            "follow-up contacts are not recorded in a simulated history"
+            if follow_ups is None
+            else "follow-up tasks due in the window done by their due time (docs/reporting.md)"
+        ),
     }
     return {
         "window": window,

@@ -23,6 +23,7 @@ from crisis_dispatch.services.read_models import project_incident
 
 from . import audit
 from .context import Actor, ServiceContext
+from .follow_up_close import on_close
 from .incidents import (
     CallIntake,
     check_scope,
@@ -228,6 +229,7 @@ def hand_over(ctx: ServiceContext, actor: Actor, incident_id: str, received_by: 
         changes += move(uow, incident, S.CLOSED, now=now, by=actor.username, reason="hold transport handed over")
         uow.history.add_all(changes)
         audit.record(ctx, uow, actor, "update", "incident", [incident.id], detail="hold transport handed over")
+        on_close(ctx, uow, actor, incident)
         view = read_model(ctx, incident, now)
         uow.commit()
     return project_incident(view, actor.role)

@@ -40,6 +40,7 @@ from . import audit
 from .context import Actor, ServiceContext
 from .crews import crew_unit, crews
 from .dispatching import best_unit, clock_view
+from .follow_up_close import on_close
 from .read_models import project_incident
 from .views import history_view, hold_transport_view, incident_view
 
@@ -468,6 +469,7 @@ def change_status(
             raise InvalidInput("closing an incident no team has seen needs a reason (e.g. 'handed to police')")
         uow.history.add_all(move(uow, incident, target, now=now, by=actor.username, reason=reason))
         audit.record(ctx, uow, actor, "update", "incident", [incident.id], detail=f"status {target.value}")
+        on_close(ctx, uow, actor, incident)
         view = read_model(ctx, incident)
         uow.commit()
     return project_incident(view, actor.role)

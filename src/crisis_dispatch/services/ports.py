@@ -20,6 +20,7 @@ from typing import Any, Protocol, Self, TypeVar
 
 from crisis_dispatch.domain.care import CarePetition
 from crisis_dispatch.domain.disclosures import Disclosure, PoliceScope
+from crisis_dispatch.domain.follow_ups import FollowUpTask, HandOff, TaskStatus
 from crisis_dispatch.domain.history import StatusChange
 from crisis_dispatch.domain.incident import Incident, IncidentStatus
 from crisis_dispatch.domain.persons import Person
@@ -281,6 +282,43 @@ class CarePetitionRepository(Protocol):
         ...
 
 
+class FollowUpRepository(Protocol):
+    def add_all(self, tasks: builtins.list[FollowUpTask]) -> None: ...
+
+    def get(self, task_id: str) -> FollowUpTask: ...
+
+    def save(self, task: FollowUpTask) -> None: ...
+
+    def list(
+        self,
+        *,
+        status: TaskStatus | None = None,
+        due_before: datetime | None = None,
+        owner: str | None = None,
+        incident_id: str | None = None,
+        limit: int = 200,
+        offset: int = 0,
+    ) -> builtins.list[FollowUpTask]:
+        """Soonest due first."""
+        ...
+
+    def due_between(self, start: datetime, end: datetime) -> builtins.list[FollowUpTask]: ...
+
+    def count_for_incident(self, incident_id: str) -> int: ...
+
+
+class HandOffRepository(Protocol):
+    def add(self, hand_off: HandOff) -> None: ...
+
+    def get(self, hand_off_id: str) -> HandOff: ...
+
+    def save(self, hand_off: HandOff) -> None: ...
+
+    def for_incident(self, incident_id: str) -> builtins.list[HandOff]:
+        """Oldest offered first."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction around one use case: ``with ctx.uow() as uow: ...; uow.commit()``.
     Whatever is not committed when the block ends is rolled back."""
@@ -339,6 +377,12 @@ class UnitOfWork(Protocol):
 
     @property
     def care(self) -> CarePetitionRepository: ...
+
+    @property
+    def follow_ups(self) -> FollowUpRepository: ...
+
+    @property
+    def hand_offs(self) -> HandOffRepository: ...
 
     def __enter__(self) -> Self: ...
 

@@ -158,9 +158,10 @@ def kpi_report(
         "time_zone": tz,
         "kpis": kpis,
         # Hold transports, 988 transfers and CARE referrals (issue 14), from the incidents' own
-        # records and the petitions prepared from them; the person index's de-identified counts.
+        # records and the petitions prepared from them; the person index's de-identified counts;
+        # follow-up completion of the tasks due in the window.
         "after_the_call": after_the_call(loaded.incidents, _petitions_of(ctx, loaded.incidents))
-        | {"person_index": _repeat_encounters(ctx, loaded.incidents)},
+        | {"person_index": _repeat_encounters(ctx, loaded.incidents), "follow_ups": follow_up_figures(ctx, start, end)},
     }
 
 
@@ -171,6 +172,15 @@ def _repeat_encounters(ctx: ServiceContext, incidents: Sequence[Incident]) -> di
 
     with ctx.uow() as uow:
         return repeat_counts(uow.persons.persons_of_incidents([i.id for i in incidents]))
+
+
+def follow_up_figures(ctx: ServiceContext, start: datetime, end: datetime) -> dict[str, Any]:
+    """Follow-up completion of the tasks due in [start, end) at the clock's now (counts only)."""
+    from crisis_dispatch.reporting.follow_ups import follow_up_completion
+
+    with ctx.uow() as uow:
+        tasks = uow.follow_ups.due_between(start, end)
+    return follow_up_completion(tasks, ctx.clock.now())
 
 
 def program_report(
@@ -190,7 +200,8 @@ def program_report(
 
     loaded = load_window(ctx, actor, start, end, tz=tz, what="program")
     window = {"start": start.isoformat(), "end": end.isoformat(), "time_zone": tz}
-    report = compute(loaded.history, loaded.facts, window=window, impact=ctx.impact, **loaded.args())
+    follow_ups = follow_up_figures(ctx, start, end)["completion_on_time"]
+    report = compute(loaded.history, loaded.facts, window=window, impact=ctx.impact, follow_ups=follow_ups, **loaded.args())
     if suppress is None:
         suppress = actor.role is UserRole.ANALYST
     return suppress_small_cells(report) if suppress else report

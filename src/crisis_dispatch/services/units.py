@@ -26,6 +26,7 @@ from . import audit
 from .context import Actor, ServiceContext
 from .crews import crew_unit, crews
 from .dispatching import offer_for_unit
+from .follow_up_close import on_close
 from .read_models import project_unit
 from .views import shift_view, staff_view, unit_view
 
@@ -99,6 +100,7 @@ def set_unit_status(ctx: ServiceContext, actor: Actor, unit_id: str, to: str, re
         uow.history.add_all(changes)
         if incident is not None:
             audit.record(ctx, uow, actor, "update", "incident", [incident.id], detail=f"unit {target.value}")
+            on_close(ctx, uow, actor, incident)
         (view,) = _views(uow, [unit], now)
         if unit.status is UnitStatus.AVAILABLE:
             # A van that clears is offered the queue in order (the dispatcher confirms).

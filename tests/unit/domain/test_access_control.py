@@ -34,15 +34,18 @@ _PERSONS = {"person:search", "person:link", "person:read"}
 #: Issue 14 item 4: CARE Court petitions. The team's clinicians prepare them (WIC 5974);
 #: court liaisons read every CARE matter and record the court's stages.
 _CARE = {"care:prepare", "care:read", "care:stage"}
+#: Issue 14 item 3: follow-up tasks and warm hand-offs, for those who work the calls clinically.
+_FOLLOW_UP = {"follow_up:work", "hand_off:record"}
 EXPECTED: dict[str, set[str]] = {
     # Issue 10: whoever takes calls confirms a text-only decision by asking the safety questions.
     "call_taker": _READ
     | _EIDO
     | {"call:create", "queue:read", "triage:evaluate", "triage:confirm", "unit:read", "person:search"},
-    "dispatcher": _DISPATCH | _EIDO | _PERSONS | {"person:merge"},
+    "dispatcher": _DISPATCH | _EIDO | _PERSONS | {"person:merge"} | _FOLLOW_UP,
     "crew": _READ
     | _PERSONS
     | _CARE
+    | _FOLLOW_UP
     | {"incident:status", "incident:outcome", "incident:note", "unit:read", "unit:status", "facility:update"},
     # A supervisor does what dispatchers do, plus crews and the audit trail, and discloses an
     # incident to police under the imminent-threat exception.
@@ -51,6 +54,7 @@ EXPECTED: dict[str, set[str]] = {
     | _PERSONS
     | {"person:merge"}
     | _CARE
+    | _FOLLOW_UP
     | {"crew:manage", "audit:read", "report:read", "export:nemsis", "incident:disclose", "disclosure:read"},
     # Analysts run what-ifs on the triage criteria; they change nothing.
     "analyst": _READ | {"triage:evaluate", "unit:read", "report:read"},

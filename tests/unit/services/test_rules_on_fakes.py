@@ -24,6 +24,7 @@ from tests.integration import (
     test_care,
     test_confirm_triage,
     test_disclosures,
+    test_follow_ups,
     test_hold_transports,
     test_incident_workflow,
     test_persons,
@@ -39,6 +40,7 @@ MODULES: list[ModuleType] = [
     test_phone_988,
     test_persons,
     test_care,
+    test_follow_ups,
 ]
 
 #: Tests that need the database itself, by name, with the reason.

@@ -21,6 +21,7 @@ from . import errors
 from .guards import BodySizeLimit, CleanUrl
 from .routes import router
 from .routes_care import router as care_router
+from .routes_follow_ups import router as follow_up_router
 from .routes_persons import router as persons_router
 from .security import SecurityHeaders
 
@@ -103,6 +104,7 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
     app.include_router(router)
     app.include_router(persons_router)
     app.include_router(care_router)
+    app.include_router(follow_up_router)
     from crisis_dispatch.entrypoints.console import mount
 
     mount(app)  # pages, static files, live feed

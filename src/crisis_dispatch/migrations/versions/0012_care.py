@@ -2,7 +2,7 @@
 
 A CARE referral alongside any disposition lives in the outcome's JSON (``care_referral``): no
 column. Revision ID: 0012_care
-Revises: 0010_persons
+Revises: 0011_follow_ups
 Create Date: 2026-12-03 10:40:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision = "0012_care"
-down_revision = "0010_persons"
+down_revision = "0011_follow_ups"
 branch_labels = None
 depends_on = None
 
