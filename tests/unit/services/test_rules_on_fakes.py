@@ -75,7 +75,8 @@ def _rules() -> list[Any]:
                 continue
             for rule, params, case in _cases(fn):
                 label = f"{module.__name__.rsplit('.', 1)[-1]}::{name}" + (f"[{case}]" if case else "")
-                found.append(pytest.param(rule, params, id=label))
+                uses = [n for m in getattr(fn, "pytestmark", []) if m.name == "usefixtures" for n in m.args]
+                found.append(pytest.param(rule, params, uses, id=label))
     return found
 
 
@@ -102,10 +103,12 @@ def _borrow_fixtures() -> None:
 _borrow_fixtures()
 
 
-@pytest.mark.parametrize(("rule", "params"), _rules())
+@pytest.mark.parametrize(("rule", "params", "uses"), _rules())
 def test_the_rule_holds_on_the_fakes(
-    rule: Callable[..., Any], params: dict[str, Any], fake: FakeContainer, request: pytest.FixtureRequest
+    rule: Callable[..., Any], params: dict[str, Any], uses: list[str], fake: FakeContainer, request: pytest.FixtureRequest
 ) -> None:
+    for name in uses:  # the test's own ``usefixtures``
+        request.getfixturevalue(name)
     args = {
         name: params[name] if name in params else request.getfixturevalue(name) for name in inspect.signature(rule).parameters
     }
