@@ -527,8 +527,8 @@ def first_true(
 ) -> int:
     """The smallest ``x`` in ``(lo, hi]`` with ``pred(x)``, for a ``pred`` false up to some
     point and true from there on; ``pred(lo)`` is taken as false and ``pred(hi)`` as true
-    (neither is asked). Starts at ``guess`` and its neighbour below, then grows 1, 2, 4, ...
-    from the last false and bisects."""
+    (neither is asked). Starts at ``guess`` and its neighbour below, then walks 1, 2, 4, ...
+    up from the last false (or down from the last true) and bisects."""
     if hi - lo <= 1:
         return hi
     g = min(max(guess, lo + 1), hi - 1)
@@ -537,6 +537,14 @@ def first_true(
         if g - 1 > lo and not pred(g - 1):
             return g
         hi = g if g - 1 <= lo else g - 1
+        step = 1
+        # Both true: the guess was high; walk down 1, 2, 4, ... from the last true, as up.
+        while hi - lo > 1:
+            cand = max(hi - step, lo + 1)
+            if not pred(cand):
+                lo = cand
+                break
+            hi, step = cand, step * 2
     else:
         lo, step = g, 1
         while hi - lo > 1:
