@@ -303,18 +303,20 @@ PLANS = (("la-ttp-20k", "p90<=60m"), ("california", "p90<=budget"))
 
 def bench_plans(workers: int) -> list[dict[str, Any]]:
     """Each plan of ``PLANS`` through the CLI in a fresh process (start-up included, as a
-    user waits for it): ``name``, ``wall_s``, ``vans``, ``target_met``."""
+    user waits for it): ``name``, ``wall_s``, ``vans``, ``target_met`` and ``cpu_s``."""
     out = []
     for name, target in PLANS:
         cmd = [sys.executable, "-m", "crisis_dispatch", "plan", name, "--target", target, "--workers", str(workers), "--json"]
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), resource.getrusage(resource.RUSAGE_CHILDREN)
         done = subprocess.run(cmd, capture_output=True, text=True, check=False)
-        wall = time.perf_counter() - t0
+        wall, c1 = time.perf_counter() - t0, resource.getrusage(resource.RUSAGE_CHILDREN)
         if done.returncode not in (0, 1):
             raise SystemExit(f"plan failed: {' '.join(cmd)}\n{done.stderr}")
         result = json.loads(done.stdout)
         vans = result["totals"]["vans"] if "totals" in result else result.get("vans", 0)
         entry = {"name": f"plan {name} {target}", "wall_s": round(wall, 2), "vans": vans, "target_met": result["met"]}
+        # CPU of the plan's process and its Dask workers (steadier than wall time on a shared machine).
+        entry["cpu_s"] = round(c1.ru_utime + c1.ru_stime - c0.ru_utime - c0.ru_stime, 2)
         out.append(entry)
         print(f"{entry}", file=sys.stderr)
     return out

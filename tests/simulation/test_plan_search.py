@@ -135,3 +135,47 @@ def test_plan_area_does_not_touch_the_prepared_scenario() -> None:
 def test_the_plan_module_keeps_no_state_between_calls() -> None:
     mutable = {k: v for k, v in vars(plan_module).items() if isinstance(v, (dict, list, set)) and not k.startswith("__")}
     assert mutable == {} or set(mutable) <= {"__all__"}
+
+
+@pytest.mark.parametrize("calls_a_year", [1_000, 8_760, 20_000, 45_000])
+def test_over_arrival_rates_the_bound_never_exceeds_the_planned_size_and_the_pilot_changes_no_fleet(
+    calls_a_year: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The M/M/c scenario (one station, no travel, hour-long jobs) at four volumes, two
+    months each, p90 within 30 minutes: the lower bound is at most the fleet the search
+    finds (which fails with one van fewer), and searching first on the prefix of the calls
+    (the pilot) gives the very same plan as searching without it."""
+    s = load_scenario("validation/mmc").with_changes(horizon_days=60, replications=1, annual_calls=calls_a_year)
+    prep = prepare(s)
+    target = parse_target("p90<=30m")
+    plans = {}
+    for pilot in (True, False):
+        monkeypatch.setattr(plan_module, "PILOT_MIN_TEAM_CALLS", 0 if pilot else float("inf"))
+        plans[pilot] = plan_area(prep, 0, target, max_vans=40)
+    with_pilot, without = plans[True], plans[False]
+    assert with_pilot.met and without.met
+    assert with_pilot.lower_bound_vans <= with_pilot.vans
+    assert (with_pilot.fleet, with_pilot.value_minutes, with_pilot.by_hour_minutes) == (
+        without.fleet,
+        without.value_minutes,
+        without.by_hour_minutes,
+    )
+    fewer = {t.vans: t.meets for t in without.trials if t.part_time == 0}
+    below = with_pilot.vans - 1
+    if below == with_pilot.lower_bound_vans - 1 and below >= 1:
+        # The search took one van under the bound as failing: simulate it.
+        vans = [plan_module.PlacedVan(f"V{i + 1}", 0, 34.05, -118.25, "24/7", "base") for i in range(below)]
+        fewer[below] = plan_module.evaluate(prep, vans, target, 1).meets
+    assert with_pilot.vans == 1 or fewer[below] is False
+
+
+def test_a_check_that_goes_on_from_its_prefix_equals_one_run_straight_through() -> None:
+    s = load_scenario("la-ttp-20k").with_changes(horizon_days=30)
+    prep = prepare(s)
+    case = AreaCase.build(prep, 0, Target(90, 60), 2)
+    placement = place(prep, 12, demand=case.calls[0].demand)
+    st = prep.region.stations
+    vans = [plan_module.PlacedVan(f"V{i + 1}", 0, st[sid][1], st[sid][2], "24/7", sid) for i, sid in enumerate(placement.order)]
+    prefix = plan_module.Prefix(case, vans)
+    assert prefix.missed_after_days is None and len(prefix.runs) == 2
+    assert check_fleet(case, vans, prefix=prefix) == check_fleet(case, vans)

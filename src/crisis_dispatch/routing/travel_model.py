@@ -53,24 +53,52 @@ class FeatureSpec:
         lat_c, lon_c = self.centres()
         step_lat = (self.lat_max - self.lat_min) / max(self.grid - 1, 1)
         step_lon = (self.lon_max - self.lon_min) / max(self.grid - 1, 1)
-        z = ((lat[:, None] - lat_c[None, :]) / step_lat) ** 2 + ((lon[:, None] - lon_c[None, :]) / step_lon) ** 2
-        return np.exp(-0.5 * z / self.width**2)
+        # exp(-0.5 * z / width**2) with z = ((lat - lat_c) / step_lat)**2 + ((lon - lon_c) / step_lon)**2,
+        # in place (the same operations in the same order, so the same numbers).
+        z = np.subtract(lat[:, None], lat_c[None, :])
+        z /= step_lat
+        np.square(z, out=z)
+        t = np.subtract(lon[:, None], lon_c[None, :])
+        t /= step_lon
+        np.square(t, out=t)
+        z += t
+        z *= -0.5
+        z /= self.width**2
+        return np.exp(z, out=z)
+
+    def _rbf_of_points(self, lat: NDArray[np.float64], lon: NDArray[np.float64]) -> NDArray[np.float64]:
+        """:meth:`_rbf` evaluated once per distinct point (a fleet's few stations repeat over
+        every call): the same numbers, row by row, at a fraction of the work."""
+        points, inverse = np.unique(np.column_stack((lat, lon)), axis=0, return_inverse=True)
+        if len(points) * 2 > len(lat):
+            return self._rbf(lat, lon)
+        return self._rbf(np.ascontiguousarray(points[:, 0]), np.ascontiguousarray(points[:, 1]))[inverse.ravel()]
 
     def features(self, o_lat: ArrayLike, o_lon: ArrayLike, d_lat: ArrayLike, d_lon: ArrayLike) -> NDArray[np.float64]:
-        """Design matrix (without intercept) for trips from ``o`` to ``d``."""
+        """Design matrix (without intercept) for trips from ``o`` to ``d``: the log distance
+        (cubic), the bearing terms and each of them times the log distance, then the
+        radial-basis bumps at the origin, the destination and the midpoint, then those bumps
+        times the log distance. Filled in place, column block by column block."""
         o_lat_a, o_lon_a = np.atleast_1d(np.asarray(o_lat, float)), np.atleast_1d(np.asarray(o_lon, float))
         d_lat_a, d_lon_a = np.atleast_1d(np.asarray(d_lat, float)), np.atleast_1d(np.asarray(d_lon, float))
         dist = np.maximum(haversine_m(o_lat_a, o_lon_a, d_lat_a, d_lon_a), MIN_DISTANCE_M)
         x = np.log(dist / 1000.0)
         theta = bearing_rad(o_lat_a, o_lon_a, d_lat_a, d_lon_a)
         trig = np.column_stack((np.sin(theta), np.cos(theta), np.sin(2 * theta), np.cos(2 * theta)))
-        base = np.column_stack((x, x**2, x**3, trig, trig * x[:, None]))
-        places = [
-            self._rbf(o_lat_a, o_lon_a),
-            self._rbf(d_lat_a, d_lon_a),
+        k = self.grid**2
+        out = np.empty((len(x), 11 + 6 * k))
+        out[:, 0], out[:, 1], out[:, 2] = x, x**2, x**3
+        out[:, 3:7] = trig
+        out[:, 7:11] = trig * x[:, None]
+        places = (
+            self._rbf_of_points(o_lat_a, o_lon_a),
+            self._rbf_of_points(d_lat_a, d_lon_a),
             self._rbf((o_lat_a + d_lat_a) / 2, (o_lon_a + d_lon_a) / 2),
-        ]
-        return np.hstack([base, *places, *(p * x[:, None] for p in places)])
+        )
+        for j, p in enumerate(places):
+            out[:, 11 + j * k : 11 + (j + 1) * k] = p
+            np.multiply(p, x[:, None], out=out[:, 11 + (3 + j) * k : 11 + (4 + j) * k])
+        return out
 
 
 @dataclass(frozen=True)
@@ -118,7 +146,9 @@ class TravelTimeModel:
         # asked alone, with others, or in another block.
         for a in range(0, len(out), FEATURE_BLOCK_ROWS):
             b = a + FEATURE_BLOCK_ROWS
-            feats = (self.spec.features(o_lat[a:b], o_lon[a:b], d_lat[a:b], d_lon[a:b]) - self.mean) / self.scale
+            feats = self.spec.features(o_lat[a:b], o_lon[a:b], d_lat[a:b], d_lon[a:b])
+            feats -= self.mean  # in place: the same numbers as (feats - mean) / scale
+            feats /= self.scale
             out[a:b] = np.einsum("ij,j->i", feats, self.coef) + self.intercept
         return out
 

@@ -226,12 +226,31 @@ class AreaSimulation:
     def run(self) -> AreaResult:
         """Every event up to the horizon; arrivals are scheduled one at a time, each by the one
         before it."""
+        self.start()
+        self.advance(self.horizon)
+        return self.finish()
+
+    def start(self) -> None:
+        """Schedule the first arrival (:meth:`run` is ``start``, ``advance(horizon)``, ``finish``;
+        the planner stops part way to look at the history so far, then goes on)."""
         if self.arr_t:
             self.schedule(self.arr_t[0], EventKind.ARRIVAL, 0)
+
+    def advance(self, until: float) -> None:
+        """Run every event due at or before ``until`` (at most the horizon)."""
         try:
-            events = self.loop.run(until=self.horizon)
-        finally:
-            self.loop.close()  # the handler table refers back to self: free the area's state now
+            self.loop.run(until=min(until, self.horizon))
+        except BaseException:
+            self.loop.close()
+            raise
+
+    def history_so_far(self) -> HistoryTable:
+        return self.rec.table()
+
+    def finish(self) -> AreaResult:
+        """The result; the loop is closed (its handler table refers back to this object)."""
+        events = self.loop.processed
+        self.loop.close()
         return AreaResult(
             history=self.rec.table(),
             mix=self.demand.mix.astype(np.int16),

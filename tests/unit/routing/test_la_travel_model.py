@@ -76,3 +76,35 @@ def test_the_coverage_check_names_the_first_point_outside_and_agrees_with_covers
         model.check_covered(lat, lon)
     with pytest.raises(PointOutsideCoverageError, match=r"point \(nan, -118.200000\)"):
         model.check_covered(lat[3], lon[3])
+
+
+def _plain_features(spec: travel_model.FeatureSpec, o_lat, o_lon, d_lat, d_lon) -> np.ndarray:  # type: ignore[no-untyped-def]
+    """The design matrix written as plainly as the model defines it (the reference for the
+    in-place, once-per-station version the simulator and the planner use)."""
+    lat_c, lon_c = spec.centres()
+    step_lat = (spec.lat_max - spec.lat_min) / max(spec.grid - 1, 1)
+    step_lon = (spec.lon_max - spec.lon_min) / max(spec.grid - 1, 1)
+
+    def rbf(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+        z = ((lat[:, None] - lat_c[None, :]) / step_lat) ** 2 + ((lon[:, None] - lon_c[None, :]) / step_lon) ** 2
+        return np.exp(-0.5 * z / spec.width**2)
+
+    x = np.log(np.maximum(haversine_m(o_lat, o_lon, d_lat, d_lon), travel_model.MIN_DISTANCE_M) / 1000.0)
+    theta = travel_model.bearing_rad(o_lat, o_lon, d_lat, d_lon)
+    trig = np.column_stack((np.sin(theta), np.cos(theta), np.sin(2 * theta), np.cos(2 * theta)))
+    places = [rbf(o_lat, o_lon), rbf(d_lat, d_lon), rbf((o_lat + d_lat) / 2, (o_lon + d_lon) / 2)]
+    return np.hstack([np.column_stack((x, x**2, x**3, trig, trig * x[:, None])), *places, *(p * x[:, None] for p in places)])
+
+
+@pytest.mark.parametrize("stations", [1, 3, 40])
+def test_the_design_matrix_is_the_plain_formula_bit_for_bit_with_stations_repeated_or_not(stations: int) -> None:
+    model = load_region_model("la")
+    rng = np.random.default_rng(5)
+    s_lat, s_lon = 34.05 + rng.normal(0, 0.08, stations), -118.3 + rng.normal(0, 0.08, stations)
+    c_lat, c_lon = 34.05 + rng.normal(0, 0.08, 300), -118.3 + rng.normal(0, 0.08, 300)
+    o_lat, d_lat = (a.ravel() for a in np.broadcast_arrays(s_lat[None, :], c_lat[:, None]))
+    o_lon, d_lon = (a.ravel() for a in np.broadcast_arrays(s_lon[None, :], c_lon[:, None]))
+    plain = _plain_features(model.spec, o_lat, o_lon, d_lat, d_lon)
+    assert np.array_equal(model.spec.features(o_lat, o_lon, d_lat, d_lon), plain)
+    expected = np.einsum("ij,j->i", (plain - model.mean) / model.scale, model.coef) + model.intercept
+    assert np.array_equal(model.log_seconds(o_lat, o_lon, d_lat, d_lon), expected)
