@@ -26,6 +26,7 @@ from .config import Settings
 from .domain.clock import Clock
 from .domain.interop import RetryPolicy
 from .domain.limits import ServiceArea
+from .domain.triage.model import TriageResult
 from .services.context import EtaFunction, ServiceContext, Triager
 from .services.dispatching import FALLBACK_SPEED_KMH
 from .services.outbox import write_outbox
@@ -36,13 +37,13 @@ def new_id(prefix: str) -> str:
 
 
 def make_triager(protocol_path: Path | None = None) -> Triager:
-    """The triage engine with the configured protocol, as a dict-in, dict-out function."""
+    """The triage engine with the configured protocol: a call's fields in, the decision out."""
     from .adapters.protocol_loader import configured_protocol
     from .domain.triage import CallInput, triage
 
     protocol = configured_protocol(protocol_path)
 
-    def run(call: dict[str, Any]) -> dict[str, Any]:
+    def run(call: dict[str, Any]) -> TriageResult:
         answers = dict(call.get("answers") or {})
         return triage(
             CallInput(
@@ -54,7 +55,7 @@ def make_triager(protocol_path: Path | None = None) -> Triager:
                 answers=answers,
             ),
             protocol,
-        ).to_dict()
+        )
 
     return run
 

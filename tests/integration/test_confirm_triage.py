@@ -13,6 +13,8 @@ import pytest
 from crisis_dispatch.bootstrap import Container
 from crisis_dispatch.domain.access import UserRole
 from crisis_dispatch.domain.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from crisis_dispatch.domain.triage.model import TriageResult
+from crisis_dispatch.domain.triage.tier import Tier
 from crisis_dispatch.services import auth, incidents
 from crisis_dispatch.services.context import SYSTEM, Actor
 from tests.integration.helpers import new_incident
@@ -73,10 +75,10 @@ def test_an_answer_that_reveals_a_danger_changes_the_response(container: Contain
 def test_a_confirmation_that_takes_the_team_out_closes_the_waiting_incident_with_its_reason(container: Container) -> None:
     real = container.ctx.triage
 
-    def police_for_a_weapon(call: dict[str, Any]) -> dict[str, Any]:
+    def police_for_a_weapon(call: dict[str, Any]) -> TriageResult:
         result = real(call)
         if call["answers"].get("weapon") == "yes":
-            result |= {"tier": "POLICE", "screened_out": "weapon"}
+            result = replace(result, tier=Tier.POLICE, screened_out="weapon")
         return result
 
     iid = new_incident(container)

@@ -16,6 +16,7 @@ from crisis_dispatch.domain.incident import Incident, IncidentStatus, Location
 from crisis_dispatch.domain.outcomes import Destination, DestinationType, Disposition, Hold, HoldCriterion, HoldType, Outcome
 from crisis_dispatch.domain.unit import Unit, UnitStatus
 from crisis_dispatch.reporting import HistoryTable, IncidentFacts
+from tests.unit.domain.builders import decided
 
 T0 = datetime(2026, 11, 1, 7, 0, tzinfo=UTC)  # midnight in Los Angeles
 HOURS_APART = 6
@@ -61,7 +62,7 @@ def build_month() -> tuple[HistoryTable, IncidentFacts, float]:
 
     def new(tier: str, reason: str | None) -> Incident:
         inc = Incident(id=f"i{k}", location=Location(34.05, -118.25), received_at=at(0))
-        rows.append(inc.apply_triage({"tier": tier, "priority": 3, "screened_out": reason}, now=at(1), by="t"))
+        rows.append(inc.apply_triage(decided(tier, 3, screened_out=reason), now=at(1), by="t"))
         tiers.append(tier)
         reasons.append(reason or "")
         return inc

@@ -13,6 +13,7 @@ from crisis_dispatch.domain.outcomes import Disposition, Outcome
 from crisis_dispatch.domain.unit import Unit, UnitStatus
 from crisis_dispatch.reporting import HistoryTable, IncidentFacts, compute_kpis
 from crisis_dispatch.reporting.kpis import step_integral
+from tests.unit.domain.builders import decided
 
 T0 = datetime(2026, 1, 5, 0, 0, tzinfo=UTC)
 
@@ -25,7 +26,7 @@ def _worked_incident() -> list[StatusChange]:
     inc = Incident(id="i1", location=Location(34.0, -118.0), received_at=_at(0))
     van = Unit(id="u1", call_sign="V1", station_id="s", status=UnitStatus.OFF_SHIFT)
     rows = [van.transition(UnitStatus.AVAILABLE, now=_at(0), by="t")]
-    rows.append(inc.apply_triage({"tier": "MH_TEAM", "priority": 3}, now=_at(1), by="t"))
+    rows.append(inc.apply_triage(decided("MH_TEAM", 3), now=_at(1), by="t"))
     rows.append(inc.transition(IncidentStatus.QUEUED, now=_at(1), by="t"))
     rows.append(inc.assign("u1", now=_at(11), by="t"))
     rows.append(van.transition(UnitStatus.DISPATCHED, now=_at(11), by="t", incident_id="i1"))
@@ -73,7 +74,7 @@ def test_tuples_from_the_status_history_table_build_the_same_table() -> None:
 def test_a_call_never_reached_counts_as_later_than_any_target() -> None:
     inc = Incident(id="i1", location=Location(34.0, -118.0), received_at=_at(0))
     rows = [
-        inc.apply_triage({"tier": "MH_TEAM", "priority": 3}, now=_at(0), by="t"),
+        inc.apply_triage(decided("MH_TEAM", 3), now=_at(0), by="t"),
         inc.transition(IncidentStatus.QUEUED, now=_at(0), by="t"),
         inc.transition(IncidentStatus.CANCELLED, now=_at(240), by="t"),
     ]
@@ -109,7 +110,7 @@ def test_escalation_rows_are_counted_under_their_kind_whatever_the_order_of_the_
 
     inc = Incident(id="i1", location=Location(34.0, -118.0), received_at=_at(0))
     rows = [
-        inc.apply_triage({"tier": "MH_TEAM", "priority": 3}, now=_at(0), by="t"),
+        inc.apply_triage(decided("MH_TEAM", 3), now=_at(0), by="t"),
         inc.transition(IncidentStatus.QUEUED, now=_at(0), by="t"),
     ]
     for minute, kind in ((30, EscalationKind.SUPERVISOR_ALERT), (60, EscalationKind.BREACH)):

@@ -15,6 +15,7 @@ from crisis_dispatch.domain.incident import Call, Incident, IncidentStatus, Loca
 from crisis_dispatch.domain.outcomes import DestinationType, Outcome
 from crisis_dispatch.domain.phone_988 import Transfer988
 from crisis_dispatch.domain.station import Facility, Station
+from crisis_dispatch.domain.triage.model import TriageResult
 from crisis_dispatch.domain.unit import Qualification, Role, Shift, Staff, Unit, UnitStatus
 from crisis_dispatch.domain.users import User
 
@@ -107,7 +108,7 @@ incidents = Table(
     Column("tier", String(40), nullable=True),
     Column("priority", Integer, nullable=True),
     Column("determinant", String(40), nullable=True),
-    Column("triage", JsonType, nullable=True),
+    Column("triage", Serialized(TriageResult), nullable=True),
     Column("screened_out_reason", String(80), nullable=True),
     Column("triage_confirmed_by", String(80), nullable=True),
     Column("triage_confirmed_at", UTCDateTime(), nullable=True),

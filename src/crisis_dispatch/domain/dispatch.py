@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from .outcomes import HoldType
+from .triage.model import TriageResult
 from .unit import Role, Staff, Unit, can_place_holds, readiness
 
 
@@ -23,11 +23,10 @@ class Needs:
     hold: HoldType | None = None
 
     @classmethod
-    def from_triage(cls, triage: Mapping[str, Any] | None) -> Needs:
-        if not triage or not triage.get("hold_possible"):
+    def from_triage(cls, triage: TriageResult | None) -> Needs:
+        if triage is None or not triage.hold_possible:
             return cls()
-        minor = any(f.get("name") == "minor" for f in triage.get("flags", []))
-        return cls(hold=HoldType.WIC_5585 if minor else HoldType.WIC_5150)
+        return cls(hold=HoldType.WIC_5585 if "minor" in triage.flag_names else HoldType.WIC_5150)
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,8 @@ from .outcomes import (
     Outcome,
     check_hold_age,
 )
+from .triage.model import TriageResult
+from .triage.tier import Tier
 
 #: The facility capability that makes it a destination for a hold (data/la/facilities.csv).
 ACCEPTS_HOLDS = "accepts_5150_holds"
@@ -213,22 +215,22 @@ class HoldTransport:
             summary=f"hold transport: WIC {self.hold_type.value} written by {self.writer.describe()}",
         )
 
-    def triage_decision(self, incident_id: str) -> dict[str, Any]:
+    def triage_decision(self, incident_id: str) -> TriageResult:
         """The decision recorded on the incident: the crisis team, no protocol reading."""
-        return {
-            "id": incident_id,
-            "tier": "MH_TEAM",
-            "priority": PRIORITY,
-            "determinant": DETERMINANT,
-            "flags": [],
-            "reasons": [f"transport on a WIC {self.hold_type.value} hold written by {self.writer.describe()}"],
-            "protocol_version": PROTOCOL,
-            "screened_out": None,
-            "rules_fired": ["hold-transport"],
+        return TriageResult(
+            call_id=incident_id,
+            tier=Tier.MH_TEAM,
+            priority=PRIORITY,
+            determinant=DETERMINANT,
+            flags=(),
+            reasons=(f"transport on a WIC {self.hold_type.value} hold written by {self.writer.describe()}",),
+            rules_fired=("hold-transport",),
+            protocol_version=PROTOCOL,
+            screened_out=None,
             # The hold is written: the van needs no crew member who may write one.
-            "hold_possible": False,
-            "confirmed": True,
-        }
+            hold_possible=False,
+            confirmed=True,
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -18,6 +18,7 @@ from .hold_transport import HoldTransport
 from .limits import MAX_AGE, MIN_AGE, age_from_answer
 from .outcomes import NEMSIS_CANCELLED_ON_SCENE, NEMSIS_CANCELLED_PRIOR_TO_ARRIVAL, TRANSPORTS, Hold, Outcome
 from .phone_988 import Transfer988
+from .triage.model import TriageResult
 
 
 class IncidentStatus(StrEnum):
@@ -151,7 +152,7 @@ class Incident:
     priority: int | None = None
     determinant: str | None = None
     #: The whole triage decision (flags, evidence, reasons, protocol version) as recorded.
-    triage: dict[str, Any] | None = None
+    triage: TriageResult | None = None
     #: Why a call was kept from the crisis team: "not_triaged" or an ineligibility reason.
     screened_out_reason: str | None = None
     #: Who answered the safety questions that confirmed a text-only decision, and when (issue 10).
@@ -280,21 +281,21 @@ class Incident:
         # transition() records self.unit_id on the history row: the van just given.
         return self.transition(S.DISPATCHED, now=now, by=by, reason=reason or f"unit {unit_id} assigned")
 
-    def apply_triage(self, result: dict[str, Any], *, now: datetime, by: str) -> StatusChange:
-        """Record a triage decision (the engine's ``to_dict()``) and move to ``triaged``."""
+    def apply_triage(self, result: TriageResult, *, now: datetime, by: str) -> StatusChange:
+        """Record a triage decision and move to ``triaged``."""
         if not self.can_go(S.TRIAGED):
             raise IllegalTransition("incident", self.id, self.status.value, S.TRIAGED.value)
         self._check_time(now)
         self._take_triage(result)
         return self.transition(S.TRIAGED, now=now, by=by, reason=f"triage: {self.tier}")
 
-    def _take_triage(self, result: dict[str, Any]) -> None:
+    def _take_triage(self, result: TriageResult) -> None:
         """Keep the decision whole and the fields the queue and the views read from it."""
-        self.triage = dict(result)
-        self.tier = result.get("tier")
-        self.priority = result.get("priority")
-        self.determinant = result.get("determinant")
-        self.screened_out_reason = result.get("screened_out")
+        self.triage = result
+        self.tier = result.tier.value
+        self.priority = result.priority
+        self.determinant = result.determinant
+        self.screened_out_reason = result.screened_out
 
     def event(self, kind: str, *, now: datetime, by: str, reason: str) -> StatusChange:
         """A history row that is not a change of status (from == to): an escalation, a
@@ -328,7 +329,7 @@ class Incident:
         return self.event("location", now=now, by=by, reason=f"{reason}: {said}" if reason else said)
 
     def update_triage(
-        self, result: dict[str, Any], *, now: datetime, by: str, reason: str, event: str = "retriage"
+        self, result: TriageResult, *, now: datetime, by: str, reason: str, event: str = "retriage"
     ) -> StatusChange:
         """A later call changed the picture: record the new decision without a status change.
 
@@ -342,7 +343,7 @@ class Incident:
         self.last_change_at = now
         return self.event(event, now=now, by=by, reason=f"{reason}: tier {before} -> {self.tier}")
 
-    def confirm_triage(self, result: dict[str, Any], *, now: datetime, by: str, reason: str) -> StatusChange:
+    def confirm_triage(self, result: TriageResult, *, now: datetime, by: str, reason: str) -> StatusChange:
         """The call-taker answered the safety questions (issue 10): keep the decision they led
         to, and who gave them and when (history event ``triage_confirmed``)."""
         change = self.update_triage(result, now=now, by=by, reason=reason, event="triage_confirmed")

@@ -22,6 +22,7 @@ if TYPE_CHECKING:  # imported where used, so that the CLI starts fast
     import threading
 
     from crisis_dispatch.bootstrap import Container
+    from crisis_dispatch.domain.triage.model import TriageResult
 
 app = typer.Typer(
     help="crisis-dispatch: send mental-health 911 calls to crisis teams. Run a command with --help for details.",
@@ -322,6 +323,11 @@ def audit_verify(
     out.print(f"audit log intact: {report.checked} rows checked ({head}){found}")
 
 
+def _no_triage(call: dict[str, Any]) -> TriageResult:
+    """The triager of a command that never triages (it does not load the protocol)."""
+    raise RuntimeError("this command does not triage calls")
+
+
 def _existing_container(settings: Settings) -> Container:
     """The container on an existing, migrated database: never creates or migrates one."""
     from sqlalchemy import inspect
@@ -332,7 +338,7 @@ def _existing_container(settings: Settings) -> Container:
         path = Path(settings.database().removeprefix("sqlite:///"))
         if not path.is_file():
             raise ConfigError(f"no database at {path}")
-    container = build(settings, triager=lambda call: {})  # no triage here: the protocol is not read
+    container = build(settings, triager=_no_triage)  # no triage here: the protocol is not read
     try:
         revision = schema_revision(container.engine)
         if revision is None:

@@ -18,6 +18,7 @@ from crisis_dispatch.domain.interop import RetryPolicy
 from crisis_dispatch.domain.limits import ServiceArea
 from crisis_dispatch.domain.logins import LoginPolicy
 from crisis_dispatch.domain.queueing import EscalationPolicy, Thresholds
+from crisis_dispatch.domain.triage.model import TriageResult
 from crisis_dispatch.services.ports import UnitOfWork
 
 #: Driving seconds from each origin (lat, lon) to one destination; None = unreachable.
@@ -26,8 +27,9 @@ EtaFunction = Callable[[list[tuple[float, float]], tuple[float, float]], list["f
 RuralLookup = Callable[[float, float], bool]
 
 #: Turns a call (``id, call_type, narrative, code, priority, answers``) into the triage
-#: engine's result dictionary (``tier, priority, determinant, flags, reasons, ...``).
-Triager = Callable[[dict[str, Any]], dict[str, Any]]
+#: engine's decision, a frozen :class:`TriageResult` that travels as it is to the incident and
+#: the dispatcher.
+Triager = Callable[[dict[str, Any]], TriageResult]
 
 
 @dataclass(frozen=True)

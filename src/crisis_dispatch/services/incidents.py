@@ -269,7 +269,7 @@ def add_call(
     everything now known; a changed tier is recorded (history event ``retriage``)."""
     incident.calls.append(intake.to_call(ctx.new_id("CALL"), incident.id, received))
     result = ctx.triage(_triage_request(incident, intake.priority))
-    if result.get("tier") != incident.tier:
+    if result.tier.value != incident.tier:
         uow.history.add(incident.update_triage(result, now=now, by=actor.username, reason=reason))
 
 
@@ -367,13 +367,12 @@ def _replay(ctx: ServiceContext, actor: Actor, intake: CallIntake, key: str) -> 
 
 def route_after_triage(incident: Incident, *, now: datetime, by: str) -> list[StatusChange]:
     """A call for the crisis team waits in the queue; any other response leaves our hands."""
-    triage = incident.triage or {}
     tier = incident.tier or ""
     if tier in TEAM_TIERS:
         return [incident.transition(S.QUEUED, now=now, by=by, reason="awaiting a crisis team")]
     reason = incident.screened_out_reason or "ineligible"
     responders = tier or "default responder"
-    detail = "; ".join(triage.get("reasons", [])[:3])
+    detail = "; ".join(incident.triage.reasons[:3] if incident.triage else ())
     return [
         incident.transition(S.CLOSED, now=now, by=by, reason=f"screened out ({reason}) to {responders}: {detail}".rstrip(": "))
     ]

@@ -70,11 +70,10 @@ def triage_view(incident: Incident) -> dict[str, Any] | None:
     before ``confirmed`` existed reads as confirmed, as ``TriageResult.from_dict`` does."""
     if incident.triage is None:
         return None
-    return (
-        {"confirmed": True}
-        | incident.triage
-        | {"confirmed_by": incident.triage_confirmed_by, "confirmed_at": _iso(incident.triage_confirmed_at)}
-    )
+    return incident.triage.to_dict() | {
+        "confirmed_by": incident.triage_confirmed_by,
+        "confirmed_at": _iso(incident.triage_confirmed_at),
+    }
 
 
 def history_view(change: StatusChange) -> dict[str, Any]:

@@ -17,7 +17,8 @@ import numpy as np
 
 from crisis_dispatch.adapters import protocol_loader
 from crisis_dispatch.domain.dispatch import Needs
-from crisis_dispatch.domain.triage import CallInput, Protocol, ProtocolError, Tier, triage
+from crisis_dispatch.domain.triage import CallInput, Protocol, ProtocolError, triage
+from crisis_dispatch.domain.triage.model import TriageResult
 
 from .scenario import ScenarioError
 
@@ -26,7 +27,7 @@ from .scenario import ScenarioError
 class MixEntry:
     record_id: str
     weight: float
-    triage: dict[str, Any]
+    triage: TriageResult
     tier: str
     priority: int
     includes_team: bool
@@ -91,18 +92,18 @@ def build_call_mix(path: str, protocol: str) -> CallMix:
             code=rec.get("code"),
             answers=dict(rec.get("answers") or {}),
         )
-        result = triage(call, proto).to_dict()
-        tier = Tier(result["tier"])
+        result = triage(call, proto)
+        tier = result.tier
         entries.append(
             MixEntry(
                 record_id=call.id,
                 weight=float(rec.get("weight", 1.0)),
                 triage=result,
                 tier=tier.value,
-                priority=int(result["priority"]),
+                priority=result.priority,
                 includes_team=tier.includes_team,
                 needs=Needs.from_triage(result),
             )
         )
-    version = entries[0].triage["protocol_version"]
+    version = entries[0].triage.protocol_version
     return CallMix(version, tuple(entries))

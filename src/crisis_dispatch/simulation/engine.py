@@ -468,7 +468,7 @@ class AreaSimulation:
         inc = Incident(id=f"{self.prefix}#{i}", location=Location(self.arr_lat[i], self.arr_lon[i]), received_at=now, seq=i)
         add(inc.apply_triage(entry.triage, now=now, by=BY), t, _INC, i, i, -1)
         if not entry.includes_team:
-            reason = f"screened out: {entry.triage.get('screened_out')}"
+            reason = f"screened out: {entry.triage.screened_out}"
             add(inc.transition(IS.CLOSED, now=now, by=BY, reason=reason), t, _INC, i, i, -1)
             return
         self.live[i] = inc

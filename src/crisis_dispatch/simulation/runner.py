@@ -108,7 +108,7 @@ def combine(prep: Prepared, replication: int, parts: Sequence[tuple[int, AreaRes
     for _, r in parts:
         r.history = None  # type: ignore[assignment]  # the combined table has the rows; keep peak memory down
     tiers = np.array([e.tier for e in prep.mix.entries])
-    reasons = np.array([e.triage.get("screened_out") or "" for e in prep.mix.entries], dtype=str)
+    reasons = np.array([e.triage.screened_out or "" for e in prep.mix.entries], dtype=str)
     disp_names = np.array([*DISPOSITIONS, ""])
     dest_names = np.array([*DESTINATIONS, ""])
     facts = IncidentFacts(

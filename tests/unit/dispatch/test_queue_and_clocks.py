@@ -18,13 +18,14 @@ from crisis_dispatch.domain.queueing import (
     response_clock,
 )
 from crisis_dispatch.domain.triage import Tier
+from tests.unit.domain.builders import decided
 
 T = datetime(2026, 11, 27, 18, tzinfo=UTC)
 
 
 def queued(ident: str, *, priority: int | None = 3, received: datetime = T, seq: int = 1, tier: str = "MH_TEAM") -> Incident:
     inc = Incident(id=ident, location=Location(34.0, -118.0), received_at=received, seq=seq)
-    inc.apply_triage({"tier": tier, "priority": priority, "determinant": "X"}, now=received, by="t")
+    inc.apply_triage(decided(tier, priority, determinant="X"), now=received, by="t")
     inc.transition(IncidentStatus.QUEUED, now=received, by="t")
     return inc
 
@@ -79,14 +80,14 @@ def test_the_clock_stops_on_scene() -> None:
 
 def test_calls_not_for_the_team_have_no_clock() -> None:
     inc = Incident(id="p", location=Location(34.0, -118.0), received_at=T)
-    inc.apply_triage({"tier": "POLICE", "priority": 1}, now=T, by="t")
+    inc.apply_triage(decided("POLICE", 1), now=T, by="t")
     assert response_clock(inc, rural=False, now=T) is None
 
 
 @pytest.mark.parametrize("tier", list(Tier))
 def test_every_tier_that_sends_the_team_has_a_clock_and_no_other_tier_does(tier: Tier) -> None:
     inc = Incident(id="p", location=Location(34.0, -118.0), received_at=T)
-    inc.apply_triage({"tier": tier.value, "priority": 1}, now=T, by="t")
+    inc.apply_triage(decided(tier.value, 1), now=T, by="t")
     assert (response_clock(inc, rural=False, now=T) is not None) is tier.includes_team
 
 

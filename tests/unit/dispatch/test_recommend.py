@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from crisis_dispatch.domain.dispatch import Candidate, Needs, recommend
 from crisis_dispatch.domain.outcomes import HoldType
 from crisis_dispatch.domain.unit import Qualification, Role, Staff, Unit, UnitStatus
+from tests.unit.domain.builders import decided
 
 NOW = datetime(2026, 11, 27, 18, tzinfo=UTC)
 
@@ -68,9 +69,9 @@ def test_a_possible_hold_needs_a_designated_writer_on_board() -> None:
 
 
 def test_a_minor_needs_a_5585_writer() -> None:
-    needs = Needs.from_triage({"hold_possible": True, "flags": [{"name": "minor", "evidence": "15 YOF"}]})
+    needs = Needs.from_triage(decided(flags=("minor",), hold_possible=True))
     assert needs.hold is HoldType.WIC_5585
-    assert Needs.from_triage({"hold_possible": False}).hold is None
+    assert Needs.from_triage(decided(hold_possible=False)).hold is None
 
 
 def test_missing_capabilities_exclude() -> None:

@@ -14,6 +14,9 @@ from crisis_dispatch.domain.outcomes import (
     HoldType,
     Outcome,
 )
+from crisis_dispatch.domain.triage.flags import Flag, FlagSource
+from crisis_dispatch.domain.triage.model import TriageResult
+from crisis_dispatch.domain.triage.tier import Tier
 from crisis_dispatch.domain.unit import Qualification, Role, Shift, Staff, Unit, UnitStatus
 
 #: 10:00 in Los Angeles on a Friday.
@@ -23,6 +26,31 @@ HOUR = timedelta(hours=1)
 
 #: A point in Boyle Heights (not a real call's address).
 SOMEWHERE = Location(lat=34.0412345, lon=-118.2156789, address="100 Example St, Los Angeles, CA 90033")
+
+
+def decided(
+    tier: str | Tier = "MH_TEAM",
+    priority: int = 3,
+    *,
+    determinant: str = "X",
+    screened_out: str | None = None,
+    flags: tuple[str, ...] = (),
+    hold_possible: bool = False,
+) -> TriageResult:
+    """A triage decision as the engine returns it, with only what a test cares about."""
+    return TriageResult(
+        call_id="CALL-1",
+        tier=Tier(tier),
+        priority=priority,
+        determinant=determinant,
+        flags=tuple(Flag(name, evidence="test", source=FlagSource.ANSWER) for name in flags),
+        reasons=(),
+        rules_fired=(),
+        protocol_version="test",
+        screened_out=screened_out,
+        hold_possible=hold_possible,
+    )
+
 
 #: The shortest legal path from ``received`` into each incident status (written out by hand,
 #: so that tests can put an incident in any status without reading the transition table).

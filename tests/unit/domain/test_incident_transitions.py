@@ -13,6 +13,7 @@ from crisis_dispatch.domain.incident import Incident, IncidentStatus, Location
 from tests.unit.domain.builders import (
     MINUTE,
     T0,
+    decided,
     incident_in,
     new_incident,
     record_outcome_to_close,
@@ -216,26 +217,26 @@ def test_a_closed_incident_keeps_the_van_that_worked_it() -> None:
 
 def test_applying_triage_records_the_decision_and_moves_to_triaged() -> None:
     incident = new_incident()
-    decision = {"tier": "MH_TEAM", "priority": 2, "determinant": "MH-2-SUICIDAL", "screened_out": None, "flags": []}
+    decision = decided("MH_TEAM", 2, determinant="MH-2-SUICIDAL")
 
     change = incident.apply_triage(decision, now=T0 + MINUTE, by="call-taker-1")
 
     assert incident.status is S.TRIAGED
     assert (incident.tier, incident.priority, incident.determinant) == ("MH_TEAM", 2, "MH-2-SUICIDAL")
     assert incident.screened_out_reason is None
-    assert incident.triage == decision and incident.triage is not decision
+    assert incident.triage is decision  # frozen: kept as it is
     assert (change.from_status, change.to_status) == ("received", "triaged")
     assert "MH_TEAM" in change.reason
 
 
 def test_a_refused_triage_leaves_the_recorded_decision_untouched() -> None:
     incident = new_incident()
-    incident.apply_triage({"tier": "MH_TEAM", "priority": 2}, now=T0 + MINUTE, by="d")
+    incident.apply_triage(decided("MH_TEAM", 2), now=T0 + MINUTE, by="d")
     incident.assign("U-1", now=T0 + 2 * MINUTE, by="d")
     before = (incident.triage, incident.tier, incident.priority)
 
     with pytest.raises(IllegalTransition):
-        incident.apply_triage({"tier": "POLICE", "priority": 1, "screened_out": "weapon"}, now=T0 + 9 * MINUTE, by="d")
+        incident.apply_triage(decided("POLICE", 1, screened_out="weapon"), now=T0 + 9 * MINUTE, by="d")
 
     assert (incident.triage, incident.tier, incident.priority) == before
 

@@ -160,7 +160,7 @@ def receive_eido(document: Annotated[Any, Body()], response: Response, ctx: CtxD
 def evaluate_triage(body: s.TriageRequest, ctx: CtxDep, actor: ActorDep) -> dict[str, Any]:
     """Evaluate a call against the protocol without storing anything."""
     actor.require(Permission.TRIAGE_EVALUATE)
-    return ctx.triage(body.model_dump())
+    return ctx.triage(body.model_dump()).to_dict()
 
 
 # ----------------------------------------------------------------------------- incidents
