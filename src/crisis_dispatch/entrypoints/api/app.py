@@ -21,6 +21,7 @@ from . import errors
 from .guards import BodySizeLimit, CleanUrl
 from .routes import router
 from .security import SecurityHeaders
+from .totp import router as totp_router
 
 log = logging.getLogger("crisis_dispatch.clocks")
 
@@ -99,6 +100,7 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
     # Outermost of all: every answer, the guards' 413 and 422 included, carries the headers.
     app.add_middleware(SecurityHeaders, hsts=settings.behind_tls)
     app.include_router(router)
+    app.include_router(totp_router)
     from crisis_dispatch.entrypoints.console import mount
 
     mount(app)  # pages, static files, live feed

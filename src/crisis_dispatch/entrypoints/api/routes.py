@@ -42,8 +42,10 @@ router = APIRouter(prefix="/api/v1", responses=ERROR_RESPONSES)
 @router.post("/auth/login", tags=["auth"])
 def login(body: s.LoginRequest, response: Response, ctx: CtxDep, request: Request) -> dict[str, Any]:
     """Exchange a username and password for a bearer token (also set as an HttpOnly cookie).
-    Too many failed logins for the account or from the address answer 429 with Retry-After."""
-    result = auth.login(ctx, body.username, body.password, client_address(request))
+    Too many failed logins for the account or from the address answer 429 with Retry-After.
+    An account with a second factor sends ``totp_code`` too: without it the answer is 401
+    ``TotpRequired``, with a wrong or used one 401 ``WrongTotpCode`` (counted as a failed login)."""
+    result = auth.login(ctx, body.username, body.password, client_address(request), body.totp_code)
     set_session_cookie(response, request, ctx, result["access_token"])
     return result
 
