@@ -104,7 +104,7 @@ def login_submit(
     """Step 1: username and password. For an account with a second factor, step 2 asks for
     the one-time code (the page carries the step-1 ``challenge``, not the password)."""
     ctx = get_ctx(request)
-    page = {"next": _safe_next(next), "username": username}
+    page: dict[str, Any] = {"next": _safe_next(next), "username": username}
     if not username.strip() or not (password or challenge):
         return _render(request, "login.html", None, code=422, error="Enter your username and password.", **page)
     try:
