@@ -167,3 +167,14 @@ def test_an_unreadable_body_is_refused_in_the_api_error_shape_with_a_documented_
     assert r.status_code == 400 and r.json() == {"detail": "There was an error parsing the body", "error": "BadRequest"}
     assert documented["400"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/ApiError"}
     assert documented["422"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/ApiError"}
+
+
+def test_an_outbox_id_past_the_32_bit_column_is_a_422_not_a_500(fuzzed: Fuzzed) -> None:
+    """Found by Schemathesis on PostgreSQL: ``POST /outbox/9223372036854775806/retry`` reached
+    the 32-bit ``outbox.id`` column and answered 500 (integer out of range)."""
+    with TestClient(fuzzed.app) as client:
+        for row_id in (2**31, 2**63 - 2):
+            r = client.post(f"/api/v1/outbox/{row_id}/retry", headers=fuzzed.headers[UserRole.ADMIN])
+            assert r.status_code == 422 and r.json()["error"] == "ValidationError", r.text
+        r = client.post(f"/api/v1/outbox/{2**31 - 1}/retry", headers=fuzzed.headers[UserRole.ADMIN])
+        assert r.status_code == 404

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Body, Header, Path, Query, Request, Response, sta
 
 from crisis_dispatch.domain.access import Permission
 from crisis_dispatch.domain.errors import InvalidInput, parse_enum
-from crisis_dispatch.domain.limits import MAX_BIGINT
+from crisis_dispatch.domain.limits import MAX_BIGINT, MAX_INT
 from crisis_dispatch.domain.outcomes import Destination, DestinationType, Disposition, Hold, HoldCriterion, HoldType, Outcome
 from crisis_dispatch.services import (
     auth,
@@ -515,7 +515,7 @@ def list_outbox(
 
 
 @router.post("/outbox/{row_id}/retry", tags=["interop"])
-def retry_outbox(row_id: Annotated[int, Path(ge=1, le=MAX_BIGINT)], ctx: CtxDep, actor: ActorDep) -> dict[str, Any]:
+def retry_outbox(row_id: Annotated[int, Path(ge=1, le=MAX_INT)], ctx: CtxDep, actor: ActorDep) -> dict[str, Any]:
     """Send a dead letter again, with the same delivery id (admins)."""
     return outbox.retry_dead(ctx, actor, row_id)
 
