@@ -40,6 +40,10 @@ class Settings(BaseSettings):
     #: Consecutive failed logins that lock an account, and for how long (`users unlock` lifts it).
     login_lockout_after: int = Field(default=10, ge=1)
     login_lockout_minutes: float = Field(default=30.0, gt=0)
+    #: The second factor: admins and supervisors must log in with a one-time code (TOTP)
+    #: from an authenticator app (``crisis-dispatch users totp-enroll``). Anyone who enrolled
+    #: gives a code whatever this says.
+    require_totp: bool = False
     #: Served behind TLS (HTTPS): every response carries Strict-Transport-Security.
     behind_tls: bool = False
     #: Travel times: the fitted model of this region, unless a road graph is given.
@@ -98,6 +102,7 @@ class Settings(BaseSettings):
             window=timedelta(minutes=self.login_window_minutes),
             lockout_after=self.login_lockout_after,
             lockout_for=timedelta(minutes=self.login_lockout_minutes),
+            require_totp=self.require_totp,
         )
 
     def impact(self) -> Impact:

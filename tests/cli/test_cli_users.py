@@ -103,3 +103,38 @@ def test_the_cad_account_gets_an_api_key_once_and_a_rotated_key_replaces_it(tmp_
         assert {"create", "api_key_rotated", "api_key_failed"} <= set(actions)
     finally:
         container.dispose()
+
+
+def test_totp_enroll_prints_the_uri_once_and_then_the_login_needs_a_code(tmp_path: Path) -> None:
+    from urllib.parse import parse_qs, urlparse
+
+    from crisis_dispatch.adapters import totp
+    from crisis_dispatch.domain.totp import time_step
+
+    db = tmp_path / "u.sqlite3"
+    assert (
+        invoke("users", "create", "sue", "--role", "supervisor", "--password-stdin", "--db", str(db), stdin=PASSWORD).exit_code
+        == 0
+    )
+    r = invoke("users", "totp-enroll", "sue", "--db", str(db))
+    assert r.exit_code == 0, r.stderr
+    assert "authenticator set up for sue" in r.stdout and "shown only now" in r.stdout
+    uri = r.stdout.strip().splitlines()[-1]
+    assert uri.startswith("otpauth://totp/crisis-dispatch:sue?")
+    secret = parse_qs(urlparse(uri).query)["secret"][0]
+    container = build(Settings(db_path=db))  # the secret key the command ran with (sealed under it)
+    try:
+        with pytest.raises(auth.TotpRequired, match="a one-time code is required"):
+            auth.login(container.ctx, "sue", PASSWORD)
+        code = totp.code_at(secret, time_step(container.ctx.clock.now()))
+        assert auth.login(container.ctx, "sue", PASSWORD, totp_code=code)["access_token"]
+    finally:
+        container.dispose()
+    again = invoke("users", "totp-enroll", "sue", "--db", str(db))
+    assert again.exit_code == 0 and "the earlier one no longer works" in again.stdout
+
+
+def test_totp_enroll_of_an_unknown_user_is_one_error_line(tmp_path: Path) -> None:
+    assert_one_error_line(
+        invoke("users", "totp-enroll", "nobody", "--db", str(tmp_path / "u.sqlite3")), "user 'nobody' not found"
+    )

@@ -119,3 +119,11 @@ def test_after_n_attempts_a_delivery_is_a_dead_letter_that_an_admin_resends(cont
         assert outbox.deliver_due(container.ctx, post).to_dict()["delivered"] == 1
         assert len(set(cad.delivery_ids())) == 1, "the re-sent dead letter keeps its delivery id"
     assert rows(container, "delivered")[0]["id"] == dead["id"]
+
+
+@pytest.mark.parametrize("row_id", [2**31, 2**63 - 1, 0])
+def test_retrying_an_outbox_id_no_column_can_hold_is_refused_plainly(container: Container, row_id: int) -> None:
+    """Found by Schemathesis on PostgreSQL: an id past 2^31-1 reached the 32-bit column and
+    answered 500 (integer out of range)."""
+    with pytest.raises(InvalidInput, match=f"outbox entry id must be an integer from 1 to {2**31 - 1}"):
+        outbox.retry_dead(container.ctx, SYSTEM, row_id)

@@ -322,6 +322,18 @@ class FakeUsers(_EntityRepo[User]):
     def set_password_hash(self, user_id: str, password_hash: str) -> None:
         self.get(user_id).password_hash = password_hash
 
+    def set_totp(self, user_id: str, **values: str | int | None) -> None:
+        user = self.get(user_id)
+        for name, value in values.items():
+            setattr(user, name, value)
+
+    def use_totp_step(self, user_id: str, step: int) -> bool:
+        user = self.get(user_id)
+        if user.totp_last_step is not None and user.totp_last_step >= step:
+            return False
+        user.totp_last_step = step
+        return True
+
 
 class FakeHistory:
     def __init__(self, work: _Work, db: FakeDatabase) -> None:

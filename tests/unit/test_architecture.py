@@ -67,6 +67,7 @@ SERVICE_CODECS = {
     "crisis_dispatch.adapters.nemsis_xml",  # writes and validates NEMSIS v3.5 XML
     "crisis_dispatch.adapters.name_matching",  # RapidFuzz's name similarity (the person index)
     "crisis_dispatch.adapters.follow_up_data",  # the shipped follow-up rules and provider directory
+    "crisis_dispatch.adapters.totp",  # RFC 6238 codes (pyotp) and the sealed secret (Fernet)
 }
 
 

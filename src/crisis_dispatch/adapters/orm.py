@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, Float, ForeignKey, Index, Integer, MetaData, String, Table, Text
+from sqlalchemy import BigInteger, Boolean, Column, Float, ForeignKey, Index, Integer, MetaData, String, Table, Text
 from sqlalchemy.orm import composite, registry, relationship
 
 from crisis_dispatch.domain.access import UserRole
@@ -189,6 +189,11 @@ users = Table(
     Column("created_at", UTCDateTime(), nullable=False),
     Column("failed_logins", Integer, nullable=False, server_default="0"),
     Column("locked_until", UTCDateTime(), nullable=True),
+    # The second factor: the TOTP secret encrypted (adapters/totp.py), one being enrolled,
+    # and the time step of the last code used (no replay).
+    Column("totp_secret", String(300), nullable=True),
+    Column("totp_pending", String(300), nullable=True),
+    Column("totp_last_step", BigInteger, nullable=True),
 )
 
 login_failures = Table(

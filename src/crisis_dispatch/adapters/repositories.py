@@ -319,6 +319,26 @@ class UserRepository(_Repo[User]):
             execution_options={"synchronize_session": False},
         )
 
+    def set_totp(self, user_id: str, **values: str | int | None) -> None:
+        """Set the second factor's columns (``totp_secret``, ``totp_pending``, ``totp_last_step``)."""
+        assert set(values) <= {"totp_secret", "totp_pending", "totp_last_step"}, values
+        self.session.execute(
+            update(orm.users).where(orm.users.c.id == user_id).values(**values), execution_options={"synchronize_session": False}
+        )
+
+    def use_totp_step(self, user_id: str, step: int) -> bool:
+        """Record that the code of time step ``step`` was used, unless that step or a later one
+        already was: one conditional UPDATE, so two server processes given the same code at
+        once accept it only once. True when it was recorded (the code may be accepted)."""
+        t = orm.users.c
+        result = self.session.execute(
+            update(orm.users)
+            .where(t.id == user_id, or_(t.totp_last_step.is_(None), t.totp_last_step < step))
+            .values(totp_last_step=step),
+            execution_options={"synchronize_session": False},
+        )
+        return int(getattr(result, "rowcount", 0) or 0) == 1
+
 
 class LoginFailureRepository:
     """Failed logins within the throttling window (older rows are pruned as logins happen)."""

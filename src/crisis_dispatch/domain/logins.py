@@ -22,6 +22,8 @@ class LoginPolicy:
     #: Consecutive failed logins (since the last success or unlock) that lock the account.
     lockout_after: int = 10
     lockout_for: timedelta = timedelta(minutes=30)
+    #: Admins and supervisors must log in with a one-time code too (``domain/totp.py``).
+    require_totp: bool = False
 
     def __post_init__(self) -> None:
         if min(self.max_failures_per_account, self.max_failures_per_address, self.lockout_after) < 1:

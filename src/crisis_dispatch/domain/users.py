@@ -28,6 +28,17 @@ class User:
     failed_logins: int = 0
     #: Set when too many logins failed: no login until then (or an administrator's unlock).
     locked_until: datetime | None = None
+    #: The second factor (``domain/totp.py``): the TOTP secret, sealed (encrypted) by the
+    #: adapter; set once enrolment is confirmed. Never returned by the API, never logged.
+    totp_secret: str | None = None
+    #: A secret being enrolled: active only once the user confirms it with a first code.
+    totp_pending: str | None = None
+    #: The time step of the last code accepted: no code of that step or before counts again.
+    totp_last_step: int | None = None
+
+    @property
+    def totp_enrolled(self) -> bool:
+        return self.totp_secret is not None
 
 
 def check_username(username: str) -> str:

@@ -237,6 +237,30 @@ def users_unlock(
     out.print(f"unlocked {result['username']}" if result["was_locked"] else f"{result['username']} was not locked")
 
 
+@users_app.command("totp-enroll")
+@readable_errors
+def users_totp_enroll(
+    username: Annotated[str, typer.Argument(help="The login to give a second factor (a one-time code at every login).")],
+    db: DbOption = None,
+) -> None:
+    """Set up a user's authenticator app (TOTP): prints the otpauth:// URI, once.
+
+    The user adds it to an authenticator app (as text, or as a QR code made from it); from then
+    on every login of theirs needs the app's 6-digit code. Replaces an earlier authenticator.
+    With CRISIS_DISPATCH_REQUIRE_TOTP=true, admins and supervisors cannot log in without one."""
+    from crisis_dispatch.services import second_factor
+    from crisis_dispatch.services.context import SYSTEM
+
+    container = _container(_settings(db))
+    try:
+        result = second_factor.enroll_by_admin(container.ctx, SYSTEM, username)
+    finally:
+        container.dispose()
+    replaced = " (the earlier one no longer works)" if result["replaced"] else ""
+    out.print(f"authenticator set up for {result['username']}{replaced}; add this URI to the app, shown only now:")
+    print(result["otpauth_uri"])
+
+
 @seed_app.command("la")
 @readable_errors
 def seed_la(

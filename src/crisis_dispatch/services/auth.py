@@ -15,10 +15,12 @@ import secrets
 from datetime import datetime
 from typing import Any
 
+from crisis_dispatch.adapters import totp as totp_codes
 from crisis_dispatch.adapters.passwords import common_passwords, hash_password, spend_verify_time, verify_password
 from crisis_dispatch.domain.access import MACHINE_ROLES, Permission, UserRole
 from crisis_dispatch.domain.errors import Conflict, DomainError, InvalidInput, NotFound, PermissionDenied
 from crisis_dispatch.domain.logins import is_locked, retry_after, seconds_until
+from crisis_dispatch.domain.totp import is_replay, matching_step, needs_code
 from crisis_dispatch.domain.users import AuditRecord, User, check_password, check_username
 from crisis_dispatch.services.ports import UnitOfWork
 
@@ -32,6 +34,20 @@ class AuthenticationFailed(PermissionDenied):
 
 class CsrfFailed(PermissionDenied):
     """A cookie-authenticated change without the session's CSRF token (HTTP 403)."""
+
+
+class TotpRequired(AuthenticationFailed):
+    """The password was right but the account logs in with a one-time code too, and none was
+    given (HTTP 401). ``challenge`` lets the console ask for the code without the password
+    again: it stands for this password check for a few minutes, and for no other login."""
+
+    def __init__(self, message: str, challenge: str = "") -> None:
+        super().__init__(message)
+        self.challenge = challenge
+
+
+class WrongTotpCode(AuthenticationFailed):
+    """A one-time code that is wrong, too old, or already used (HTTP 401)."""
 
 
 class LoginThrottled(DomainError):
@@ -145,10 +161,19 @@ def _issue_token(ctx: ServiceContext, uow: UnitOfWork, user: User, now: datetime
     }
 
 
-def login(ctx: ServiceContext, username: str, password: str, address: str = "") -> dict[str, Any]:
-    """A bearer token for the right password. Raises :class:`LoginThrottled` (too many recent
-    failures for the account name or the client ``address``), :class:`AccountLocked` or
-    :class:`AuthenticationFailed`."""
+def login(
+    ctx: ServiceContext,
+    username: str,
+    password: str,
+    address: str = "",
+    totp_code: str | None = None,
+    challenge: str | None = None,
+) -> dict[str, Any]:
+    """A bearer token for the right password (and one-time code, when the account needs one).
+    Raises :class:`LoginThrottled` (too many recent failures for the account name or the
+    client ``address``), :class:`AccountLocked`, :class:`AuthenticationFailed`,
+    :class:`TotpRequired` or :class:`WrongTotpCode`. A ``challenge`` from an earlier
+    :class:`TotpRequired` stands in for the password."""
     now = ctx.clock.now()
     name, address = username[:63], (address or "unknown")[:64]
     where = f"from {address}"
@@ -166,10 +191,7 @@ def login(ctx: ServiceContext, username: str, password: str, address: str = "") 
             _audit_login(uow, now, action, name, user, f"{where}: {refusal}")
             uow.commit()
             raise refusal
-    if user is None:
-        spend_verify_time(password)
-    # An integration account has no password: its API key never opens a session.
-    ok = user is not None and user.active and user.role not in MACHINE_ROLES and verify_password(user.password_hash, password)
+    ok = _password_ok(ctx, user, password, challenge, now)
     with ctx.uow() as uow:
         uow.login_failures.forget(before=now - ctx.login_policy.window)  # keep only what still counts
         if not ok:
@@ -177,17 +199,88 @@ def login(ctx: ServiceContext, username: str, password: str, address: str = "") 
             uow.commit()
             raise AuthenticationFailed("wrong username or password")
         assert user is not None
+        second = _second_factor(ctx, uow, user, totp_code, now)
+        if second is not None:
+            if isinstance(second, WrongTotpCode):
+                _record_failure(ctx, uow, name, user, address, now, why=str(second))
+            else:
+                _audit_login(uow, now, "login_code_required", name, user, f"{where}: {second}")
+            uow.commit()
+            raise second
         uow.users.set_lock(user.id, None)
         uow.login_failures.forget(username=name)
         result = _issue_token(ctx, uow, user, now)
-        audit.record(ctx, uow, actor_for(user), "login", "user", [user.id], detail=where)
+        detail = where + (" with a one-time code" if totp_code else "")
+        audit.record(ctx, uow, actor_for(user), "login", "user", [user.id], detail=detail)
         uow.commit()
     return result
 
 
-def _record_failure(ctx: ServiceContext, uow: UnitOfWork, name: str, user: User | None, address: str, now: datetime) -> None:
+def _password_ok(ctx: ServiceContext, user: User | None, password: str, challenge: str | None, now: datetime) -> bool:
+    """The password is right (or a valid ``challenge`` says it was, moments ago), and the
+    account may open a session. An integration account has no password: its API key never
+    opens one."""
+    if user is None:
+        spend_verify_time(password)
+        return False
+    if not user.active or user.role in MACHINE_ROLES:
+        return False
+    if challenge:
+        return _challenge_ok(ctx, user, challenge, now)
+    return verify_password(user.password_hash, password)
+
+
+#: How long the console's step 2 (the code) may follow step 1 (the password).
+CHALLENGE_SECONDS = 300
+
+
+def _challenge(ctx: ServiceContext, user: User, expires: int) -> str:
+    # Bound to the password and to the last code used: a new password, or any login with a
+    # code since, makes it worthless.
+    message = f"totp-challenge:{user.id}:{user.password_hash}:{user.totp_last_step}:{expires}".encode()
+    return f"{expires}.{hmac.new(ctx.token_secret, message, hashlib.sha256).hexdigest()}"
+
+
+def _challenge_ok(ctx: ServiceContext, user: User, challenge: str, now: datetime) -> bool:
+    expires, _, _mac = challenge.partition(".")
+    if not expires.isdigit() or int(expires) < now.timestamp() or len(expires) > 12:
+        return False
+    return hmac.compare_digest(challenge, _challenge(ctx, user, int(expires)))
+
+
+def _second_factor(
+    ctx: ServiceContext, uow: UnitOfWork, user: User, code: str | None, now: datetime
+) -> AuthenticationFailed | None:
+    """None when the login may go on, else why not: no code given, or a wrong or used one.
+    An accepted code's time step is recorded at once, so it opens no second login."""
+    if not needs_code(user.role, user.totp_enrolled, ctx.login_policy.require_totp):
+        return None
+    if user.totp_secret is None:
+        return TotpRequired(
+            f"a one-time code is required for the {user.role.value} role, and this account has no authenticator "
+            "set up: an administrator runs 'crisis-dispatch users totp-enroll " + user.username + "'"
+        )
+    if not code:
+        expires = int(now.timestamp()) + CHALLENGE_SECONDS
+        challenge = _challenge(ctx, user, expires)
+        return TotpRequired("a one-time code is required: send totp_code from your authenticator app", challenge)
+    try:
+        secret = totp_codes.unseal(user.totp_secret, ctx.token_secret)
+    except totp_codes.UnreadableSecret as e:
+        return TotpRequired(f"{e}: an administrator enrols this account again ('crisis-dispatch users totp-enroll')")
+    step = matching_step(code.strip(), now, lambda s: totp_codes.code_at(secret, s))
+    if step is None:
+        return WrongTotpCode("wrong one-time code")
+    if is_replay(step, user.totp_last_step) or not uow.users.use_totp_step(user.id, step):
+        return WrongTotpCode("wrong one-time code: this code was already used; wait for the next one")
+    return None
+
+
+def _record_failure(
+    ctx: ServiceContext, uow: UnitOfWork, name: str, user: User | None, address: str, now: datetime, why: str = ""
+) -> None:
     uow.login_failures.add(now, name, address)
-    why = "unknown user" if user is None else ("inactive user" if not user.active else "wrong password")
+    why = why or ("unknown user" if user is None else ("inactive user" if not user.active else "wrong password"))
     _audit_login(uow, now, "login_failed", name, user, f"from {address}: {why}")
     if user is None:
         return

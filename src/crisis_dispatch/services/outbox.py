@@ -30,6 +30,7 @@ from crisis_dispatch.domain.history import StatusChange, Subject
 from crisis_dispatch.domain.incident import IncidentStatus
 from crisis_dispatch.domain.interop import CadEvent
 from crisis_dispatch.services.ports import UnitOfWork
+from crisis_dispatch.domain.limits import MAX_INT, check_db_int
 
 from . import audit
 from .context import Actor, ServiceContext
@@ -328,6 +329,8 @@ def list_outbox(ctx: ServiceContext, actor: Actor, state: str | None = None, lim
 def retry_dead(ctx: ServiceContext, actor: Actor, row_id: int) -> dict[str, Any]:
     """Send a dead letter again (same delivery id, attempts counted afresh)."""
     actor.require(Permission.SUBSCRIPTION_MANAGE)
+    # The outbox id is a 32-bit column: PostgreSQL answers a larger one with an error.
+    check_db_int("outbox entry id", row_id, low=1, high=MAX_INT)
     with ctx.uow() as uow:
         row = uow.outbox.get(row_id)
         if row["dead_at"] is None:

@@ -146,6 +146,14 @@ class UserRepository(Repository[User], Protocol):
 
     def set_password_hash(self, user_id: str, password_hash: str) -> None: ...
 
+    def set_totp(self, user_id: str, **values: str | int | None) -> None:
+        """Set the second factor's columns (``totp_secret``, ``totp_pending``, ``totp_last_step``)."""
+        ...
+
+    def use_totp_step(self, user_id: str, step: int) -> bool:
+        """Record that time step ``step`` was used unless it or a later one was: True when recorded."""
+        ...
+
 
 class LoginFailureRepository(Protocol):
     def add(self, at: datetime, username: str, address: str) -> None: ...

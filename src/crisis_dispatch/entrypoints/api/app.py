@@ -24,6 +24,7 @@ from .routes_care import router as care_router
 from .routes_follow_ups import router as follow_up_router
 from .routes_persons import router as persons_router
 from .security import SecurityHeaders
+from .totp import router as totp_router
 
 log = logging.getLogger("crisis_dispatch.clocks")
 
@@ -105,6 +106,7 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
     app.include_router(persons_router)
     app.include_router(care_router)
     app.include_router(follow_up_router)
+    app.include_router(totp_router)
     from crisis_dispatch.entrypoints.console import mount
 
     mount(app)  # pages, static files, live feed

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Body, Header, Path, Query, Request, Response, sta
 
 from crisis_dispatch.domain.access import Permission
 from crisis_dispatch.domain.errors import InvalidInput, parse_enum
-from crisis_dispatch.domain.limits import MAX_BIGINT
+from crisis_dispatch.domain.limits import MAX_BIGINT, MAX_INT
 from crisis_dispatch.domain.outcomes import Destination, DestinationType, Disposition, Hold, HoldCriterion, HoldType, Outcome
 from crisis_dispatch.services import (
     auth,
@@ -42,8 +42,10 @@ router = APIRouter(prefix="/api/v1", responses=ERROR_RESPONSES)
 @router.post("/auth/login", tags=["auth"])
 def login(body: s.LoginRequest, response: Response, ctx: CtxDep, request: Request) -> dict[str, Any]:
     """Exchange a username and password for a bearer token (also set as an HttpOnly cookie).
-    Too many failed logins for the account or from the address answer 429 with Retry-After."""
-    result = auth.login(ctx, body.username, body.password, client_address(request))
+    Too many failed logins for the account or from the address answer 429 with Retry-After.
+    An account with a second factor sends ``totp_code`` too: without it the answer is 401
+    ``TotpRequired``, with a wrong or used one 401 ``WrongTotpCode`` (counted as a failed login)."""
+    result = auth.login(ctx, body.username, body.password, client_address(request), body.totp_code)
     set_session_cookie(response, request, ctx, result["access_token"])
     return result
 
@@ -514,7 +516,7 @@ def list_outbox(
 
 
 @router.post("/outbox/{row_id}/retry", tags=["interop"])
-def retry_outbox(row_id: Annotated[int, Path(ge=1, le=MAX_BIGINT)], ctx: CtxDep, actor: ActorDep) -> dict[str, Any]:
+def retry_outbox(row_id: Annotated[int, Path(ge=1, le=MAX_INT)], ctx: CtxDep, actor: ActorDep) -> dict[str, Any]:
     """Send a dead letter again, with the same delivery id (admins)."""
     return outbox.retry_dead(ctx, actor, row_id)
 

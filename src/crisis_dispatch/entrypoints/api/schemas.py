@@ -51,6 +51,8 @@ def _check_answer_age(answers: dict[str, Any]) -> dict[str, Any]:
 class LoginRequest(_Body):
     username: str = Field(min_length=1, max_length=63)
     password: str = Field(min_length=1, max_length=500)
+    #: The 6 digits of the authenticator app, for an account with a second factor.
+    totp_code: str | None = Field(default=None, max_length=10)
 
 
 class PasswordChange(_Body):

@@ -99,36 +99,28 @@ def login_submit(
     username: Annotated[str, Form(max_length=63)] = "",
     password: Annotated[str, Form(max_length=500)] = "",
     next: Annotated[str, Form()] = "",
+    totp_code: Annotated[str, Form(max_length=10)] = "",
+    challenge: Annotated[str, Form(max_length=100)] = "",
 ) -> Response:
+    """Step 1: username and password. For an account with a second factor, step 2 asks for
+    the one-time code (the page carries the step-1 ``challenge``, not the password)."""
     ctx = get_ctx(request)
-    if not username.strip() or not password:
-        return _render(
-            request,
-            "login.html",
-            None,
-            code=422,
-            next=_safe_next(next),
-            error="Enter your username and password.",
-            username=username,
-        )
+    page: dict[str, Any] = {"next": _safe_next(next), "username": username}
+    if not username.strip() or not (password or challenge):
+        return _render(request, "login.html", None, code=422, error="Enter your username and password.", **page)
     try:
-        result = auth.login(ctx, username.strip(), password, client_address(request))
+        result = auth.login(ctx, username.strip(), password, client_address(request), totp_code or None, challenge or None)
     except auth.LoginThrottled as e:
-        message = str(e)
-        return _render(
-            request,
-            "login.html",
-            None,
-            code=429,
-            headers={"Retry-After": str(e.retry_after)},
-            next=_safe_next(next),
-            error=message[0].upper() + message[1:] + ".",
-            username=username,
-        )
+        headers = {"Retry-After": str(e.retry_after)}
+        return _render(request, "login.html", None, code=429, headers=headers, error=_sentence(e), **page)
+    except auth.TotpRequired as e:
+        # The password was right: ask for the code (or say why none can be given).
+        error = None if e.challenge else _sentence(e)
+        return _render(request, "login.html", None, code=401, error=error, challenge=e.challenge, **page)
+    except auth.WrongTotpCode as e:
+        return _render(request, "login.html", None, code=401, error=_sentence(e), challenge=challenge, **page)
     except auth.AuthenticationFailed:
-        return _render(
-            request, "login.html", None, code=401, next=_safe_next(next), error="Wrong username or password.", username=username
-        )
+        return _render(request, "login.html", None, code=401, error="Wrong username or password.", **page)
     role = result["user"]["role"]
     target = _safe_next(next)
     if not target or UserRole(role) not in PAGE_ROLES[target]:
@@ -136,6 +128,11 @@ def login_submit(
     response = RedirectResponse(target, status_code=status.HTTP_303_SEE_OTHER)
     set_session_cookie(response, request, ctx, result["access_token"])
     return response
+
+
+def _sentence(e: Exception) -> str:
+    message = str(e)
+    return message[0].upper() + message[1:] + "."
 
 
 @router.post("/logout")
