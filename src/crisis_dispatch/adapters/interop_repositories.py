@@ -20,6 +20,8 @@ from . import orm
 class EidoLinkRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
+        #: The incidents given a link in this unit of work.
+        self.linked: set[str] = set()
 
     def find(self, eido_id: str) -> dict[str, Any] | None:
         row = self.session.execute(select(orm.eido_links).where(orm.eido_links.c.eido_id == eido_id)).mappings().first()
@@ -32,6 +34,7 @@ class EidoLinkRepository:
 
     def add(self, **values: Any) -> None:
         self.session.execute(insert(orm.eido_links).values(**values))
+        self.linked.add(values["incident_id"])
 
     def update(self, eido_id: str, **values: Any) -> None:
         self.session.execute(update(orm.eido_links).where(orm.eido_links.c.eido_id == eido_id).values(**values))

@@ -126,6 +126,15 @@ class UnitRepository(_Repo[Unit]):
 class IncidentRepository(_Repo[Incident]):
     model, label = Incident, "incident"
 
+    def __init__(self, session: Session) -> None:
+        super().__init__(session)
+        #: The ids of the incidents added in this unit of work (new rows, not yet committed).
+        self.created: builtins.set[str] = builtins.set()
+
+    def add(self, obj: Incident) -> Incident:
+        self.created.add(obj.id)
+        return super().add(obj)
+
     def find(self, ident: str) -> Incident | None:
         return self.session.scalar(select(Incident).where(orm.incidents.c.id == ident))
 

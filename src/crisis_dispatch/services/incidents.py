@@ -133,16 +133,19 @@ def take_call(
         idempotency_key = check_text("Idempotency-Key", idempotency_key.strip())
         if not idempotency_key or len(idempotency_key) > 200:
             raise InvalidInput("Idempotency-Key must be 1-200 characters")
-        existing = _replay(ctx, actor, intake, idempotency_key)
-        if existing is not None:
-            return existing
-    override = service_area_override(ctx, actor, intake)
-    now, received = _received(ctx, intake)
-    reason = ("call received" if source == "call intake" else f"call received ({source})") + override
-    incident, changes = open_incident(ctx, actor, intake, now=now, received=received, reason=reason)
-    incident.calls[-1].idempotency_key = idempotency_key
     try:
+        # One transaction for the key's look-up and the new incident: a retry is answered
+        # from it, and a first call pays for one connection check-out, not two.
         with ctx.uow() as uow:
+            if idempotency_key is not None:
+                existing = _replay_in(ctx, uow, actor, intake, idempotency_key)
+                if existing is not None:
+                    return existing
+            override = service_area_override(ctx, actor, intake)
+            now, received = _received(ctx, intake)
+            reason = ("call received" if source == "call intake" else f"call received ({source})") + override
+            incident, changes = open_incident(ctx, actor, intake, now=now, received=received, reason=reason)
+            incident.calls[-1].idempotency_key = idempotency_key
             uow.incidents.add(incident)
             uow.flush()
             uow.history.add_all(changes)
@@ -353,15 +356,21 @@ def _safety_answers(answers: Any) -> dict[str, str]:
 
 def _replay(ctx: ServiceContext, actor: Actor, intake: CallIntake, key: str) -> IntakeResult | None:
     with ctx.uow() as uow:
-        found = uow.idempotency.find(key)
-        if found is None:
-            return None
-        if found["request_hash"] != intake.fingerprint():
-            raise Conflict(f"Idempotency-Key '{key}' was already used for a different call")
-        incident = uow.incidents.get(found["incident_id"])
-        audit.record(ctx, uow, actor, "read", "incident", [incident.id], detail="idempotent replay")
-        view = read_model(ctx, incident)
-        uow.commit()
+        return _replay_in(ctx, uow, actor, intake, key)
+
+
+def _replay_in(ctx: ServiceContext, uow: UnitOfWork, actor: Actor, intake: CallIntake, key: str) -> IntakeResult | None:
+    """The incident ``key`` created (its read is audited and committed), or None when the key
+    is new (nothing written)."""
+    found = uow.idempotency.find(key)
+    if found is None:
+        return None
+    if found["request_hash"] != intake.fingerprint():
+        raise Conflict(f"Idempotency-Key '{key}' was already used for a different call")
+    incident = uow.incidents.get(found["incident_id"])
+    audit.record(ctx, uow, actor, "read", "incident", [incident.id], detail="idempotent replay")
+    view = read_model(ctx, incident)
+    uow.commit()
     return IntakeResult(project_incident(view, actor.role), created=False)
 
 

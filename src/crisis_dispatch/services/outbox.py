@@ -84,6 +84,10 @@ def write_outbox(ctx: ServiceContext, uow: UnitOfWork) -> None:
         return
     subscriptions = None
     for incident_id, changes in by_incident.items():
+        if incident_id in uow.incidents.created and incident_id not in uow.eido_links.linked:
+            # New in this transaction and given no CAD reference in it: none can exist (no
+            # other transaction sees the row yet), so no query for it.
+            continue
         if uow.eido_links.for_incident(incident_id) is None:
             continue
         if subscriptions is None:
