@@ -241,6 +241,10 @@ class FakeUnits(_EntityRepo[Unit]):
 class FakeIncidents(_EntityRepo[Incident]):
     table, label = "incidents", "incident"
 
+    @property
+    def created(self) -> builtins.set[str]:
+        return set(self.work.added["incidents"])
+
     def _visible(self, incident: Incident, police: PoliceScope) -> bool:
         disposition = incident.outcome.disposition.value if incident.outcome is not None else None
         if police_in_response(incident.tier, disposition):
@@ -699,6 +703,10 @@ class _Rows:
 
 
 class FakeEidoLinks(_Rows):
+    @property
+    def linked(self) -> set[str]:
+        return {r["incident_id"] for r in self.rows.values() if r.get("incident_id")}
+
     def find(self, eido_id: str) -> dict[str, Any] | None:
         return dict(self.rows[eido_id]) if eido_id in self.rows else None
 

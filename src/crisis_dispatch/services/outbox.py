@@ -29,8 +29,8 @@ from crisis_dispatch.domain.errors import InvalidInput
 from crisis_dispatch.domain.history import StatusChange, Subject
 from crisis_dispatch.domain.incident import IncidentStatus
 from crisis_dispatch.domain.interop import CadEvent
-from crisis_dispatch.services.ports import UnitOfWork
 from crisis_dispatch.domain.limits import MAX_INT, check_db_int
+from crisis_dispatch.services.ports import UnitOfWork
 
 from . import audit
 from .context import Actor, ServiceContext

@@ -72,6 +72,11 @@ class UnitRepository(Repository[Unit], Protocol):
 
 
 class IncidentRepository(Protocol):
+    @property
+    def created(self) -> builtins.set[str]:
+        """The ids of the incidents added in this unit of work."""
+        ...
+
     def add(self, obj: Incident) -> Incident: ...
 
     def find(self, ident: str) -> Incident | None: ...
@@ -195,6 +200,11 @@ class IdempotencyRepository(Protocol):
 
 
 class EidoLinkRepository(Protocol):
+    @property
+    def linked(self) -> builtins.set[str]:
+        """The incidents given an EIDO link in this unit of work."""
+        ...
+
     def find(self, eido_id: str) -> dict[str, Any] | None: ...
 
     def for_incident(self, incident_id: str) -> dict[str, Any] | None: ...
