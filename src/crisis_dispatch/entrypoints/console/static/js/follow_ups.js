@@ -28,9 +28,8 @@
     const late = t.overdue ? ` <span class="badge overdue">Overdue ${CD.fmtDur(t.minutes_overdue * 60000)}</span>` : "";
     return `<tr data-follow-up="${CD.esc(t.id)}" class="${t.overdue ? "overdue" : ""}">
       <td>${CD.esc(CD.fmtDateTime(t.due_at))}${late}</td>
-      <td>${CD.esc(t.description)} <span class="muted">(attempt ${t.attempt} of ${t.attempts_allowed})</span></td>
-      <td>${CD.esc(t.incident_id)}</td>
-      <td>${CD.esc(t.owner || CD.label(t.owner_role))}</td>
+      <td>${CD.esc(t.description)} <span class="muted">(attempt ${t.attempt} of ${t.attempts_allowed})</span>
+        <span class="block muted">Incident ${CD.esc(t.incident_id)} · ${CD.esc(t.owner || CD.label(t.owner_role))}</span></td>
       <td><form class="fu-outcome" data-id="${CD.esc(t.id)}">
         <label for="fu-result-${CD.esc(t.id)}" class="sr-only">Outcome of ${CD.esc(t.id)}</label>
         <select id="fu-result-${CD.esc(t.id)}" name="result"><option value="">Choose…</option>${options}</select>
@@ -41,9 +40,9 @@
     try {
       const tasks = await CD.api("/follow-ups?status=open&limit=100");
       $("fu-count").textContent = tasks.length ? `(${tasks.length} open, ${tasks.filter((t) => t.overdue).length} overdue)` : "";
-      body.innerHTML = tasks.length ? tasks.map(row).join("") : `<tr><td colspan="5" class="muted">No open follow-ups.</td></tr>`;
+      body.innerHTML = tasks.length ? tasks.map(row).join("") : `<tr><td colspan="3" class="muted">No open follow-ups.</td></tr>`;
       tasks.filter((t) => t.overdue).forEach(alertOverdue);
-    } catch (e) { body.innerHTML = `<tr><td colspan="5" class="muted">Follow-ups unavailable: ${CD.esc(e.detail)}</td></tr>`; }
+    } catch (e) { body.innerHTML = `<tr><td colspan="3" class="muted">Follow-ups unavailable: ${CD.esc(e.detail)}</td></tr>`; }
   }
 
   body.addEventListener("submit", async (e) => {
