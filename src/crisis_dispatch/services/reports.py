@@ -27,9 +27,11 @@ if TYPE_CHECKING:  # numpy is imported where a report is computed, not when the 
     from collections.abc import Sequence
 
     from crisis_dispatch.domain.care import CarePetition
+    from crisis_dispatch.domain.follow_ups import FollowUpTask
     from crisis_dispatch.domain.incident import Incident
     from crisis_dispatch.reporting.history import HistoryTable
     from crisis_dispatch.reporting.kpis import IncidentFacts
+    from crisis_dispatch.services.ports import UnitOfWork
 
 #: Longest report window (a year, plus a leap day).
 MAX_WINDOW = timedelta(days=367)
@@ -135,19 +137,15 @@ def load_window(ctx: ServiceContext, actor: Actor, start: datetime, end: datetim
     )
 
 
-def _petitions_of(ctx: ServiceContext, incidents: Sequence[Incident]) -> list[CarePetition]:
+def _petitions_of(uow: UnitOfWork, incidents: Sequence[Incident]) -> list[CarePetition]:
     ids = [i.id for i in incidents]
-    with ctx.uow() as uow:
-        return [
-            p for chunk in range(0, len(ids), 500) for p in uow.care.list(incident_ids=ids[chunk : chunk + 500], limit=100_000)
-        ]
+    return [p for chunk in range(0, len(ids), 500) for p in uow.care.list(incident_ids=ids[chunk : chunk + 500], limit=100_000)]
 
 
 def kpi_report(
     ctx: ServiceContext, actor: Actor, start: datetime, end: datetime, *, tz: str = "America/Los_Angeles"
 ) -> dict[str, Any]:
     """KPIs of the incidents received in [start, end)."""
-    from crisis_dispatch.reporting.after_the_call import after_the_call
     from crisis_dispatch.reporting.kpis import compute_kpis
 
     loaded = load_window(ctx, actor, start, end, tz=tz, what="kpis")
@@ -160,26 +158,37 @@ def kpi_report(
         # Hold transports, 988 transfers and CARE referrals (issue 14), from the incidents' own
         # records and the petitions prepared from them; the person index's de-identified counts;
         # follow-up completion of the tasks due in the window.
-        "after_the_call": after_the_call(loaded.incidents, _petitions_of(ctx, loaded.incidents))
-        | {"person_index": _repeat_encounters(ctx, loaded.incidents), "follow_ups": follow_up_figures(ctx, start, end)},
+        "after_the_call": _after_the_call(ctx, loaded.incidents, start, end),
     }
 
 
-def _repeat_encounters(ctx: ServiceContext, incidents: Sequence[Incident]) -> dict[str, int]:
-    """The person index in the KPI block, de-identified: counts of the window's linked
-    incidents and of the people seen twice or more in it (docs/after-the-call.md §3)."""
+def _after_the_call(ctx: ServiceContext, incidents: Sequence[Incident], start: datetime, end: datetime) -> dict[str, Any]:
+    """The KPI block's after-the-call figures, read in one unit of work: hold transports and
+    988 from the incidents, CARE from their petitions, the person index's de-identified counts
+    (docs/after-the-call.md §3) and the follow-ups due in the window."""
     from crisis_dispatch.domain.persons import repeat_counts
+    from crisis_dispatch.reporting.after_the_call import after_the_call
 
     with ctx.uow() as uow:
-        return repeat_counts(uow.persons.persons_of_incidents([i.id for i in incidents]))
+        petitions = _petitions_of(uow, incidents)
+        linked = uow.persons.persons_of_incidents([i.id for i in incidents])
+        tasks = uow.follow_ups.due_between(start, end)
+    return after_the_call(incidents, petitions) | {
+        "person_index": repeat_counts(linked),
+        "follow_ups": _follow_up_completion(ctx, tasks),
+    }
 
 
 def follow_up_figures(ctx: ServiceContext, start: datetime, end: datetime) -> dict[str, Any]:
     """Follow-up completion of the tasks due in [start, end) at the clock's now (counts only)."""
-    from crisis_dispatch.reporting.follow_ups import follow_up_completion
-
     with ctx.uow() as uow:
         tasks = uow.follow_ups.due_between(start, end)
+    return _follow_up_completion(ctx, tasks)
+
+
+def _follow_up_completion(ctx: ServiceContext, tasks: Sequence[FollowUpTask]) -> dict[str, Any]:
+    from crisis_dispatch.reporting.follow_ups import follow_up_completion
+
     return follow_up_completion(tasks, ctx.clock.now())
 
 
