@@ -249,7 +249,9 @@ def test_places_have_four_decimals_call_signs_never_break_and_the_refusal_reads_
     expect(police.locator("body")).to_contain_text("not open to your role")
     desk = sessions.open(R.DISPATCHER)
     sign = desk.locator("#queue-body td.sign").first
-    assert sign.evaluate("(el) => getComputedStyle(el).whiteSpace") == "nowrap"
+    # The queue re-renders on every feed event: a detached cell reads "" from getComputedStyle,
+    # so the check retries on the live cell instead of evaluating a handle once.
+    expect(sign).to_have_css("white-space", "nowrap")
     incidents.change_status(live.ctx, SYSTEM, incident, "cancelled", "test done")
     close(police)
     close(desk)
