@@ -24,6 +24,7 @@ from .adapters.db import make_engine, make_session_factory
 from .adapters.uow import UnitOfWork
 from .config import Settings
 from .domain.clock import Clock
+from .domain.geo import LatLon
 from .domain.interop import RetryPolicy
 from .domain.limits import ServiceArea
 from .domain.triage.model import TriageResult
@@ -69,30 +70,22 @@ class LazyTravelTimes:
         self._provider: Any = None
         self._lock = threading.Lock()
 
-    def __call__(self, origins: list[tuple[float, float]], destination: tuple[float, float]) -> list[float | None]:
-        from .routing.geometry import LatLon
-
+    def __call__(self, origins: list[LatLon], destination: LatLon) -> list[float | None]:
         if self._provider is None:
             with self._lock:
                 if self._provider is None:
                     from .routing.provider import provider_for_region
 
                     self._provider = provider_for_region(self.region, self.graph_path)
-        return self._provider.eta_seconds([LatLon(*o) for o in origins], LatLon(*destination))
+        return self._provider.eta_seconds(origins, destination)
 
 
 def straight_line_travel(speed_kmh: float) -> EtaFunction:
     """Driving seconds on a straight line at ``speed_kmh``: the estimate dispatching falls back
     to for points outside the travel-time model's area."""
-    from .routing.geometry import LatLon
     from .routing.provider import StraightLineProvider
 
-    line = StraightLineProvider(speed_kmh)
-
-    def etas(origins: list[tuple[float, float]], destination: tuple[float, float]) -> list[float | None]:
-        return line.eta_seconds([LatLon(*o) for o in origins], LatLon(*destination))
-
-    return etas
+    return StraightLineProvider(speed_kmh).eta_seconds
 
 
 @lru_cache(maxsize=65536)

@@ -17,6 +17,7 @@ from typing import Any
 from lxml import etree, html
 
 from crisis_dispatch.domain.errors import InvalidDocument
+from crisis_dispatch.domain.geo import LatLon
 
 GML = "http://www.opengis.net/gml"
 CIVIC = "urn:ietf:params:xml:ns:pidf:geopriv10:civicAddr"
@@ -232,7 +233,7 @@ def pidf_lo(xml: str, path: str) -> EidoPlace | None:
     return EidoPlace(lat, lon, address, shape)
 
 
-def _position(text: str, path: str) -> tuple[float, float]:
+def _position(text: str, path: str) -> LatLon:
     """``gml:pos`` in EPSG 4326 order: latitude then longitude (an altitude may follow)."""
     parts = text.split()
     try:
@@ -245,7 +246,7 @@ def _position(text: str, path: str) -> tuple[float, float]:
         raise InvalidDocument(
             f"{path}: position out of range", [{"path": path, "message": f"gml:pos {text!r} is not a latitude/longitude"}]
         )
-    return lat, lon
+    return LatLon(lat, lon)
 
 
 def _civic_text(civic: Any) -> str:

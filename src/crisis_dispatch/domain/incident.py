@@ -13,6 +13,7 @@ from typing import Any
 
 from .clock import ensure_aware
 from .errors import IllegalTransition, InvalidInput, parse_enum
+from .geo import LatLon, is_latlon
 from .history import StatusChange, Subject
 from .hold_transport import HoldTransport
 from .limits import MAX_AGE, MIN_AGE, age_from_answer
@@ -81,7 +82,7 @@ class Location:
             if not self.address.strip():
                 raise InvalidInput("a location without coordinates needs an address")
             return
-        if not (-90.0 <= self.lat <= 90.0) or not (-180.0 <= self.lon <= 180.0):
+        if not is_latlon(self.lat, self.lon):
             raise InvalidInput(f"location ({self.lat}, {self.lon}) is not a valid latitude/longitude")
 
     @property
@@ -89,11 +90,11 @@ class Location:
         """True when the location has coordinates (False: "location to confirm")."""
         return self.lat is not None and self.lon is not None
 
-    def point(self) -> tuple[float, float] | None:
+    def point(self) -> LatLon | None:
         """(lat, lon), or None for a location still to confirm."""
         if self.lat is None or self.lon is None:
             return None
-        return (self.lat, self.lon)
+        return LatLon(self.lat, self.lon)
 
     def describe(self) -> str:
         if self.lat is None or self.lon is None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .geo import LatLon
 from .outcomes import DestinationType
 
 
@@ -14,6 +15,9 @@ class Station:
     lat: float
     lon: float
     address: str = ""
+
+    def point(self) -> LatLon:
+        return LatLon(self.lat, self.lon)
 
 
 @dataclass(eq=False)
@@ -29,3 +33,6 @@ class Facility:
     #: Beds or slots free now, as last reported by staff; None = not tracked.
     beds_available: int | None = None
     beds_total: int | None = None
+
+    def point(self) -> LatLon:
+        return LatLon(self.lat, self.lon)

@@ -15,6 +15,7 @@ from enum import StrEnum
 
 from .clock import ensure_aware
 from .errors import IllegalTransition, InvalidInput, parse_enum
+from .geo import LatLon
 from .history import StatusChange, Subject
 from .outcomes import HoldType
 
@@ -118,6 +119,10 @@ class Unit:
     lat: float | None = None
     lon: float | None = None
     version: int = 0
+
+    def point(self) -> LatLon | None:
+        """The van's last reported position, or None (it is then taken to be at its station)."""
+        return None if self.lat is None or self.lon is None else LatLon(self.lat, self.lon)
 
     @property
     def committed(self) -> bool:

@@ -7,25 +7,21 @@ local equirectangular plane, accurate to well under 0.1 % across a city.
 from __future__ import annotations
 
 import math
-from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from crisis_dispatch.domain.geo import LatLon, is_latlon
+
+__all__ = ["EARTH_RADIUS_M", "LatLon", "check_latlon", "check_latlon_array", "haversine_m", "bearing_rad"]
+
 EARTH_RADIUS_M = 6_371_008.8
-
-
-class LatLon(NamedTuple):
-    """A WGS84 point in decimal degrees."""
-
-    lat: float
-    lon: float
 
 
 def check_latlon(point: LatLon) -> LatLon:
     """Return ``point`` as floats, or raise ``ValueError`` when it is not a valid coordinate."""
     lat, lon = float(point[0]), float(point[1])
-    if not (math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180):
+    if not is_latlon(lat, lon):
         raise ValueError(f"({lat}, {lon}) is not a valid latitude/longitude")
     return LatLon(lat, lon)
 

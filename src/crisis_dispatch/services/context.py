@@ -13,6 +13,7 @@ from typing import Any
 from crisis_dispatch.domain.access import Permission, UserRole, allowed
 from crisis_dispatch.domain.clock import Clock
 from crisis_dispatch.domain.errors import PermissionDenied
+from crisis_dispatch.domain.geo import LatLon
 from crisis_dispatch.domain.impact import Impact
 from crisis_dispatch.domain.interop import RetryPolicy
 from crisis_dispatch.domain.limits import ServiceArea
@@ -21,8 +22,8 @@ from crisis_dispatch.domain.queueing import EscalationPolicy, Thresholds
 from crisis_dispatch.domain.triage.model import TriageResult
 from crisis_dispatch.services.ports import UnitOfWork
 
-#: Driving seconds from each origin (lat, lon) to one destination; None = unreachable.
-EtaFunction = Callable[[list[tuple[float, float]], tuple[float, float]], list["float | None"]]
+#: Driving seconds from each origin to one destination; None = unreachable.
+EtaFunction = Callable[[list[LatLon], LatLon], list["float | None"]]
 #: Whether a point lies in a rural county (under 50 people per square mile).
 RuralLookup = Callable[[float, float], bool]
 

@@ -46,12 +46,12 @@ def recommend_for_incident(
         if here is None:
             raise InvalidInput(f"incident {incident.id} has no confirmed location yet: place it before choosing a destination")
         facilities = uow.facilities.list()
-        metres = haversine_m(here[0], here[1], [f.lat for f in facilities], [f.lon for f in facilities])
+        metres = haversine_m(here.lat, here.lon, [f.lat for f in facilities], [f.lon for f in facilities])
         nearby = [f for f, m in zip(facilities, metres, strict=True) if m <= SEARCH_RADIUS_KM * 1000]
         audit.record(ctx, uow, actor, "read", "incident", [incident.id], detail="destination recommendation")
         uow.commit()
     # Providers answer many-origins-to-one; from the scene to a facility is one origin.
-    timed, source = leg_times(ctx, [([here], (f.lat, f.lon)) for f in nearby])
+    timed, source = leg_times(ctx, [([here], f.point()) for f in nearby])
     travel = {f.id: t for f, (t,) in zip(nearby, timed, strict=True)}
     rec = recommend_destinations(person, nearby, travel, k=k)
     return {

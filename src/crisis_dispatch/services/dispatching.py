@@ -9,6 +9,7 @@ from typing import Any
 from crisis_dispatch.domain.access import Permission
 from crisis_dispatch.domain.dispatch import Candidate, Needs, Recommendation, eligibility, recommend
 from crisis_dispatch.domain.errors import InvalidInput
+from crisis_dispatch.domain.geo import LatLon
 from crisis_dispatch.domain.history import ESCALATION_PREFIX, StatusChange
 from crisis_dispatch.domain.incident import Incident, IncidentStatus
 from crisis_dispatch.domain.queueing import escalations_due, next_for_unit, ordered, queue_key, response_clock
@@ -34,11 +35,8 @@ def _candidates(uow: UnitOfWork, now: datetime) -> list[Candidate]:
     return [Candidate(u, on_shift[u.id]) for u in units]
 
 
-def _origin(uow: UnitOfWork, unit: Unit) -> tuple[float, float]:
-    if unit.lat is not None and unit.lon is not None:
-        return (unit.lat, unit.lon)
-    station = uow.stations.get(unit.station_id)
-    return (station.lat, station.lon)
+def _origin(uow: UnitOfWork, unit: Unit) -> LatLon:
+    return unit.point() or uow.stations.get(unit.station_id).point()
 
 
 #: Outside the travel-time provider's area (e.g. beyond the fitted LA model), ETAs fall back
@@ -49,8 +47,6 @@ PROVIDER_SOURCE = "provider"
 #: ``eta_source`` of the straight-line fallback.
 FALLBACK_SOURCE = f"straight-line estimate at {FALLBACK_SPEED_KMH:.0f} km/h (outside the travel-time model's area)"
 
-Point = tuple[float, float]
-
 #: Why no van is ranked for an incident without coordinates.
 LOCATION_TO_CONFIRM = (
     "location to confirm: the CAD sent an address we could not place, so no van is recommended; "
@@ -58,7 +54,7 @@ LOCATION_TO_CONFIRM = (
 )
 
 
-def leg_times(ctx: ServiceContext, legs: list[tuple[list[Point], Point]]) -> tuple[list[list[float | None]], str]:
+def leg_times(ctx: ServiceContext, legs: list[tuple[list[LatLon], LatLon]]) -> tuple[list[list[float | None]], str]:
     """Driving seconds of each leg (many origins to one destination), and where they come from.
 
     When any point lies outside the provider's area, every leg is estimated on a straight
@@ -204,10 +200,10 @@ def _escalations(uow: UnitOfWork, incidents: list[Incident]) -> dict[str, list[S
     return found
 
 
-def _rounded(point: tuple[float, float] | None) -> dict[str, float | None]:
+def _rounded(point: LatLon | None) -> dict[str, float | None]:
     if point is None:
         return {"lat": None, "lon": None}
-    return {"lat": round(point[0], 4), "lon": round(point[1], 4)}
+    return {"lat": round(point.lat, 4), "lon": round(point.lon, 4)}
 
 
 def _kinds(rows: list[StatusChange]) -> list[str]:

@@ -38,7 +38,7 @@ class Area:
     rural: bool
     weight: float
     #: Points around which calls fall (with the scenario's jitter), chosen uniformly.
-    hubs: tuple[tuple[float, float], ...]
+    hubs: tuple[LatLon, ...]
     jitter_km: float
 
 
@@ -87,7 +87,7 @@ def build_region(scenario: Scenario) -> Region:
 
 def _la(s: Scenario) -> Region:
     stations = {st.id: (0, st.lat, st.lon) for st in la_stations()}
-    hubs = tuple((st.lat, st.lon) for st in la_stations())
+    hubs = tuple(LatLon(st.lat, st.lon) for st in la_stations())
     area = Area("Los Angeles", False, 1.0, hubs, s.location_jitter_km)
     return Region((area,), _place(s, stations), make_provider(s), stations)
 
@@ -99,7 +99,7 @@ def _california(s: Scenario) -> Region:
     for i, c in enumerate(counties):
         # Calls spread over the county: a quarter of its width, capped (most people live near its centre).
         spread = min(0.25 * math.sqrt(c.area_km2), s.location_jitter_km)
-        areas.append(Area(c.name, c.rural, c.population / total, ((c.centroid_lat, c.centroid_lon),), spread))
+        areas.append(Area(c.name, c.rural, c.population / total, (LatLon(c.centroid_lat, c.centroid_lon),), spread))
         stations[c.name] = (i, c.centroid_lat, c.centroid_lon)
         stations.update(ring_stations(c.name, i, c.centroid_lat, c.centroid_lon, spread, s.candidate_rings))
     vans = list(_place(s, stations)) if s.vans else []
@@ -133,7 +133,7 @@ def ring_stations(
 
 
 def _single(s: Scenario) -> Region:
-    here = (34.05, -118.25)
+    here = LatLon(34.05, -118.25)
     stations = {"base": (0, *here)}
     area = Area("single", False, 1.0, (here,), 0.0)
     return Region((area,), _place(s, stations), make_provider(s), stations)

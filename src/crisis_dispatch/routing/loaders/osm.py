@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from crisis_dispatch.routing.errors import GraphFormatError
-from crisis_dispatch.routing.geometry import haversine_m
+from crisis_dispatch.routing.geometry import LatLon, haversine_m
 from crisis_dispatch.routing.graph import RoadGraph, build_road_graph
 from crisis_dispatch.routing.loaders._io import open_binary
 from crisis_dispatch.routing.speeds import edge_speed_kmh, is_drivable, oneway_direction
@@ -24,7 +24,7 @@ from crisis_dispatch.routing.speeds import edge_speed_kmh, is_drivable, oneway_d
 Way = tuple[list[int], dict[str, str]]
 
 
-def _graph_from_ways(nodes: dict[int, tuple[float, float]], ways: Iterable[Way], name: str) -> RoadGraph:
+def _graph_from_ways(nodes: dict[int, LatLon], ways: Iterable[Way], name: str) -> RoadGraph:
     index: dict[int, int] = {}
     tails: list[int] = []
     heads: list[int] = []
@@ -67,7 +67,7 @@ def load_overpass_json(path: Path | str) -> RoadGraph:
         with open_binary(path) as handle:
             payload = json.load(handle)
         elements = payload["elements"]
-        nodes = {int(e["id"]): (float(e["lat"]), float(e["lon"])) for e in elements if e.get("type") == "node"}
+        nodes = {int(e["id"]): LatLon(float(e["lat"]), float(e["lon"])) for e in elements if e.get("type") == "node"}
         ways = [([int(r) for r in e.get("nodes", [])], dict(e.get("tags", {}))) for e in elements if e.get("type") == "way"]
     except (OSError, EOFError, ValueError, KeyError, TypeError) as exc:
         raise GraphFormatError(f"cannot read Overpass JSON {path.name}: {exc}") from exc
@@ -77,13 +77,13 @@ def load_overpass_json(path: Path | str) -> RoadGraph:
 def load_osm_xml(path: Path | str) -> RoadGraph:
     """Load an OSM XML file (as exported by openstreetmap.org or Overpass ``out xml``)."""
     path = Path(path)
-    nodes: dict[int, tuple[float, float]] = {}
+    nodes: dict[int, LatLon] = {}
     ways: list[Way] = []
     try:
         with open_binary(path) as handle:
             for _, elem in ET.iterparse(handle, events=("end",)):
                 if elem.tag == "node":
-                    nodes[int(elem.attrib["id"])] = (float(elem.attrib["lat"]), float(elem.attrib["lon"]))
+                    nodes[int(elem.attrib["id"])] = LatLon(float(elem.attrib["lat"]), float(elem.attrib["lon"]))
                     elem.clear()
                 elif elem.tag == "way":
                     refs = [int(nd.attrib["ref"]) for nd in elem.iter("nd")]
