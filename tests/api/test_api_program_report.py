@@ -33,15 +33,17 @@ PASSWORD = "test-password-123"
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts" / "report"
 CALM = "Man pacing and talking to himself, calm, no weapons."
-#: November's team calls: (disposition, destination type, how many) -- 113, as the seed counts them.
+#: November's team calls: (disposition, destination type, how many, with a CARE Court referral
+#: recorded alongside) -- 113, as the seed counts them.
 NOVEMBER_MIX = (
-    ("treated_and_released", None, 23),
-    ("referred", None, 40),
-    ("declined_services", None, 30),
-    ("voluntary_transport", "psychiatric_urgent_care", 20),
+    ("treated_and_released", None, 23, False),
+    ("referred", None, 40, False),
+    ("declined_services", None, 27, False),
+    ("declined_services", None, 3, True),
+    ("voluntary_transport", "psychiatric_urgent_care", 20, False),
 )
 #: October, for the month-over-month line: fewer calls, fewer treated on site.
-OCTOBER_MIX = (("treated_and_released", None, 12), ("referred", None, 18))
+OCTOBER_MIX = (("treated_and_released", None, 12, False), ("referred", None, 18, False))
 NOT_TRIAGED = 12  # November calls with too little information to triage
 
 
@@ -62,7 +64,7 @@ class Program:
 
 def _work_month(client: TestClient, h: dict[str, dict[str, str]], clock: FixedClock, unit: str, mix, first: datetime) -> None:
     """Each call through the API: taken, dispatched, reached, its outcome recorded, the van freed."""
-    for disposition, destination, count in mix:
+    for disposition, destination, count, care in mix:
         for _ in range(count):
             r = client.post("/api/v1/calls", json={"lat": 34.05, "lon": -118.25, "narrative": CALM}, headers=h["call_taker"])
             assert r.status_code == 201, r.text
@@ -70,7 +72,7 @@ def _work_month(client: TestClient, h: dict[str, dict[str, str]], clock: FixedCl
             assert client.post(f"/api/v1/incidents/{incident}/assign", json={"unit_id": unit}, headers=h["dispatcher"]).is_success
             clock.advance(timedelta(minutes=25))
             assert client.post(f"/api/v1/units/{unit}/status", json={"status": "on_scene"}, headers=h["dispatcher"]).is_success
-            body: dict[str, object] = {"disposition": disposition}
+            body: dict[str, object] = {"disposition": disposition, "care_referral": care}
             if destination:
                 client.post(f"/api/v1/units/{unit}/status", json={"status": "transporting"}, headers=h["dispatcher"])
                 body["destination"] = {"type": destination}
@@ -129,6 +131,8 @@ def test_the_json_says_23_of_113_with_the_scripted_keys(program: Program) -> Non
     assert report["screened_out"]["by_reason"]["not_triaged"]["count"] == NOT_TRIAGED
     assert report["transports"]["by_destination"]["psychiatric_urgent_care"]["count"] == 20
     assert report["response_times"]["p50"] == pytest.approx(25.0, abs=0.1)
+    # CARE referrals recorded alongside another disposition are counted (three declined services).
+    assert report["impact"]["care_court_referrals"] == {"count": 3, "share": 0.0265, "denominator": 113}
 
 
 def test_the_csv_has_23_of_113_on_the_outcome_row(program: Program) -> None:

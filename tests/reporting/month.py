@@ -39,6 +39,8 @@ REACHED: tuple[tuple[Disposition, DestinationType | None, HoldType | None, int],
 )
 FELL_BACK = 4  # waited, then handed to police
 STILL_WAITING = 1
+#: Holds that also carry a CARE Court referral (a hold and a referral recorded together).
+CARE_WITH_HOLD = 2
 #: Calls triage kept from the team: (tier, screened-out reason, how many).
 SCREENED: tuple[tuple[str, str, int], ...] = (
     ("POLICE", "weapon", 6),
@@ -55,6 +57,7 @@ def build_month() -> tuple[HistoryTable, IncidentFacts, float]:
     van = Unit(id="u1", call_sign="TTP-1", station_id="st1", status=UnitStatus.OFF_SHIFT)
     rows.append(van.transition(UnitStatus.AVAILABLE, now=T0, by="t"))
     tiers, disps, dests, holds, reasons, stations = [], [], [], [], [], []
+    cares: list[bool] = []
     k = 0
 
     def at(minutes: float) -> datetime:
@@ -85,13 +88,17 @@ def build_month() -> tuple[HistoryTable, IncidentFacts, float]:
             if dest_type is not None:
                 rows.append(inc.transition(IncidentStatus.TRANSPORTING, now=done, by="t"))
                 rows.append(inc.transition(IncidentStatus.AT_DESTINATION, now=done, by="t"))
-            outcome = Outcome(disposition, done, "t", Destination(dest_type) if dest_type else None, hold=hold, subject_age=age)
+            # The first holds also carry a CARE referral, recorded alongside the disposition.
+            care = hold is not None and sum(1 for h in holds if h) < CARE_WITH_HOLD
+            where = Destination(dest_type) if dest_type else None
+            outcome = Outcome(disposition, done, "t", where, hold=hold, subject_age=age, care_referral=care)
             inc.record_outcome(outcome, now=done)
             rows.append(inc.transition(IncidentStatus.CLOSED, now=done, by="t"))
             rows.append(van.transition(UnitStatus.AVAILABLE, now=done, by="t"))
             disps.append(disposition.value)
             dests.append(dest_type.value if dest_type else "")
             holds.append(hold_type.value if hold_type else "")
+            cares.append(outcome.care_referred)
             stations.append("Station 1")
             k += 1
     for i in range(FELL_BACK + STILL_WAITING):
@@ -102,6 +109,7 @@ def build_month() -> tuple[HistoryTable, IncidentFacts, float]:
         disps.append("")
         dests.append("")
         holds.append("")
+        cares.append(False)
         stations.append("")
         k += 1
     for tier, reason, count in SCREENED:
@@ -111,6 +119,7 @@ def build_month() -> tuple[HistoryTable, IncidentFacts, float]:
             disps.append("")
             dests.append("")
             holds.append("")
+            cares.append(False)
             stations.append("")
             k += 1
     horizon = HOURS_APART * 3600.0 * (k + 1)
@@ -126,5 +135,6 @@ def build_month() -> tuple[HistoryTable, IncidentFacts, float]:
         screened_out=np.array(reasons),
         hold_type=np.array(holds),
         station=np.array(stations),
+        care_referral=np.array(cares, dtype=bool),
     )
     return table, facts, horizon

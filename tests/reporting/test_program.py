@@ -9,7 +9,7 @@ import pytest
 from crisis_dispatch.domain.impact import Impact
 from crisis_dispatch.reporting.program import OUTCOME_KEYS, TOP_LEVEL_KEYS, Share, program_report, suppress_small_cells
 
-from .month import FELL_BACK, SCREENED, STILL_WAITING, TEAM_CALLS, build_month
+from .month import CARE_WITH_HOLD, FELL_BACK, SCREENED, STILL_WAITING, TEAM_CALLS, build_month
 
 
 @pytest.fixture(scope="module")
@@ -70,7 +70,8 @@ def test_transports_by_destination_type_and_the_impact_estimates_state_their_ass
     assert i["ed_visits_avoided"]["value"] == pytest.approx(0.5 * 108 - 10)
     assert i["ed_visits_avoided"]["estimate"] is True and "50%" in i["ed_visits_avoided"]["assumption"]
     assert i["backup_requests"] == {"count": 5, "share": round(5 / 108, 4), "denominator": 108}
-    assert i["care_court_referrals"]["count"] == 3
+    # Three with the CARE disposition, and two holds with a CARE referral recorded alongside.
+    assert i["care_court_referrals"] == {"count": 3 + CARE_WITH_HOLD, "share": round(5 / 108, 4), "denominator": 108}
     assert i["police_hours_freed"]["value"] == pytest.approx(2.0 * (108 - 3))
 
 

@@ -48,6 +48,8 @@ class IncidentFacts:
     hold_type: np.ndarray | None = None
     #: The station of the van that reached the call ("" none).
     station: np.ndarray | None = None
+    #: A CARE Court referral recorded with the outcome, alongside any disposition (bool).
+    care_referral: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.tier)

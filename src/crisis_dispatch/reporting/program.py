@@ -182,6 +182,10 @@ def program_report(
     blank = np.full(n, "", dtype=str)
     station = (facts.station if facts.station is not None else blank).astype(str)
     hold_type = (facts.hold_type if facts.hold_type is not None else blank).astype(str)
+    # A CARE referral is the older disposition value or the flag recorded alongside any disposition.
+    care = disp == Disposition.CARE_COURT_PETITION_RECOMMENDED.value
+    if facts.care_referral is not None:
+        care = care | facts.care_referral.astype(bool)
 
     outcome_counts = _counts(disp[reached])
     outcomes = {
@@ -275,9 +279,7 @@ def program_report(
         "police_hours_freed": {"value": kpis["police_hours_freed"], "estimate": True, "method": impact.hours_method()},
         "fire_hours_freed": {"value": kpis["fire_hours_freed"], "estimate": True, "method": impact.hours_method()},
         "backup_requests": share(np.isin(disp[reached], BACKUP).sum(), int(reached.sum())).to_dict(),
-        "care_court_referrals": share(
-            (disp[reached] == Disposition.CARE_COURT_PETITION_RECOMMENDED.value).sum(), int(reached.sum())
-        ).to_dict(),
+        "care_court_referrals": share((care & reached).sum(), int(reached.sum())).to_dict(),
         # Follow-up tasks due in the window done by their due time (services/reports.py reads
         # them; a simulated history has none).
         "follow_up_completion": (None if follow_ups is None else Share(follow_ups["count"], follow_ups["denominator"]).to_dict()),

@@ -121,6 +121,7 @@ def load_window(ctx: ServiceContext, actor: Actor, start: datetime, end: datetim
         screened_out=np.array([i.screened_out_reason or "" for i in ordered], dtype=str),
         hold_type=np.array([i.outcome.hold.type.value if i.outcome and i.outcome.hold else "" for i in ordered], dtype=str),
         station=np.array([unit_station.get(i.unit_id or "", "") for i in ordered], dtype=str),
+        care_referral=np.array([bool(i.outcome and i.outcome.care_referred) for i in ordered], dtype=bool),
     )
     local0 = start.astimezone(zone)
     off_duty = {UnitStatus.OFF_SHIFT.value, UnitStatus.OUT_OF_SERVICE.value}
