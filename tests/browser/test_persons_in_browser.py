@@ -82,3 +82,61 @@ def test_the_crew_finds_links_and_sees_the_history_and_a_dispatcher_creates_a_ne
     assert not phone.js_errors and not console.js_errors, phone.js_errors + console.js_errors
     close(phone)
     close(console)
+
+
+def test_a_supervisor_merges_two_records_of_one_man_and_undoes_it_with_reasons(live: LiveConsole, sessions: Sessions) -> None:
+    """Person records: search, open, merge with a reason (the encounters are listed under the
+    record that stays), then undo (each record gets exactly its own back); police may not open it."""
+    kept = persons.create_person(live.ctx, SYSTEM, PersonDetails(names=["Robert Vance"], dob="1971-05-02"))["id"]
+    bob = PersonDetails(names=["Bob Vance"], dob="1971", description="green jacket")
+    dup = persons.create_person(live.ctx, SYSTEM, bob)["id"]
+    first = new_call(live, DOWNTOWN, "Man sleeping in a doorway, calm", address="Spring St")
+    second = new_call(live, DOWNTOWN, "Man asking for help, calm, no weapon", address="Broadway")
+    persons.link(live.ctx, SYSTEM, first, kept)
+    persons.link(live.ctx, SYSTEM, second, dup)
+    for done in (first, second):
+        incidents.change_status(live.ctx, SYSTEM, done, "cancelled", "test done")
+
+    page = sessions.open(R.SUPERVISOR)
+    page.click("nav.pages a[href='/persons']")
+    page.wait_for_selector("#pr-search")
+    page.fill("#pr-name", "Vance")
+    page.click("#pr-submit")
+    expect(page.locator(f"#pr-results-body tr[data-person='{dup}']")).to_contain_text("Bob Vance")
+    expect(page.locator(f"#pr-results-body tr[data-person='{kept}']")).to_contain_text("Robert Vance")
+    page.click(f"button[data-open='{dup}']")
+    expect(page.locator("#rec-name")).to_have_text("Bob Vance")
+    expect(page.locator("#rec-summary")).to_contain_text("1 encounter")
+    # A merge needs a reason: refused on the page, nothing sent.
+    page.select_option("#merge-into", kept)
+    page.click("#merge-submit")
+    expect(page.locator("#rec-msg")).to_contain_text("Say why")
+    assert persons.get_person(live.ctx, SYSTEM, dup)["merged_into"] is None
+    page.fill("#merge-reason", "same date of birth, same jacket, he gave both names")
+    page.click("#merge-submit")
+    expect(page.locator("#rec-name")).to_have_text("Robert Vance")
+    expect(page.locator("#rec-summary")).to_contain_text("2 encounters")
+    expect(page.locator("#rec-trail")).to_contain_text("same jacket")
+    survivor = persons.get_person(live.ctx, SYSTEM, kept)
+    assert {e["incident_id"] for e in survivor["encounters"]} == {first, second}
+    problems = axe_violations(page)
+    assert not problems, "\n".join(problems)
+    screenshot(page, "person-records-merged", full_page=True)
+
+    # The record that stays lists the one merged into it; opening that one offers the undo.
+    page.click(f"#rec-merged-from-list button[data-open='{dup}']")
+    expect(page.locator("#rec-merged")).to_have_text(f"merged into {kept}")
+    expect(page.locator("#merge-form")).to_be_hidden()
+    page.fill("#unmerge-reason", "different mothers' names on the follow-up call")
+    page.click("#unmerge-submit")
+    expect(page.locator("#rec-msg")).to_contain_text("stands for itself again with 1 encounter")
+    expect(page.locator("#rec-merged")).to_be_hidden()
+    assert [e["incident_id"] for e in persons.get_person(live.ctx, SYSTEM, kept)["encounters"]] == [first]
+    assert [e["incident_id"] for e in persons.get_person(live.ctx, SYSTEM, dup)["encounters"]] == [second]
+
+    police = sessions.open(R.POLICE_LIAISON)
+    police.goto(live.url + "/persons")
+    expect(police.locator("body")).to_contain_text("not open to your role")
+    assert not page.js_errors, page.js_errors
+    close(page)
+    close(police)

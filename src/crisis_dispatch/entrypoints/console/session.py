@@ -32,6 +32,8 @@ PAGE_ROLES: dict[str, frozenset[UserRole]] = {
     "/reports": frozenset({R.SUPERVISOR, R.ANALYST, R.ADMIN}),
     # CARE Court matters (issue 14 item 4): the court liaison's board; supervisors and admins too.
     "/care": frozenset({R.COURT_LIAISON, R.SUPERVISOR, R.ADMIN}),
+    # Person records (issue 14 item 2): those who may merge two records of one person.
+    "/persons": frozenset({R.DISPATCHER, R.SUPERVISOR, R.ADMIN}),
 }
 
 ROLE_LABEL: dict[UserRole, str] = {
