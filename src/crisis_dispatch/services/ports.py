@@ -92,10 +92,11 @@ class IncidentRepository(Protocol):
         police: PoliceScope | None = None,
         dispositions: Sequence[str] | None = None,
         care_matters: bool = False,
+        triaged_before: datetime | None = None,
         limit: int = 200,
         offset: int = 0,
     ) -> builtins.list[Incident]:
-        """Newest received first."""
+        """Newest received first; ``triaged_before``: only those triaged at or before it."""
         ...
 
     def police_visible_ids(self, police: PoliceScope, ids: Iterable[str]) -> builtins.set[str]: ...
