@@ -813,6 +813,9 @@ class FakeUnitOfWork:
     def take_turns(self, what: str) -> None:
         """One thread, one process: nobody else to take turns with."""
 
+    def read_once(self) -> None:
+        """No transactions to skip in memory."""
+
     def flush(self) -> None:
         """Numbers new incidents and versions what changed, as the database does at a flush."""
         work = self._work

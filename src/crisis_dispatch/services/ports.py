@@ -416,3 +416,9 @@ class UnitOfWork(Protocol):
     def take_turns(self, what: str) -> None:
         """Only one transaction at a time, across server processes, gets past this for ``what``."""
         ...
+
+    def read_once(self) -> None:
+        """This unit of work makes one read and no change: no transaction is opened around
+        it (called first, before anything is read; on PostgreSQL the read runs in autocommit,
+        which saves the BEGIN and ROLLBACK round trips of every request's token check)."""
+        ...
