@@ -15,7 +15,11 @@ in the same run:
 - ``p50_ms_at_200rps``, ``p99_ms_at_200rps``: the latency of calls offered at a fixed
   ``OFFERED_RPS`` for ``OFFERED_S`` seconds (open loop: each request is due at its own
   moment, and its latency counts from that moment, so a server that falls behind is charged
-  for the wait), and ``achieved_rps``, the rate the server actually completed.
+  for the wait), and ``achieved_rps``, the rate the server actually completed;
+- ``server_cpu_ms_per_call`` and ``load_generator_cpu_ms_per_call``: CPU time (user +
+  system) of the server's processes and of this process during the throughput phase, per
+  call. On a shared machine the rates move with the other jobs; CPU per call moves less,
+  so the load average at the start and end is reported with them.
 
 Prints ``{"postgres": {...}, "settings": {...}}``. Targets (issue 11): ratio >= 0.5 and
 p99 <= 100 ms at 200 requests/s.
@@ -49,6 +53,8 @@ from tests.support.server import create_user, login, serving  # noqa: E402
 CONCURRENCY = 4
 RAW_TRANSACTIONS = 4000
 INTAKE_CALLS = 600
+#: Calls posted before the throughput clock starts (counted in the CPU per call).
+WARM_UP_CALLS = 8
 OFFERED_RPS = 200
 OFFERED_S = 10.0
 #: Server processes (``serve --workers``): on this 2-core machine, where the load, PostgreSQL
@@ -99,16 +105,32 @@ def raw_commits_per_s(url: str, transactions: int, concurrency: int) -> float:
     return per_worker * concurrency / elapsed
 
 
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU seconds of process ``pid`` and all its descendants so far (Linux
+    ``/proc``; None elsewhere or once it is gone)."""
+    try:
+        tick = os.sysconf("SC_CLK_TCK")
+        # the fields after the command name (which may hold spaces): utime, stime are 14 and 15
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total = (int(fields[11]) + int(fields[12])) / tick
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            for child in (task / "children").read_text().split():
+                total += cpu_seconds(int(child)) or 0.0
+        return total
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 @contextmanager
-def server(url: str, workers: int) -> Iterator[tuple[str, str]]:
-    """The real server on ``url``'s database; yields its base URL and a call-taker token."""
+def server(url: str, workers: int) -> Iterator[tuple[str, str, int]]:
+    """The real server on ``url``'s database; yields its base URL, a call-taker token and its pid."""
     env = os.environ | {"DATABASE_URL": url, "CRISIS_DISPATCH_SECRET_KEY": secrets.token_hex(32)}
     password = "bench-" + secrets.token_hex(12)
     port = free_port()
-    with serving(port, env, ["--workers", str(workers)]):
+    with serving(port, env, ["--workers", str(workers)]) as proc:
         create_user(env, "bench-taker", "call_taker", password)
         base = f"http://127.0.0.1:{port}"
-        yield base, login(f"{base}/api/v1", "bench-taker", password)
+        yield base, login(f"{base}/api/v1", "bench-taker", password), proc.pid
 
 
 def _body(i: int) -> dict[str, object]:
@@ -135,7 +157,7 @@ async def intake_per_s(base: str, token: str, calls: int, concurrency: int) -> f
     async with httpx.AsyncClient(
         base_url=base, limits=httpx.Limits(max_connections=concurrency, keepalive_expiry=KEEPALIVE_S)
     ) as client:
-        for i in range(8):  # warm up: imports, caches, the connection pool
+        for i in range(WARM_UP_CALLS):  # warm up: imports, caches, the connection pool
             await _post(client, token, i, "warm")
         queue = iter(range(calls))
 
@@ -178,17 +200,26 @@ def main() -> int:
     parser.add_argument("--json", action="store_true", help="print the result as JSON (the only output)")
     parser.add_argument("--workers", type=int, default=WORKERS, help=f"server processes (default {WORKERS})")
     args = parser.parse_args()
+    load_before = round(os.getloadavg()[0], 2)
     with throwaway_postgres("crisis_dispatch_bench", durable=True) as url:
         raw = raw_commits_per_s(url, RAW_TRANSACTIONS, CONCURRENCY)
-        with server(url, args.workers) as (base, token):
+        with server(url, args.workers) as (base, token, pid):
+            server_before, own_before = cpu_seconds(pid), time.process_time()
             intake = asyncio.run(intake_per_s(base, token, INTAKE_CALLS, CONCURRENCY))
+            server_after, own_after = cpu_seconds(pid), time.process_time()
             latency = asyncio.run(latency_at(base, token, OFFERED_RPS, OFFERED_S))
+    calls = INTAKE_CALLS + WARM_UP_CALLS
+    server_cpu = None
+    if server_before is not None and server_after is not None:
+        server_cpu = round((server_after - server_before) * 1000 / calls, 2)
     result = {
         "postgres": {
             "raw_commits_per_s": round(raw, 1),
             "intake_per_s": round(intake, 1),
             "ratio": round(intake / raw, 3),
             **latency,
+            "server_cpu_ms_per_call": server_cpu,
+            "load_generator_cpu_ms_per_call": round((own_after - own_before) * 1000 / calls, 2),
         },
         "settings": {
             "concurrency": CONCURRENCY,
@@ -198,6 +229,7 @@ def main() -> int:
             "offered_s": OFFERED_S,
             "durable": True,
             "server_processes": args.workers,
+            "load_average": [load_before, round(os.getloadavg()[0], 2)],
         },
     }
     print(json.dumps(result))

@@ -8,6 +8,7 @@ import pytest
 
 from crisis_dispatch.bootstrap import Container
 from crisis_dispatch.domain.errors import NotDispatchable
+from crisis_dispatch.domain.incident import IncidentStatus
 from crisis_dispatch.services import dispatching, incidents, seed, units
 from crisis_dispatch.services.context import SYSTEM
 from tests.integration.helpers import new_incident
@@ -122,3 +123,24 @@ def test_server_processes_checking_the_clocks_at_once_record_each_escalation_onc
         history = incidents.get_incident(ctx, SYSTEM, iid)["history"]
         escalations = [h["event"] for h in history if h["event"].startswith("escalation:")]
         assert sorted(escalations) == sorted(set(escalations)) and len(escalations) == 3
+
+
+def test_the_clock_check_reads_only_incidents_waiting_long_enough_for_a_step(la: Container, clock) -> None:
+    """A burst of new calls is not read by every clock check: the database picks the queued
+    incidents triaged at least the earliest escalation ago (half the urban budget)."""
+    ctx = la.ctx
+    for _ in range(5):
+        incidents.assign_unit(ctx, SYSTEM, new_incident(la, **DOWNTOWN), None)
+    old = new_incident(la, **DOWNTOWN)
+    clock.advance(timedelta(minutes=29))
+    fresh = new_incident(la, **DOWNTOWN)
+    clock.advance(timedelta(minutes=1))
+    with ctx.uow() as uow:
+        cutoff = clock.now() - timedelta(minutes=30)
+        picked = uow.incidents.list(statuses=[IncidentStatus.QUEUED], triaged_before=cutoff)
+        everyone = uow.incidents.list(statuses=[IncidentStatus.QUEUED])
+    assert [i.id for i in picked] == [old] and {old, fresh} <= {i.id for i in everyone}
+    assert [(e["incident_id"], e["kind"]) for e in dispatching.check_clocks(ctx)] == [(old, "supervisor_alert")]
+    clock.advance(timedelta(minutes=29))
+    later = sorted((e["incident_id"], e["kind"]) for e in dispatching.check_clocks(ctx))
+    assert later == sorted([(old, "offer_fallback_tier"), (fresh, "supervisor_alert")])

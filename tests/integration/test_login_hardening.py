@@ -212,3 +212,17 @@ def test_an_administrators_reset_ends_every_session_of_that_user(container: Cont
         auth.authenticate(container.ctx, token)
     with pytest.raises(InvalidInput, match="too common"):
         auth.set_password(container.ctx, SYSTEM, "dana", "qwerty123456")
+
+
+def test_the_token_check_outside_a_transaction_leaves_the_next_use_case_transactional(container: Container) -> None:
+    """Every request's token check is one read without a transaction (PostgreSQL: autocommit);
+    the pooled connection it used goes back to transactions: a change not committed after it
+    is still rolled back."""
+    _user(container)
+    token = auth.login(container.ctx, "dana", PASSWORD, HERE)["access_token"]
+    for _ in range(3):  # the pool hands the same connection back
+        assert auth.authenticate(container.ctx, token).username == "dana"
+        with container.ctx.uow() as uow:
+            uow.tokens.remove_all_of(auth.authenticate(container.ctx, token).user_id or "")
+            # no commit: rolled back when the block ends
+    assert auth.authenticate(container.ctx, token).username == "dana"

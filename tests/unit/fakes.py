@@ -263,6 +263,7 @@ class FakeIncidents(_EntityRepo[Incident]):
         police: PoliceScope | None = None,
         dispositions: Sequence[str] | None = None,
         care_matters: bool = False,
+        triaged_before: datetime | None = None,
         limit: int = 200,
         offset: int = 0,
     ) -> builtins.list[Incident]:
@@ -275,6 +276,7 @@ class FakeIncidents(_EntityRepo[Incident]):
             and (not statuses or i.status in statuses)
             and (unit_id is None or i.unit_id == unit_id)
             and (ids is None or i.id in ids)
+            and (triaged_before is None or (i.triaged_at is not None and i.triaged_at <= triaged_before))
         ]
         found.sort(key=lambda i: (i.received_at, i.seq or 0), reverse=True)
         return found[offset : offset + limit]
@@ -810,6 +812,9 @@ class FakeUnitOfWork:
 
     def take_turns(self, what: str) -> None:
         """One thread, one process: nobody else to take turns with."""
+
+    def read_once(self) -> None:
+        """No transactions to skip in memory."""
 
     def flush(self) -> None:
         """Numbers new incidents and versions what changed, as the database does at a flush."""

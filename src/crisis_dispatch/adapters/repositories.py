@@ -147,6 +147,7 @@ class IncidentRepository(_Repo[Incident]):
         police: PoliceScope | None = None,
         dispositions: Sequence[str] | None = None,
         care_matters: bool = False,
+        triaged_before: datetime | None = None,
         limit: int = 200,
         offset: int = 0,
     ) -> list[Incident]:
@@ -164,6 +165,8 @@ class IncidentRepository(_Repo[Incident]):
             q = q.where(t.unit_id == unit_id)
         if ids is not None:
             q = q.where(t.id.in_(list(ids)))
+        if triaged_before is not None:
+            q = q.where(t.triaged_at <= triaged_before)
         q = q.order_by(t.received_at.desc(), t.seq.desc()).limit(limit).offset(offset)
         return list(self.session.scalars(q))
 

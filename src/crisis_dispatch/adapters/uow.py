@@ -69,6 +69,14 @@ class UnitOfWork:
         assert self.session is not None
         r.lock_for_transaction(self.session, r.TURN_LOCKS[what])
 
+    def read_once(self) -> None:
+        """One read, no change: on PostgreSQL in autocommit (no BEGIN, no ROLLBACK). SQLite
+        keeps its transaction: its ``begin`` hook takes the write lock, which a read outside
+        one must not skip the release of."""
+        assert self.session is not None
+        if self.session.get_bind().dialect.name == "postgresql":
+            self.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+
     def flush(self) -> None:
         """Write pending changes now; a concurrent change shows up as :class:`Conflict`."""
         assert self.session is not None

@@ -148,6 +148,15 @@ class EscalationDue:
     message: str
 
 
+def earliest_escalation(policy: EscalationPolicy = EscalationPolicy()) -> timedelta | None:
+    """How long after triage the first step can fall due, at the soonest (the smallest share
+    of the shorter, urban budget); None when the policy has no steps. An incident triaged
+    more recently has nothing due, so the clock check reads only the older ones."""
+    if not policy.steps:
+        return None
+    return policy.steps[0][0] * min(URBAN_BUDGET, RURAL_BUDGET)
+
+
 def escalations_due(
     incident: Incident,
     *,

@@ -356,6 +356,7 @@ def actor_for(user: User) -> Actor:
 def authenticate(ctx: ServiceContext, token: str) -> Actor:
     now = ctx.clock.now()
     with ctx.uow() as uow:
+        uow.read_once()  # every request asks: one query, no transaction around it
         user = uow.users.by_token(_token_hash(ctx, token), now)
         if user is None or not user.active:
             raise AuthenticationFailed("not logged in or the session has expired")

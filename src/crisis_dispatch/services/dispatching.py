@@ -12,7 +12,14 @@ from crisis_dispatch.domain.errors import InvalidInput
 from crisis_dispatch.domain.geo import LatLon
 from crisis_dispatch.domain.history import ESCALATION_PREFIX, StatusChange
 from crisis_dispatch.domain.incident import Incident, IncidentStatus
-from crisis_dispatch.domain.queueing import escalations_due, next_for_unit, ordered, queue_key, response_clock
+from crisis_dispatch.domain.queueing import (
+    earliest_escalation,
+    escalations_due,
+    next_for_unit,
+    ordered,
+    queue_key,
+    response_clock,
+)
 from crisis_dispatch.domain.unit import Unit
 from crisis_dispatch.services.ports import UnitOfWork
 
@@ -221,7 +228,12 @@ def check_clocks(ctx: ServiceContext) -> list[dict[str, Any]]:
         # Several server processes on one database each check: one at a time, and each
         # reads what the one before recorded, so no step is recorded twice.
         uow.take_turns("clock-check")
-        waiting = uow.incidents.list(statuses=[IncidentStatus.QUEUED], limit=10_000)
+        earliest = earliest_escalation(ctx.escalation)
+        if earliest is None:
+            return []
+        # Only incidents waiting long enough for a step to be due, chosen in SQL: a busy
+        # queue's newest calls (all of them, in a burst) are not read every check.
+        waiting = uow.incidents.list(statuses=[IncidentStatus.QUEUED], triaged_before=now - earliest, limit=10_000)
         escalated = _escalations(uow, waiting)
         for incident in waiting:
             rural = ctx.rural(incident.location.lat, incident.location.lon)

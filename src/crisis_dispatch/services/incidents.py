@@ -147,8 +147,8 @@ def take_call(
             incident, changes = open_incident(ctx, actor, intake, now=now, received=received, reason=reason)
             incident.calls[-1].idempotency_key = idempotency_key
             uow.incidents.add(incident)
-            uow.flush()
             uow.history.add_all(changes)
+            uow.flush()  # one flush for the incident, its call and its history rows
             if idempotency_key is not None:
                 uow.idempotency.add(idempotency_key, intake.fingerprint(), incident.id, now)
             if also is not None:

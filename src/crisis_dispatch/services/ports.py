@@ -92,10 +92,11 @@ class IncidentRepository(Protocol):
         police: PoliceScope | None = None,
         dispositions: Sequence[str] | None = None,
         care_matters: bool = False,
+        triaged_before: datetime | None = None,
         limit: int = 200,
         offset: int = 0,
     ) -> builtins.list[Incident]:
-        """Newest received first."""
+        """Newest received first; ``triaged_before``: only those triaged at or before it."""
         ...
 
     def police_visible_ids(self, police: PoliceScope, ids: Iterable[str]) -> builtins.set[str]: ...
@@ -414,4 +415,10 @@ class UnitOfWork(Protocol):
 
     def take_turns(self, what: str) -> None:
         """Only one transaction at a time, across server processes, gets past this for ``what``."""
+        ...
+
+    def read_once(self) -> None:
+        """This unit of work makes one read and no change: no transaction is opened around
+        it (called first, before anything is read; on PostgreSQL the read runs in autocommit,
+        which saves the BEGIN and ROLLBACK round trips of every request's token check)."""
         ...

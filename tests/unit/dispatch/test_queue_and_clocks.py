@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from crisis_dispatch.domain.incident import Incident, IncidentStatus, Location
 from crisis_dispatch.domain.queueing import (
@@ -12,6 +14,7 @@ from crisis_dispatch.domain.queueing import (
     EscalationKind,
     EscalationPolicy,
     Thresholds,
+    earliest_escalation,
     escalations_due,
     next_for_unit,
     ordered,
@@ -110,6 +113,39 @@ def test_escalation_thresholds_are_configurable_and_validated() -> None:
         EscalationPolicy(steps=((0.8, EscalationKind.BREACH), (0.5, EscalationKind.SUPERVISOR_ALERT)))
     with pytest.raises(ValueError):
         Thresholds(amber=0.8, red=0.5)
+
+
+def test_the_earliest_escalation_is_half_the_urban_budget_by_default() -> None:
+    assert earliest_escalation(EscalationPolicy()) == timedelta(minutes=30)
+    assert earliest_escalation(EscalationPolicy(steps=((0.25, EscalationKind.SUPERVISOR_ALERT),))) == timedelta(minutes=15)
+    assert earliest_escalation(EscalationPolicy(steps=())) is None
+
+
+FRACTIONS = st.lists(st.floats(min_value=0.01, max_value=2.0), min_size=1, max_size=3, unique=True).map(sorted)
+
+
+@given(
+    waited_s=st.integers(min_value=0, max_value=4 * 3600),
+    rural=st.booleans(),
+    on_scene_after_s=st.none() | st.integers(min_value=0, max_value=4 * 3600),
+    fractions=FRACTIONS,
+)
+def test_no_incident_triaged_more_recently_than_the_earliest_escalation_has_one_due(
+    waited_s: int, rural: bool, on_scene_after_s: int | None, fractions: list[float]
+) -> None:
+    """The clock check reads only incidents triaged at least ``earliest_escalation`` ago:
+    none of the others can have a step due, whatever the area, the policy or the clock."""
+    kinds = list(EscalationKind)
+    policy = EscalationPolicy(steps=tuple((f, kinds[i]) for i, f in enumerate(fractions)))
+    inc = queued("a")
+    if on_scene_after_s is not None:  # a van that came and went (the clock stopped then)
+        inc.on_scene_at = T + timedelta(seconds=min(on_scene_after_s, waited_s))
+    now = T + timedelta(seconds=waited_s)
+    due = escalations_due(inc, rural=rural, now=now, already=[], policy=policy)
+    earliest = earliest_escalation(policy)
+    assert earliest is not None
+    if due:
+        assert now - T >= earliest
 
 
 def test_a_cleared_unit_is_offered_the_first_incident_it_can_take() -> None:

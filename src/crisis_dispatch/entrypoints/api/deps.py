@@ -21,7 +21,13 @@ def get_ctx(request: Request) -> ServiceContext:
     return request.app.state.container.ctx
 
 
-CtxDep = Annotated[ServiceContext, Depends(get_ctx)]
+async def _ctx(request: Request) -> ServiceContext:
+    """``get_ctx`` as a dependency: async, since it does no I/O, so FastAPI calls it on the
+    event loop instead of handing it to a worker thread and back on every request."""
+    return get_ctx(request)
+
+
+CtxDep = Annotated[ServiceContext, Depends(_ctx)]
 
 
 def header_token(request: Request) -> str | None:
