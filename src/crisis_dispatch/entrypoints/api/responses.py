@@ -1,0 +1,398 @@
+"""The API's answers that are not an incident, a van or a disclosure (those are the per-role
+read models of ``services/read_models.py``): typed, so that OpenAPI documents every key the
+console's JavaScript and the CAD read (issues 11 and 16).
+
+Each model copies the exact dictionary its use case returns. Unlike the read models (which
+project a larger record and drop what they do not declare), these refuse a key they do not
+declare (``extra="forbid"``): a key a service starts returning fails the tests with a
+``ResponseValidationError`` instead of silently vanishing from the answer.
+
+A few documents stay open objects, described in OpenAPI with where their schema is:
+:data:`EIDO_DOCUMENT`, :data:`KPI_REPORT`, :data:`PROGRAM_REPORT`, :data:`EVENT_STREAM`.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from crisis_dispatch.services.read_models import Clock, IncidentView
+
+
+class Answer(BaseModel):
+    """An answer whose every key is declared: an undeclared one is an error, never dropped."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# ----------------------------------------------------------------------------- auth and users
+class UserRef(Answer):
+    """Who is logged in: the role decides what every other answer shows."""
+
+    username: str
+    role: str
+    #: For crew members: their staff record (links the login to shifts on a van).
+    staff_id: str | None
+
+
+class Session(Answer):
+    """A bearer token (also set as the HttpOnly session cookie for the console)."""
+
+    access_token: str
+    token_type: Literal["bearer"]
+    expires_at: str
+    user: UserRef
+
+
+class PasswordChanged(Session):
+    """A new session: every earlier session of the user ended."""
+
+    sessions_ended: int
+
+
+class UserCreated(Answer):
+    id: str
+    username: str
+    role: str
+    staff_id: str | None
+
+
+class UserUnlocked(Answer):
+    username: str
+    was_locked: bool
+
+
+class AuditEntry(Answer):
+    """One row of the hash-chained audit log: who read or wrote what, and when."""
+
+    id: int | None
+    at: str
+    user_id: str | None
+    username: str
+    role: str
+    action: str
+    object_type: str
+    object_id: str
+    detail: str
+
+
+# ----------------------------------------------------------------------------- calls and triage
+class EidoReceipt(Answer):
+    """What became of a NENA EIDO document from the CAD (our answer, not an EIDO document)."""
+
+    result: Literal["created", "unchanged", "updated", "ignored_older"]
+    message: str
+    #: What an update changed (``updated``), in words.
+    changes: list[str]
+    incident_id: str
+    tier: str | None
+    status: str | None
+    location_to_confirm: bool
+    incident: IncidentView
+
+
+class TriageFlag(Answer):
+    """A flag with the words that raised it (``start``/``end``: their place in the narrative)."""
+
+    name: str
+    evidence: str
+    source: str
+    start: int | None = None
+    end: int | None = None
+
+
+class TriageDecision(Answer):
+    """A triage decision evaluated without storing anything (``POST /triage``)."""
+
+    id: str
+    tier: str
+    priority: int
+    determinant: str
+    flags: list[TriageFlag]
+    reasons: list[str]
+    protocol_version: str
+    #: None when the crisis team (or the 988 phone) responds; otherwise why not.
+    screened_out: str | None
+    rules_fired: list[str]
+    hold_possible: bool
+    #: False: the team would go alone on text and codes only; ask the safety questions.
+    confirmed: bool
+
+
+# ----------------------------------------------------------------------------- dispatch
+class Needs(Answer):
+    capabilities: list[str]
+    #: A hold-designated crew member is wanted (5150/5585), or None.
+    hold_writer: str | None
+
+
+class RankedUnit(Answer):
+    rank: int
+    unit_id: str
+    call_sign: str
+    eta_s: float
+    eta_minutes: float
+    #: Crew role -> the person's name.
+    crew: dict[str, str]
+
+
+class ExcludedUnit(Answer):
+    unit_id: str
+    call_sign: str
+    reasons: list[str]
+
+
+class Recommendations(Answer):
+    """The free, staffed, fit vans, fastest first, and why each other van is out."""
+
+    incident_id: str
+    status: str
+    needs: Needs
+    ranked: list[RankedUnit]
+    excluded: list[ExcludedUnit]
+    #: ``provider`` (the travel-time model's driving times; the console labels anything else
+    #: as a straight-line estimate) or the straight-line estimate's description.
+    eta_source: str
+    outside_service_area: bool
+    location_to_confirm: bool
+    #: What a dispatcher must know before sending a van on these times, or None.
+    warning: str | None
+    clock: Clock | None
+
+
+class RoundedLocation(Answer):
+    """To 4 decimals; both None while the location is to confirm."""
+
+    lat: float | None
+    lon: float | None
+
+
+class QueueEntry(Answer):
+    """An incident waiting for a van, in offer order."""
+
+    position: int
+    id: str
+    tier: str | None
+    priority: int | None
+    determinant: str | None
+    received_at: str
+    location: RoundedLocation
+    location_to_confirm: bool
+    clock: Clock | None
+    #: The escalation kinds recorded so far (e.g. supervisor_alert, breach).
+    escalations: list[str]
+
+
+class Alert(Answer):
+    """An escalation of an incident still waiting for a van."""
+
+    incident_id: str
+    kind: str
+    message: str
+    at: str
+
+
+class RankedDestination(Answer):
+    rank: int
+    facility_id: str
+    name: str
+    type: str
+    eta_s: float
+    eta_minutes: float
+    beds_available: int | None
+    reasons_for: list[str]
+
+
+class ExcludedDestination(Answer):
+    facility_id: str
+    name: str
+    reasons: list[str]
+
+
+class DestinationAdvice(Answer):
+    """Where to take the person: LA County Ref. 526/528 criteria, beds, then travel time."""
+
+    incident_id: str
+    eta_source: str
+    ranked: list[RankedDestination]
+    excluded: list[ExcludedDestination]
+    #: Facility type -> why the person does not fit it.
+    unsuitable_types: dict[str, list[str]]
+    #: The findings that require an emergency department (empty: none).
+    emergency_department_required: list[str]
+
+
+# ----------------------------------------------------------------------------- staff and shifts
+class StaffMember(Answer):
+    id: str
+    name: str
+    roles: list[str]
+    qualifications: list[str]
+    active: bool
+
+
+class ShiftView(Answer):
+    """A staff member on a van in a role for a time window."""
+
+    id: str
+    unit_id: str
+    staff_id: str
+    role: str
+    starts_at: str
+    ends_at: str
+
+
+class CoverageGap(Answer):
+    """A window in which a van's role has nobody active and qualified on shift."""
+
+    unit_id: str
+    role: str
+    starts_at: str
+    ends_at: str
+
+
+class ShiftWindow(Answer):
+    shifts: list[ShiftView]
+    gaps: list[CoverageGap]
+    covered_24_7: bool
+
+
+# ----------------------------------------------------------------------------- stations and facilities
+class StationView(Answer):
+    id: str
+    name: str
+    lat: float
+    lon: float
+    address: str
+
+
+class FacilityView(Answer):
+    id: str
+    name: str
+    type: str
+    lat: float
+    lon: float
+    address: str
+    #: The ages it takes (all_ages, adults_only, adolescents_13_plus_and_adults).
+    accepts: str
+    capabilities: list[str]
+    #: The bed registry: None when nobody reported.
+    beds_available: int | None
+    beds_total: int | None
+
+
+# ----------------------------------------------------------------------------- the CAD's subscriptions and outbox
+class SubscriptionView(Answer):
+    """A CAD endpoint for EIDO status updates: never its secret."""
+
+    id: str
+    url: str
+    events: list[str]
+    active: bool
+    created_at: str
+    created_by: str
+
+
+class OutboxEntry(Answer):
+    """One delivery to the CAD; ``delivery_id`` is the same on every attempt."""
+
+    id: int
+    delivery_id: str
+    subscription_id: str
+    incident_id: str
+    event: str
+    state: Literal["pending", "delivered", "dead"]
+    attempts: int
+    created_at: str | None
+    #: Only while pending.
+    next_attempt_at: str | None
+    delivered_at: str | None
+    dead_at: str | None
+    last_error: str | None
+
+
+# ----------------------------------------------------------------------------- console
+class ProtocolQuestion(Answer):
+    id: str
+    text: str
+    type: str
+    choices: list[str]
+
+
+class ProtocolSummary(Answer):
+    """The triage protocol's questions, in the order the call-taker's form asks them."""
+
+    protocol: str
+    version: str
+    questions: list[ProtocolQuestion]
+
+
+class CheckinState(Answer):
+    """Where a crew on scene stands with its safety check-ins."""
+
+    incident_id: str
+    unit_id: str | None
+    call_sign: str | None
+    on_scene_at: str
+    last_checkin_at: str | None
+    due_at: str
+    level: Literal["ok", "due", "missed"]
+    #: Zero unless missed.
+    overdue_seconds: int
+
+
+class CheckinRecorded(Answer):
+    """A check-in on an incident with no on-scene time recorded: no clock to show."""
+
+    incident_id: str
+
+
+class CheckinBoard(Answer):
+    now: str
+    checkins: list[CheckinState]
+
+
+# ----------------------------------------------------------------------------- meta
+class Health(Answer):
+    status: Literal["ok"]
+    version: str
+    #: The SQL dialect (sqlite, postgresql).
+    database: str
+
+
+# ----------------------------------------------------------------------------- open documents
+# Documents whose schema is not ours (EIDO) or is long and documented elsewhere (the
+# reports): they stay open objects in OpenAPI, described by what they are and where their
+# schema lives. tests/api/test_api_response_models.py lists them.
+def open_document(description: str, media_types: tuple[str, ...] = ("application/json",)) -> dict[int | str, Any]:
+    """The ``responses`` entry of a route answering an open document (its 200)."""
+    content: dict[str, Any] = {m: {} for m in media_types}
+    if "application/json" in content:
+        content["application/json"] = {"schema": {"type": "object", "additionalProperties": True, "description": description}}
+    return {200: {"description": description, "content": content}}
+
+
+EIDO_DOCUMENT = open_document(
+    "A NENA EIDO document (NENA-STA-021.1). Its schema is NENA's EIDO JSON Schema, shipped in the "
+    "package as crisis_dispatch/data/eido/openapi.yaml (components.schemas.EmergencyIncidentDataObjectType)."
+)
+KPI_REPORT = open_document(
+    "The KPI report of the window: start, end, time_zone, kpis (the simulator's KPI block, "
+    "reporting.kpis.compute_kpis) and after_the_call. Its schema is described in docs/reporting.md "
+    "and docs/after-the-call.md."
+)
+PROGRAM_REPORT = open_document(
+    "The program report: with format=json an object (window, team_calls, outcomes, response_times, "
+    "screened_out, holds, transports, impact, definitions_version), whose schema is described in "
+    "docs/reporting.md; with csv, html or pdf that document.",
+    ("application/json", "text/csv", "text/html", "application/pdf"),
+)
+EVENT_STREAM: dict[int | str, Any] = {
+    200: {
+        "description": "A text/event-stream (Server-Sent Events, not JSON): events 'status' (one status "
+        "change as the role may see it: FeedStatusEvent or BoardStatusEvent), 'checkins' (a CheckinBoard), "
+        "'tick' ({now, rate}) and 'logout' ({reason}); each event's data is one JSON object.",
+        "content": {"text/event-stream": {"schema": {"type": "string"}}},
+    }
+}
