@@ -8,7 +8,7 @@ declare (``extra="forbid"``): a key a service starts returning fails the tests w
 ``ResponseValidationError`` instead of silently vanishing from the answer.
 
 A few documents stay open objects, described in OpenAPI with where their schema is:
-:data:`EIDO_DOCUMENT`, :data:`KPI_REPORT`, :data:`PROGRAM_REPORT`, :data:`EVENT_STREAM`.
+:data:`EIDO_DOCUMENT`, :data:`PROGRAM_REPORT`, :data:`EVENT_STREAM`.
 """
 
 from __future__ import annotations
@@ -353,6 +353,126 @@ class CheckinBoard(Answer):
     checkins: list[CheckinState]
 
 
+# ----------------------------------------------------------------------------- the KPI report
+class Percentiles(Answer):
+    """Minutes at the 50th, 90th and 95th percentile (None: none, or not reached); a call
+    never reached counts as later than any; ``mean_reached`` over those reached."""
+
+    p50: float | None
+    p90: float | None
+    p95: float | None
+    mean_reached: float | None
+    n: int
+
+
+class Kpis(Answer):
+    """The simulator's KPI block (reporting.kpis.compute_kpis) over the window's history.
+    Shares are 0 to 1 (None without a denominator)."""
+
+    calls: int
+    team_calls: int
+    phone_988_calls: int
+    screened_out_to_police_or_ems: int
+    fell_back_to_police_or_ems: int
+    share_served_by_team: float | None
+    share_left_to_police_or_ems: float | None
+    #: Triage to the team on scene.
+    response_minutes: Percentiles
+    response_minutes_by_tier: dict[str, Percentiles]
+    response_minutes_by_area: dict[str, Percentiles]
+    #: 24 entries, by local hour of day.
+    response_minutes_by_hour: list[Percentiles]
+    share_within_60_min: float | None
+    share_within_120_min: float | None
+    #: Within each call's own budget (60 minutes urban, 120 rural).
+    share_within_budget: float | None
+    p_wait: float | None
+    mean_queue_wait_minutes: float | None
+    queue_wait_minutes: Percentiles
+    utilisation: float | None
+    utilisation_by_hour: list[float | None]
+    #: Disposition -> calls reached with it.
+    outcomes: dict[str, int]
+    transports_by_destination: dict[str, int]
+    holds: int
+    police_hours_freed: float
+    fire_hours_freed: float
+    ed_visits_avoided: float
+    #: Escalation kind -> how many were recorded.
+    escalations: dict[str, int]
+    open_at_horizon: int
+
+
+class HoldTransportFigures(Answer):
+    requested: int
+    verified_at_pickup: int
+    handed_over: int
+    minutes_pickup_to_handover: Percentiles
+    fewest_hours_left_at_handover: float | None
+
+
+class Phone988Figures(Answer):
+    transferred: int
+    #: Result -> transfers (``none_yet``: no result recorded).
+    results: dict[str, int]
+    handed_back_for_a_team: int
+
+
+class CareFigures(Answer):
+    referrals: int
+    referrals_with_a_hold: int
+    petitions_prepared: int
+    petitions_filed: int
+    #: How ended petitions ended -> how many.
+    ended: dict[str, int]
+
+
+class PersonIndexFigures(Answer):
+    """De-identified counts: no id, no name."""
+
+    encounters_linked: int
+    people: int
+    people_seen_twice_or_more: int
+
+
+class ShareCell(Answer):
+    count: int
+    share: float | None
+    denominator: int
+
+
+class FollowUpFigures(Answer):
+    """The follow-up tasks due in the window, at the time of asking."""
+
+    due: int
+    done_on_time: int
+    done_late: int
+    overdue: int
+    open_not_yet_due: int
+    cancelled: int
+    by_result: dict[str, int]
+    by_kind: dict[str, int]
+    completion_on_time: ShareCell
+
+
+class AfterTheCall(Answer):
+    hold_transports: HoldTransportFigures
+    phone_988: Phone988Figures
+    care: CareFigures
+    person_index: PersonIndexFigures
+    follow_ups: FollowUpFigures
+
+
+class KpiReport(Answer):
+    """KPIs of the incidents received in [start, end) (docs/reporting.md)."""
+
+    start: str
+    end: str
+    time_zone: str
+    kpis: Kpis
+    after_the_call: AfterTheCall
+
+
 # ----------------------------------------------------------------------------- meta
 class Health(Answer):
     status: Literal["ok"]
@@ -363,7 +483,7 @@ class Health(Answer):
 
 # ----------------------------------------------------------------------------- open documents
 # Documents whose schema is not ours (EIDO) or is long and documented elsewhere (the
-# reports): they stay open objects in OpenAPI, described by what they are and where their
+# program report): they stay open objects in OpenAPI, described by what they are and where their
 # schema lives. tests/api/test_api_response_models.py lists them.
 def open_document(description: str, media_types: tuple[str, ...] = ("application/json",)) -> dict[int | str, Any]:
     """The ``responses`` entry of a route answering an open document (its 200)."""
@@ -376,11 +496,6 @@ def open_document(description: str, media_types: tuple[str, ...] = ("application
 EIDO_DOCUMENT = open_document(
     "A NENA EIDO document (NENA-STA-021.1). Its schema is NENA's EIDO JSON Schema, shipped in the "
     "package as crisis_dispatch/data/eido/openapi.yaml (components.schemas.EmergencyIncidentDataObjectType)."
-)
-KPI_REPORT = open_document(
-    "The KPI report of the window: start, end, time_zone, kpis (the simulator's KPI block, "
-    "reporting.kpis.compute_kpis) and after_the_call. Its schema is described in docs/reporting.md "
-    "and docs/after-the-call.md."
 )
 PROGRAM_REPORT = open_document(
     "The program report: with format=json an object (window, team_calls, outcomes, response_times, "

@@ -445,7 +445,7 @@ def update_beds(facility_id: str, body: s.BedUpdate, ctx: CtxDep, actor: ActorDe
 
 
 # ----------------------------------------------------------------------------- reports
-@router.get("/reports/kpis", tags=["reports"], responses=r.KPI_REPORT)
+@router.get("/reports/kpis", tags=["reports"], response_model=r.KpiReport)
 def kpi_report(
     ctx: CtxDep,
     actor: ActorDep,
