@@ -25,10 +25,6 @@ OPEN_DOCUMENTS: dict[tuple[str, str], str] = {
     # A NENA EIDO document (NENA-STA-021.1): its schema is NENA's, shipped in the package
     # (crisis_dispatch/data/eido/), hundreds of definitions; we validate against it in tests.
     ("GET", "/api/v1/incidents/{incident_id}/eido"): "NENA EIDO",
-    # The program report: also CSV, HTML or PDF (the route answers bytes, which FastAPI does
-    # not validate), and an analyst's copy replaces small counts; its JSON is described
-    # field by field in docs/reporting.md.
-    ("GET", "/api/v1/reports/program"): "program report",
 }
 
 

@@ -8,14 +8,14 @@ declare (``extra="forbid"``): a key a service starts returning fails the tests w
 ``ResponseValidationError`` instead of silently vanishing from the answer.
 
 A few documents stay open objects, described in OpenAPI with where their schema is:
-:data:`EIDO_DOCUMENT`, :data:`PROGRAM_REPORT`, :data:`EVENT_STREAM`.
+:data:`EIDO_DOCUMENT` and :data:`EVENT_STREAM`.
 """
 
 from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from crisis_dispatch.services.read_models import Clock, IncidentView
 
@@ -473,6 +473,156 @@ class KpiReport(Answer):
     after_the_call: AfterTheCall
 
 
+# ----------------------------------------------------------------------------- the program report
+# reporting/program.py; docs/reporting.md explains every figure. An analyst's copy has its
+# small cells suppressed (reporting.program.suppress_small_cells): a count under 11 becomes
+# None and its share or group says ``suppressed``.
+class ProgramShare(Answer):
+    """``count`` of ``denominator`` (``share`` rounded to 4 decimals, None when the denominator is 0)."""
+
+    count: int | None
+    share: float | None
+    denominator: int
+    suppressed: bool = False
+
+
+class ReportWindow(Answer):
+    start: str
+    end: str
+    time_zone: str
+
+
+class GroupTimes(Answer):
+    """Response times of a group of team calls (triage to on scene, minutes): a percentile is
+    None when it lands on a call never reached."""
+
+    n: int | None
+    p50: float | None
+    p90: float | None
+    p95: float | None
+    within_60_min: ProgramShare
+    within_120_min: ProgramShare
+    #: Within the call's own clock (60 minutes urban, 120 rural).
+    within_clock: ProgramShare
+    suppressed: bool = False
+
+
+class StationShiftTimes(GroupTimes):
+    station: str
+    shift: str
+
+
+class HistogramBin(Answer):
+    from_min: float
+    #: None for the last bin (later, or never reached).
+    to_min: float | None
+    calls: ProgramShare
+
+
+class UrbanRural(Answer):
+    urban: GroupTimes
+    rural: GroupTimes
+
+
+class SuppressiblePercentiles(Percentiles):
+    n: int | None  # type: ignore[assignment]  # None once suppressed
+    suppressed: bool = False
+
+
+class ProgramResponseTimes(GroupTimes):
+    definition: str
+    histogram: list[HistogramBin]
+    #: 24 entries, by local hour of day.
+    by_hour: list[GroupTimes]
+    by_shift: dict[str, GroupTimes]
+    #: "station / shift" -> its calls' times.
+    by_station_shift: dict[str, StationShiftTimes]
+    urban_rural: UrbanRural
+    by_area: dict[str, GroupTimes]
+    queue_wait_minutes: SuppressiblePercentiles
+    waited: ProgramShare
+    escalations: dict[str, int]
+    utilisation: float | None
+    utilisation_by_hour: list[float | None]
+
+
+class EligibleNotReached(Answer):
+    fell_back_to_police_or_ems: ProgramShare
+    cancelled_while_waiting: ProgramShare
+    open_at_end: ProgramShare
+
+
+class ScreenedOutFigures(Answer):
+    """Eligible versus reached: the calls' fate, screened-out ones by reason and by responder."""
+
+    calls: int | None
+    eligible: ProgramShare
+    reached: ProgramShare
+    phone_988: ProgramShare
+    screened_out: ProgramShare
+    by_reason: dict[str, ProgramShare]
+    by_responder: dict[str, ProgramShare]
+    eligible_not_reached: EligibleNotReached
+
+
+class HoldFigures(Answer):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    placed: ProgramShare
+    wic_5150: int | None = Field(alias="5150")
+    wic_5585: int | None = Field(alias="5585")
+    type_not_recorded: int | None
+    #: Of the calls assessed for a hold, those served without one.
+    avoided: ProgramShare
+    hold_transports: int | None
+
+
+class TransportFigures(Answer):
+    total: ProgramShare
+    by_destination: dict[str, ProgramShare]
+
+
+class EdEstimate(Answer):
+    value: float
+    estimate: bool
+    baseline_ed_share: float
+    assumption: str
+
+
+class HoursEstimate(Answer):
+    value: float
+    estimate: bool
+    method: str
+
+
+class ImpactFigures(Answer):
+    """Estimates say so (``estimate``) and carry their assumption."""
+
+    ed_transports: int | None
+    ed_visits_avoided: EdEstimate
+    police_hours_freed: HoursEstimate
+    fire_hours_freed: HoursEstimate
+    backup_requests: ProgramShare
+    care_court_referrals: ProgramShare
+    #: None in a simulated history (no follow-ups recorded): ``follow_up_note`` says so.
+    follow_up_completion: ProgramShare | None
+    follow_up_note: str
+
+
+class ProgramReport(Answer):
+    """The program report's JSON (``format=json``); its top-level keys are a contract."""
+
+    window: ReportWindow
+    team_calls: int | None
+    outcomes: dict[str, ProgramShare]
+    response_times: ProgramResponseTimes
+    screened_out: ScreenedOutFigures
+    holds: HoldFigures
+    transports: TransportFigures
+    impact: ImpactFigures
+    definitions_version: str
+
+
 # ----------------------------------------------------------------------------- meta
 class Health(Answer):
     status: Literal["ok"]
@@ -482,27 +632,28 @@ class Health(Answer):
 
 
 # ----------------------------------------------------------------------------- open documents
-# Documents whose schema is not ours (EIDO) or is long and documented elsewhere (the
-# program report): they stay open objects in OpenAPI, described by what they are and where their
-# schema lives. tests/api/test_api_response_models.py lists them.
-def open_document(description: str, media_types: tuple[str, ...] = ("application/json",)) -> dict[int | str, Any]:
-    """The ``responses`` entry of a route answering an open document (its 200)."""
-    content: dict[str, Any] = {m: {} for m in media_types}
-    if "application/json" in content:
-        content["application/json"] = {"schema": {"type": "object", "additionalProperties": True, "description": description}}
-    return {200: {"description": description, "content": content}}
+# Documents whose schema is not ours (EIDO) or that are not JSON (the live feed): described
+# in OpenAPI by what they are and where their schema lives (tests/api/test_api_response_models.py).
+def open_document(description: str) -> dict[int | str, Any]:
+    """The ``responses`` entry of a route answering an open JSON document (its 200)."""
+    schema = {"type": "object", "additionalProperties": True, "description": description}
+    return {200: {"description": description, "content": {"application/json": {"schema": schema}}}}
 
 
 EIDO_DOCUMENT = open_document(
     "A NENA EIDO document (NENA-STA-021.1). Its schema is NENA's EIDO JSON Schema, shipped in the "
     "package as crisis_dispatch/data/eido/openapi.yaml (components.schemas.EmergencyIncidentDataObjectType)."
 )
-PROGRAM_REPORT = open_document(
-    "The program report: with format=json an object (window, team_calls, outcomes, response_times, "
-    "screened_out, holds, transports, impact, definitions_version), whose schema is described in "
-    "docs/reporting.md; with csv, html or pdf that document.",
-    ("application/json", "text/csv", "text/html", "application/pdf"),
-)
+#: The program report: a ProgramReport in JSON, or that report as CSV, HTML or PDF. The route
+#: answers bytes: FastAPI documents the model but does not check them (the tests do).
+PROGRAM_REPORT: dict[int | str, Any] = {
+    200: {
+        "model": ProgramReport,
+        "description": "The program report (docs/reporting.md): a ProgramReport with format=json, "
+        "else that report as CSV (one row per figure), HTML or PDF (the two-page summary).",
+        "content": {"text/csv": {}, "text/html": {}, "application/pdf": {}},
+    }
+}
 EVENT_STREAM: dict[int | str, Any] = {
     200: {
         "description": "A text/event-stream (Server-Sent Events, not JSON): events 'status' (one status "
