@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -21,6 +22,7 @@ from crisis_dispatch.config import Settings
 from crisis_dispatch.domain.access import MACHINE_ROLES, UserRole
 from crisis_dispatch.domain.clock import FixedClock
 from crisis_dispatch.entrypoints.api.app import create_app
+from crisis_dispatch.entrypoints.api.responses import ProgramReport
 from crisis_dispatch.services.context import Triager
 from tests.integration.helpers import staffed_unit
 from tests.support.app import TEST_SECRET, add_users, login_tokens
@@ -127,6 +129,7 @@ def test_the_json_says_23_of_113_with_the_scripted_keys(program: Program) -> Non
         "definitions_version",
     ]  # fmt: skip
     assert report["team_calls"] == 113
+    ProgramReport.model_validate(report)  # the OpenAPI's model declares every key, at every depth
     assert report["outcomes"]["treated_and_released_on_site"] == {"count": 23, "share": 0.2035, "denominator": 113}
     assert report["screened_out"]["by_reason"]["not_triaged"]["count"] == NOT_TRIAGED
     assert report["transports"]["by_destination"]["psychiatric_urgent_care"]["count"] == 20
@@ -176,6 +179,9 @@ def test_an_analyst_gets_small_cells_suppressed_and_the_headline_kept(program: P
     report = program.get("analyst").json()
     assert report["outcomes"]["treated_and_released_on_site"]["count"] == 23
     october = program.get("analyst", start=OCTOBER, end=NOVEMBER).json()
+    for answer in (report, october):  # suppressed cells still fit the OpenAPI's model
+        ProgramReport.model_validate(answer)
+    assert '"suppressed": true' in json.dumps(october), "October's small cells are suppressed"
     assert october["outcomes"]["voluntary_transport"]["count"] == 0  # zero is not a small cell
     assert october["outcomes"]["treated_and_released_on_site"]["count"] == 12
     r = program.get("analyst", "csv", start=OCTOBER, end=NOVEMBER)

@@ -12,6 +12,7 @@ from crisis_dispatch.bootstrap import Container
 from crisis_dispatch.domain.access import UserRole
 from crisis_dispatch.domain.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from crisis_dispatch.domain.outcomes import Disposition, Hold, HoldCriterion, HoldType, Outcome
+from crisis_dispatch.entrypoints.api.responses import KpiReport
 from crisis_dispatch.services import care, incidents, reports
 from crisis_dispatch.services.care import PetitionRequest
 from crisis_dispatch.services.context import SYSTEM, Actor
@@ -171,6 +172,7 @@ def test_a_hold_and_a_care_referral_together_count_in_the_kpis(container: Contai
     assert view["outcome"]["disposition"] == "involuntary_hold" and view["outcome"]["care_referral"] is True
     assert {i["id"] for i in incidents.list_incidents(ctx, COURT)} == {iid, legacy}  # the court sees the referral
     report = reports.kpi_report(ctx, Actor("ana", role=UserRole.ANALYST), start, start + timedelta(days=1))
+    KpiReport.model_validate(report)  # the API's answer declares every key the report has
     assert report["after_the_call"]["care"] == {
         "referrals": 2,
         "referrals_with_a_hold": 1,

@@ -13,6 +13,7 @@ from crisis_dispatch.bootstrap import Container
 from crisis_dispatch.domain.access import UserRole
 from crisis_dispatch.domain.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from crisis_dispatch.domain.outcomes import Disposition, Outcome
+from crisis_dispatch.entrypoints.api.responses import KpiReport
 from crisis_dispatch.services import auth, follow_ups, incidents, reports, units
 from crisis_dispatch.services.context import SYSTEM, Actor
 from crisis_dispatch.services.follow_ups import TaskQuery
@@ -198,6 +199,7 @@ def test_the_kpis_count_follow_up_completion(container: Container, clock) -> Non
     follow_ups.record_result(container.ctx, DISPATCHER, tasks["declined-retry-contact"], "declined")
     clock.advance(timedelta(hours=50))  # the referred call is overdue
     report = reports.kpi_report(container.ctx, Actor("ana", UserRole.ANALYST), start, start + timedelta(days=10))
+    KpiReport.model_validate(report)  # the API's answer declares every key the report has
     fu = report["after_the_call"]["follow_ups"]
     assert fu["due"] == 3 and fu["done_on_time"] == 1 and fu["done_late"] == 1 and fu["overdue"] == 1
     assert fu["by_result"]["reached"] == 1 and fu["by_result"]["declined"] == 1

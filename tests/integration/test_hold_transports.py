@@ -13,6 +13,7 @@ from crisis_dispatch.bootstrap import Container
 from crisis_dispatch.domain.errors import Conflict, IllegalTransition, InvalidInput, NotFound
 from crisis_dispatch.domain.outcomes import DestinationType
 from crisis_dispatch.domain.station import Facility
+from crisis_dispatch.entrypoints.api.responses import KpiReport
 from crisis_dispatch.services import dispatching, hold_transports, incidents
 from crisis_dispatch.services.context import SYSTEM
 from crisis_dispatch.services.hold_transports import HoldTransportRequest
@@ -243,6 +244,7 @@ def test_the_kpi_report_counts_hold_transports_and_988_transfers(facilities: Con
     phone_988.record_result(ctx, SYSTEM, phone, "resolved_by_phone")
     clock.advance(timedelta(minutes=5))
     report = reports.kpi_report(ctx, Actor("ana", role=UserRole.ANALYST), start, start + timedelta(days=1))
+    KpiReport.model_validate(report)  # the API's answer declares every key the report has
     after = report["after_the_call"]
     assert after["hold_transports"]["requested"] == 2
     assert after["hold_transports"]["verified_at_pickup"] == 1 and after["hold_transports"]["handed_over"] == 1

@@ -10,6 +10,7 @@ from crisis_dispatch.bootstrap import Container
 from crisis_dispatch.domain.access import UserRole
 from crisis_dispatch.domain.errors import InvalidInput, PermissionDenied
 from crisis_dispatch.domain.outcomes import Destination, DestinationType, Disposition, Hold, HoldCriterion, HoldType, Outcome
+from crisis_dispatch.entrypoints.api.responses import KpiReport
 from crisis_dispatch.services import incidents, reports, seed, units
 from crisis_dispatch.services.context import SYSTEM, Actor
 from tests.integration.helpers import new_incident, staffed_unit
@@ -46,6 +47,7 @@ def test_a_months_report_counts_response_times_and_outcomes(container: Container
     new_incident(container, narrative="He has a gun and is threatening to shoot his neighbour.")
     clock.advance(timedelta(minutes=5))
     report = reports.kpi_report(ctx, Actor("ana", role=UserRole.ANALYST), start, start + timedelta(days=30))
+    KpiReport.model_validate(report)  # the API's answer declares every key the report has
     k = report["kpis"]
     assert k["calls"] == 3 and k["team_calls"] >= 2
     assert k["response_minutes"]["p50"] == pytest.approx(30.0, abs=10.1)

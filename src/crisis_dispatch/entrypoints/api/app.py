@@ -19,6 +19,7 @@ from crisis_dispatch.config import Settings
 
 from . import errors
 from .guards import BodySizeLimit, CleanUrl
+from .responses import Health
 from .routes import router
 from .routes_care import router as care_router
 from .routes_follow_ups import router as follow_up_router
@@ -111,7 +112,7 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
 
     mount(app)  # pages, static files, live feed
 
-    @app.get("/health", tags=["meta"])
+    @app.get("/health", tags=["meta"], response_model=Health)
     def health() -> dict[str, Any]:
         with app.state.container.engine.connect() as conn:
             conn.execute(text("select 1"))

@@ -31,6 +31,7 @@ from crisis_dispatch.services.hold_transports import HoldTransportRequest
 from crisis_dispatch.services.incidents import CallIntake
 from crisis_dispatch.services.read_models import DisclosureView, IncidentView, UnitView
 
+from . import responses as r
 from . import schemas as s
 from .deps import SESSION_COOKIE, ActorDep, CtxDep, bearer_token, client_address, header_token, set_session_cookie
 from .errors import ERROR_RESPONSES
@@ -39,7 +40,7 @@ router = APIRouter(prefix="/api/v1", responses=ERROR_RESPONSES)
 
 
 # ----------------------------------------------------------------------------- auth and users
-@router.post("/auth/login", tags=["auth"])
+@router.post("/auth/login", tags=["auth"], response_model=r.Session)
 def login(body: s.LoginRequest, response: Response, ctx: CtxDep, request: Request) -> dict[str, Any]:
     """Exchange a username and password for a bearer token (also set as an HttpOnly cookie).
     Too many failed logins for the account or from the address answer 429 with Retry-After.
@@ -50,7 +51,7 @@ def login(body: s.LoginRequest, response: Response, ctx: CtxDep, request: Reques
     return result
 
 
-@router.post("/auth/password", tags=["auth"])
+@router.post("/auth/password", tags=["auth"], response_model=r.PasswordChanged)
 def change_password(body: s.PasswordChange, request: Request, response: Response, ctx: CtxDep, actor: ActorDep) -> dict[str, Any]:
     """Change your own password: every session of yours ends; the answer carries a new token."""
     result = auth.change_password(ctx, actor, body.current_password, body.new_password)
@@ -67,23 +68,23 @@ def logout(request: Request, response: Response, ctx: CtxDep, actor: ActorDep) -
     response.delete_cookie(SESSION_COOKIE)
 
 
-@router.get("/auth/me", tags=["auth"])
+@router.get("/auth/me", tags=["auth"], response_model=r.UserRef)
 def me(actor: ActorDep) -> dict[str, Any]:
     return {"username": actor.username, "role": actor.role.value, "staff_id": actor.staff_id}
 
 
-@router.post("/users", tags=["users"], status_code=status.HTTP_201_CREATED)
+@router.post("/users", tags=["users"], status_code=status.HTTP_201_CREATED, response_model=r.UserCreated)
 def create_user(body: s.UserCreate, ctx: CtxDep, actor: ActorDep) -> dict[str, Any]:
     return auth.create_user(ctx, actor, body.username, body.password, body.role, body.staff_id)
 
 
-@router.post("/users/{username}/unlock", tags=["users"])
+@router.post("/users/{username}/unlock", tags=["users"], response_model=r.UserUnlocked)
 def unlock_user(username: str, ctx: CtxDep, actor: ActorDep) -> dict[str, Any]:
     """Lift a lockout after repeated failed logins (admins)."""
     return auth.unlock_user(ctx, actor, username)
 
 
-@router.get("/audit", tags=["users"])
+@router.get("/audit", tags=["users"], response_model=list[r.AuditEntry])
 def audit_log(ctx: CtxDep, actor: ActorDep, object_type: str | None = None, object_id: str | None = None) -> list[dict[str, Any]]:
     return auth.list_audit(ctx, actor, object_type, object_id)
 
@@ -137,6 +138,7 @@ def confirm_triage(incident_id: str, body: s.ConfirmTriageRequest, ctx: CtxDep, 
     tags=["calls"],
     status_code=status.HTTP_201_CREATED,
     summary="Take an incident from a 911 CAD as a NENA EIDO document",
+    response_model=r.EidoReceipt,
     responses={
         200: {"description": "the same document again, or an update, or an older version (ignored): see 'result'"},
         409: {"description": "the same lastUpdateTimeStamp with different content"},
@@ -158,7 +160,7 @@ def receive_eido(document: Annotated[Any, Body()], response: Response, ctx: CtxD
     return result.to_dict()
 
 
-@router.post("/triage", tags=["calls"])
+@router.post("/triage", tags=["calls"], response_model=r.TriageDecision)
 def evaluate_triage(body: s.TriageRequest, ctx: CtxDep, actor: ActorDep) -> dict[str, Any]:
     """Evaluate a call against the protocol without storing anything."""
     actor.require(Permission.TRIAGE_EVALUATE)
@@ -195,7 +197,7 @@ def assign_unit(incident_id: str, body: s.AssignRequest, ctx: CtxDep, actor: Act
     return incidents.assign_unit(ctx, actor, incident_id, body.unit_id, body.reason)
 
 
-@router.get("/incidents/{incident_id}/eido", tags=["incidents"])
+@router.get("/incidents/{incident_id}/eido", tags=["incidents"], responses=r.EIDO_DOCUMENT)
 def incident_eido(incident_id: str, ctx: CtxDep, actor: ActorDep) -> dict[str, Any]:
     """The incident as a NENA EIDO document (valid against NENA-STA-021.1): the CAD reference,
     incident type, PIDF-LO location, status, the assigned van as an emergency resource, the
@@ -203,7 +205,7 @@ def incident_eido(incident_id: str, ctx: CtxDep, actor: ActorDep) -> dict[str, A
     return eido_out.get_incident_eido(ctx, actor, incident_id)
 
 
-@router.post("/incidents/{incident_id}/location", tags=["dispatch"])
+@router.post("/incidents/{incident_id}/location", tags=["dispatch"], response_model=IncidentView)
 def place_incident(incident_id: str, body: s.LocationPlace, ctx: CtxDep, actor: ActorDep) -> dict[str, Any]:
     """Place or move an incident (dispatchers, supervisors, admins): an incident whose
     location is to confirm (an address from the CAD we could not place) gets coordinates,
@@ -211,25 +213,25 @@ def place_incident(incident_id: str, body: s.LocationPlace, ctx: CtxDep, actor: 
     return incidents.place_incident(ctx, actor, incident_id, body.lat, body.lon, body.address, body.reason)
 
 
-@router.get("/incidents/{incident_id}/recommendations", tags=["dispatch"])
+@router.get("/incidents/{incident_id}/recommendations", tags=["dispatch"], response_model=r.Recommendations)
 def recommendations(incident_id: str, ctx: CtxDep, actor: ActorDep, k: Annotated[int, Query(ge=1, le=50)] = 3) -> dict[str, Any]:
     """The free, fully staffed vans fit for the call, fastest first, and why the others are out."""
     return dispatching.recommendations(ctx, actor, incident_id, k)
 
 
-@router.get("/queue", tags=["dispatch"])
+@router.get("/queue", tags=["dispatch"], response_model=list[r.QueueEntry])
 def waiting_queue(ctx: CtxDep, actor: ActorDep) -> list[dict[str, Any]]:
     """Incidents waiting for a van, in offer order (priority, received, sequence), with clocks."""
     return dispatching.queue(ctx, actor)
 
 
-@router.get("/alerts", tags=["dispatch"])
+@router.get("/alerts", tags=["dispatch"], response_model=list[r.Alert])
 def alerts(ctx: CtxDep, actor: ActorDep) -> list[dict[str, Any]]:
     """Escalations of incidents still waiting for a van (supervisor alerts, fallback offers, breaches)."""
     return dispatching.alerts(ctx, actor)
 
 
-@router.post("/incidents/{incident_id}/destinations", tags=["dispatch"])
+@router.post("/incidents/{incident_id}/destinations", tags=["dispatch"], response_model=r.DestinationAdvice)
 def recommend_destinations(incident_id: str, body: s.DestinationQuery, ctx: CtxDep, actor: ActorDep) -> dict[str, Any]:
     """Where to take the person: LA County Ref. 526 (psychiatric urgent care) and Ref. 528
     (sobering center) criteria, community facilities before emergency departments, beds,
@@ -390,23 +392,23 @@ def set_unit_status(unit_id: str, body: s.UnitStatusRequest, ctx: CtxDep, actor:
     return units.set_unit_status(ctx, actor, unit_id, body.status, body.reason)
 
 
-@router.post("/units/{unit_id}/crew", tags=["units"], status_code=status.HTTP_201_CREATED)
+@router.post("/units/{unit_id}/crew", tags=["units"], status_code=status.HTTP_201_CREATED, response_model=r.ShiftView)
 def assign_crew(unit_id: str, body: s.CrewAssignment, ctx: CtxDep, actor: ActorDep) -> dict[str, Any]:
     """Put a staff member on the van in a role for a time window (a shift)."""
     return units.assign_crew(ctx, actor, unit_id, body.staff_id, body.role, body.starts_at, body.ends_at)
 
 
-@router.get("/staff", tags=["staff"])
+@router.get("/staff", tags=["staff"], response_model=list[r.StaffMember])
 def list_staff(ctx: CtxDep, actor: ActorDep) -> list[dict[str, Any]]:
     return units.list_staff(ctx, actor)
 
 
-@router.post("/staff", tags=["staff"], status_code=status.HTTP_201_CREATED)
+@router.post("/staff", tags=["staff"], status_code=status.HTTP_201_CREATED, response_model=r.StaffMember)
 def create_staff(body: s.StaffCreate, ctx: CtxDep, actor: ActorDep) -> dict[str, Any]:
     return units.create_staff(ctx, actor, body.name, body.roles, body.qualifications)
 
 
-@router.get("/shifts", tags=["staff"])
+@router.get("/shifts", tags=["staff"], response_model=r.ShiftWindow)
 def list_shifts(
     ctx: CtxDep,
     actor: ActorDep,
@@ -421,29 +423,29 @@ def list_shifts(
 
 
 # ----------------------------------------------------------------------------- stations and facilities
-@router.get("/stations", tags=["reference"])
+@router.get("/stations", tags=["reference"], response_model=list[r.StationView])
 def list_stations(ctx: CtxDep, actor: ActorDep) -> list[dict[str, Any]]:
     return reference.list_stations(ctx, actor)
 
 
-@router.get("/facilities", tags=["reference"])
+@router.get("/facilities", tags=["reference"], response_model=list[r.FacilityView])
 def list_facilities(ctx: CtxDep, actor: ActorDep, type: str | None = None) -> list[dict[str, Any]]:
     return reference.list_facilities(ctx, actor, type)
 
 
-@router.get("/facilities/{facility_id}", tags=["reference"])
+@router.get("/facilities/{facility_id}", tags=["reference"], response_model=r.FacilityView)
 def get_facility(facility_id: str, ctx: CtxDep, actor: ActorDep) -> dict[str, Any]:
     return reference.get_facility(ctx, actor, facility_id)
 
 
-@router.put("/facilities/{facility_id}/beds", tags=["reference"])
+@router.put("/facilities/{facility_id}/beds", tags=["reference"], response_model=r.FacilityView)
 def update_beds(facility_id: str, body: s.BedUpdate, ctx: CtxDep, actor: ActorDep) -> dict[str, Any]:
     """Report the beds or chairs free now (the bed registry)."""
     return reference.update_beds(ctx, actor, facility_id, body.beds_available, body.beds_total)
 
 
 # ----------------------------------------------------------------------------- reports
-@router.get("/reports/kpis", tags=["reports"])
+@router.get("/reports/kpis", tags=["reports"], response_model=r.KpiReport)
 def kpi_report(
     ctx: CtxDep,
     actor: ActorDep,
@@ -461,7 +463,7 @@ def kpi_report(
 REPORT_HTML_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'"
 
 
-@router.get("/reports/program", tags=["reports"], response_model=None)
+@router.get("/reports/program", tags=["reports"], response_model=None, responses=r.PROGRAM_REPORT)
 def program_report(
     ctx: CtxDep,
     actor: ActorDep,
@@ -484,19 +486,19 @@ def program_report(
 
 
 # ----------------------------------------------------------------------------- the CAD's subscriptions and outbox
-@router.post("/subscriptions", tags=["interop"], status_code=status.HTTP_201_CREATED)
+@router.post("/subscriptions", tags=["interop"], status_code=status.HTTP_201_CREATED, response_model=r.SubscriptionView)
 def create_subscription(body: s.SubscriptionCreate, ctx: CtxDep, actor: ActorDep) -> dict[str, Any]:
     """Register a CAD endpoint for EIDO status updates of incidents the CAD sent (admins).
     Each delivery is signed with the shared secret (see docs/interop.md)."""
     return outbox.create_subscription(ctx, actor, body.url, body.secret, body.events)
 
 
-@router.get("/subscriptions", tags=["interop"])
+@router.get("/subscriptions", tags=["interop"], response_model=list[r.SubscriptionView])
 def list_subscriptions(ctx: CtxDep, actor: ActorDep) -> list[dict[str, Any]]:
     return outbox.list_subscriptions(ctx, actor)
 
 
-@router.patch("/subscriptions/{subscription_id}", tags=["interop"])
+@router.patch("/subscriptions/{subscription_id}", tags=["interop"], response_model=r.SubscriptionView)
 def update_subscription(subscription_id: str, body: s.SubscriptionUpdate, ctx: CtxDep, actor: ActorDep) -> dict[str, Any]:
     """Change the URL, secret or events, or deactivate (``"active": false``) a subscription."""
     return outbox.update_subscription(
@@ -504,7 +506,7 @@ def update_subscription(subscription_id: str, body: s.SubscriptionUpdate, ctx: C
     )
 
 
-@router.get("/outbox", tags=["interop"])
+@router.get("/outbox", tags=["interop"], response_model=list[r.OutboxEntry])
 def list_outbox(
     ctx: CtxDep,
     actor: ActorDep,
@@ -515,7 +517,7 @@ def list_outbox(
     return outbox.list_outbox(ctx, actor, state, limit)
 
 
-@router.post("/outbox/{row_id}/retry", tags=["interop"])
+@router.post("/outbox/{row_id}/retry", tags=["interop"], response_model=r.OutboxEntry)
 def retry_outbox(row_id: Annotated[int, Path(ge=1, le=MAX_INT)], ctx: CtxDep, actor: ActorDep) -> dict[str, Any]:
     """Send a dead letter again, with the same delivery id (admins)."""
     return outbox.retry_dead(ctx, actor, row_id)

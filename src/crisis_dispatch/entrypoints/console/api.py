@@ -16,6 +16,7 @@ from crisis_dispatch.services import checkin
 
 from ..api.deps import ActorDep, CtxDep
 from ..api.errors import ERROR_RESPONSES
+from ..api.responses import CheckinBoard, CheckinRecorded, CheckinState, ProtocolSummary
 from ..api.schemas import control_character_check
 
 router = APIRouter(prefix="/api/v1", tags=["console"], responses=ERROR_RESPONSES)
@@ -41,19 +42,21 @@ def protocol_summary(path: Path | None) -> dict[str, Any]:
     }
 
 
-@router.get("/protocol")
+@router.get("/protocol", response_model=ProtocolSummary)
 def get_protocol(request: Request, actor: ActorDep) -> dict[str, Any]:
     """The triage protocol's questions (ids, text, answer type) for the call-taker's form."""
     return protocol_summary(request.app.state.container.settings.protocol_path)
 
 
-@router.get("/checkins")
+@router.get("/checkins", response_model=CheckinBoard)
 def list_checkins(ctx: CtxDep, actor: ActorDep) -> dict[str, Any]:
     """The safety check-in clock of every crew on scene (crew: their own van's)."""
     return checkin.checkin_states(ctx, actor)
 
 
-@router.post("/incidents/{incident_id}/checkins", status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/incidents/{incident_id}/checkins", status_code=status.HTTP_201_CREATED, response_model=CheckinState | CheckinRecorded
+)
 def post_checkin(incident_id: str, body: CheckinBody, ctx: CtxDep, actor: ActorDep) -> dict[str, Any]:
     """The crew on scene confirms it is safe: restarts its check-in clock."""
     return checkin.check_in(ctx, actor, incident_id, body.comment)

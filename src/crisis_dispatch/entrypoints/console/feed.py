@@ -32,6 +32,7 @@ from crisis_dispatch.services.context import Actor, ServiceContext
 
 from ..api.deps import ActorDep, CtxDep, bearer_token
 from ..api.errors import ERROR_RESPONSES
+from ..api.responses import EVENT_STREAM
 
 router = APIRouter(prefix="/api/v1", tags=["console"], responses=ERROR_RESPONSES)
 
@@ -99,7 +100,7 @@ async def _stream(
         await asyncio.sleep(POLL_SECONDS)
 
 
-@router.get("/events")
+@router.get("/events", response_class=StreamingResponse, responses=EVENT_STREAM)
 def event_stream(
     request: Request,
     ctx: CtxDep,
