@@ -27,6 +27,8 @@ the Dask executor. Nothing here mutates its inputs or keeps state between calls.
 from __future__ import annotations
 
 import math
+import os
+import pickle
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -67,6 +69,7 @@ __all__ = [
     "check_fleet",
     "first_true",
     "AreaCase",
+    "spare_cores",
 ]
 
 #: Share of an area's calls a check simulates first: when the target is already missed for
@@ -475,8 +478,12 @@ class _Search:
         self.case, self.placement, self.target, self.progress = case, placement, target, progress
         self.checked: dict[tuple[int, int], Check] = {}
         self.prefixes: dict[tuple[int, int], Prefix] = {}
+        #: Checks made ahead of the search (:meth:`prefetch`), not yet asked for.
+        self.ahead: dict[tuple[int, int], Check] = {}
         #: Do the searches first run on the prefix (a large area)?
         self.piloted = False
+        #: Processes :meth:`prefetch` may fork next to this one (0: checks one at a time).
+        self.spare_cores = 0
         self.trials: list[Trial] = []
 
     def vans_for(self, n: int, part_time: int = 0) -> list[PlacedVan]:
@@ -504,7 +511,9 @@ class _Search:
         """The fleet simulated over the whole run, unless its prefix (:meth:`prefix`, which
         the full run continues from) already misses the target for certain."""
         if (n, part_time) not in self.checked:
-            res = check_fleet(self.case, self.vans_for(n, part_time), prefix=self.prefix(n, part_time))
+            res = self.ahead.pop((n, part_time), None)
+            if res is None:
+                res = check_fleet(self.case, self.vans_for(n, part_time), prefix=self.prefix(n, part_time))
             self.checked[n, part_time] = res
             self.trials.append(Trial(n, part_time, res.value, res.meets, res.stopped_after_days))
             if self.progress:
@@ -513,10 +522,68 @@ class _Search:
                 self.progress(f"{name}: {what}: p{self.target.percentile:g} = {res.value} min")
         return self.checked[n, part_time]
 
+    def prefetch(self, keys: Sequence[tuple[int, int]]) -> None:
+        """Check the fleets ``keys`` (``(vans, part_time)``, the ones the search asks next,
+        in that order) at once: the first here, up to :attr:`spare_cores` of the others each in
+        a forked copy of this process (which goes on from the paused prefix runs it inherits).
+        Results and the order of :attr:`trials` are those of asking one at a time: a check
+        made ahead is recorded only when the search asks for it."""
+        todo = [k for k in dict.fromkeys(keys) if k not in self.checked and k not in self.ahead]
+        forks = []
+        for key in todo[1 : 1 + self.spare_cores]:
+            pre = self.prefixes.get(key)
+            if pre is None or pre.missed_after_days is None:  # a certain miss costs nothing
+                forks.append((key, _fork(lambda k=key: check_fleet(self.case, self.vans_for(*k), prefix=self.prefix(*k)))))
+        if todo:
+            self.check(*todo[0])
+        for key, child in forks:
+            res = child()
+            if res is not None:
+                self.ahead[key] = res
+                if key in self.prefixes:
+                    self.prefixes[key].close()  # the child went on from these runs
+
     def close(self) -> None:
         """Drop the paused runs no full check continued."""
         for pre in self.prefixes.values():
             pre.close()
+
+
+def _fork(work: Callable[[], Check]) -> Callable[[], Check | None]:
+    """Run ``work`` in a forked child (which shares this process's memory, copy on write);
+    the returned function waits for its result (None when the child failed: the caller then
+    does the work itself)."""
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child (coverage does not follow a fork)
+        code = 1
+        try:
+            os.close(read)
+            with os.fdopen(write, "wb") as out:
+                pickle.dump(work(), out)
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(write)
+
+    def result() -> Check | None:
+        with os.fdopen(read, "rb") as inp:
+            data = inp.read()
+        _, status = os.waitpid(pid, 0)
+        if status != 0 or not data:
+            return None
+        res = pickle.loads(data)
+        return res if isinstance(res, Check) else None
+
+    return result
+
+
+def spare_cores() -> int:
+    """Cores a single-area plan may use next to its own (at most one: the searches ask for
+    fleets in pairs), 0 where processes cannot be forked."""
+    if not hasattr(os, "fork") or not hasattr(os, "sched_getaffinity"):
+        return 0
+    return min(1, len(os.sched_getaffinity(0)) - 1)
 
 
 def first_true(
@@ -524,14 +591,18 @@ def first_true(
     lo: int,
     hi: int,
     guess: int,
+    prefetch: Callable[[list[int]], None] | None = None,
 ) -> int:
     """The smallest ``x`` in ``(lo, hi]`` with ``pred(x)``, for a ``pred`` false up to some
     point and true from there on; ``pred(lo)`` is taken as false and ``pred(hi)`` as true
     (neither is asked). Starts at ``guess`` and its neighbour below, then walks 1, 2, 4, ...
-    up from the last false (or down from the last true) and bisects."""
+    up from the last false (or down from the last true) and bisects. ``prefetch`` is told
+    the guess and its neighbour below first (it may work them out together)."""
     if hi - lo <= 1:
         return hi
     g = min(max(guess, lo + 1), hi - 1)
+    if prefetch is not None:
+        prefetch([g, g - 1] if g - 1 > lo else [g])
     if pred(g):
         hi = g
         if g - 1 > lo and not pred(g - 1):
@@ -644,7 +715,8 @@ def _part_time(search: _Search, n: int, bounds: _Sizing) -> int:
         # Where the prefix alone first fails: the full search starts there.
         guess = first_true(lambda k: not search.pilot(n, k), 0, n, guess)
     # The first count that fails; n (all part time) is taken to fail.
-    first_bad = first_true(lambda k: not search.check(n, k).meets, 0, n, guess)
+    ahead = (lambda ks: search.prefetch([(n, k) for k in ks])) if search.spare_cores else None
+    first_bad = first_true(lambda k: not search.check(n, k).meets, 0, n, guess, ahead)
     return first_bad - 1
 
 
@@ -655,7 +727,10 @@ def _size(search: _Search, bounds: _Sizing, max_vans: int) -> int:
         # A large area: the queueing start is often far under the answer (Los Angeles County:
         # 29 for 42), so the search first runs on the prefix of the calls, four times cheaper.
         guess = first_true(search.pilot, bounds.lower - 1, max_vans + 1, guess)
-    return first_true(lambda c: search.check(c).meets, bounds.lower - 1, max_vans + 1, guess)
+    ahead = (lambda cs: search.prefetch([(c, 0) for c in cs])) if search.spare_cores else None
+    n = first_true(lambda c: search.check(c).meets, bounds.lower - 1, max_vans + 1, guess, ahead)
+    search.close()  # the sizes' paused runs: the shift search starts its own
+    return n
 
 
 def plan_area(
@@ -666,6 +741,7 @@ def plan_area(
     max_vans: int = 60,
     replications: int = 1,
     progress: Callable[[str], None] | None = None,
+    cores: int = 0,
 ) -> AreaPlan:
     """The smallest fleet for one area (its own demand, its own clock, its candidate stations).
 
@@ -674,7 +750,9 @@ def plan_area(
     one van fewer failing. Shifts: the largest number of vans, last placed first, that can
     move to ``peak-12h`` while the target still holds at every hour. Both searches assume
     more vans (or more of them round the clock) never make the target harder to meet,
-    which holds for these fleets up to simulation noise.
+    which holds for these fleets up to simulation noise. ``cores``: processes the searches
+    may fork next to this one to check two fleets at once (:meth:`_Search.prefetch`; the
+    same plan, sooner).
     """
     t0 = time.perf_counter()
     case = AreaCase.build(prep, area, target, replications)
@@ -687,6 +765,7 @@ def plan_area(
         return AreaPlan(**head, met=False, trials=(), wall_s=round(time.perf_counter() - t0, 2), reason=reason)
     search = _Search(case, placement, target, progress)
     search.piloted = head["team_calls_per_year"] * replications >= PILOT_MIN_TEAM_CALLS
+    search.spare_cores = cores
     try:
         n = _size(search, bounds, max_vans)
         part = _part_time(search, n, bounds) if n <= max_vans else 0
@@ -780,7 +859,10 @@ def plan(
     chosen = resolve_areas(prep, areas)
     multi = len(prep.region.areas) > 1
     if not multi:
-        results = [plan_area(prep, 0, target, max_vans=max_vans, replications=replications, progress=progress)]
+        # One area: its searches check fleets in pairs on this machine's spare core.
+        results = [
+            plan_area(prep, 0, target, max_vans=max_vans, replications=replications, progress=progress, cores=spare_cores())
+        ]
     else:
         jobs = [(scenario, target, g, max_vans, replications) for g in _groups(prep, chosen, tasks)]
         results = [r for part in (executor or local_executor)(_plan_areas_task, jobs) for r in part]
