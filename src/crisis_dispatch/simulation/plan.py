@@ -32,12 +32,14 @@ import pickle
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from functools import partial
+from typing import Any, TypeVar
 
 import numpy as np
 
 from crisis_dispatch.reporting.history import INCIDENT, HistoryTable
 from crisis_dispatch.reporting.kpis import team_responses
+from crisis_dispatch.routing.provider import TravelTimeProvider
 
 from .demand import AreaDemand, resolve_fates
 from .distributed import Executor, local_executor
@@ -83,6 +85,8 @@ PREFIX_SHARE = 1 / 4
 #: costs nothing; one elsewhere costs a quarter of a check; a good start saves whole checks.
 PILOT_MIN_TEAM_CALLS = 5_000
 
+_T = TypeVar("_T")
+
 
 def _area_stations(prep: Prepared, area: int) -> list[str]:
     return sorted(sid for sid, (a, _, _) in prep.region.stations.items() if a == area)
@@ -106,18 +110,21 @@ def greedy_placement(prep: Prepared, n_max: int, *, sample: int = 1500, area: in
     return place(prep, n_max, sample=sample, area=area).order
 
 
-def place(prep: Prepared, n_max: int, *, sample: int = 1500, area: int = 0, demand: AreaDemand | None = None) -> Placement:
+def place(
+    prep: Prepared, n_max: int, *, sample: int = 1500, area: int = 0, demand: AreaDemand | None = None, cores: int = 0
+) -> Placement:
     """Greedy p-median on a sample of the area's team calls: add, one at a time, the candidate
     station that most reduces the mean travel time from the nearest chosen station.
-    ``demand``: the area's calls of replication 0, when the caller has drawn them already."""
+    ``demand``: the area's calls of replication 0, when the caller has drawn them already;
+    ``cores``: processes to fork for the travel times (:func:`eta_columns`)."""
     stations = prep.region.stations
     ids = _area_stations(prep, area)
     if not ids:
         raise ScenarioError(f"area '{prep.region.areas[area].name}' has no candidate station")
     demand = area_demand(prep, 0, area) if demand is None else demand
     rows = _sample_rows(prep, demand, sample)
-    cols = station_etas(prep.region.provider, [(sid, stations[sid][1], stations[sid][2]) for sid in ids], demand, rows, {})
-    d = cols[rows].astype(float)  # sample x stations
+    cache = eta_columns(prep.region.provider, [(sid, stations[sid][1], stations[sid][2]) for sid in ids], demand, rows, cores)
+    d = np.column_stack([cache[sid] for sid in ids])[rows].astype(float)  # sample x stations
     if d.shape[0] == 0:
         return Placement(ids[: max(1, n_max)], [0.0] * min(len(ids), max(1, n_max)), np.zeros(0))
     taken = np.zeros(len(ids), dtype=bool)
@@ -135,6 +142,33 @@ def place(prep: Prepared, n_max: int, *, sample: int = 1500, area: int = 0, dema
         means.append(float(best.mean()))
         nearest.append(best)
     return Placement(chosen, means, d.min(axis=1), np.column_stack(nearest))
+
+
+def eta_columns(
+    provider: TravelTimeProvider,
+    stations: Sequence[tuple[str, float, float]],
+    demand: AreaDemand,
+    rows: np.ndarray,
+    cores: int = 0,
+) -> dict[str, np.ndarray]:
+    """Each station's ETA column (:func:`~.region.station_etas`) for the calls ``rows``
+    selects, the stations split over this process and ``cores`` forked ones. A column is the
+    same whichever process computes it, and with whichever others (each trip's time is)."""
+    parts = [list(stations[k :: cores + 1]) for k in range(cores + 1)] if len(stations) > 1 else [list(stations)]
+    children = [(part, _fork(partial(_columns, provider, part, demand, rows))) for part in parts[1:] if part]
+    out = _columns(provider, parts[0], demand, rows)
+    for part, child in children:
+        cols = child()
+        out.update(cols if isinstance(cols, dict) else _columns(provider, part, demand, rows))
+    return out
+
+
+def _columns(
+    provider: TravelTimeProvider, stations: Sequence[tuple[str, float, float]], demand: AreaDemand, rows: np.ndarray
+) -> dict[str, np.ndarray]:
+    cache: dict[str, np.ndarray] = {}
+    station_etas(provider, stations, demand, rows, cache)
+    return cache
 
 
 def _sample_rows(prep: Prepared, demand: AreaDemand, sample: int) -> np.ndarray:
@@ -203,6 +237,14 @@ class AreaCase:
     def etas(self, c: _Calls, vans: Sequence[PlacedVan]) -> np.ndarray:
         provider = self.prep.region.provider
         return station_etas(provider, [(v.station, v.lat, v.lon) for v in vans], c.demand, c.team, c.etas)
+
+    def warm(self, stations: Sequence[str], cores: int) -> None:
+        """Compute the ETA columns of ``stations`` for every replication now, over ``cores``
+        forked processes and this one (:func:`eta_columns`)."""
+        provider, where = self.prep.region.provider, self.prep.region.stations
+        for c in self.calls:
+            todo = [(sid, where[sid][1], where[sid][2]) for sid in stations if sid not in c.etas]
+            c.etas.update(eta_columns(provider, todo, c.demand, c.team, cores))
 
     def allowance(self) -> tuple[int, np.ndarray]:
         """How many team calls may be late, overall and per hour, before the target is missed
@@ -511,9 +553,7 @@ class _Search:
         """The fleet simulated over the whole run, unless its prefix (:meth:`prefix`, which
         the full run continues from) already misses the target for certain."""
         if (n, part_time) not in self.checked:
-            res = self.ahead.pop((n, part_time), None)
-            if res is None:
-                res = check_fleet(self.case, self.vans_for(n, part_time), prefix=self.prefix(n, part_time))
+            res = self.ahead.pop((n, part_time), None) or self.full_check(n, part_time)
             self.checked[n, part_time] = res
             self.trials.append(Trial(n, part_time, res.value, res.meets, res.stopped_after_days))
             if self.progress:
@@ -521,6 +561,10 @@ class _Search:
                 name = self.case.prep.region.areas[self.case.area].name
                 self.progress(f"{name}: {what}: p{self.target.percentile:g} = {res.value} min")
         return self.checked[n, part_time]
+
+    def full_check(self, n: int, part_time: int = 0) -> Check:
+        """The fleet checked (going on from its prefix runs, when made), not recorded."""
+        return check_fleet(self.case, self.vans_for(n, part_time), prefix=self.prefix(n, part_time))
 
     def prefetch(self, keys: Sequence[tuple[int, int]]) -> None:
         """Check the fleets ``keys`` (``(vans, part_time)``, the ones the search asks next,
@@ -533,12 +577,12 @@ class _Search:
         for key in todo[1 : 1 + self.spare_cores]:
             pre = self.prefixes.get(key)
             if pre is None or pre.missed_after_days is None:  # a certain miss costs nothing
-                forks.append((key, _fork(lambda k=key: check_fleet(self.case, self.vans_for(*k), prefix=self.prefix(*k)))))
+                forks.append((key, _fork(partial(self.full_check, *key))))
         if todo:
             self.check(*todo[0])
         for key, child in forks:
             res = child()
-            if res is not None:
+            if isinstance(res, Check):
                 self.ahead[key] = res
                 if key in self.prefixes:
                     self.prefixes[key].close()  # the child went on from these runs
@@ -549,7 +593,7 @@ class _Search:
             pre.close()
 
 
-def _fork(work: Callable[[], Check]) -> Callable[[], Check | None]:
+def _fork(work: Callable[[], _T]) -> Callable[[], _T | None]:
     """Run ``work`` in a forked child (which shares this process's memory, copy on write);
     the returned function waits for its result (None when the child failed: the caller then
     does the work itself)."""
@@ -560,20 +604,20 @@ def _fork(work: Callable[[], Check]) -> Callable[[], Check | None]:
         try:
             os.close(read)
             with os.fdopen(write, "wb") as out:
-                pickle.dump(work(), out)
+                pickle.dump(work(), out, protocol=pickle.HIGHEST_PROTOCOL)
             code = 0
         finally:
             os._exit(code)
     os.close(write)
 
-    def result() -> Check | None:
+    def result() -> _T | None:
         with os.fdopen(read, "rb") as inp:
             data = inp.read()
         _, status = os.waitpid(pid, 0)
         if status != 0 or not data:
             return None
-        res = pickle.loads(data)
-        return res if isinstance(res, Check) else None
+        res: _T = pickle.loads(data)
+        return res
 
     return result
 
@@ -756,8 +800,12 @@ def plan_area(
     """
     t0 = time.perf_counter()
     case = AreaCase.build(prep, area, target, replications)
-    placement = place(prep, max_vans, area=area, demand=case.calls[0].demand)
+    placement = place(prep, max_vans, area=area, demand=case.calls[0].demand, cores=cores)
     bounds = size_bounds(prep, area, target, placement, max_vans)
+    if cores:
+        # The travel times from the stations the first checks use, on all cores at once
+        # (otherwise each check computes those of its new stations as it starts).
+        case.warm(placement.order[: bounds.guess + 1], cores)
     head = {**_area_head(prep, area, target, max_vans), "lower_bound_vans": bounds.lower}
     reason = _out_of_reach(placement, target, case.minutes, prep.scenario.turnout_minutes)
     if reason is not None:
