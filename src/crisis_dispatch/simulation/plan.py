@@ -587,10 +587,14 @@ class _Search:
                 if key in self.prefixes:
                     self.prefixes[key].close()  # the child went on from these runs
 
-    def close(self) -> None:
-        """Drop the paused runs no full check continued."""
-        for pre in self.prefixes.values():
-            pre.close()
+    def close(self, keep: set[tuple[int, int]] | frozenset[tuple[int, int]] = frozenset()) -> None:
+        """Drop the paused runs no full check continued, but those of the fleets ``keep``
+        (the ones the full search asks first). A fleet checked later anyway starts again
+        from the first call: the same check (a resumed run equals a straight one), at the
+        cost of its first quarter, for a fraction of the memory."""
+        for key, pre in self.prefixes.items():
+            if key not in keep:
+                pre.close()
 
 
 def _fork(work: Callable[[], _T]) -> Callable[[], _T | None]:
@@ -758,6 +762,7 @@ def _part_time(search: _Search, n: int, bounds: _Sizing) -> int:
     if search.piloted:
         # Where the prefix alone first fails: the full search starts there.
         guess = first_true(lambda k: not search.pilot(n, k), 0, n, guess)
+        search.close(keep={(n, guess), (n, guess - 1)})
     # The first count that fails; n (all part time) is taken to fail.
     ahead = (lambda ks: search.prefetch([(n, k) for k in ks])) if search.spare_cores else None
     first_bad = first_true(lambda k: not search.check(n, k).meets, 0, n, guess, ahead)
@@ -771,6 +776,7 @@ def _size(search: _Search, bounds: _Sizing, max_vans: int) -> int:
         # A large area: the queueing start is often far under the answer (Los Angeles County:
         # 29 for 42), so the search first runs on the prefix of the calls, four times cheaper.
         guess = first_true(search.pilot, bounds.lower - 1, max_vans + 1, guess)
+        search.close(keep={(guess, 0), (guess - 1, 0)})
     ahead = (lambda cs: search.prefetch([(c, 0) for c in cs])) if search.spare_cores else None
     n = first_true(lambda c: search.check(c).meets, bounds.lower - 1, max_vans + 1, guess, ahead)
     search.close()  # the sizes' paused runs: the shift search starts its own
