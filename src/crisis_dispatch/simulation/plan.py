@@ -21,7 +21,10 @@ Every check is a full simulation of the area through the domain. The area's call
 fates and the travel times from each station are drawn once and shared by every fleet
 checked (common random numbers); a check whose target is already missed for certain part
 way through the year stops there. Areas of a multi-area scenario are independent tasks for
-the Dask executor. Nothing here mutates its inputs or keeps state between calls.
+the Dask executor; a single area uses the machine's second core itself: its searches ask
+for fleets in pairs (a guess and one van fewer), checked at once, one in a forked copy of
+the process, and its travel times are computed on both cores. Nothing here mutates its
+inputs or keeps state between calls.
 """
 
 from __future__ import annotations
