@@ -179,3 +179,28 @@ def test_a_check_that_goes_on_from_its_prefix_equals_one_run_straight_through() 
     prefix = plan_module.Prefix(case, vans)
     assert prefix.missed_after_days is None and len(prefix.runs) == 2
     assert check_fleet(case, vans, prefix=prefix) == check_fleet(case, vans)
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="checks fleets in forked processes")
+@pytest.mark.parametrize(("scenario", "target"), [("la-ttp-20k", "p90<=60m"), ("validation/mmc", "p90<=30m")])
+def test_checking_two_fleets_at_once_on_a_spare_core_gives_the_same_plan_and_trials(scenario: str, target: str) -> None:
+    """The searches ask for fleets in pairs (a guess and one van fewer, one part-time van
+    more or fewer): checked together, one in a forked process, the plan, every trial and
+    their order are those of checking one at a time; so are the placement's travel times."""
+    s = load_scenario(scenario).with_changes(horizon_days=45, replications=1)
+    prep = prepare(s)
+    one, two = (plan_area(prep, 0, parse_target(target), max_vans=30, cores=c) for c in (0, 1))
+    assert dataclasses.replace(two, wall_s=0.0) == dataclasses.replace(one, wall_s=0.0)
+    assert one.met and len(one.trials) >= 2
+    a, b = (place(prep, 30, cores=c) for c in (0, 1))
+    assert a.order == b.order and a.mean_travel_s == b.mean_travel_s
+    assert np.array_equal(a.floor_s, b.floor_s) and np.array_equal(a.nearest_s, b.nearest_s)
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="forks")
+def test_a_forked_check_that_fails_is_reported_as_none_so_the_caller_does_it_itself() -> None:
+    def broken() -> int:
+        raise RuntimeError("no")
+
+    assert plan_module._fork(broken)() is None
+    assert plan_module._fork(lambda: 41 + 1)() == 42

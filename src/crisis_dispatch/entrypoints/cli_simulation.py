@@ -286,7 +286,13 @@ def plan_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
     scheduler: Annotated[str | None, typer.Option(help="Address of an existing Dask scheduler (multi-area).")] = None,
     in_process: Annotated[bool, typer.Option("--in-process", help="Plan the areas here, without Dask.")] = False,
-    workers: Annotated[int, typer.Option(min=1, help="Local Dask workers (multi-area).")] = 2,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            help="Local Dask workers (multi-area; a single area checks two fleets at once on a second core when there is one).",
+        ),
+    ] = 2,
 ) -> None:
     """Smallest fleet, its stations and shifts that meet the target at every hour (PLAN_HELP)."""
     from crisis_dispatch.simulation.plan import TargetError, parse_target, plan

@@ -28,8 +28,11 @@ MIN_DISTANCE_M = 200.0
 MIN_SPEED_KMH = 5.0
 MAX_SPEED_KMH = 110.0
 MIN_SECONDS = 30.0
-# Trips per block of the design matrix (about 40 MB of features per block).
-FEATURE_BLOCK_ROWS = 8192
+# Trips per block of the design matrix: about 5 MB of features, so the in-place passes over
+# a block (standardise, einsum) run from the cache rather than from memory; twice as fast as
+# 8,192-row (40 MB) blocks on a year of calls, and the same numbers (each row's sum is
+# independent of its block).
+FEATURE_BLOCK_ROWS = 1024
 
 
 @dataclass(frozen=True)

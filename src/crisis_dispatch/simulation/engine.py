@@ -190,8 +190,7 @@ class AreaSimulation:
         nu = len(self.units)
         self.unit_ids = [u.id for u in self.units]
         self.index_of = {uid: i for i, uid in enumerate(self.unit_ids)}
-        self.free_mask = np.zeros(nu, dtype=bool)  # for np.flatnonzero in _choose
-        self.is_free = [False] * nu  # the same flags: a list is cheaper to read one at a time
+        self.is_free = [False] * nu
         self.n_free = 0
         self.off_when_clear = [False] * nu
         self.unit_inc = [-1] * nu
@@ -330,25 +329,25 @@ class AreaSimulation:
     def _set_free(self, u: int, free: bool) -> None:
         if self.is_free[u] != free:
             self.is_free[u] = free
-            self.free_mask[u] = free
             self.n_free += 1 if free else -1
 
     def _choose(self, i: int, needs: Needs) -> tuple[int, float] | None:
         if not self.n_free:
             return None
-        row = self.etas[i]
-        free_idx = np.flatnonzero(self.free_mask)
-        pool = free_idx
-        if len(free_idx) > self.max_cand:
+        # Plain lists: for a fleet's few vans cheaper than numpy; tolist() gives each float32
+        # ETA exactly as a float, and sorted() is stable as argsort(kind="stable") is.
+        row = self.etas[i].tolist()
+        free = [u for u, f in enumerate(self.is_free) if f]
+        pool = free
+        if len(free) > self.max_cand:
             # The recommender sees the nearest few free vans (by the provider's ETA), not all.
-            pool = free_idx[np.argsort(row[free_idx], kind="stable")[: self.max_cand]]
+            pool = sorted(free, key=row.__getitem__)[: self.max_cand]
         cands, unit_ids = self.cands, self.unit_ids
-        for attempt in (pool, free_idx):
-            ids = attempt.tolist()
-            r = recommend([cands[u] for u in ids], needs, {unit_ids[u]: float(row[u]) for u in ids}, k=1)
+        for ids in (pool, free):
+            r = recommend([cands[u] for u in ids], needs, {unit_ids[u]: row[u] for u in ids}, k=1)
             if r.best is not None:
                 return self.index_of[r.best.unit_id], r.best.eta_s
-            if len(attempt) == len(free_idx):
+            if len(ids) == len(free):
                 break
         return None
 

@@ -21,21 +21,28 @@ Every check is a full simulation of the area through the domain. The area's call
 fates and the travel times from each station are drawn once and shared by every fleet
 checked (common random numbers); a check whose target is already missed for certain part
 way through the year stops there. Areas of a multi-area scenario are independent tasks for
-the Dask executor. Nothing here mutates its inputs or keeps state between calls.
+the Dask executor; a single area uses the machine's second core itself: its searches ask
+for fleets in pairs (a guess and one van fewer), checked at once, one in a forked copy of
+the process, and its travel times are computed on both cores. Nothing here mutates its
+inputs or keeps state between calls.
 """
 
 from __future__ import annotations
 
 import math
+import os
+import pickle
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from functools import partial
+from typing import Any, TypeVar
 
 import numpy as np
 
 from crisis_dispatch.reporting.history import INCIDENT, HistoryTable
 from crisis_dispatch.reporting.kpis import team_responses
+from crisis_dispatch.routing.provider import TravelTimeProvider
 
 from .demand import AreaDemand, resolve_fates
 from .distributed import Executor, local_executor
@@ -67,6 +74,7 @@ __all__ = [
     "check_fleet",
     "first_true",
     "AreaCase",
+    "spare_cores",
 ]
 
 #: Share of an area's calls a check simulates first: when the target is already missed for
@@ -79,6 +87,8 @@ PREFIX_SHARE = 1 / 4
 #: checks go on from the prefix runs, so a pilot at the sizes the full search checks anyway
 #: costs nothing; one elsewhere costs a quarter of a check; a good start saves whole checks.
 PILOT_MIN_TEAM_CALLS = 5_000
+
+_T = TypeVar("_T")
 
 
 def _area_stations(prep: Prepared, area: int) -> list[str]:
@@ -103,18 +113,21 @@ def greedy_placement(prep: Prepared, n_max: int, *, sample: int = 1500, area: in
     return place(prep, n_max, sample=sample, area=area).order
 
 
-def place(prep: Prepared, n_max: int, *, sample: int = 1500, area: int = 0, demand: AreaDemand | None = None) -> Placement:
+def place(
+    prep: Prepared, n_max: int, *, sample: int = 1500, area: int = 0, demand: AreaDemand | None = None, cores: int = 0
+) -> Placement:
     """Greedy p-median on a sample of the area's team calls: add, one at a time, the candidate
     station that most reduces the mean travel time from the nearest chosen station.
-    ``demand``: the area's calls of replication 0, when the caller has drawn them already."""
+    ``demand``: the area's calls of replication 0, when the caller has drawn them already;
+    ``cores``: processes to fork for the travel times (:func:`eta_columns`)."""
     stations = prep.region.stations
     ids = _area_stations(prep, area)
     if not ids:
         raise ScenarioError(f"area '{prep.region.areas[area].name}' has no candidate station")
     demand = area_demand(prep, 0, area) if demand is None else demand
     rows = _sample_rows(prep, demand, sample)
-    cols = station_etas(prep.region.provider, [(sid, stations[sid][1], stations[sid][2]) for sid in ids], demand, rows, {})
-    d = cols[rows].astype(float)  # sample x stations
+    cache = eta_columns(prep.region.provider, [(sid, stations[sid][1], stations[sid][2]) for sid in ids], demand, rows, cores)
+    d = np.column_stack([cache[sid] for sid in ids])[rows].astype(float)  # sample x stations
     if d.shape[0] == 0:
         return Placement(ids[: max(1, n_max)], [0.0] * min(len(ids), max(1, n_max)), np.zeros(0))
     taken = np.zeros(len(ids), dtype=bool)
@@ -132,6 +145,33 @@ def place(prep: Prepared, n_max: int, *, sample: int = 1500, area: int = 0, dema
         means.append(float(best.mean()))
         nearest.append(best)
     return Placement(chosen, means, d.min(axis=1), np.column_stack(nearest))
+
+
+def eta_columns(
+    provider: TravelTimeProvider,
+    stations: Sequence[tuple[str, float, float]],
+    demand: AreaDemand,
+    rows: np.ndarray,
+    cores: int = 0,
+) -> dict[str, np.ndarray]:
+    """Each station's ETA column (:func:`~.region.station_etas`) for the calls ``rows``
+    selects, the stations split over this process and ``cores`` forked ones. A column is the
+    same whichever process computes it, and with whichever others (each trip's time is)."""
+    parts = [list(stations[k :: cores + 1]) for k in range(cores + 1)] if len(stations) > 1 else [list(stations)]
+    children = [(part, _fork(partial(_columns, provider, part, demand, rows))) for part in parts[1:] if part]
+    out = _columns(provider, parts[0], demand, rows)
+    for part, child in children:
+        cols = child()
+        out.update(cols if isinstance(cols, dict) else _columns(provider, part, demand, rows))
+    return out
+
+
+def _columns(
+    provider: TravelTimeProvider, stations: Sequence[tuple[str, float, float]], demand: AreaDemand, rows: np.ndarray
+) -> dict[str, np.ndarray]:
+    cache: dict[str, np.ndarray] = {}
+    station_etas(provider, stations, demand, rows, cache)
+    return cache
 
 
 def _sample_rows(prep: Prepared, demand: AreaDemand, sample: int) -> np.ndarray:
@@ -200,6 +240,14 @@ class AreaCase:
     def etas(self, c: _Calls, vans: Sequence[PlacedVan]) -> np.ndarray:
         provider = self.prep.region.provider
         return station_etas(provider, [(v.station, v.lat, v.lon) for v in vans], c.demand, c.team, c.etas)
+
+    def warm(self, stations: Sequence[str], cores: int) -> None:
+        """Compute the ETA columns of ``stations`` for every replication now, over ``cores``
+        forked processes and this one (:func:`eta_columns`)."""
+        provider, where = self.prep.region.provider, self.prep.region.stations
+        for c in self.calls:
+            todo = [(sid, where[sid][1], where[sid][2]) for sid in stations if sid not in c.etas]
+            c.etas.update(eta_columns(provider, todo, c.demand, c.team, cores))
 
     def allowance(self) -> tuple[int, np.ndarray]:
         """How many team calls may be late, overall and per hour, before the target is missed
@@ -475,8 +523,12 @@ class _Search:
         self.case, self.placement, self.target, self.progress = case, placement, target, progress
         self.checked: dict[tuple[int, int], Check] = {}
         self.prefixes: dict[tuple[int, int], Prefix] = {}
+        #: Checks made ahead of the search (:meth:`prefetch`), not yet asked for.
+        self.ahead: dict[tuple[int, int], Check] = {}
         #: Do the searches first run on the prefix (a large area)?
         self.piloted = False
+        #: Processes :meth:`prefetch` may fork next to this one (0: checks one at a time).
+        self.spare_cores = 0
         self.trials: list[Trial] = []
 
     def vans_for(self, n: int, part_time: int = 0) -> list[PlacedVan]:
@@ -504,7 +556,7 @@ class _Search:
         """The fleet simulated over the whole run, unless its prefix (:meth:`prefix`, which
         the full run continues from) already misses the target for certain."""
         if (n, part_time) not in self.checked:
-            res = check_fleet(self.case, self.vans_for(n, part_time), prefix=self.prefix(n, part_time))
+            res = self.ahead.pop((n, part_time), None) or self.full_check(n, part_time)
             self.checked[n, part_time] = res
             self.trials.append(Trial(n, part_time, res.value, res.meets, res.stopped_after_days))
             if self.progress:
@@ -513,10 +565,76 @@ class _Search:
                 self.progress(f"{name}: {what}: p{self.target.percentile:g} = {res.value} min")
         return self.checked[n, part_time]
 
-    def close(self) -> None:
-        """Drop the paused runs no full check continued."""
-        for pre in self.prefixes.values():
-            pre.close()
+    def full_check(self, n: int, part_time: int = 0) -> Check:
+        """The fleet checked (going on from its prefix runs, when made), not recorded."""
+        return check_fleet(self.case, self.vans_for(n, part_time), prefix=self.prefix(n, part_time))
+
+    def prefetch(self, keys: Sequence[tuple[int, int]]) -> None:
+        """Check the fleets ``keys`` (``(vans, part_time)``, the ones the search asks next,
+        in that order) at once: the first here, up to :attr:`spare_cores` of the others each in
+        a forked copy of this process (which goes on from the paused prefix runs it inherits).
+        Results and the order of :attr:`trials` are those of asking one at a time: a check
+        made ahead is recorded only when the search asks for it."""
+        todo = [k for k in dict.fromkeys(keys) if k not in self.checked and k not in self.ahead]
+        forks = []
+        for key in todo[1 : 1 + self.spare_cores]:
+            pre = self.prefixes.get(key)
+            if pre is None or pre.missed_after_days is None:  # a certain miss costs nothing
+                forks.append((key, _fork(partial(self.full_check, *key))))
+        if todo:
+            self.check(*todo[0])
+        for key, child in forks:
+            res = child()
+            if isinstance(res, Check):
+                self.ahead[key] = res
+                if key in self.prefixes:
+                    self.prefixes[key].close()  # the child went on from these runs
+
+    def close(self, keep: set[tuple[int, int]] | frozenset[tuple[int, int]] = frozenset()) -> None:
+        """Drop the paused runs no full check continued, but those of the fleets ``keep``
+        (the ones the full search asks first). A fleet checked later anyway starts again
+        from the first call: the same check (a resumed run equals a straight one), at the
+        cost of its first quarter, for a fraction of the memory."""
+        for key, pre in self.prefixes.items():
+            if key not in keep:
+                pre.close()
+
+
+def _fork(work: Callable[[], _T]) -> Callable[[], _T | None]:
+    """Run ``work`` in a forked child (which shares this process's memory, copy on write);
+    the returned function waits for its result (None when the child failed: the caller then
+    does the work itself)."""
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child (coverage does not follow a fork)
+        code = 1
+        try:
+            os.close(read)
+            with os.fdopen(write, "wb") as out:
+                pickle.dump(work(), out, protocol=pickle.HIGHEST_PROTOCOL)
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(write)
+
+    def result() -> _T | None:
+        with os.fdopen(read, "rb") as inp:
+            data = inp.read()
+        _, status = os.waitpid(pid, 0)
+        if status != 0 or not data:
+            return None
+        res: _T = pickle.loads(data)
+        return res
+
+    return result
+
+
+def spare_cores() -> int:
+    """Cores a single-area plan may use next to its own (at most one: the searches ask for
+    fleets in pairs), 0 where processes cannot be forked."""
+    if not hasattr(os, "fork") or not hasattr(os, "sched_getaffinity"):
+        return 0
+    return min(1, len(os.sched_getaffinity(0)) - 1)
 
 
 def first_true(
@@ -524,14 +642,18 @@ def first_true(
     lo: int,
     hi: int,
     guess: int,
+    prefetch: Callable[[list[int]], None] | None = None,
 ) -> int:
     """The smallest ``x`` in ``(lo, hi]`` with ``pred(x)``, for a ``pred`` false up to some
     point and true from there on; ``pred(lo)`` is taken as false and ``pred(hi)`` as true
     (neither is asked). Starts at ``guess`` and its neighbour below, then walks 1, 2, 4, ...
-    up from the last false (or down from the last true) and bisects."""
+    up from the last false (or down from the last true) and bisects. ``prefetch`` is told
+    the guess and its neighbour below first (it may work them out together)."""
     if hi - lo <= 1:
         return hi
     g = min(max(guess, lo + 1), hi - 1)
+    if prefetch is not None:
+        prefetch([g, g - 1] if g - 1 > lo else [g])
     if pred(g):
         hi = g
         if g - 1 > lo and not pred(g - 1):
@@ -643,8 +765,10 @@ def _part_time(search: _Search, n: int, bounds: _Sizing) -> int:
     if search.piloted:
         # Where the prefix alone first fails: the full search starts there.
         guess = first_true(lambda k: not search.pilot(n, k), 0, n, guess)
+        search.close(keep={(n, guess), (n, guess - 1)})
     # The first count that fails; n (all part time) is taken to fail.
-    first_bad = first_true(lambda k: not search.check(n, k).meets, 0, n, guess)
+    ahead = (lambda ks: search.prefetch([(n, k) for k in ks])) if search.spare_cores else None
+    first_bad = first_true(lambda k: not search.check(n, k).meets, 0, n, guess, ahead)
     return first_bad - 1
 
 
@@ -655,7 +779,11 @@ def _size(search: _Search, bounds: _Sizing, max_vans: int) -> int:
         # A large area: the queueing start is often far under the answer (Los Angeles County:
         # 29 for 42), so the search first runs on the prefix of the calls, four times cheaper.
         guess = first_true(search.pilot, bounds.lower - 1, max_vans + 1, guess)
-    return first_true(lambda c: search.check(c).meets, bounds.lower - 1, max_vans + 1, guess)
+        search.close(keep={(guess, 0), (guess - 1, 0)})
+    ahead = (lambda cs: search.prefetch([(c, 0) for c in cs])) if search.spare_cores else None
+    n = first_true(lambda c: search.check(c).meets, bounds.lower - 1, max_vans + 1, guess, ahead)
+    search.close()  # the sizes' paused runs: the shift search starts its own
+    return n
 
 
 def plan_area(
@@ -666,6 +794,7 @@ def plan_area(
     max_vans: int = 60,
     replications: int = 1,
     progress: Callable[[str], None] | None = None,
+    cores: int = 0,
 ) -> AreaPlan:
     """The smallest fleet for one area (its own demand, its own clock, its candidate stations).
 
@@ -674,12 +803,18 @@ def plan_area(
     one van fewer failing. Shifts: the largest number of vans, last placed first, that can
     move to ``peak-12h`` while the target still holds at every hour. Both searches assume
     more vans (or more of them round the clock) never make the target harder to meet,
-    which holds for these fleets up to simulation noise.
+    which holds for these fleets up to simulation noise. ``cores``: processes the searches
+    may fork next to this one to check two fleets at once (:meth:`_Search.prefetch`; the
+    same plan, sooner).
     """
     t0 = time.perf_counter()
     case = AreaCase.build(prep, area, target, replications)
-    placement = place(prep, max_vans, area=area, demand=case.calls[0].demand)
+    placement = place(prep, max_vans, area=area, demand=case.calls[0].demand, cores=cores)
     bounds = size_bounds(prep, area, target, placement, max_vans)
+    if cores:
+        # The travel times from the stations the first checks use, on all cores at once
+        # (otherwise each check computes those of its new stations as it starts).
+        case.warm(placement.order[: bounds.guess + 1], cores)
     head = {**_area_head(prep, area, target, max_vans), "lower_bound_vans": bounds.lower}
     reason = _out_of_reach(placement, target, case.minutes, prep.scenario.turnout_minutes)
     if reason is not None:
@@ -687,6 +822,7 @@ def plan_area(
         return AreaPlan(**head, met=False, trials=(), wall_s=round(time.perf_counter() - t0, 2), reason=reason)
     search = _Search(case, placement, target, progress)
     search.piloted = head["team_calls_per_year"] * replications >= PILOT_MIN_TEAM_CALLS
+    search.spare_cores = cores
     try:
         n = _size(search, bounds, max_vans)
         part = _part_time(search, n, bounds) if n <= max_vans else 0
@@ -780,7 +916,10 @@ def plan(
     chosen = resolve_areas(prep, areas)
     multi = len(prep.region.areas) > 1
     if not multi:
-        results = [plan_area(prep, 0, target, max_vans=max_vans, replications=replications, progress=progress)]
+        # One area: its searches check fleets in pairs on this machine's spare core.
+        results = [
+            plan_area(prep, 0, target, max_vans=max_vans, replications=replications, progress=progress, cores=spare_cores())
+        ]
     else:
         jobs = [(scenario, target, g, max_vans, replications) for g in _groups(prep, chosen, tasks)]
         results = [r for part in (executor or local_executor)(_plan_areas_task, jobs) for r in part]
