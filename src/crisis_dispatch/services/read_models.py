@@ -138,6 +138,64 @@ class Hold(ReadModel):
     facts: str = ""
 
 
+class Exact(BaseModel):
+    """A piece copied whole from a domain object's ``to_dict``: a key it gains and the model
+    lacks fails loudly (tests) instead of being dropped, since the console reads these pieces."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class PickupVerification(Exact):
+    application_seen: bool
+    application_signed: bool
+    person_matches: bool
+    verified_by: str
+    verified_at: str
+
+
+class Handover(Exact):
+    received_by: str
+    at: str
+    recorded_by: str
+
+
+class HoldTransportRecord(Exact):
+    """A transport of a person on a hold written by others: the request, the crew's pickup
+    verification, the handover, and the minutes left on the hold."""
+
+    hold_type: str
+    writer: HoldWriter
+    first_detained_at: str
+    written_at: str
+    expires_at: str
+    criteria: list[str]
+    pickup_kind: str
+    pickup_name: str
+    destination: Destination
+    requested_at: str
+    subject_age: int | None = None
+    facts: str = ""
+    verification: PickupVerification | None = None
+    handover: Handover | None = None
+    minutes_left: int
+    expired: bool
+    verified: bool
+
+
+class Transfer988(Exact):
+    """A call sent to the 988 line: the transfer, its result, the incident it was handed back as."""
+
+    centre: str
+    reference: str
+    transferred_at: str
+    transferred_by: str
+    result: str | None = None
+    result_at: str | None = None
+    result_by: str = ""
+    result_note: str = ""
+    handed_back_to: str | None = None
+
+
 class OutcomeSummary(ReadModel):
     disposition: str
     destination: Destination | None = None
@@ -241,9 +299,9 @@ class OperationsIncident(PlacedIncident):
     history: list[HistoryRow] | None = None
     #: A transport of a person on a hold written by others (docs/after-the-call.md): the
     #: request, the pickup verification, the handover, the minutes left. Clinical: operations only.
-    hold_transport: dict[str, Any] | None = None
+    hold_transport: HoldTransportRecord | None = None
     #: A call sent to the 988 line: the transfer, its result, and the incident it was handed back as.
-    phone_988: dict[str, Any] | None = None
+    phone_988: Transfer988 | None = None
     #: The 988 transfer this incident was handed back from.
     handed_back_from: str | None = None
     #: The person the incident is linked to (the person index, docs/after-the-call.md), when
@@ -347,6 +405,16 @@ class UnitCore(ReadModel):
     dispatchable: bool
 
 
+class UnitOffer(Exact):
+    """The first waiting incident a van that clears can take, in queue order."""
+
+    incident_id: str
+    tier: str | None = None
+    priority: int | None = None
+    #: The queue's sort key (priority, received, sequence), as text.
+    queue_key: list[str]
+
+
 class OperationsUnit(UnitCore):
     """A van with its crew, position and incident."""
 
@@ -357,7 +425,7 @@ class OperationsUnit(UnitCore):
     not_dispatchable_because: list[str] = []
     version: int
     #: When a van clears: the first waiting incident it can take (dispatchers confirm).
-    offer: dict[str, Any] | None = None
+    offer: UnitOffer | None = None
 
 
 class BoardUnit(UnitCore):
