@@ -227,12 +227,19 @@ def test_the_map_has_a_legend_and_tells_facilities_from_incidents_by_shape(live:
 def test_the_clocks_on_screen_run_at_the_server_clocks_rate(live: LiveConsole, sessions: Sessions) -> None:
     page = sessions.open(R.DISPATCHER)
     assert page.get_attribute("body", "data-clock-rate") == "1.0"  # the tests' clock: no faster than the wall
-    # The demo's clock runs 60 times as fast: each wall second is a minute on screen.
-    rate = page.evaluate(
-        """async () => { CD.setServerNow(new Date().toISOString(), 60); const a = CD.now(), t = Date.now();
-           await new Promise((r) => setTimeout(r, 500)); return (CD.now() - a) / (Date.now() - t); }"""
+    # The demo's clock runs 60 times as fast: each wall second is a minute on screen. The feed's
+    # "tick" sets the screen clock back to the server's (fixed) time every few seconds; one
+    # landing inside a window spoils that window only, so the median of three is the rate.
+    rates = page.evaluate(
+        """async () => { const out = [];
+           for (let i = 0; i < 3; i++) {
+             CD.setServerNow(new Date().toISOString(), 60); const a = CD.now(), t = Date.now();
+             await new Promise((r) => setTimeout(r, 300)); out.push((CD.now() - a) / (Date.now() - t));
+           }
+           return out; }"""
     )
-    assert 55 < rate < 65, rate
+    rate = sorted(rates)[1]
+    assert 55 < rate < 65, rates
     close(page)
 
 
