@@ -29,13 +29,15 @@ inputs or keeps state between calls.
 
 from __future__ import annotations
 
+import contextlib
 import math
+import multiprocessing
 import os
-import pickle
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
+from multiprocessing.connection import Connection
 from typing import Any, TypeVar
 
 import numpy as np
@@ -600,31 +602,28 @@ class _Search:
                 pre.close()
 
 
+def _send(work: Callable[[], Any], conn: Connection) -> None:  # pragma: no cover - runs in the child
+    with conn:
+        conn.send(work())
+
+
 def _fork(work: Callable[[], _T]) -> Callable[[], _T | None]:
-    """Run ``work`` in a forked child (which shares this process's memory, copy on write);
+    """Run ``work`` in a forked child (multiprocessing's "fork" start: the child shares this
+    process's memory, copy on write, paused runs included, so ``work`` is never pickled);
     the returned function waits for its result (None when the child failed: the caller then
     does the work itself)."""
-    read, write = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # pragma: no cover - the child (coverage does not follow a fork)
-        code = 1
-        try:
-            os.close(read)
-            with os.fdopen(write, "wb") as out:
-                pickle.dump(work(), out, protocol=pickle.HIGHEST_PROTOCOL)
-            code = 0
-        finally:
-            os._exit(code)
-    os.close(write)
+    fork = multiprocessing.get_context("fork")
+    receive, send = fork.Pipe(duplex=False)
+    child = fork.Process(target=_send, args=(work, send), daemon=True)
+    child.start()
+    send.close()
 
     def result() -> _T | None:
-        with os.fdopen(read, "rb") as inp:
-            data = inp.read()
-        _, status = os.waitpid(pid, 0)
-        if status != 0 or not data:
-            return None
-        res: _T = pickle.loads(data)
-        return res
+        res: _T | None = None
+        with receive, contextlib.suppress(EOFError):  # EOF: the child failed before sending
+            res = receive.recv()
+        child.join()
+        return res if child.exitcode == 0 else None
 
     return result
 

@@ -15,15 +15,13 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
-from crisis_dispatch.services.read_models import Clock, IncidentView
+from crisis_dispatch.services.read_models import Clock, Exact, IncidentView
 
 
-class Answer(BaseModel):
+class Answer(Exact):
     """An answer whose every key is declared: an undeclared one is an error, never dropped."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 # ----------------------------------------------------------------------------- auth and users
